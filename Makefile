@@ -1,0 +1,40 @@
+# kustannukset: `make report` renders every report, `make test` runs every test.
+# Both create the project's own environment (.venv) first if it is missing or out of date.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.asennettu
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: setup report test lint format bench clean kernel
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tarvitaan Python 3.11 tai uudempi (nyt: " + sys.version.split()[0] + ")")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) --upgrade pip
+	$(PY) -m pip install $(PIP_FLAGS) -e '.[test]'
+	@touch $(STAMP)
+
+report: $(STAMP)
+	$(VENV)/bin/kustannukset raportti
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,5 @@
+"""`python -m kustannukset` runs the command line."""
+
+from kustannukset.cli import main
+
+raise SystemExit(main())
