@@ -1,0 +1,115 @@
+"""Everything a scenario is evaluated against: statistics, boundaries, rules and the experiment era.
+
+Loaded once per data folder; the notebooks and the command line pass it around.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from kustannukset.division import with_flat_rate
+from kustannukset.errors import InputError
+from kustannukset.params import ParameterFile
+from kustannukset.paths import DATA_DIR
+from kustannukset.pricing import YearInputs, load_year
+from kustannukset.scenarios.geo import Boundaries, load_boundaries
+from kustannukset.scenarios.model import (
+    POOL_EXPERIMENT_2023,
+    SCENARIO_DIR,
+    MunicipalityNames,
+    Pool,
+    PoolSpec,
+    Scenario,
+    load_scenario,
+)
+from kustannukset.stats import Statistics, load_statistics
+
+RULES_FILE = Path("parametrit") / "tyollisyysalueet.yaml"
+FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"
+# The rules of law 380/2023 hold from 1.1.2025; scenarios are read against them.
+RULES_DATE = dt.date(2025, 1, 1)
+
+
+@dataclass
+class Context:
+    data_dir: Path
+    statistics: Statistics
+    boundaries: Boundaries
+    rules: ParameterFile
+    funding: ParameterFile
+    _experiment: YearInputs | None = field(default=None, repr=False)
+
+    @property
+    def names(self) -> MunicipalityNames:
+        register = self.statistics.municipalities.table["kunta"].to_dict()
+        return MunicipalityNames.from_sources(register, self.boundaries.names)
+
+    def name(self, code: str) -> str:
+        return self.names.by_code[code]
+
+    def rule(self, name: str):
+        return self.rules[name].at(RULES_DATE)
+
+    @property
+    def comparison_year(self) -> int:
+        return int(self.rule("vertailuvuosi").value)
+
+    @property
+    def experiment(self) -> YearInputs:
+        """The experiment-era price table the scenarios are compared with."""
+        if self._experiment is None:
+            self._experiment = load_year(self.comparison_year, self.data_dir)
+        return self._experiment
+
+    def pool(self, spec: PoolSpec) -> Pool:
+        if spec.base == POOL_EXPERIMENT_2023:
+            inputs = self.experiment
+            flat = inputs.division_input.flat_rate_pct
+            services = tuple(
+                (s.name, with_flat_rate(s.cost, flat) * spec.factor) for s in inputs.services
+            )
+            return Pool(services, spec.label, spec.status)
+        return Pool(spec.services, spec.label, spec.status)
+
+    def scenario_paths(self) -> list[Path]:
+        return sorted((self.data_dir / SCENARIO_DIR).glob("*.yaml"))
+
+    def scenario(self, name_or_path: str | Path) -> Scenario:
+        """A shipped scenario by its file stem, or any scenario file by path."""
+        text = str(name_or_path)
+        path = Path(text)
+        if not (text.endswith((".yaml", ".yml")) or path.is_file()):
+            path = self.data_dir / SCENARIO_DIR / f"{text}.yaml"
+            if not path.is_file():
+                known = ", ".join(p.stem for p in self.scenario_paths())
+                raise InputError(
+                    f"tuntematon skenaario '{text}' (tunnetut: {known})", file=path.parent
+                )
+        return load_scenario(path, self.names)
+
+    def values(self, measure: str, year: int, codes, *, purpose: str = "") -> dict[str, Fraction]:
+        """Figures for municipalities, also those outside the register (then: missing, an error)."""
+        codes = list(codes)
+        outside = [c for c in codes if c not in self.statistics.municipalities.table.index]
+        if outside:
+            names = ", ".join(f"{self.name(c)} ({c})" for c in outside)
+            raise InputError(
+                f"{measure} vuodelta {year} puuttuu: {names} ei ole kuntarekisterissä eikä "
+                f"tilastoissa{' – tarvitaan: ' + purpose if purpose else ''}",
+                file=self.data_dir / "kunnat.csv",
+            )
+        return self.statistics.values(measure, year, codes, purpose=purpose)
+
+
+def load_context(data_dir: Path = DATA_DIR) -> Context:
+    data_dir = Path(data_dir)
+    return Context(
+        data_dir=data_dir,
+        statistics=load_statistics(data_dir),
+        boundaries=load_boundaries(data_dir),
+        rules=ParameterFile(data_dir / RULES_FILE),
+        funding=ParameterFile(data_dir / FUNDING_FILE),
+    )

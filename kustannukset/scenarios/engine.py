@@ -1,0 +1,205 @@
+"""Evaluating a scenario exactly: each municipality's payment, and how it compares.
+
+Inside an area the pool is divided by the area's key. A mixed key is a weighted mix of *shares*:
+municipality *i* gets ``sum_m w_m * x_mi / sum_j x_mj`` (``j`` over the area's members), so measures
+of different size (population, unemployed) weigh as the weights say. The division itself, the
+discounts and their carriers, and the rounding are those of :mod:`kustannukset.division`; payments
+are rounded by ``tasasumma`` so that they add up to each area's pool to the euro.
+
+Results are compared with the experiment era's price table (``vertailuvuosi``, by default 2023,
+population split, as published).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pandas as pd
+
+from kustannukset.division import DivisionInput, Service, divide, round_division
+from kustannukset.errors import InputError
+from kustannukset.formatting import percent
+from kustannukset.rounding import EXACT_SUM, PUBLISHED
+from kustannukset.scenarios.context import Context
+from kustannukset.scenarios.model import Area, KeyPart, Pool, Scenario, measure_label
+from kustannukset.scenarios.rules import check_scenario
+
+
+def mixed_shares(
+    values: dict[str, dict[str, Fraction]], key: tuple[KeyPart, ...]
+) -> dict[str, Fraction]:
+    """Weighted mix of each measure's shares; ``values[measure][code]``. The shares add up to 1."""
+    codes = list(next(iter(values.values())))
+    shares = dict.fromkeys(codes, Fraction(0))
+    for part in key:
+        column = values[part.measure]
+        total = sum(column.values())
+        if total <= 0:
+            if part.weight:
+                raise ValueError(f"jakoperusteen {part.measure} summa on nolla")
+            continue
+        for code in codes:
+            shares[code] += part.weight * column[code] / total
+    return shares
+
+
+def key_values(context: Context, area: Area) -> dict[str, dict[str, Fraction]]:
+    return {
+        part.measure: context.values(
+            part.measure, part.year, area.members, purpose=f"jakoperuste, alue {area.name}"
+        )
+        for part in area.key
+    }
+
+
+def key_label(key: tuple[KeyPart, ...]) -> str:
+    """'Väkiluku 31.12.2021' or '50 % Väkiluku 31.12.2021 + 50 % Työttömät ... 2019'."""
+
+    if len(key) == 1:
+        return measure_label(key[0].measure, key[0].year)
+    return " + ".join(
+        f"{percent(p.weight, 0 if p.weight * 100 == int(p.weight * 100) else 1)} "
+        f"{measure_label(p.measure, p.year)}"
+        for p in key
+    )
+
+
+@dataclass(frozen=True)
+class AreaDivision:
+    area: Area
+    pool: Pool
+    shares: dict[str, Fraction]  # exact key shares inside the area
+    payments: dict[str, int]  # whole euros, tasasumma
+    exact: dict[str, Fraction]
+
+
+def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
+    pool = context.pool(area.pool)
+    shares = mixed_shares(key_values(context, area), area.key)
+    inp = DivisionInput(
+        services=[
+            Service(f"palvelu_{i}", name, amount) for i, (name, amount) in enumerate(pool.services)
+        ],
+        flat_rate_pct=Fraction(0),
+        key=shares,
+        names={c: context.name(c) for c in area.members},
+        lead=area.lead,
+        discounts_pct={c: p for c, p in scenario.discounts_pct.items() if c in area.members},
+        carrier=scenario.carrier,
+    )
+    division = divide(inp)
+    table = round_division(division, EXACT_SUM)
+    payments = dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+    return AreaDivision(area, pool, shares, payments, division.payment)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    municipalities: pd.DataFrame
+    areas: pd.DataFrame
+    notes: list[str]
+    divisions: dict[str, AreaDivision]
+
+
+def experiment_payments(context: Context) -> dict[str, int]:
+    """The experiment-era payments (maksuosuudet as published) by municipality code."""
+    table = round_division(context.experiment.divide(), PUBLISHED)
+    return dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+
+
+def _optional_values(
+    context: Context, measure: str, year: int, codes
+) -> dict[str, Fraction | None]:
+    result: dict[str, Fraction | None] = {}
+    for code in codes:
+        try:
+            result[code] = context.values(measure, year, [code])[code]
+        except InputError:
+            result[code] = None
+    return result
+
+
+def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True) -> ScenarioResult:
+    """Payments per municipality and totals per area; an area whose figures are missing is reported
+    as not computable (with the reason) and the others are still computed."""
+    from kustannukset.scenarios.funding import funding_estimate
+
+    notes: list[str] = []
+    divisions: dict[str, AreaDivision] = {}
+    for area in scenario.areas:
+        try:
+            divisions[area.name] = divide_area(context, scenario, area)
+        except InputError as exc:
+            notes.append(f"Alue '{area.name}': ei laskettavissa – {exc.message}")
+    before = experiment_payments(context)
+    per_capita = context.rule("tunnusluvut").value
+    capita = _optional_values(
+        context,
+        per_capita["asukas"]["mittari"],
+        int(per_capita["asukas"]["vuosi"]),
+        scenario.members,
+    )
+    jobless = _optional_values(
+        context,
+        per_capita["tyoton"]["mittari"],
+        int(per_capita["tyoton"]["vuosi"]),
+        scenario.members,
+    )
+    funding = funding_estimate(context, scenario) if with_funding else None
+
+    rows = []
+    for area in scenario.areas:
+        division = divisions.get(area.name)
+        for code in sorted(area.members, key=context.name):
+            payment = division.payments[code] if division else None
+            old = before.get(code)
+            rows.append(
+                {
+                    "Alue": area.name,
+                    "Kunta": context.name(code),
+                    "Kuntanumero": code,
+                    "Osuus %": float(division.shares[code] * 100) if division else None,
+                    "Maksuosuus €": payment,
+                    f"Kokeilu {context.comparison_year} €": old,
+                    "Muutos €": payment - old if payment is not None and old is not None else None,
+                    "€/asukas": float(payment / capita[code])
+                    if payment is not None and capita[code]
+                    else None,
+                    "€/työtön": float(payment / jobless[code])
+                    if payment is not None and jobless[code]
+                    else None,
+                }
+            )
+    municipalities = pd.DataFrame(rows)
+
+    checks = check_scenario(context, scenario)
+    area_rows = []
+    for area, check in zip(scenario.areas, checks.to_dict("records"), strict=True):
+        division = divisions.get(area.name)
+        row = {
+            "Alue": area.name,
+            "Vastuukunta": check["Vastuukunta"],
+            "Kuntia": check["Kuntia"],
+            "Potti €": int(sum(division.payments.values())) if division else None,
+            "Työvoima": check["Työvoima"],
+            "20 000 -sääntö": check["20 000 -sääntö"],
+            "Yhtenäinen": check["Yhtenäinen"],
+        }
+        if funding is not None:
+            row["Valtionosuus, arvio €"] = funding.by_area.get(area.name)
+        area_rows.append(row)
+    areas = pd.DataFrame(area_rows)
+
+    pools = {divisions[a.name].pool.label for a in scenario.areas if a.name in divisions}
+    for label in sorted(pools):
+        notes.append(f"Kustannuspotti: {label}")
+    keys = sorted({key_label(a.key) for a in scenario.areas})
+    notes.append("Jakoperuste: " + "; ".join(keys))
+    forces = sorted(set(checks["Työvoiman mittarit"]))
+    notes.append("20 000 -sääntö tarkistettu luvuilla: " + "; ".join(forces))
+    notes.extend(f"Alue '{r['Alue']}': {r['Huom']}" for r in checks.to_dict("records") if r["Huom"])
+    if funding is not None:
+        notes.append(funding.note)
+    return ScenarioResult(scenario, municipalities, areas, notes, divisions)
