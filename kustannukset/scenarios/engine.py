@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from kustannukset.division import DivisionInput, Service, divide, round_division
+from kustannukset.division import CARRIER_OTHERS, DivisionInput, Service, divide, round_division
 from kustannukset.errors import InputError
 from kustannukset.formatting import percent
 from kustannukset.rounding import EXACT_SUM, PUBLISHED
@@ -88,6 +88,14 @@ def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivisio
         discounts_pct={c: p for c, p in scenario.discounts_pct.items() if c in area.members},
         carrier=scenario.carrier,
     )
+    if scenario.carrier == CARRIER_OTHERS and all(inp.discounts_pct.get(c) for c in area.members):
+        raise InputError(
+            f"alueen '{area.name}' kaikilla kunnilla on alennus, joten muut eivät voi kattaa "
+            "alennuksia (kattaja 'muut')",
+            file=scenario.path,
+            row=area.line,
+            column="alennukset",
+        )
     division = divide(inp)
     table = round_division(division, EXACT_SUM)
     payments = dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
@@ -119,6 +127,16 @@ def _optional_values(
         except InputError:
             result[code] = None
     return result
+
+
+def _nullable_ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Whole euros stay integers; a missing figure is <NA>, never a zero or a float."""
+    for column in columns:
+        if column in frame:
+            frame[column] = pd.array(
+                [None if v is None or pd.isna(v) else int(v) for v in frame[column]], dtype="Int64"
+            )
+    return frame
 
 
 def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True) -> ScenarioResult:
@@ -172,7 +190,9 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
                     else None,
                 }
             )
-    municipalities = pd.DataFrame(rows)
+    municipalities = _nullable_ints(
+        pd.DataFrame(rows), ["Maksuosuus €", f"Kokeilu {context.comparison_year} €", "Muutos €"]
+    )
 
     checks = check_scenario(context, scenario)
     area_rows = []
@@ -190,7 +210,9 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         if funding is not None:
             row["Valtionosuus, arvio €"] = funding.by_area.get(area.name)
         area_rows.append(row)
-    areas = pd.DataFrame(area_rows)
+    areas = _nullable_ints(
+        pd.DataFrame(area_rows), ["Potti €", "Työvoima", "Valtionosuus, arvio €"]
+    )
 
     pools = {divisions[a.name].pool.label for a in scenario.areas if a.name in divisions}
     for label in sorted(pools):
