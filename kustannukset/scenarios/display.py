@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import numbers
 from collections.abc import Sequence
 
 import pandas as pd
 
+from kustannukset.display import Table
 from kustannukset.formatting import euros
 from kustannukset.scenarios.engine import ScenarioResult
 
@@ -17,7 +20,7 @@ DECIMAL_COLUMNS = {"Osuus %": 2, "€/asukas": 2, "€/työtön": 2}
 def _cell(value, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return MISSING
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return euros(value, decimals)
     return str(value)
 
@@ -69,3 +72,13 @@ def rule_summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def table(frame: pd.DataFrame, caption: str = "") -> Table:
+    """The frame as a notebook table (HTML and plain text alike), missing figures as '–'."""
+    formats = {
+        column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
+        for column in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
+    }
+    return Table(frame, formats, caption)

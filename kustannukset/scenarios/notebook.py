@@ -1,0 +1,308 @@
+"""What the scenario comparison notebook (notebooks/skenaariot.ipynb) shows, as functions, and its
+report job for ``kustannukset raportti``. The notebook holds no formula, only calls to these."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from kustannukset.display import Table
+from kustannukset.errors import InputError
+from kustannukset.maps import area_map, value_map
+from kustannukset.paths import DATA_DIR
+from kustannukset.scenarios.context import Context, load_context
+from kustannukset.scenarios.display import rule_summary, side_by_side, table
+from kustannukset.scenarios.engine import ScenarioResult, evaluate
+from kustannukset.scenarios.fast import engine_for, sensitivity
+from kustannukset.scenarios.model import Scenario
+
+DEFAULT_SCENARIOS = ["huhtikuu_2023", "elokuu_2023", "paatetty_2025"]
+
+
+@dataclass
+class Comparison:
+    context: Context
+    results: list[ScenarioResult]
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        return [r.scenario for r in self.results]
+
+
+def scenario_names(skenaariot: object) -> list[str]:
+    """The parameter as a list of names: a list, or one string of names separated by commas."""
+    if isinstance(skenaariot, str):
+        names = [n.strip() for n in skenaariot.split(",")]
+    elif isinstance(skenaariot, list | tuple):
+        names = [str(n).strip() for n in skenaariot]
+    else:
+        raise InputError(
+            f"parametri skenaariot = {skenaariot!r}: anna luettelo skenaarioiden nimiä"
+        )
+    names = [n for n in names if n]
+    if not names:
+        raise InputError("parametri skenaariot on tyhjä: anna vähintään yksi skenaario")
+    return names
+
+
+def data_folder(data_kansio: object) -> Path:
+    data_dir = Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR
+    if not data_dir.is_dir():
+        raise InputError("datakansiota ei löydy", file=data_dir)
+    return data_dir
+
+
+def validate_parameters(skenaariot: object, data_kansio: object = "") -> Comparison:
+    """Check the parameters, read every scenario and evaluate it; a mistake is a Finnish error."""
+    context = load_context(data_folder(data_kansio))
+    scenarios = [context.scenario(name) for name in scenario_names(skenaariot)]
+    return Comparison(context, [evaluate(context, s) for s in scenarios])
+
+
+def intro(comparison: Comparison) -> str:
+    lines = ["| Skenaario | Kuvaus | Lähde |", "|---|---|---|"]
+    for s in comparison.scenarios:
+        lines.append(f"| **{s.name}** | {s.description} | {s.source} |")
+    pools = sorted(
+        {n for r in comparison.results for n in r.notes if n.startswith("Kustannuspotti")}
+    )
+    return "\n".join(lines) + "\n\n" + "\n".join(f"> {p}" for p in pools)
+
+
+def rules_table(comparison: Comparison) -> Table:
+    return table(rule_summary(comparison.results))
+
+
+def rules_text(comparison: Comparison) -> str:
+    """Per area, in words: does it meet the 20 000 rule, and which figures said so."""
+    lines = []
+    for result in comparison.results:
+        lines.append(f"**{result.scenario.name}**")
+        for row in result.areas.to_dict("records"):
+            force = row["Työvoima"]
+            figure = "ei tiedossa" if pd.isna(force) else f"{int(force):,}".replace(",", " ")
+            lines.append(
+                f"- {row['Alue']}: 20 000 -sääntö **{row['20 000 -sääntö']}** "
+                f"(työvoima {figure}); yhtenäinen: {row['Yhtenäinen']}"
+            )
+        lines.append("")
+    used = sorted({n for r in comparison.results for n in r.notes if n.startswith("20 000")})
+    lines.extend(f"> {u}. Työvoima on johdettu arvio, ei tilastoitu työvoima." for u in used)
+    missing = sorted({n for r in comparison.results for n in r.notes if "ei laskettavissa" in n})
+    lines.extend(f"> {m}" for m in missing)
+    return "\n".join(lines)
+
+
+def payments_table(comparison: Comparison) -> Table:
+    return table(side_by_side(comparison.results, "Maksuosuus €"))
+
+
+def changes_table(comparison: Comparison) -> Table:
+    year = comparison.context.comparison_year
+    return table(
+        side_by_side(comparison.results, "Muutos €"),
+        caption=f"Muutos kokeilukauden maksuosuuteen (hinnat {year}) verrattuna, €",
+    )
+
+
+def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Table:
+    frame = side_by_side(comparison.results, column)
+    return Table(
+        frame,
+        {
+            c: (lambda v: "–" if pd.isna(v) else f"{v:.2f}".replace(".", ","))
+            for c in frame.columns[1:]
+        },
+    )
+
+
+def area_totals_table(comparison: Comparison) -> Table:
+    frames = []
+    for result in comparison.results:
+        frame = result.areas.copy()
+        frame.insert(0, "Skenaario", result.scenario.name.split(" – ")[0])
+        frames.append(frame)
+    return table(pd.concat(frames, ignore_index=True))
+
+
+def notes_text(comparison: Comparison) -> str:
+    lines = []
+    for result in comparison.results:
+        lines.append(f"**{result.scenario.name}**")
+        lines.extend(f"- {note}" for note in result.notes)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def area_maps(comparison: Comparison):
+    count = len(comparison.results)
+    fig, axes = plt.subplots(1, count, figsize=(5.2 * count, 5.5), squeeze=False)
+    for ax, scenario in zip(axes[0], comparison.scenarios, strict=True):
+        area_map(comparison.context.boundaries, scenario, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def change_maps(comparison: Comparison):
+    count = len(comparison.results)
+    fig, axes = plt.subplots(1, count, figsize=(5.2 * count, 5), squeeze=False)
+    for ax, result in zip(axes[0], comparison.results, strict=True):
+        frame = result.municipalities
+        values = {
+            c: None if pd.isna(v) else float(v)
+            for c, v in zip(frame["Kuntanumero"], frame["Muutos €"], strict=True)
+        }
+        value_map(
+            comparison.context.boundaries,
+            values,
+            ax=ax,
+            title=result.scenario.name,
+            label="muutos €",
+        )
+    fig.tight_layout()
+    return fig
+
+
+def computable(result: ScenarioResult) -> Scenario:
+    """The scenario without the areas whose figures are missing."""
+    areas = tuple(a for a in result.scenario.areas if a.name in result.divisions)
+    return dataclasses.replace(result.scenario, areas=areas)
+
+
+def sensitivity_table(comparison: Comparison, name: str, delta: float) -> pd.DataFrame:
+    chosen = [r for r in comparison.results if r.scenario.code == name]
+    if not chosen:
+        known = ", ".join(s.code for s in comparison.scenarios)
+        raise InputError(f"herkkyysskenaario '{name}' ei ole vertailussa (vertailussa: {known})")
+    if not 0 < delta <= 0.5:
+        raise InputError(f"herkkyyden painomuutoksen pitää olla 0–0,5, ei {delta}")
+    scenario = computable(chosen[0])
+    engine = engine_for(comparison.context, scenario)
+    weights = engine.weights_of(scenario.areas[0].key)
+    return sensitivity(engine, weights, delta)
+
+
+def _short(label: str) -> str:
+    """A measure label short enough for a chart axis: the name without the table, and the year."""
+    year = label[-4:]
+    name = label[:-4].split(" (")[0].replace(" 31.12.", "").strip()
+    name = name.replace("Alueella asuva työllinen työvoima", "Työlliset").replace(", ", "\n")
+    return f"{name}\n{year}"
+
+
+def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
+    """Heat map: the change in each payment (€) when one key weight rises by ``delta``."""
+    frame = sensitivity_table(comparison, name, delta)
+    pivot = frame.pivot(index="Kunta", columns="Mittari", values="Paino ylös €")
+    pivot = pivot.loc[sorted(pivot.index, key=str.lower), list(dict.fromkeys(frame["Mittari"]))]
+    bound = float(np.abs(pivot.to_numpy()).max()) or 1.0
+    fig, ax = plt.subplots(figsize=(8, 0.3 * len(pivot) + 2))
+    image = ax.imshow(pivot.to_numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto")
+    ax.set_xticks(range(len(pivot.columns)), [_short(c) for c in pivot.columns], fontsize=7)
+    ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=8)
+    for i in range(pivot.shape[0]):
+        for j in range(pivot.shape[1]):
+            ax.text(
+                j,
+                i,
+                f"{pivot.iat[i, j]:+,.0f}".replace(",", " "),
+                ha="center",
+                va="center",
+                fontsize=6,
+            )
+    fig.colorbar(image, ax=ax, label="muutos €", shrink=0.6)
+    scenario = next(s for s in comparison.scenarios if s.code == name)
+    ax.set_title(
+        f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan "
+        f"{delta * 100:g} prosenttiyksikköä\n(muiden painot pienenevät samassa suhteessa)",
+        fontsize=9,
+    )
+    ax.text(0, -0.08, "Lähde: Tilastokeskus", transform=ax.transAxes, fontsize=7, va="top")
+    fig.tight_layout()
+    return fig
+
+
+def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def workbook(comparison: Comparison, path: Path) -> None:
+    """The comparison in Excel: areas and rules, payments, changes, and the notes."""
+    from openpyxl import Workbook
+
+    from kustannukset.excel import DECIMAL_FORMAT, WARNING, write_frame
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Alueet"
+    ws.cell(
+        row=1,
+        column=1,
+        value="Kustannuspotti on ESIMERKKI; valtionosuus ja työvoima ovat ARVIOITA.",
+    ).font = WARNING
+    frames = []
+    for result in comparison.results:
+        frame = result.areas.copy()
+        frame.insert(0, "Skenaario", result.scenario.name)
+        frames.append(frame)
+    write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), 3)
+    sheets = [
+        ("Maksuosuudet", side_by_side(comparison.results, "Maksuosuus €"), {}),
+        ("Muutokset", side_by_side(comparison.results, "Muutos €"), {}),
+        ("Euroa per asukas", side_by_side(comparison.results, "€/asukas"), "dec"),
+        ("Euroa per työtön", side_by_side(comparison.results, "€/työtön"), "dec"),
+    ]
+    for title, frame, kind in sheets:
+        ws = wb.create_sheet(title)
+        formats = {c: DECIMAL_FORMAT for c in frame.columns} if kind == "dec" else {}
+        write_frame(ws, _excel_frame(frame), 1, formats)
+    for result in comparison.results:
+        ws = wb.create_sheet(result.scenario.code[:31])
+        write_frame(ws, _excel_frame(result.municipalities), 1, {"Osuus %": DECIMAL_FORMAT})
+    ws = wb.create_sheet("Huomiot")
+    row = 1
+    for result in comparison.results:
+        ws.cell(row=row, column=1, value=result.scenario.name).font = WARNING
+        row += 1
+        for note in result.notes:
+            ws.cell(row=row, column=1, value=note)
+            row += 1
+        row += 1
+    ws.cell(
+        row=row, column=1, value="Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)"
+    )
+    ws.column_dimensions["A"].width = 140
+    wb.save(path)
+
+
+def scenario_jobs(years: list[int] | None, data_dir: Path) -> list:
+    """The comparison report for ``kustannukset raportti`` (only when every report is made)."""
+    from kustannukset.report import Job, _data_parameter
+
+    if years is not None:
+        return []
+
+    def check():
+        context = load_context(data_dir)
+        return [context.scenario(name) for name in DEFAULT_SCENARIOS]
+
+    def excel(path: Path) -> None:
+        workbook(validate_parameters(DEFAULT_SCENARIOS, data_dir), path)
+
+    return [
+        Job(
+            notebook="skenaariot.ipynb",
+            parameters={"skenaariot": DEFAULT_SCENARIOS, "data_kansio": _data_parameter(data_dir)},
+            subdir="skenaariot",
+            stem="skenaariot",
+            title="Työllisyysalueiden skenaariot 2025",
+            check=check,
+            excel=excel,
+            excel_name="skenaariot.xlsx",
+        )
+    ]
