@@ -11,7 +11,9 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
+from kustannukset.formatting import euros
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
 from kustannukset.scenarios.model import Scenario
 
@@ -130,7 +132,9 @@ def value_map(
         chosen = sorted(known)
         _draw(ax, boundaries, chosen, [colormap(norm(known[c])) for c in chosen])
         mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
-        plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
+        bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
+        bar.formatter = FuncFormatter(lambda v, _pos: euros(v))
+        bar.update_ticks()
     _frame(ax, boundaries, codes)
     ax.set_title(title, fontsize=10)
     _attribution(ax, with_statistics=True)

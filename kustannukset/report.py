@@ -79,6 +79,15 @@ def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
 JOB_PROVIDERS: list[Callable[[list[int] | None, Path], list[Job]]] = [yearly_jobs]
 
 
+def scenario_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+    from kustannukset.scenarios.notebook import scenario_jobs as jobs
+
+    return jobs(years, data_dir)
+
+
+JOB_PROVIDERS.append(scenario_jobs)
+
+
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
     """Run ``notebook`` with ``parameters`` through papermill in the project's own kernel."""
     import papermill

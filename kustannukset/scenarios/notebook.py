@@ -28,6 +28,8 @@ DEFAULT_SCENARIOS = ["huhtikuu_2023", "elokuu_2023", "paatetty_2025"]
 class Comparison:
     context: Context
     results: list[ScenarioResult]
+    sensitivity_scenario: str = ""
+    sensitivity_delta: float = 0.1
 
     @property
     def scenarios(self) -> list[Scenario]:
@@ -57,11 +59,28 @@ def data_folder(data_kansio: object) -> Path:
     return data_dir
 
 
-def validate_parameters(skenaariot: object, data_kansio: object = "") -> Comparison:
+def validate_parameters(
+    skenaariot: object,
+    data_kansio: object = "",
+    herkkyys_skenaario: object = "",
+    herkkyys_muutos: object = 0.1,
+) -> Comparison:
     """Check the parameters, read every scenario and evaluate it; a mistake is a Finnish error."""
     context = load_context(data_folder(data_kansio))
-    scenarios = [context.scenario(name) for name in scenario_names(skenaariot)]
-    return Comparison(context, [evaluate(context, s) for s in scenarios])
+    names = scenario_names(skenaariot)
+    chosen = str(herkkyys_skenaario or names[-1])
+    if chosen not in names:
+        raise InputError(
+            f"parametri herkkyys_skenaario = '{chosen}' ei ole vertailussa ({', '.join(names)})"
+        )
+    try:
+        delta = float(str(herkkyys_muutos).replace(",", "."))
+    except ValueError:
+        raise InputError(f"parametri herkkyys_muutos = '{herkkyys_muutos}' ei ole luku") from None
+    if not 0 < delta <= 0.5:
+        raise InputError(f"parametrin herkkyys_muutos pitää olla 0–0,5, ei {herkkyys_muutos}")
+    scenarios = [context.scenario(name) for name in names]
+    return Comparison(context, [evaluate(context, s) for s in scenarios], chosen, delta)
 
 
 def intro(comparison: Comparison) -> str:
