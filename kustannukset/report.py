@@ -22,6 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kustannukset.errors import InputError
+
+# jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
+# rfc3987_syntax when it is installed, and that builds a parser at import: about 1.5 s at every start
+# of the converter. Notebook validation never checks IRI formats, so the report process goes
+# without it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 from kustannukset.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display_path
 
 KERNEL = "python3"
