@@ -22,16 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kustannukset.errors import InputError
-
-# jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
-# rfc3987_syntax when it is installed, and that builds a parser at import: about 1.5 s at every start
-# of the converter. Notebook validation never checks IRI formats, so the report process goes
-# without it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
 from kustannukset.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display_path
 
 KERNEL = "python3"
+
+
+def skip_slow_optional_imports() -> None:
+    """jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
+    rfc3987_syntax when it is installed, and that builds a parser at import: about 1.5 s at every
+    start of the converter. Notebook validation never checks IRI formats, so the report process goes
+    without it. Call before the Jupyter stack is imported."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ JOB_PROVIDERS: list[Callable[[list[int] | None, Path], list[Job]]] = [yearly_job
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
     """Run ``notebook`` with ``parameters`` through papermill in the project's own kernel."""
+    skip_slow_optional_imports()
     import papermill
 
     papermill.execute_notebook(
@@ -103,6 +105,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
 
 def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
     """An HTML report without code cells or prompts."""
+    skip_slow_optional_imports()
     import nbformat
     from nbconvert import HTMLExporter
 

@@ -37,9 +37,9 @@ def test_value_in_force_on_both_sides_of_a_change(tmp_path):
 
 def test_before_the_first_value_and_after_the_end_are_errors(tmp_path):
     param = ParameterFile(write(tmp_path, EXAMPLE))["palkkio_pct"]
-    with pytest.raises(InputError, match="ei ole arvoa päivänä 31.12.2020"):
+    with pytest.raises(InputError, match=r"ei ole arvoa päivänä 31\.12\.2020"):
         param.at(dt.date(2020, 12, 31))
-    with pytest.raises(InputError, match="ei ole arvoa päivänä 01.01.2025") as exc:
+    with pytest.raises(InputError, match=r"ei ole arvoa päivänä 01\.01\.2025") as exc:
         param.at(dt.date(2025, 1, 1))
     assert exc.value.row == 8
 
