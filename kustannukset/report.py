@@ -100,6 +100,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
         cwd=str(NOTEBOOKS_DIR),
         progress_bar=False,
         log_output=False,
+        # The kernel's own start-up notices (such as ipykernel's note on unencrypted local TCP)
+        # are not for the report's reader; errors in cells still fail the run.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
 
 
