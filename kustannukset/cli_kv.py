@@ -35,8 +35,8 @@ def register(sub) -> None:
         help="kansainväliset palvelut: kuntien kustannusarvio vuodelle VUOSI (elokuu)",
         description="Kansainvälisen osaamisen palvelujen kuntakohtainen kustannusarvio vuodelle "
         "VUOSI, laadittu elokuussa VUOSI-1 vuoden VUOSI-2 toteumasta: asiakasmäärät hinnoitellaan "
-        "1.1.VUOSI voimassa olevin hinnoin ja kustannuspotti jaetaan vieraskielisten (31.12.VUOSI-2) "
-        "suhteessa. Summat sentin tarkkuudella; potin osuudet täsmäävät summaan.",
+        "1.1.VUOSI voimassa olevin hinnoin ja kustannuspotti jaetaan vieraskielisten "
+        "(31.12.VUOSI-2) suhteessa. Summat sentin tarkkuudella; potin osuudet täsmäävät summaan.",
     )
     _common(p)
     p.set_defaults(run=run_estimate)

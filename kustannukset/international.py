@@ -1,6 +1,6 @@
-"""Kansainvälisen osaamisen keskitetyt palvelut (international expertise services): unit-price billing
-of service events, the cost pool split by foreign-language speakers, the August estimate and the
-February equalisation.
+"""Kansainvälisen osaamisen keskitetyt palvelut (international expertise services): unit-price
+billing of service events, the cost pool split by foreign-language speakers, the August estimate
+and the February equalisation.
 
 The rules and prices are dated parameters in ``data/parametrit/kansainvaliset_palvelut.yaml``; the
 service events and the cost pool are CSV files (by default the example data set in
@@ -99,7 +99,7 @@ def _jan1(year: int) -> dt.date:
     return dt.date(year, 1, 1)
 
 
-# --- rules -----------------------------------------------------------------------------------------
+# --- rules
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ class Rules:
         return self._int(name, _jan1(year))
 
 
-# --- service events --------------------------------------------------------------------------------
+# --- service events
 
 
 @dataclass(frozen=True)
@@ -364,7 +364,8 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
             )
         if service.integer and quantity.denominator != 1:
             raise InputError(
-                f"{service.name}: määrän pitää olla kokonaisluku ({service.unit}), ei '{row['maara']}'",
+                f"{service.name}: määrän pitää olla kokonaisluku ({service.unit}), "
+                f"ei '{row['maara']}'",
                 file=table.path,
                 row=row.line,
                 column="maara",
@@ -390,10 +391,9 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
             integration_year = int(text)
             if integration_year > limit:
                 raise InputError(
-                    f"kotoutumisvuosi {integration_year} on liian suuri: kotoutumisaika on enintään "
-                    f"{limit} vuotta (tavallisesti {rules.normal_integration_years(date)}, "
-                    "pidennettynä enintään "
-                    f"{limit})",
+                    f"kotoutumisvuosi {integration_year} on liian suuri: kotoutumisaika on "
+                    f"enintään {limit} vuotta (tavallisesti "
+                    f"{rules.normal_integration_years(date)}, pidennettynä enintään {limit})",
                     file=table.path,
                     row=row.line,
                     column="kotoutumisvuosi",
@@ -443,7 +443,7 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
     return Events(path=table.path, events=tuple(events))
 
 
-# --- cost pool -------------------------------------------------------------------------------------
+# --- cost pool
 
 
 @dataclass(frozen=True)
@@ -523,7 +523,8 @@ def read_costs(path: Path, rules: Rules) -> Costs:
             )
         if (year, kind) in seen:
             raise InputError(
-                f"kustannuslaji {kind} vuodelta {year} on kahdesti (myös rivillä {seen[year, kind]})",
+                f"kustannuslaji {kind} vuodelta {year} on kahdesti "
+                f"(myös rivillä {seen[year, kind]})",
                 file=table.path,
                 row=row.line,
                 column="kustannuslaji",
@@ -548,8 +549,9 @@ def read_costs(path: Path, rules: Rules) -> Costs:
             )
             if status != EXAMPLE:
                 raise InputError(
-                    "jakoperusteen vuoden voi vaihtaa vain esimerkkiaineistossa (tila = esimerkki); "
-                    "todellinen laskutus käyttää aina sääntöjen mukaista vuotta",
+                    "jakoperusteen vuoden voi vaihtaa vain esimerkkiaineistossa "
+                    "(tila = esimerkki); todellinen laskutus käyttää aina sääntöjen mukaista "
+                    "vuotta",
                     file=table.path,
                     row=row.line,
                     column=KEY_YEAR_OVERRIDE,
@@ -566,7 +568,7 @@ def read_costs(path: Path, rules: Rules) -> Costs:
     return Costs(path=table.path, lines=tuple(lines))
 
 
-# --- key -------------------------------------------------------------------------------------------
+# --- key
 
 
 @dataclass(frozen=True)
@@ -597,8 +599,9 @@ def key_for(
     *,
     example_year: int | None = None,
 ) -> Key:
-    """The key the rule picks from ``year`` and ``purpose``; a missing count is an error naming the
-    municipality and the date. ``example_year`` replaces the statistical year (example data only)."""
+    """The key the rule picks from ``year`` and ``purpose``; a missing count is an error naming
+    the municipality and the date. ``example_year`` replaces the statistical year (example data
+    only)."""
     measure = rules.key_measure(year)
     rule_year = rules.key_year(year, purpose)
     stat_year = example_year or rule_year
@@ -610,7 +613,8 @@ def key_for(
     assumption = None
     if stat_year != rule_year:
         assumption = (
-            f"ESIMERKKIOLETUS: sääntö käyttää vuoden {year} {what} vieraskielisiä 31.12.{rule_year}, "
+            f"ESIMERKKIOLETUS: sääntö käyttää vuoden {year} {what} vieraskielisiä "
+            f"31.12.{rule_year}, "
             f"mutta niitä ei ole kaikilta kunnilta; esimerkissä käytetään lukuja 31.12.{stat_year}."
         )
     return Key(year, purpose, measure, rule_year, stat_year, values, assumption)
@@ -625,11 +629,11 @@ def split_cents(total: Fraction, key: Mapping[str, Fraction]) -> dict[str, Fract
     return largest_remainder(split_by_key(total, key), total, CENT)
 
 
-# --- billing ---------------------------------------------------------------------------------------
+# --- billing
 
 
 def event_amount(event: Event, rules: Rules, price_date: dt.date | None = None) -> Fraction:
-    """Unit price (in force on the event's date, or on ``price_date``) × quantity; without travel."""
+    """Unit price (in force on the event's date, or on ``price_date``) × quantity; no travel."""
     when = price_date or event.date
     return rules.unit_price(event.service, when, event.integration_year) * event.quantity
 
@@ -721,7 +725,7 @@ def client_counts(events: Iterable[Event], year: int, rules: Rules) -> pd.DataFr
     )
 
 
-# --- the yearly cycle ------------------------------------------------------------------------------
+# --- the yearly cycle
 
 
 @dataclass(frozen=True)
@@ -918,7 +922,7 @@ def equalise(
     )
 
 
-# --- tables ----------------------------------------------------------------------------------------
+# --- tables
 
 
 def _cents(value: Fraction) -> float:
@@ -1033,7 +1037,7 @@ def summary_text(eq: Equalisation) -> str:
     )
 
 
-# --- loading ---------------------------------------------------------------------------------------
+# --- loading
 
 
 @dataclass(frozen=True)
