@@ -50,7 +50,9 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("tiedoston merkistöä ei tunnistettu (odotettiin UTF-8 tai Windows-1252)", file=path)
+    raise InputError(
+        "tiedoston merkistöä ei tunnistettu (odotettiin UTF-8 tai Windows-1252)", file=path
+    )
 
 
 def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
@@ -67,7 +69,9 @@ def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
     try:
         rows_raw = list(reader)
     except csv.Error as exc:
-        raise InputError(f"CSV-tiedostoa ei voi lukea: {exc}", file=path, row=reader.line_num) from None
+        raise InputError(
+            f"CSV-tiedostoa ei voi lukea: {exc}", file=path, row=reader.line_num
+        ) from None
     header = [h.strip() for h in rows_raw[0]]
     missing = [c for c in required if c not in header]
     if missing:

@@ -161,7 +161,8 @@ def round_division(division: ExactDivision, rule: str = PUBLISHED) -> pd.DataFra
             columns[s.code] = {c: int(rounded[c]) for c in codes}
         gross = {c: sum(columns[s.code][c] for s in inp.services) for c in codes}
         discount = {
-            c: int(round_half_up(gross[c] * inp.discounts_pct.get(c, Fraction(0)) / 100)) for c in codes
+            c: int(round_half_up(gross[c] * inp.discounts_pct.get(c, Fraction(0)) / 100))
+            for c in codes
         }
         discounted = sum(discount.values())
         shares = carry(Fraction(discounted), inp.key, inp.discounts_pct, inp.carrier, inp.lead)

@@ -25,7 +25,17 @@ from kustannukset.csvio import read_table
 from kustannukset.errors import InputError
 from kustannukset.paths import DATA_DIR
 
-STAT_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "taulukko", "lahde", "haettu"]
+STAT_COLUMNS = [
+    "mittari",
+    "kuntanumero",
+    "kunta",
+    "vuosi",
+    "arvo",
+    "tila",
+    "taulukko",
+    "lahde",
+    "haettu",
+]
 REQUIRED_STAT_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "lahde"]
 STATUSES = {
     "lopullinen": "lopullinen",
@@ -199,7 +209,9 @@ class Statistics:
         return sorted(set(self.rows(measure)["vuosi"]))
 
 
-def load_statistics(data_dir: Path = DATA_DIR, municipalities: Municipalities | None = None) -> Statistics:
+def load_statistics(
+    data_dir: Path = DATA_DIR, municipalities: Municipalities | None = None
+) -> Statistics:
     """Read and validate every ``data/tilastot/*.csv``."""
     data_dir = Path(data_dir)
     municipalities = municipalities or load_municipalities(data_dir)

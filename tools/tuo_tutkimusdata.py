@@ -14,7 +14,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "tilastot"
-COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "taulukko", "lahde", "haettu"]
+COLUMNS = [
+    "mittari",
+    "kuntanumero",
+    "kunta",
+    "vuosi",
+    "arvo",
+    "tila",
+    "taulukko",
+    "lahde",
+    "haettu",
+]
 
 # input file -> (measure, status)
 FILES = {
@@ -80,7 +90,9 @@ def main(research: Path) -> None:
                 if key in rows:
                     old = rows[key]
                     if old["arvo"] != record["arvo"]:
-                        raise SystemExit(f"{measure} {key}: lähteet eroavat ({old['arvo']} / {record['arvo']})")
+                        raise SystemExit(
+                            f"{measure} {key}: lähteet eroavat ({old['arvo']} / {record['arvo']})"
+                        )
                     old["lahde"] += " | sama luku myös: " + record["lahde"]
                     if record["taulukko"] not in old["taulukko"]:
                         old["taulukko"] += "; " + record["taulukko"]

@@ -1,0 +1,193 @@
+"""Rendering reports: papermill runs a parameterised notebook, nbconvert writes an HTML report without
+code, and an optional writer makes the Excel workbook.
+
+Each job renders into a fresh temporary folder; only when every file of the job exists are they moved
+into ``reports/...`` (``os.replace``, one file at a time), so a failed or interrupted run leaves the
+earlier reports as they were. All jobs are attempted; every failure is reported, and the command exits
+non-zero if any failed.
+
+Other parts of the package add their reports by appending a function to ``JOB_PROVIDERS``: it takes
+the requested years (``None`` = all) and the data folder, and returns ``Job`` objects.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kustannukset.errors import InputError
+from kustannukset.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display_path
+
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: a notebook run with parameters, written as ``<stem>.ipynb``, ``<stem>.html`` and
+    optionally ``<excel_name>`` into ``out_dir/subdir``."""
+
+    notebook: str  # file name in notebooks/
+    parameters: dict
+    subdir: str  # e.g. "2023" or "2023/kansainvaliset"
+    stem: str
+    title: str
+    check: Callable[[], object] | None = None  # raises InputError before any kernel starts
+    excel: Callable[[Path], None] | None = None
+    excel_name: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _data_parameter(data_dir: Path) -> str:
+    return "" if Path(data_dir).resolve() == DATA_DIR.resolve() else str(Path(data_dir).resolve())
+
+
+def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+    from kustannukset.excel import price_table_workbook
+    from kustannukset.pricing import available_years, load_year
+
+    chosen = years if years is not None else available_years(data_dir)
+    jobs = []
+    for year in chosen:
+
+        def check(year=year):
+            return load_year(year, data_dir)
+
+        def excel(path: Path, year=year) -> None:
+            price_table_workbook(load_year(year, data_dir), path)
+
+        jobs.append(
+            Job(
+                notebook="vuosiraportti.ipynb",
+                parameters={"vuosi": year, "data_kansio": _data_parameter(data_dir)},
+                subdir=str(year),
+                stem=f"maksuosuudet_{year}",
+                title=f"Kuntien maksuosuudet {year}",
+                check=check,
+                excel=excel,
+                excel_name=f"hintataulukko_{year}.xlsx",
+            )
+        )
+    return jobs
+
+
+JOB_PROVIDERS: list[Callable[[list[int] | None, Path], list[Job]]] = [yearly_jobs]
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
+    """Run ``notebook`` with ``parameters`` through papermill in the project's own kernel."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False,
+        log_output=False,
+    )
+
+
+def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
+    """An HTML report without code cells or prompts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    output.write_text(body, encoding="utf-8")
+
+
+def render(job: Job, out_dir: Path = REPORTS_DIR) -> list[Path]:
+    """Render one job; returns the files written. Raises on failure, leaving ``out_dir`` as it was."""
+    if job.check is not None:
+        job.check()
+    target = Path(out_dir) / job.subdir
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".kesken-", dir=target) as tmp:
+        tmp_dir = Path(tmp)
+        produced = [tmp_dir / f"{job.stem}.ipynb", tmp_dir / f"{job.stem}.html"]
+        execute_notebook(NOTEBOOKS_DIR / job.notebook, produced[0], job.parameters)
+        notebook_to_html(produced[0], produced[1], job.title)
+        if job.excel is not None:
+            produced.append(tmp_dir / (job.excel_name or f"{job.stem}.xlsx"))
+            job.excel(produced[-1])
+        written = []
+        for path in produced:
+            destination = target / path.name
+            os.replace(path, destination)
+            written.append(destination)
+    return written
+
+
+def all_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+    jobs = []
+    for provider in JOB_PROVIDERS:
+        jobs.extend(provider(years, data_dir))
+    return jobs
+
+
+def render_all(
+    years: list[int] | None = None,
+    *,
+    data_dir: Path = DATA_DIR,
+    out_dir: Path = REPORTS_DIR,
+    log=print,
+) -> list[tuple[Job, str]]:
+    """Render every job; returns the failures as (job, Finnish message)."""
+    if years is not None:
+        from kustannukset.pricing import available_years
+
+        known = available_years(data_dir)
+        unknown = [y for y in years if y not in known]
+        if unknown:
+            raise InputError(
+                f"vuodelle {', '.join(map(str, unknown))} ei ole tietoja; vuodet, joilta on tiedot: "
+                f"{', '.join(map(str, known))}"
+            )
+    failures: list[tuple[Job, str]] = []
+    for job in all_jobs(years, data_dir):
+        started = time.perf_counter()
+        try:
+            written = render(job, out_dir)
+        except InputError as exc:
+            failures.append((job, f"Virhe: {exc}"))
+        except Exception as exc:  # a failing notebook must not stop the other reports
+            failures.append(
+                (job, f"Raportin teko epäonnistui ({type(exc).__name__}): {_first_line(exc)}")
+            )
+        else:
+            names = ", ".join(p.name for p in written)
+            log(
+                f"{job.title}: {display_path(written[0].parent)}/ ({names}) "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+            continue
+        log(f"{job.title}: EPÄONNISTUI – {failures[-1][1]}", file=sys.stderr)
+    if failures:
+        log(
+            f"{len(failures)} raporttia epäonnistui; aiemmat raportit jätettiin ennalleen.",
+            file=sys.stderr,
+        )
+    return failures
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__
+
+
+def clean_stale_temporaries(out_dir: Path = REPORTS_DIR) -> None:
+    """Remove temporary folders left by an interrupted run (they never hold a finished report)."""
+    for tmp in Path(out_dir).glob("**/.kesken-*"):
+        shutil.rmtree(tmp, ignore_errors=True)

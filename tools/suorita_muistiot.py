@@ -1,0 +1,39 @@
+"""Execute the committed notebooks in place with their default parameters, so that they keep the
+outputs nbval compares against: ``python tools/suorita_muistiot.py [notebooks/X.ipynb ...]``.
+
+Runs in the project's own kernel, with timings left out so that a re-run changes only what changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def execute_in_place(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+    print(f"{path.relative_to(ROOT)}: suoritettu")
+
+
+if __name__ == "__main__":
+    paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted(
+        (ROOT / "notebooks").glob("*.ipynb")
+    )
+    for notebook in paths:
+        execute_in_place(notebook)
