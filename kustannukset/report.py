@@ -153,17 +153,24 @@ def render_all(
     out_dir: Path = REPORTS_DIR,
     log=print,
 ) -> list[tuple[Job, str]]:
-    """Render every job; returns the failures as (job, Finnish message)."""
-    if years is not None:
-        from kustannukset.pricing import available_years
+    """Render every job; returns the failures as (job, Finnish message).
 
-        known = available_years(data_dir)
+    The data folder is read and checked first: an error in it stops everything before any kernel
+    starts, with one line that names the file, the row and the column.
+    """
+    from kustannukset.pricing import available_years
+    from kustannukset.stats import load_statistics
+
+    load_statistics(data_dir)
+    known = available_years(data_dir)
+    if years is not None:
         unknown = [y for y in years if y not in known]
         if unknown:
             raise InputError(
                 f"vuodelle {', '.join(map(str, unknown))} ei ole tietoja; vuodet, joilta on tiedot: "
                 f"{', '.join(map(str, known))}"
             )
+    clean_stale_temporaries(out_dir)
     failures: list[tuple[Job, str]] = []
     for job in all_jobs(years, data_dir):
         started = time.perf_counter()

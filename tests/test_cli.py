@@ -1,0 +1,207 @@
+"""The command line as a user meets it: the published table as CSV, and one clear Finnish line for
+every kind of bad input, with a non-zero exit, no traceback and nothing written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from tests.conftest import edit_csv, run_cli
+
+
+def assert_one_line_error(result, *fragments: str) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Virhe: ")
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert result.stdout == ""
+    return lines[0]
+
+
+def test_jako_csv_reproduces_the_published_payments(published_2023):
+    result = run_cli("jako", "2023", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "kunta",
+        "kuntanumero",
+        "johtaminen",
+        "ict",
+        "tyollisyysmaararaha",
+        "viestinta",
+        "yhteensa",
+        "alennus_eur",
+        "maksuosuus",
+    ]
+    got = {r["kunta"]: int(r["maksuosuus"]) for r in rows}
+    assert got == {r["kunta"]: int(r["maksuosuus"]) for r in published_2023}
+    assert {r["kuntanumero"] for r in rows} >= {"020", "837"}  # codes stay strings
+
+
+def test_jako_table_is_readable_and_labels_estimates():
+    result = run_cli("jako", "2024")
+    assert result.returncode == 0
+    assert "Kuntien maksuosuudet 2024 (arvio)" in result.stdout
+    assert "ARVIO" in result.stderr
+    assert re.search(r"Tampere\s+837", result.stdout)
+
+
+def test_exact_sum_csv_adds_up():
+    result = run_cli("jako", "2023", "--csv", "--pyoristys", "tasasumma")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sum(int(r["maksuosuus"]) for r in rows) == 370841
+
+
+def test_year_without_data_lists_the_years():
+    line = assert_one_line_error(run_cli("jako", "2030"), "2030", "2023, 2024")
+    assert "yhteiset_kustannukset.yaml" in line
+
+
+def test_not_a_year():
+    result = run_cli("jako", "kaksituhatta")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "ei ole vuosiluku" in result.stderr
+
+
+def test_misspelled_municipality(data_copy):
+    line_no = edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "837", "vuosi": "2021"},
+        {"kunta": "Tamprere"},
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "vakiluku.csv",
+        f"rivi {line_no}",
+        "sarake 'kunta'",
+        "Tamprere",
+        "Tampere",
+    )
+
+
+def test_unknown_municipality_code(data_copy):
+    line_no = edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "020", "vuosi": "2021"},
+        {"kuntanumero": "999"},
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        f"rivi {line_no}",
+        "sarake 'kuntanumero'",
+        "999",
+    )
+
+
+def test_duplicate_figure(data_copy):
+    path = data_copy / "tilastot" / "vakiluku.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    akaa = next(line for line in lines if line.startswith("vakiluku,020,Akaa,2021,"))
+    path.write_text("\n".join([*lines, akaa]) + "\n", encoding="utf-8")
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        f"rivi {len(lines) + 1}",
+        "kahdesti",
+        "Akaa",
+    )
+
+
+def test_missing_population_for_the_reference_year(data_copy):
+    path = data_copy / "tilastot" / "vakiluku.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("vakiluku,020,Akaa,2021,")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "vakiluku.csv",
+        "Akaa",
+        "2021",
+        "puuttuu",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("-16467", "negatiivinen"), ("0", "nolla"), ("16 467 as.", "ei ole luku")],
+)
+def test_bad_population(data_copy, value, words):
+    line_no = edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "020", "vuosi": "2021"},
+        {"arvo": value},
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "vakiluku.csv",
+        f"rivi {line_no}",
+        "sarake 'arvo'",
+        words,
+    )
+
+
+def _replace_in(path, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    line_no = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line_no
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("-126049", "positiivinen"), ("0", "positiivinen"), ("paljon", "ei ole luku")],
+)
+def test_bad_cost(data_copy, value, words):
+    path = data_copy / "parametrit" / "yhteiset_kustannukset.yaml"
+    line_no = _replace_in(
+        path,
+        "{arvo: 126049, kustannusvuosi: 2022, lahde: hintataulukko_2023}",
+        f"{{arvo: {value}, kustannusvuosi: 2022, lahde: hintataulukko_2023}}",
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "yhteiset_kustannukset.yaml",
+        f"rivi {line_no}",
+        "sarake 'arvo'",
+        words,
+    )
+
+
+@pytest.mark.parametrize("pct", ["120", "-5"])
+def test_discount_outside_0_100(data_copy, pct):
+    path = data_copy / "parametrit" / "yhteiset_kustannukset.yaml"
+    line_no = _replace_in(
+        path,
+        '2023-01-01: {arvo: {}, lahde: "hintataulukko_2023"}',
+        f'2023-01-01: {{arvo: {{"790": {pct}}}, lahde: "hintataulukko_2023"}}',
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "yhteiset_kustannukset.yaml",
+        f"rivi {line_no}",
+        "0–100 %",
+        "Sastamala",
+    )
+
+
+def test_report_with_bad_data_writes_nothing(data_copy, tmp_path):
+    out = tmp_path / "reports"
+    (out / "2023").mkdir(parents=True)
+    earlier = out / "2023" / "maksuosuudet_2023.html"
+    earlier.write_text("aiempi raportti", encoding="utf-8")
+    edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "020", "vuosi": "2021"},
+        {"arvo": "-1"},
+    )
+    result = run_cli("raportti", "--data", str(data_copy), "--kohde", str(out))
+    assert_one_line_error(result, "vakiluku.csv", "sarake 'arvo'")
+    assert earlier.read_text(encoding="utf-8") == "aiempi raportti"
+    assert sorted(p.name for p in out.rglob("*")) == ["2023", "maksuosuudet_2023.html"]
