@@ -272,8 +272,9 @@ def available_years(data_dir: Path = DATA_DIR) -> list[int]:
     return years
 
 
-def jobs(years: list[int] | None, data_dir: Path):
-    """Report jobs for ``kustannukset raportti``: all municipalities and each one, per year."""
+def jobs(years: list[int] | None, data_dir: Path, *, per_municipality: bool = False):
+    """Report jobs for ``kustannukset raportti``: all municipalities per year, and with
+    ``per_municipality`` also one report for each municipality."""
     from kustannukset.report import Job, _data_parameter
 
     known = available_years(data_dir)
@@ -281,7 +282,7 @@ def jobs(years: list[int] | None, data_dir: Path):
     out = []
     for year in chosen:
         report = validate_parameters(year, "", data_dir)
-        for code in ["", *report.eq.names]:
+        for code in ["", *(report.eq.names if per_municipality else [])]:
 
             def check(year=year, code=code):
                 return validate_parameters(year, code, data_dir)
