@@ -84,7 +84,16 @@ def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
     return jobs
 
 
-JOB_PROVIDERS: list[Callable[[list[int] | None, Path], list[Job]]] = [yearly_jobs]
+def international_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+    from kustannukset.international_report import jobs
+
+    return jobs(years, data_dir)
+
+
+JOB_PROVIDERS: list[Callable[[list[int] | None, Path], list[Job]]] = [
+    yearly_jobs,
+    international_jobs,
+]
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
