@@ -34,7 +34,8 @@ test: lint
 		--nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/raportit.py
+	$(PY) bench/skenaariot.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -14,6 +14,7 @@ the file, the row and the column.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -209,12 +210,30 @@ class Statistics:
         return sorted(set(self.rows(measure)["vuosi"]))
 
 
+def _fingerprint(data_dir: Path) -> tuple:
+    files = [data_dir / "kunnat.csv", *sorted((data_dir / "tilastot").glob("*.csv"))]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+
+
 def load_statistics(
     data_dir: Path = DATA_DIR, municipalities: Municipalities | None = None
 ) -> Statistics:
-    """Read and validate every ``data/tilastot/*.csv``."""
-    data_dir = Path(data_dir)
-    municipalities = municipalities or load_municipalities(data_dir)
+    """Read and validate every ``data/tilastot/*.csv``.
+
+    The result is reused while no file of the folder changes (the tables must not be modified).
+    """
+    data_dir = Path(data_dir).resolve()
+    if municipalities is None:
+        return _load_statistics_cached(data_dir, _fingerprint(data_dir))
+    return _load_statistics(data_dir, municipalities)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
+    return _load_statistics(data_dir, load_municipalities(data_dir))
+
+
+def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statistics:
     folder = data_dir / "tilastot"
     files = sorted(folder.glob("*.csv"))
     if not files:
