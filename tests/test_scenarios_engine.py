@@ -246,8 +246,23 @@ def test_state_funding_estimate_by_hand(tmp_path):
     assert "ARVIO" in estimate.note
 
 
-def test_state_funding_is_not_estimated_from_one_region():
-    context = load_context()
-    estimate = funding_estimate(context, context.scenario("paatetty_2025"))
-    assert set(estimate.by_area.values()) == {None}
+def test_state_funding_is_not_estimated_from_one_region(tmp_path):
+    # the shipped parameters ask for the whole mainland (293 municipalities); five are not enough
+    data = write_mini_data(tmp_path / "data")
+    context = load_context(data)
+    scenario = context.scenario(
+        write_scenario(
+            data,
+            """
+            nimi: v
+            jakoperuste: {vakiluku: {paino: 1, vuosi: 2021}}
+            potti: {peruste: kokeilu_2023}
+            alueet:
+              - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere, Pirkkala, Nokia]}
+            """,
+        )
+    )
+    estimate = funding_estimate(context, scenario)
+    assert estimate.by_area == {"A": None}
+    assert "kuntarekisterissä on 5 kuntaa" in estimate.note
     assert "vähintään 293 kunnan luvut" in estimate.note
