@@ -59,7 +59,8 @@ def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
     from kustannukset.excel import price_table_workbook
     from kustannukset.pricing import available_years, load_year
 
-    chosen = years if years is not None else available_years(data_dir)
+    known = available_years(data_dir)
+    chosen = [year for year in years if year in known] if years is not None else known
     jobs = []
     for year in chosen:
 
