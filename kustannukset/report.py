@@ -59,7 +59,8 @@ def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
     from kustannukset.excel import price_table_workbook
     from kustannukset.pricing import available_years, load_year
 
-    chosen = years if years is not None else available_years(data_dir)
+    known = available_years(data_dir)
+    chosen = [year for year in years if year in known] if years is not None else known
     jobs = []
     for year in chosen:
 
@@ -178,21 +179,24 @@ def render_all(
     The data folder is read and checked first: an error in it stops everything before any kernel
     starts, with one line that names the file, the row and the column.
     """
-    from kustannukset.pricing import available_years
     from kustannukset.stats import load_statistics
 
     load_statistics(data_dir)
-    known = available_years(data_dir)
+    jobs = all_jobs(years, data_dir)
     if years is not None:
-        unknown = [y for y in years if y not in known]
+        covered = {job.parameters.get("vuosi") for job in jobs}
+        unknown = [year for year in years if year not in covered]
         if unknown:
+            known = sorted(
+                {job.parameters.get("vuosi") for job in all_jobs(None, data_dir)} - {None}
+            )
             raise InputError(
                 f"vuodelle {', '.join(map(str, unknown))} ei ole tietoja; vuodet, joilta on tiedot: "
                 f"{', '.join(map(str, known))}"
             )
     clean_stale_temporaries(out_dir)
     failures: list[tuple[Job, str]] = []
-    for job in all_jobs(years, data_dir):
+    for job in jobs:
         started = time.perf_counter()
         try:
             written = render(job, out_dir)

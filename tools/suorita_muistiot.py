@@ -9,8 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from kustannukset.report import skip_slow_optional_imports
+
+skip_slow_optional_imports()
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +26,7 @@ def execute_in_place(path: Path) -> None:
         kernel_name="python3",
         timeout=600,
         record_timing=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
