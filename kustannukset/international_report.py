@@ -51,7 +51,7 @@ def validate_parameters(vuosi: object, kunta: object = "", data_kansio: object =
 def banner(r: Report) -> str:
     lines = [f"# Kansainvälisen osaamisen palvelut {r.year}: {r.who}", ""]
     for notice in r.eq.notices:
-        lines.append(f"**{notice}**" if notice == kv.EXAMPLE_NOTICE else notice)
+        lines.append(f"> **{notice}**" if notice == kv.EXAMPLE_NOTICE else f"> {notice}")
         lines.append("")
     return "\n".join(lines)
 

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,6 +174,7 @@ def render_all(
     data_dir: Path = DATA_DIR,
     out_dir: Path = REPORTS_DIR,
     log=print,
+    workers: int | None = None,
 ) -> list[tuple[Job, str]]:
     """Render every job; returns the failures as (job, Finnish message).
 
@@ -196,30 +198,42 @@ def render_all(
             )
     clean_stale_temporaries(out_dir)
     failures: list[tuple[Job, str]] = []
-    for job in jobs:
+
+    def run(job: Job) -> tuple[Job, list[Path] | None, str, float]:
         started = time.perf_counter()
         try:
-            written = render(job, out_dir)
+            return job, render(job, out_dir), "", time.perf_counter() - started
         except InputError as exc:
-            failures.append((job, f"Virhe: {exc}"))
+            return job, None, f"Virhe: {exc}", 0.0
         except Exception as exc:  # a failing notebook must not stop the other reports
-            failures.append(
-                (job, f"Raportin teko epäonnistui ({type(exc).__name__}): {_first_line(exc)}")
+            return (
+                job,
+                None,
+                f"Raportin teko epäonnistui ({type(exc).__name__}): {_first_line(exc)}",
+                0.0,
             )
-        else:
-            names = ", ".join(p.name for p in written)
-            log(
-                f"{job.title}: {display_path(written[0].parent)}/ ({names}) "
-                f"{time.perf_counter() - started:.1f} s"
-            )
-            continue
-        log(f"{job.title}: EPÄONNISTUI – {failures[-1][1]}", file=sys.stderr)
+
+    # Each report runs in a kernel process of its own; the threads here only wait on them, so
+    # reports render side by side, as many at a time as the machine has cores.
+    with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+        for job, written, error, seconds in pool.map(run, jobs):
+            if written is None:
+                failures.append((job, error))
+                log(f"{job.title}: EPÄONNISTUI – {error}", file=sys.stderr)
+            else:
+                names = ", ".join(p.name for p in written)
+                log(f"{job.title}: {display_path(written[0].parent)}/ ({names}) {seconds:.1f} s")
     if failures:
         log(
             f"{len(failures)} raporttia epäonnistui; aiemmat raportit jätettiin ennalleen.",
             file=sys.stderr,
         )
     return failures
+
+
+def default_workers() -> int:
+    """Reports rendered at a time: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _first_line(exc: Exception) -> str:
