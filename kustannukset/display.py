@@ -3,6 +3,7 @@ nbval compares, and deterministic output (no random ids)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -41,11 +42,23 @@ class Table:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        html = self._formatted().to_html(index=False, border=0, classes="kustannukset")
-        html = html.replace("<td>", '<td style="text-align: right">')
-        if self.caption:
-            html = f"<p><strong>{self.caption}</strong></p>\n{html}"
-        return html
+        frame = self._formatted()
+        right = [column in self.formats for column in frame.columns]
+
+        def cell(tag: str, text: object, align_right: bool) -> str:
+            align = "right" if align_right else "left"
+            return f'<{tag} style="text-align: {align}">{html.escape(str(text))}</{tag}>'
+
+        head = "".join(cell("th", c, r) for c, r in zip(frame.columns, right, strict=True))
+        body = "\n".join(
+            "<tr>" + "".join(cell("td", v, r) for v, r in zip(row, right, strict=True)) + "</tr>"
+            for row in frame.itertuples(index=False)
+        )
+        caption = f"<p><strong>{html.escape(self.caption)}</strong></p>\n" if self.caption else ""
+        return (
+            f'{caption}<table class="kustannukset">\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{body}\n</tbody>\n</table>"
+        )
 
 
 def percent_format(decimals: int = 1) -> Callable[[object], str]:
