@@ -19,7 +19,9 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' ei ole päivämäärä muodossa VVVV-KK-PP") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' ei ole päivämäärä muodossa VVVV-KK-PP"
+        ) from None
 
 
 def register(sub) -> None:
@@ -55,7 +57,10 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     inputs = load_year(
-        args.vuosi, args.data, carrier=args.alennuksen_kattaja, discounts_on=args.alennukset_paivalta
+        args.vuosi,
+        args.data,
+        carrier=args.alennuksen_kattaja,
+        discounts_on=args.alennukset_paivalta,
     )
     table = division_table(inputs, args.pyoristys)
     if inputs.is_estimate:
@@ -74,5 +79,3 @@ def run(args: argparse.Namespace) -> int:
     if inputs.is_estimate:
         print(inputs.services[0].source)
     return 0
-
-

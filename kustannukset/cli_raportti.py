@@ -16,7 +16,9 @@ def register(sub) -> None:
         description="Ajaa raporttimuistiot papermillillä ja tallentaa kunkin vuoden raportin "
         "kansioon reports/<vuosi>/. Ilman vuotta tehdään kaikki vuodet, joilta on tiedot.",
     )
-    p.add_argument("vuodet", nargs="*", type=year_arg, metavar="VUOSI", help="vuodet (oletus: kaikki)")
+    p.add_argument(
+        "vuodet", nargs="*", type=year_arg, metavar="VUOSI", help="vuodet (oletus: kaikki)"
+    )
     data_dir_arg(p)
     p.add_argument(
         "--kohde", type=Path, default=REPORTS_DIR, metavar="KANSIO", help="raporttien kansio"

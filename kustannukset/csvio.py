@@ -1,7 +1,7 @@
 """Reading CSV files as analysts make them, with every row's line number kept for error messages.
 
-Plain CSV (comma, decimal point, UTF-8) and Finnish Excel's CSV (semicolon, decimal comma, UTF-8 with
-BOM or Windows-1252) are both read; the dialect is recognised from the header line.
+Plain CSV (comma, decimal point, UTF-8) and Finnish Excel's CSV (semicolon, decimal comma, UTF-8
+with BOM or Windows-1252) are both read; the dialect is recognised from the header line.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("tiedoston merkistöä ei tunnistettu (odotettiin UTF-8 tai Windows-1252)", file=path)
+    raise InputError(
+        "tiedoston merkistöä ei tunnistettu (odotettiin UTF-8 tai Windows-1252)", file=path
+    )
 
 
 def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
@@ -67,7 +69,9 @@ def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
     try:
         rows_raw = list(reader)
     except csv.Error as exc:
-        raise InputError(f"CSV-tiedostoa ei voi lukea: {exc}", file=path, row=reader.line_num) from None
+        raise InputError(
+            f"CSV-tiedostoa ei voi lukea: {exc}", file=path, row=reader.line_num
+        ) from None
     header = [h.strip() for h in rows_raw[0]]
     missing = [c for c in required if c not in header]
     if missing:
@@ -102,7 +106,7 @@ def parse_number(
     column: str | None = None,
     allow_empty: bool = False,
 ) -> Fraction | None:
-    """Parse '1 234,50' (Finnish) or '1234.50' exactly; spaces as thousand separators are allowed."""
+    """Parse '1 234,50' (Finnish) or '1234.50' exactly; spaces may separate thousands."""
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace("€", "")
     if cleaned == "":
         if allow_empty:

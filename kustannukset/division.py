@@ -7,8 +7,8 @@ by a rule of :mod:`kustannukset.rounding`.
 2. Each service total is split by the key: municipality *i* gets ``total * key_i / sum(key)``.
 3. A municipality's *Yhteensä* is the sum of its service cells.
 4. A discount of *p* % takes ``p / 100 * Yhteensä`` off; the discounted amount is carried by nobody
-   (the pool is left short), by the lead municipality, or by the other municipalities in proportion to
-   the key (those without a discount of their own).
+   (the pool is left short), by the lead municipality, or by the other municipalities in proportion
+   to the key (those without a discount of their own).
 5. *Maksuosuus* = Yhteensä - Alennus € + the share of others' discounts it carries.
 """
 
@@ -72,7 +72,7 @@ def carry(
     carrier: str,
     lead: str,
 ) -> dict[str, Fraction]:
-    """Who carries ``total`` of discounts: nobody, the lead, or the undiscounted others by the key."""
+    """Who carries ``total`` of discounts: nobody, the lead, or the undiscounted others by key."""
     if carrier not in CARRIERS:
         raise ValueError(f"tuntematon alennuksen kattaja '{carrier}'")
     carried = dict.fromkeys(key, Fraction(0))
@@ -161,7 +161,8 @@ def round_division(division: ExactDivision, rule: str = PUBLISHED) -> pd.DataFra
             columns[s.code] = {c: int(rounded[c]) for c in codes}
         gross = {c: sum(columns[s.code][c] for s in inp.services) for c in codes}
         discount = {
-            c: int(round_half_up(gross[c] * inp.discounts_pct.get(c, Fraction(0)) / 100)) for c in codes
+            c: int(round_half_up(gross[c] * inp.discounts_pct.get(c, Fraction(0)) / 100))
+            for c in codes
         }
         discounted = sum(discount.values())
         shares = carry(Fraction(discounted), inp.key, inp.discounts_pct, inp.carrier, inp.lead)

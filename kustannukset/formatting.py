@@ -28,8 +28,6 @@ def percent(value: float | Fraction, decimals: int = 1) -> str:
 def euro_table(frame: pd.DataFrame) -> str:
     """A plain-text table with integers in Finnish format, for terminals and nbval."""
     formatters = {
-        column: euros
-        for column in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[column])
+        column: euros for column in frame.columns if pd.api.types.is_numeric_dtype(frame[column])
     }
     return frame.to_string(index=False, formatters=formatters)

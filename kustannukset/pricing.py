@@ -112,7 +112,10 @@ def _check_positive_cost(value, param, when: dt.date) -> Fraction:
         amount = Fraction(str(entry.value))
     except (TypeError, ValueError):
         raise InputError(
-            f"{param.name}: '{entry.value}' ei ole luku", file=param.file, row=entry.line, column="arvo"
+            f"{param.name}: '{entry.value}' ei ole luku",
+            file=param.file,
+            row=entry.line,
+            column="arvo",
         ) from None
     if amount <= 0:
         raise InputError(
@@ -139,7 +142,9 @@ def _discounts(params: ParameterFile, when: dt.date, participants: list[str], st
         code = str(code)
         if code not in participants:
             known = stats.municipalities.table.index
-            hint = f" ({stats.municipalities.name(code)} ei ole kokeilukunta)" if code in known else ""
+            hint = (
+                f" ({stats.municipalities.name(code)} ei ole kokeilukunta)" if code in known else ""
+            )
             raise InputError(
                 f"alennus tuntemattomalle kunnalle '{code}'{hint}",
                 file=param.file,
@@ -154,7 +159,8 @@ def _discounts(params: ParameterFile, when: dt.date, participants: list[str], st
             ) from None
         if not 0 <= value <= 100:
             raise InputError(
-                f"alennuksen pitää olla 0–100 %, ei {pct} % (kunta {stats.municipalities.name(code)})",
+                f"alennuksen pitää olla 0–100 %, ei {pct} % "
+                f"(kunta {stats.municipalities.name(code)})",
                 file=param.file,
                 row=entry.line,
                 column="arvo",
@@ -347,12 +353,17 @@ def published_layout(inputs: YearInputs, rule: str = PUBLISHED) -> pd.DataFrame:
     for s in inputs.services:
         out[s.heading] = table[s.code]
     out["Yhteensä"] = table["yhteensa"]
-    out["Alennus %"] = [float(inputs.division_input.discounts_pct.get(c, 0)) for c in table["kuntanumero"]]
+    out["Alennus %"] = [
+        float(inputs.division_input.discounts_pct.get(c, 0)) for c in table["kuntanumero"]
+    ]
     out["Alennus €"] = table["alennus_eur"]
     if "alennuksen_kattaminen_eur" in table:
         out["Alennusten kattaminen €"] = table["alennuksen_kattaminen_eur"]
     out[f"Maksuosuudet {inputs.label}"] = table["maksuosuus"]
-    summa: dict[str, object] = {"Kunta": "Summa", key_label: int(sum(inputs.division_input.key.values()))}
+    summa: dict[str, object] = {
+        "Kunta": "Summa",
+        key_label: int(sum(inputs.division_input.key.values())),
+    }
     summa["%-osuus"] = 1.0
     for s in inputs.services:
         summa[s.heading] = int(round_half_up(division.service_totals[s.code]))

@@ -5,10 +5,10 @@ took part in the experiment). ``data/tilastot/*.csv`` hold the statistics, one r
 
     mittari,kuntanumero,kunta,vuosi,arvo,tila,taulukko,lahde,haettu
 
-``vuosi`` is the statistical year (for stock figures, the situation on 31.12. of that year), ``tila``
-is ``lopullinen`` (final), ``ennakko`` (preliminary), ``arvio`` (estimate) or ``esimerkki`` (example),
-and ``lahde`` names the public source. Loading validates every row; a mistake is an error that names
-the file, the row and the column.
+``vuosi`` is the statistical year (for stock figures, the situation on 31.12. of that year),
+``tila`` is ``lopullinen`` (final), ``ennakko`` (preliminary), ``arvio`` (estimate) or ``esimerkki``
+(example), and ``lahde`` names the public source. Loading validates every row; a mistake is an
+error that names the file, the row and the column.
 """
 
 from __future__ import annotations
@@ -25,7 +25,17 @@ from kustannukset.csvio import read_table
 from kustannukset.errors import InputError
 from kustannukset.paths import DATA_DIR
 
-STAT_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "taulukko", "lahde", "haettu"]
+STAT_COLUMNS = [
+    "mittari",
+    "kuntanumero",
+    "kunta",
+    "vuosi",
+    "arvo",
+    "tila",
+    "taulukko",
+    "lahde",
+    "haettu",
+]
 REQUIRED_STAT_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "lahde"]
 STATUSES = {
     "lopullinen": "lopullinen",
@@ -199,7 +209,9 @@ class Statistics:
         return sorted(set(self.rows(measure)["vuosi"]))
 
 
-def load_statistics(data_dir: Path = DATA_DIR, municipalities: Municipalities | None = None) -> Statistics:
+def load_statistics(
+    data_dir: Path = DATA_DIR, municipalities: Municipalities | None = None
+) -> Statistics:
     """Read and validate every ``data/tilastot/*.csv``."""
     data_dir = Path(data_dir)
     municipalities = municipalities or load_municipalities(data_dir)
@@ -234,8 +246,8 @@ def load_statistics(data_dir: Path = DATA_DIR, municipalities: Municipalities | 
             value = table.number(row, "arvo")
             if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
                 raise InputError(
-                    f"{MEASURES[measure].name} ei voi olla {'nolla' if value == 0 else 'negatiivinen'}"
-                    f" ({row['arvo']})",
+                    f"{MEASURES[measure].name} ei voi olla "
+                    f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
                     file=path,
                     row=row.line,
                     column="arvo",

@@ -1,9 +1,9 @@
 """Import the public figures gathered in ``../shared/data-research/`` into ``data/tilastot/``.
 
-Run from the project root: ``python tools/tuo_tutkimusdata.py [POLKU]``. Each output row keeps the
-source text of its input row; rows that two sources give with the same value are merged, their sources
-joined, and rows that disagree stop the import. The raw files stay where they are: the package reads
-only the small tidy files written here.
+Run from the project root: ``python tools/tuo_tutkimusdata.py [POLKU]``. Each output row keeps
+the source text of its input row; rows that two sources give with the same value are merged, their
+sources joined, and rows that disagree stop the import. The raw files stay where they are: the
+package reads only the small tidy files written here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "tilastot"
-COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "taulukko", "lahde", "haettu"]
+COLUMNS = [
+    "mittari",
+    "kuntanumero",
+    "kunta",
+    "vuosi",
+    "arvo",
+    "tila",
+    "taulukko",
+    "lahde",
+    "haettu",
+]
 
 # input file -> (measure, status)
 FILES = {
@@ -80,7 +90,9 @@ def main(research: Path) -> None:
                 if key in rows:
                     old = rows[key]
                     if old["arvo"] != record["arvo"]:
-                        raise SystemExit(f"{measure} {key}: lähteet eroavat ({old['arvo']} / {record['arvo']})")
+                        raise SystemExit(
+                            f"{measure} {key}: lähteet eroavat ({old['arvo']} / {record['arvo']})"
+                        )
                     old["lahde"] += " | sama luku myös: " + record["lahde"]
                     if record["taulukko"] not in old["taulukko"]:
                         old["taulukko"] += "; " + record["taulukko"]
