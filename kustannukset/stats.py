@@ -22,6 +22,7 @@ warned about (:class:`JumpWarning`) and listed in :attr:`Statistics.warnings`.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import warnings
 from collections.abc import Iterable
@@ -138,8 +139,12 @@ class Municipalities:
     table: pd.DataFrame  # index kuntanumero (str); columns kunta, maakunta, kokeilukunta, lahde
     path: Path
 
+    @functools.cached_property
+    def _names(self) -> dict[str, str]:
+        return {str(code): str(name) for code, name in self.table["kunta"].items()}
+
     def name(self, code: str) -> str:
-        return str(self.table.at[code, "kunta"])
+        return self._names[code]
 
     def code_of(self, name: str) -> str:
         matches = self.table.index[self.table["kunta"] == name]
@@ -162,7 +167,7 @@ class Municipalities:
 
     def check(self, code: str, name: str | None, *, file: Path, row: int) -> None:
         """An unknown code, or a name that is not the code's name, is an error."""
-        if code not in self.table.index:
+        if code not in self._names:
             hint = ""
             if name and name in set(self.table["kunta"]):
                 hint = f" ({name} on kuntanumero {self.code_of(name)})"
