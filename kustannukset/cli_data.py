@@ -132,6 +132,7 @@ def _load(data_dir):
 
 def run_coverage(args: argparse.Namespace) -> int:
     from kustannukset import kattavuus as k
+    from kustannukset.stats import MEASURES
 
     stats = _load(args.data)
     codes = k.select_municipalities(stats.municipalities, args.kunnat)
@@ -148,8 +149,6 @@ def run_coverage(args: argparse.Namespace) -> int:
         for measure in dict.fromkeys(cov["mittari"]):
             part = cov[cov["mittari"] == measure]
             have = (part["tila"] != k.MISSING).sum()
-            from kustannukset.stats import MEASURES
-
             print()
             print(f"{measure}: {MEASURES[measure].name} – {have}/{len(part)} lukua")
             rows = stats.table[

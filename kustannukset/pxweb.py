@@ -183,6 +183,14 @@ def _no_network(reason: object) -> bool:
     )
 
 
+def _reason_fi(reason: object) -> str:
+    if isinstance(reason, socket.gaierror):
+        return f"palvelimen nimeä ei voitu selvittää ({reason})"
+    if isinstance(reason, ConnectionRefusedError):
+        return f"palvelin ei ota yhteyttä vastaan ({reason})"
+    return f"verkkoon ei päästä ({reason})"
+
+
 class Client:
     """GET and POST to one PxWeb database, politely and with retries.
 
@@ -258,7 +266,7 @@ class Client:
                 if _no_network(exc.reason):
                     raise NoNetworkError(
                         f"Tilastokeskuksen rajapintaan ei saada yhteyttä ({self.base_url}): "
-                        f"{exc.reason}. Tarkista verkkoyhteys ja yritä uudelleen."
+                        f"{_reason_fi(exc.reason)}. Tarkista verkkoyhteys ja yritä uudelleen."
                     ) from None
                 last = str(exc.reason)
             except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:

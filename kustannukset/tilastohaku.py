@@ -207,9 +207,9 @@ def _periods(spec: TableSpec, meta: TableMetadata, years: list[int] | None) -> t
         chosen = [y for y in years if y in available]
         absent = [y for y in years if y not in available]
         if absent:
-            what = "joulukuun lukuja " if spec.monthly else ""
+            what = "joulukuun " if spec.monthly else ""
             notes.append(
-                f"taulukossa {spec.id} ei ole {what}vuodelta "
+                f"taulukossa {spec.id} ei ole {what}lukuja vuodelta "
                 f"{', '.join(map(str, absent))} (uusin: {latest})"
             )
     return [available[y] for y in chosen], notes

@@ -291,7 +291,7 @@ def test_paivita_adds_new_years_and_sums_ages(data, capsys):
             str(data),
         )
     assert code == 0, err
-    assert "taulukossa 11re ei ole vuodelta 2024 (uusin: 2023)" in out
+    assert "taulukossa 11re ei ole lukuja vuodelta 2024 (uusin: 2023)" in out
     stats = load_statistics(data)
     got = {m: stats.values(m, 2023, ["020"])["020"] for m in tilastohaku.TABLES["11re"].measures}
     assert got == {
