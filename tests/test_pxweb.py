@@ -239,8 +239,9 @@ def test_rate_limit_is_respected():
 # --- the command ------------------------------------------------------------------------------
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(["data", "paivita", *args])
+def run(capsys, options: str, url: str, data: Path) -> tuple[int, str, str]:
+    """``kustannukset data paivita OPTIONS --osoite URL --data DATA``."""
+    code = main(["data", "paivita", *options.split(), "--osoite", url, "--data", str(data)])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -254,9 +255,7 @@ def test_paivita_fills_a_missing_measure_and_reports_what_changed(data, capsys):
     tables[RM].ensure_values("Alue", ["KU837"], ["Tampere"])  # left out of the shortened metadata
     with serve(tables) as server:
         code, out, err = run(
-            capsys,
-            *("--taulukot", "11rm", "--vuodet", "2019-2020", "--kunnat", "211", "536", "837"),
-            *("--osoite", server.base_url, "--data", str(data)),
+            capsys, "--taulukot 11rm --vuodet 2019-2020 --kunnat 211 536 837", server.base_url, data
         )
     assert code == 0, err
     assert "Taulukko 11rm (väestö kielen mukaan), vuodet 2019–2020: 3 lukua" in out
@@ -278,17 +277,7 @@ def test_paivita_fills_a_missing_measure_and_reports_what_changed(data, capsys):
 def test_paivita_adds_new_years_and_sums_ages(data, capsys):
     with serve({RE: table_11re()}) as server:
         code, out, err = run(
-            capsys,
-            "--taulukot",
-            "11re",
-            "--vuodet",
-            "2022-2024",
-            "--kunnat",
-            "Akaa",
-            "--osoite",
-            server.base_url,
-            "--data",
-            str(data),
+            capsys, "--taulukot 11re --vuodet 2022-2024 --kunnat Akaa", server.base_url, data
         )
     assert code == 0, err
     assert "taulukossa 11re ei ole lukuja vuodelta 2024 (uusin: 2023)" in out
@@ -309,20 +298,8 @@ def test_a_final_figure_is_not_replaced_by_a_preliminary_one_without_saying_so(d
     rows += "tyolliset,020,Akaa,2023,705,lopullinen,testirivi käsin\n"  # a test row
     (data / "tilastot" / "tyolliset.csv").write_text(rows, encoding="utf-8")
     with serve({B115: table}) as server:
-        args = [
-            "--taulukot",
-            "115b",
-            "--vuodet",
-            "2022",
-            "2023",
-            "--kunnat",
-            "020",
-            "--osoite",
-            server.base_url,
-            "--data",
-            str(data),
-        ]
-        code, out, _ = run(capsys, *args)
+        options = "--taulukot 115b --vuodet 2022 2023 --kunnat 020"
+        code, out, _ = run(capsys, options, server.base_url, data)
         assert code == 0
         assert (
             "HUOM: tyolliset Akaa (020) 2023: lopullinen 705 pidetään; rajapinnan ennakkotieto 710"
@@ -336,7 +313,7 @@ def test_a_final_figure_is_not_replaced_by_a_preliminary_one_without_saying_so(d
         assert (
             stats.rows("tyovoima", 2022).set_index("kuntanumero").loc["020", "tila"] == "lopullinen"
         )
-        code, out, _ = run(capsys, *args, "--salli-ennakko")
+        code, out, _ = run(capsys, options + " --salli-ennakko", server.base_url, data)
     assert "HUOM: lopullinen luku korvataan ennakkotiedolla" in out
     assert load_statistics(data).values("tyolliset", 2023, ["020"])["020"] == 710
 
@@ -344,18 +321,7 @@ def test_a_final_figure_is_not_replaced_by_a_preliminary_one_without_saying_so(d
 def test_missing_marker_in_a_response_is_reported_not_written(data, capsys):
     with serve({R5: table_12r5()}) as server:
         code, out, _ = run(
-            capsys,
-            "--taulukot",
-            "12r5",
-            "--vuodet",
-            "2024",
-            "--kunnat",
-            "020",
-            "211",
-            "--osoite",
-            server.base_url,
-            "--data",
-            str(data),
+            capsys, "--taulukot 12r5 --vuodet 2024 --kunnat 020 211", server.base_url, data
         )
     assert code == 0
     assert "tyottomat_tyonhakijat Akaa (020) 2024: ..." in out
@@ -371,18 +337,7 @@ def test_a_server_error_mid_way_is_retried_and_the_run_completes(data, capsys, m
     with serve({RE: table_11re()}) as server:
         server.fail_posts = {2: 503}
         code, out, err = run(
-            capsys,
-            "--taulukot",
-            "11re",
-            "--vuodet",
-            "2023",
-            "--kunnat",
-            "020",
-            "211",
-            "--osoite",
-            server.base_url,
-            "--data",
-            str(data),
+            capsys, "--taulukot 11re --vuodet 2023 --kunnat 020 211", server.base_url, data
         )
     assert code == 0, err
     assert server.posts == 3  # two queries, the second one twice
@@ -400,18 +355,7 @@ def test_a_server_that_keeps_failing_mid_way_leaves_the_data_whole(data, capsys,
         server.fail_always = None
         server.fail_posts = {n: 503 for n in range(2, 20)}
         code, _, err = run(
-            capsys,
-            "--taulukot",
-            "11re",
-            "--vuodet",
-            "2023",
-            "--kunnat",
-            "020",
-            "211",
-            "--osoite",
-            server.base_url,
-            "--data",
-            str(data),
+            capsys, "--taulukot 11re --vuodet 2023 --kunnat 020 211", server.base_url, data
         )
     assert code == 1
     assert "Mitään ei kirjoitettu; data on ennallaan." in err
@@ -423,7 +367,7 @@ def test_no_network_fails_at_once_in_finnish_and_writes_nothing(data, capsys):
         url = server.base_url
     before = snapshot(data)
     started = time.monotonic()
-    code, _, err = run(capsys, "--osoite", url, "--data", str(data))
+    code, _, err = run(capsys, "", url, data)
     assert time.monotonic() - started < 5
     assert code == 1
     assert "Tilastokeskuksen rajapintaan ei saada yhteyttä" in err
@@ -435,18 +379,7 @@ def test_kokeile_shows_but_writes_nothing(data, capsys):
     before = snapshot(data)
     with serve(demo_tables()) as server:
         code, out, _ = run(
-            capsys,
-            "--taulukot",
-            "11rm",
-            "--vuodet",
-            "2021",
-            "--kunnat",
-            "Nokia",
-            "--osoite",
-            server.base_url,
-            "--data",
-            str(data),
-            "--kokeile",
+            capsys, "--taulukot 11rm --vuodet 2021 --kunnat Nokia --kokeile", server.base_url, data
         )
     assert code == 0
     assert "vieraskieliset: 1 uutta" in out
@@ -535,9 +468,7 @@ def test_an_implausible_fetched_figure_is_flagged_before_it_is_written(data, cap
     tables[RM].add(key, {"vaesto": "8470"})  # a test value: the real 847 with a digit too many
     with serve(tables) as server:
         code, out, _ = run(
-            capsys,
-            *("--taulukot", "11rm", "--vuodet", "2020", "--kunnat", "211", "--kokeile"),
-            *("--osoite", server.base_url, "--data", str(data)),
+            capsys, "--taulukot 11rm --vuodet 2020 --kunnat 211 --kokeile", server.base_url, data
         )
     assert code == 0
     assert (
