@@ -50,7 +50,6 @@ class Change:
     figure: Figure
     old_value: Fraction | None = None
     old_status: str = ""
-    old_source: str = ""
 
 
 def source_tag(fetch: TableFetch) -> str:
@@ -66,7 +65,8 @@ def source_record(fetch: TableFetch) -> dict[str, str]:
         "taulukko": f"StatFin {spec.id} ({spec.name})",
         "kuvaus": f"PxWeb-rajapinta {fetch.url}: Alue KU<kuntanumero>; "
         + ("Kuukausi <vuosi>M12" if spec.monthly else "Vuosi <vuosi>")
-        + "".join(f"; {k} {_selection(v)}" for k, v in spec.fixed.items()),
+        + "".join(f"; {k} {_selection(v)}" for k, v in spec.fixed.items())
+        + (f" ({spec.note})" if spec.note else ""),
         "haettu": fetch.fetched_at,
         "paivitetty": fetch.updated,
     }
@@ -81,9 +81,9 @@ def _selection(values: list[str]) -> str:
 def compare(stats: Statistics, figures: list[Figure], allow_preliminary: bool) -> list[Change]:
     current = {
         (r.mittari, r.kuntanumero, int(r.vuosi)): r
-        for r in stats.table[
-            ["mittari", "kuntanumero", "vuosi", "arvo", "tila", "lahde"]
-        ].itertuples(index=False)
+        for r in stats.table[["mittari", "kuntanumero", "vuosi", "arvo", "tila"]].itertuples(
+            index=False
+        )
     }
     changes = []
     for f in figures:
@@ -95,7 +95,7 @@ def compare(stats: Statistics, figures: list[Figure], allow_preliminary: bool) -
         kind = SAME if (value == old.arvo and f.status == old.tila) else CHANGED
         if kind == CHANGED and old.tila == "lopullinen" and f.status == "ennakko":
             kind = CHANGED if allow_preliminary else KEPT
-        changes.append(Change(kind, f, old.arvo, old.tila, old.lahde))
+        changes.append(Change(kind, f, old.arvo, old.tila))
     return changes
 
 

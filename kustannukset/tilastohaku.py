@@ -56,6 +56,7 @@ class TableSpec:
     derive: Derive  # {variable-value-or-content: cell} of one area and year -> measure: value
     measures: tuple[str, ...]
     monthly: bool = False  # the time variable is a month; the year's figure is December's
+    note: str = ""  # how the measures are read, for the source's description
 
     @property
     def cells_per_area_year(self) -> int:
@@ -127,6 +128,7 @@ TABLES: dict[str, TableSpec] = {
             },
             _derive_11re,
             ("vakiluku", *AGES),
+            note="vakiluku = Ikä SSS; tyoikaiset_15_64, _18_64, _20_64 = yksivuotisikien summa",
         ),
         TableSpec(
             "11rm",
@@ -148,6 +150,7 @@ TABLES: dict[str, TableSpec] = {
             _derive_12r5,
             ("tyottomat_tyonhakijat", "tyottomyysaste"),
             monthly=True,
+            note="tyottomat_tyonhakijat = TYOTTOMATLOPUSSA, tyottomyysaste = TYOTOSUUS",
         ),
         TableSpec(
             "115b",
@@ -158,6 +161,7 @@ TABLES: dict[str, TableSpec] = {
             {"Pääasiallinen toiminta": ["11+12", "11", "12"], "Sukupuoli": ["SSS"], "Ikä": ["SSS"]},
             _derive_115b,
             ("tyovoima", "tyolliset", "tyottomat"),
+            note="tyovoima = 11+12, tyolliset = 11, tyottomat = 12",
         ),
     ]
 }
@@ -186,7 +190,7 @@ class Request:
     periods: list[str]
 
 
-def _year_of(spec: TableSpec, period: str) -> int:
+def _year_of(period: str) -> int:
     return int(period[:4])
 
 
@@ -242,7 +246,7 @@ def plan(
             fetch.notes.append(f"taulukossa {spec.id} ei ole kuntia {', '.join(absent)}")
         periods, notes = _periods(spec, meta, years)
         fetch.notes.extend(notes)
-        fetch.years = [_year_of(spec, p) for p in periods]
+        fetch.years = [_year_of(p) for p in periods]
         if not periods or not present:
             continue
         per_area = spec.cells_per_area_year * len(periods)
@@ -285,7 +289,7 @@ def run_request(client: Client, request: Request, meta: TableMetadata, fetch: Ta
             markers[(area[2:], period)].add(cell.marker or "tyhjä")
     for code in request.codes:
         for period in request.periods:
-            year = _year_of(spec, period)
+            year = _year_of(period)
             status = (
                 "ennakko"
                 if time.preliminary(period) or period in preliminary_comment
