@@ -54,7 +54,7 @@ Command = Callable[[argparse.ArgumentParser], None]
 
 def build_parser() -> argparse.ArgumentParser:
     _translate_argparse()
-    from kustannukset import cli_jako, cli_kv, cli_raportti, cli_skenaariot
+    from kustannukset import cli_data, cli_jako, cli_kv, cli_raportti, cli_skenaariot
 
     parser = _Parser(
         prog="kustannukset",
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="komento", metavar="KOMENTO", parser_class=_Parser)
     sub.required = True
-    for module in (cli_jako, cli_raportti, cli_kv, cli_skenaariot):
+    for module in (cli_jako, cli_raportti, cli_kv, cli_data, cli_skenaariot):
         module.register(sub)
     return parser
 

@@ -1,7 +1,7 @@
 """Reading CSV files as analysts make them, with every row's line number kept for error messages.
 
-Plain CSV (comma, decimal point, UTF-8) and Finnish Excel's CSV (semicolon, decimal comma, UTF-8 with
-BOM or Windows-1252) are both read; the dialect is recognised from the header line.
+Plain CSV (comma, decimal point, UTF-8) and Finnish Excel's CSV (semicolon, decimal comma, UTF-8
+with BOM or Windows-1252) are both read; the dialect is recognised from the header line.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def parse_number(
     column: str | None = None,
     allow_empty: bool = False,
 ) -> Fraction | None:
-    """Parse '1 234,50' (Finnish) or '1234.50' exactly; spaces as thousand separators are allowed."""
+    """Parse '1 234,50' (Finnish) or '1234.50' exactly; spaces may separate thousands."""
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace("€", "")
     if cleaned == "":
         if allow_empty:

@@ -7,8 +7,8 @@ by a rule of :mod:`kustannukset.rounding`.
 2. Each service total is split by the key: municipality *i* gets ``total * key_i / sum(key)``.
 3. A municipality's *Yhteensä* is the sum of its service cells.
 4. A discount of *p* % takes ``p / 100 * Yhteensä`` off; the discounted amount is carried by nobody
-   (the pool is left short), by the lead municipality, or by the other municipalities in proportion to
-   the key (those without a discount of their own).
+   (the pool is left short), by the lead municipality, or by the other municipalities in proportion
+   to the key (those without a discount of their own).
 5. *Maksuosuus* = Yhteensä - Alennus € + the share of others' discounts it carries.
 """
 
@@ -72,7 +72,7 @@ def carry(
     carrier: str,
     lead: str,
 ) -> dict[str, Fraction]:
-    """Who carries ``total`` of discounts: nobody, the lead, or the undiscounted others by the key."""
+    """Who carries ``total`` of discounts: nobody, the lead, or the undiscounted others by key."""
     if carrier not in CARRIERS:
         raise ValueError(f"tuntematon alennuksen kattaja '{carrier}'")
     carried = dict.fromkeys(key, Fraction(0))

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kustannukset import kattavuus
 from kustannukset.pricing import YearInputs, cost_table, published_layout
 from kustannukset.rounding import EXACT_SUM, PUBLISHED, RULE_DESCRIPTIONS
 
@@ -90,8 +91,9 @@ def price_table_workbook(inputs: YearInputs, path: Path) -> None:
         ("Flat rate", inputs.flat_rate_source),
         (
             "Jakoperuste",
-            f"{inputs.key_name}{inputs.key_year}: Lähde: "
-            + "; ".join(sorted(set(inputs.key_rows["taulukko"]) - {""})),
+            kattavuus.note(
+                inputs.statistics, inputs.key_measure, inputs.key_year, inputs.division_input.key
+            ),
         ),
         ("Alennukset", inputs.discount_source),
         ("Tila", "ARVIO" if inputs.is_estimate else "julkaistu hintataulukko"),

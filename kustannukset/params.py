@@ -1,6 +1,7 @@
 """Dated parameters, read from YAML files in ``data/parametrit/``, in the manner of OpenFisca.
 
-A parameter is a mapping with the key ``arvot``; each value is keyed by the date from which it holds::
+A parameter is a mapping with the key ``arvot``; each value is keyed by the date from which it
+holds::
 
     flat_rate_pct:
       kuvaus: Yleiskustannuslisä palvelun kuluihin
@@ -9,8 +10,8 @@ A parameter is a mapping with the key ``arvot``; each value is keyed by the date
         2023-01-01: {arvo: 17, lahde: hintataulukko_2023}
 
 ``arvo: null`` ends a parameter. ``lahde`` is either a key of the file's ``lahteet`` mapping or the
-source itself; ``tila`` (``julkaistu``, ``arvio``, ``esimerkki``) says whether the figure is published
-or an estimate. Formulas ask ``parameter.at(date)`` and never hold a literal.
+source itself; ``tila`` (``julkaistu``, ``arvio``, ``esimerkki``) says whether the figure is
+published or an estimate. Formulas ask ``parameter.at(date)`` and never hold a literal.
 
 Everything else in a file (names, descriptions) is metadata, kept as read. Every value remembers its
 line, so an error in a file names it.

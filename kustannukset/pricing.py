@@ -159,7 +159,8 @@ def _discounts(params: ParameterFile, when: dt.date, participants: list[str], st
             ) from None
         if not 0 <= value <= 100:
             raise InputError(
-                f"alennuksen pitää olla 0–100 %, ei {pct} % (kunta {stats.municipalities.name(code)})",
+                f"alennuksen pitää olla 0–100 %, ei {pct} % "
+                f"(kunta {stats.municipalities.name(code)})",
                 file=param.file,
                 row=entry.line,
                 column="arvo",

@@ -4,18 +4,18 @@ Every amount is computed exactly (``fractions.Fraction``) and rounded only at th
 named rules:
 
 ``julkaistu`` (as published)
-    Each cell is rounded half-up on its own; a row's total is the rounded *unrounded* sum. This is how
-    the official price table was made, so it reproduces the published figures, but the rounded cells of
-    a row or a column need not add up to the rounded total (Parkano 2023: 1765+1112+595+966 = 4438,
-    published total 4437).
+    Each cell is rounded half-up on its own; a row's total is the rounded *unrounded* sum. This is
+    how the official price table was made, so it reproduces the published figures, but the rounded
+    cells of a row or a column need not add up to the rounded total (Parkano 2023:
+    1765+1112+595+966 = 4438, published total 4437).
 
 ``tasasumma`` (exact sum)
     Largest remainder (Hamilton): each share is floored, and the units left over go one each to the
-    largest remainders, ties to the smaller municipality code. The rounded shares add up exactly to the
-    rounded total, whatever the order of the rows. Use it for invoices.
+    largest remainders, ties to the smaller municipality code. The rounded shares add up exactly to
+    the rounded total, whatever the order of the rows. Use it for invoices.
 
-Half-up means away from zero at exactly one half (0.5 -> 1, 2.5 -> 3, -0.5 -> -1), as a spreadsheet's
-ROUND does; not Python's round-half-even.
+Half-up means away from zero at exactly one half (0.5 -> 1, 2.5 -> 3, -0.5 -> -1), as a
+spreadsheet's ROUND does; not Python's round-half-even.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ RULES = (PUBLISHED, EXACT_SUM)
 RULE_DESCRIPTIONS = {
     PUBLISHED: "julkaistu: jokainen solu pyöristetään erikseen (puolikas ylöspäin), rivin summa "
     "pyöristämättömästä summasta, kuten virallisessa hintataulukossa",
-    EXACT_SUM: "tasasumma: suurimman jakojäännöksen menetelmä, tasapelit pienemmälle kuntanumerolle; "
-    "laskut täsmäävät euron tarkasti kokonaissummaan",
+    EXACT_SUM: "tasasumma: suurimman jakojäännöksen menetelmä, tasapelit pienemmälle "
+    "kuntanumerolle; laskut täsmäävät euron tarkasti kokonaissummaan",
 }
 
 EURO = Fraction(1)
@@ -42,7 +42,7 @@ Number = int | Fraction | Decimal | float
 
 
 def exact(value: Number | str) -> Fraction:
-    """An amount as an exact fraction. Floats go through their shortest decimal form (0.1 -> 1/10)."""
+    """An amount as an exact fraction; a float via its shortest decimal form (0.1 -> 1/10)."""
     if isinstance(value, Fraction):
         return value
     if isinstance(value, float):
@@ -75,10 +75,10 @@ def largest_remainder(
 ) -> dict[str, Fraction]:
     """Round ``shares`` to multiples of ``unit`` so that they add up exactly to ``total``.
 
-    ``total`` must itself be a multiple of ``unit`` and lie within ``len(shares)`` units above the sum
-    of the floored shares (which holds whenever it is the rounded sum of the shares). The keys are the
-    tie-break: among equal remainders the smaller key gets the unit first, so the result never depends
-    on the order of ``shares``.
+    ``total`` must itself be a multiple of ``unit`` and lie within ``len(shares)`` units above the
+    sum of the floored shares (which holds whenever it is the rounded sum of the shares). The keys
+    are the tie-break: among equal remainders the smaller key gets the unit first, so the result
+    never depends on the order of ``shares``.
     """
     total_units = exact(total) / unit
     if total_units.denominator != 1:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kustannukset import charts
+from kustannukset import charts, kattavuus
 from kustannukset.display import Table, percent_format
 from kustannukset.division import CARRIER_NOBODY, CARRIERS, non_lead_share, round_division
 from kustannukset.errors import InputError
@@ -72,13 +72,13 @@ def inputs_table(inputs: YearInputs) -> Table:
 
 def sources_text(inputs: YearInputs) -> str:
     """Markdown list of where each input comes from."""
-    key_sources = sorted(set(inputs.key_rows["taulukko"]) - {""})
-    statuses = sorted(set(inputs.key_rows["tila"]))
+    coverage = kattavuus.note(
+        inputs.statistics, inputs.key_measure, inputs.key_year, inputs.division_input.key
+    )
     lines = [
         f"- **Palvelujen kulut**: {inputs.services[0].source}",
         f"- **Flat rate**: {inputs.flat_rate_source}",
-        f"- **Jakoperuste** {key_label_of(inputs)} ({', '.join(statuses)}): Lähde: "
-        + "; ".join(key_sources),
+        f"- **Jakoperuste**: {coverage}",
         f"- **Alennukset** (voimassa {inputs.discount_date:%d.%m.%Y}): {inputs.discount_source}",
         f"- Parametritiedosto: `{inputs.params.path.name}`, tilastot: `data/tilastot/`",
     ]

@@ -1,4 +1,4 @@
-"""environment.yml (conda) lists the same packages, with the same version bounds, as pyproject.toml."""
+"""environment.yml (conda) lists the same packages, with the same bounds, as pyproject.toml."""
 
 import re
 import tomllib

@@ -220,7 +220,8 @@ def _funding_data(tmp_path: Path, total: int, foreign: int) -> Path:
 def test_state_funding_estimate_by_hand(tmp_path):
     data = _funding_data(tmp_path, total=1_100_000, foreign=100_000)
     context = load_context(data)
-    amounts = national_allocation(context)
+    amounts, missing = national_allocation(context)
+    assert missing == []
     # Kihniö: 1 000 000 * (0.5 * 20/1000 + 0.5 * 100/2700) + 100 000 * 0/100
     assert amounts["250"] == 1_000_000 * (
         Fraction(1, 2) * Fraction(20, 1000) + Fraction(1, 2) * Fraction(100, 2700)
@@ -244,6 +245,38 @@ def test_state_funding_estimate_by_hand(tmp_path):
     estimate = funding_estimate(context, scenario)
     assert estimate.by_area["A"] + estimate.by_area["B"] == 1_100_000
     assert "ARVIO" in estimate.note
+
+
+def test_state_funding_leaves_out_a_municipality_with_a_missing_figure(tmp_path):
+    data = _funding_data(tmp_path, total=1_100_000, foreign=100_000)
+    path = data / "tilastot" / "tyoikaiset_15_64.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if ",250,Kihniö," not in line) + "\n")
+    context = load_context(data)
+    amounts, missing = national_allocation(context)
+    assert missing == ["250"]
+    # Kihniö out of every denominator: Tampere 1 000 000 * (0.5 * 600/980 + 0.5 * 1000/2600)
+    # + 100 000 * 50/100
+    assert amounts["837"] == (
+        1_000_000 * (Fraction(1, 2) * Fraction(600, 980) + Fraction(1, 2) * Fraction(1000, 2600))
+        + 50_000
+    )
+    scenario = context.scenario(
+        write_scenario(
+            data,
+            """
+            nimi: v
+            jakoperuste: {vakiluku: {paino: 1, vuosi: 2021}}
+            potti: {peruste: kokeilu_2023}
+            alueet:
+              - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere, Pirkkala, Nokia]}
+              - {nimi: B, vastuukunta: Sastamala, jasenet: [Sastamala, Kihniö]}
+            """,
+        )
+    )
+    estimate = funding_estimate(context, scenario)
+    assert estimate.by_area["B"] is None and estimate.by_area["A"] is not None
+    assert "Jakajasta puuttuu Kihniö (250)" in estimate.note
 
 
 def test_state_funding_is_not_estimated_from_one_region(tmp_path):

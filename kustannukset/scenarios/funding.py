@@ -44,8 +44,16 @@ def _criteria(context: Context):
     return total, foreign, parts, (str(lang["mittari"]), int(lang["vuosi"]))
 
 
-def national_allocation(context: Context) -> dict[str, Fraction]:
-    """Every mainland municipality's estimated funding, exactly."""
+def _available(context: Context, measure: str, year: int) -> dict[str, Fraction]:
+    rows = context.statistics.rows(measure, year)
+    return {
+        code: Fraction(value) for code, value in zip(rows["kuntanumero"], rows["arvo"], strict=True)
+    }
+
+
+def national_allocation(context: Context) -> tuple[dict[str, Fraction], list[str]]:
+    """Every mainland municipality's estimated funding, exactly, and the municipalities left out
+    of the shares because a criterion figure is missing (they get no estimate; never a zero)."""
     pf = context.funding
     table = context.statistics.municipalities.table
     excluded = set(pf["ulkopuolella"].at(RULES_DATE).value or [])
@@ -57,19 +65,19 @@ def national_allocation(context: Context) -> dict[str, Fraction]:
             f"osuuksiin tarvitaan vähintään {needed} kunnan luvut",
             file=context.data_dir / "kunnat.csv",
         )
-    total, foreign, parts, (lang_measure, lang_year) = _criteria(context)
-    result = dict.fromkeys(codes, Fraction(0))
-    base = total - foreign
-    for measure, year, weight in parts:
-        values = context.values(measure, year, codes, purpose="valtionosuusarvio")
-        whole = sum(values.values())
-        for code in codes:
-            result[code] += base * weight * values[code] / whole
-    values = context.values(lang_measure, lang_year, codes, purpose="valtionosuusarvio")
-    whole = sum(values.values())
-    for code in codes:
-        result[code] += foreign * values[code] / whole
-    return result
+    total, foreign, parts, language = _criteria(context)
+    criteria = [(m, y, total - foreign, w) for m, y, w in parts]
+    criteria.append((language[0], language[1], foreign, Fraction(1)))
+    figures = {(m, y): _available(context, m, y) for m, y, _, _ in criteria}
+    missing = [c for c in codes if any(c not in figures[(m, y)] for m, y, _, _ in criteria)]
+    used = [c for c in codes if c not in missing]
+    result = dict.fromkeys(used, Fraction(0))
+    for measure, year, amount, weight in criteria:
+        values = figures[(measure, year)]
+        whole = sum(values[c] for c in used)
+        for code in used:
+            result[code] += amount * weight * values[code] / whole
+    return result, missing
 
 
 def describe(context: Context) -> str:
@@ -84,7 +92,7 @@ def describe(context: Context) -> str:
 
 def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
     try:
-        exact_amounts = national_allocation(context)
+        exact_amounts, missing = national_allocation(context)
     except InputError as exc:
         return FundingEstimate(
             {}, {a.name: None for a in scenario.areas}, f"{describe(context)}. {exc.message}."
@@ -98,4 +106,11 @@ def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
             if all(c in rounded for c in area.members)
             else None
         )
-    return FundingEstimate(rounded, by_area, describe(context) + ".")
+    note = describe(context) + f". Osuudet {len(exact_amounts)} kunnan luvuista."
+    if missing:
+        names = ", ".join(f"{context.name(c)} ({c})" for c in missing)
+        note += (
+            f" Jakajasta puuttuu {names}: jonkin perusteen luku puuttuu aineistosta, joten muiden "
+            "osuudet ovat hieman yläkanttiin eikä näille kunnille ole arviota."
+        )
+    return FundingEstimate(rounded, by_area, note)
