@@ -115,7 +115,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
         str(output),
         parameters=parameters,
         kernel_name=KERNEL,
-        cwd=str(NOTEBOOKS_DIR),
+        # The kernel starts in notebooks/ (nbclient's resources), without papermill's ``cwd``,
+        # which would change this whole process's working directory under the other threads.
+        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
         progress_bar=False,
         log_output=False,
         # The kernel's own start-up notices (such as ipykernel's note on unencrypted local TCP)

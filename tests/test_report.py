@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from openpyxl import load_workbook
 
-from kustannukset.paths import DATA_DIR
+from kustannukset.paths import DATA_DIR, NOTEBOOKS_DIR
 from kustannukset.report import Job, execute_notebook, render, render_all, yearly_jobs
 
 pytestmark = pytest.mark.integration
@@ -100,3 +100,22 @@ def test_kernel_is_the_projects_own_python(tmp_path):
         json.loads(output.read_text(encoding="utf-8"))["cells"][0]["outputs"][0]["text"]
     )
     assert Path(printed.strip()).resolve() == Path(sys.executable).resolve()
+
+
+def test_kernel_starts_in_notebooks_and_the_process_keeps_its_directory(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.getcwd())")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    source, output = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
+    nbformat.write(nb, source)
+    before = Path.cwd()
+    execute_notebook(source, output, {})
+    printed = "".join(
+        json.loads(output.read_text(encoding="utf-8"))["cells"][0]["outputs"][0]["text"]
+    )
+    assert Path(printed.strip()) == NOTEBOOKS_DIR
+    assert Path.cwd() == before  # safe with reports rendered side by side in threads
