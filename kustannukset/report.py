@@ -217,22 +217,14 @@ def render_all(
 
     # Each report runs in a kernel process of its own; the threads here only wait on them, so
     # reports render side by side, as many at a time as the machine has cores.
-    # papermill changes the process's working directory while a notebook runs; with several
-    # running side by side the last one to finish may restore another's, so restore it here.
-    working_dir = os.getcwd()
-    try:
-        with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
-            for job, written, error, seconds in pool.map(run, jobs):
-                if written is None:
-                    failures.append((job, error))
-                    log(f"{job.title}: EPÄONNISTUI – {error}", file=sys.stderr)
-                else:
-                    names = ", ".join(p.name for p in written)
-                    log(
-                        f"{job.title}: {display_path(written[0].parent)}/ ({names}) {seconds:.1f} s"
-                    )
-    finally:
-        os.chdir(working_dir)
+    with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+        for job, written, error, seconds in pool.map(run, jobs):
+            if written is None:
+                failures.append((job, error))
+                log(f"{job.title}: EPÄONNISTUI – {error}", file=sys.stderr)
+            else:
+                names = ", ".join(p.name for p in written)
+                log(f"{job.title}: {display_path(written[0].parent)}/ ({names}) {seconds:.1f} s")
     if failures:
         log(
             f"{len(failures)} raporttia epäonnistui; aiemmat raportit jätettiin ennalleen.",
