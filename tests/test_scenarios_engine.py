@@ -34,7 +34,7 @@ class StubContext:
     def name(self, code):
         return f"kunta {code}"
 
-    def pool(self, spec: PoolSpec) -> Pool:
+    def pool(self, spec: PoolSpec, area=None) -> Pool:
         return Pool(spec.services, spec.label, spec.status)
 
 
@@ -191,7 +191,14 @@ def test_vector_engine_on_real_data_matches_the_exact_payments():
     assert (table - exact.loc[table.index]).abs().max() <= 4
     rng = np.random.default_rng(5)
     mixes = engine.payments(random_weights(rng, 100, len(engine.measures)))
-    pools = np.array([316958 * 1.17] * 4)  # every area: Kulut/vuosi 2022 + flat rate 17 %
+    # Each area's pool: the 2023 cost per inhabitant (Kulut/vuosi 316 958 + 17 %, over the
+    # 525 320 inhabitants of 31.12.2021) times the area's population 31.12.2021 (price table; and
+    # Kuhmoinen 2 158): west 23 998 + 10 337 + 6 877 + 1 808 + 6 286 + 2 721 = 52 027,
+    # Valkeakoski 20 695, Mänttä-Vilppula 9 563, Tampere's 15: 525 320 - 52 027 - 20 695 - 9 563
+    # + 2 158 = 445 193.
+    per_inhabitant = 316958 * 1.17 / 525320
+    areas = {"Tampere": 445193, "west": 52027, "Valkeakoski": 20695, "Mänttä-Vilppula": 9563}
+    pools = per_inhabitant * np.array(list(areas.values()))
     per_area = mixes @ engine._onehot
     np.testing.assert_allclose(per_area, np.broadcast_to(pools, per_area.shape), rtol=1e-7)
 

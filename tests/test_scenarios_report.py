@@ -52,5 +52,10 @@ def test_excel_has_rules_payments_and_labels(rendered):
     header = [c.value for c in wb["Maksuosuudet"][1]]
     assert header[0] == "Kunta" and len(header) == 4
     rows = {r[0].value: r for r in wb["Maksuosuudet"].iter_rows(min_row=2)}
-    # one area for all 23: the whole example pool, 370 841 €, is divided among them
-    assert sum(r[1].value for r in rows.values() if r[1].value is not None) == 370841
+    # one area for all 23: the 2023 cost per inhabitant times the 23's population 2021
+    # (525 320 + Kuhmoinen 2 158 = 527 478), each service rounded half-up:
+    # 147 477.33 * 527 478 / 525 320 = 148 083.2 -> 148 083; 92 971.71 * ... = 93 353.7
+    # -> 93 354; 49 695.75 * ... = 49 899.9 -> 49 900; 80 696.07 * ... = 81 027.6 -> 81 028
+    assert sum(r[1].value for r in rows.values() if r[1].value is not None) == (
+        148083 + 93354 + 49900 + 81028
+    )

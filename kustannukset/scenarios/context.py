@@ -18,7 +18,9 @@ from kustannukset.pricing import YearInputs, load_year
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
 from kustannukset.scenarios.model import (
     POOL_EXPERIMENT_2023,
+    POOL_PER_CAPITA_2023,
     SCENARIO_DIR,
+    Area,
     MunicipalityNames,
     Pool,
     PoolSpec,
@@ -64,15 +66,34 @@ class Context:
             self._experiment = load_year(self.comparison_year, self.data_dir)
         return self._experiment
 
-    def pool(self, spec: PoolSpec) -> Pool:
-        if spec.base == POOL_EXPERIMENT_2023:
+    def pool(self, spec: PoolSpec, area: Area | None = None) -> Pool:
+        """An area's cost pool. The per-capita base needs the area: the experiment's cost per
+        inhabitant times the area's population (in the year of the area's population key, or the
+        experiment's key year)."""
+        if spec.base in (POOL_EXPERIMENT_2023, POOL_PER_CAPITA_2023):
             inputs = self.experiment
             flat = inputs.division_input.flat_rate_pct
+            scale = spec.factor
+            if spec.base == POOL_PER_CAPITA_2023:
+                if area is None:
+                    raise ValueError("asukaskohtainen potti tarvitsee alueen")
+                scale *= self.population_ratio(area.members, self.population_year(area))
             services = tuple(
-                (s.name, with_flat_rate(s.cost, flat) * spec.factor) for s in inputs.services
+                (s.name, with_flat_rate(s.cost, flat) * scale) for s in inputs.services
             )
             return Pool(services, spec.label, spec.status)
         return Pool(spec.services, spec.label, spec.status)
+
+    def population_year(self, area: Area) -> int:
+        """The population year an area's pool is scaled by: its key's, else the experiment's."""
+        years = [p.year for p in area.key if p.measure == "vakiluku"]
+        return years[0] if years else self.experiment.key_year
+
+    def population_ratio(self, members, year: int) -> Fraction:
+        """The members' population relative to the experiment municipalities' in the price table."""
+        population = self.values("vakiluku", year, members, purpose="asukaskohtainen potti")
+        experiment = self.experiment.division_input.key
+        return sum(population.values()) / sum(experiment.values())
 
     def scenario_paths(self) -> list[Path]:
         return sorted((self.data_dir / SCENARIO_DIR).glob("*.yaml"))

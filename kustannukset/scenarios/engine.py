@@ -75,7 +75,7 @@ class AreaDivision:
 
 
 def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
-    pool = context.pool(area.pool)
+    pool = context.pool(area.pool, area)
     shares = mixed_shares(key_values(context, area), area.key)
     inp = DivisionInput(
         services=[

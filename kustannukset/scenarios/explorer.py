@@ -8,7 +8,7 @@ papermill and nbval; :func:`widgets` builds the ipywidgets interface around it f
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,7 +18,11 @@ from kustannukset.maps import value_map
 from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.display import text_table
 from kustannukset.scenarios.fast import DEFAULT_SWEEP, VectorEngine
-from kustannukset.scenarios.model import measure_label
+from kustannukset.scenarios.model import (
+    POOL_EXPERIMENT_2023,
+    POOL_PER_CAPITA_2023,
+    measure_label,
+)
 from kustannukset.scenarios.rules import FAILS, MEETS
 
 EXTRA_AREAS = ("Uusi alue 1", "Uusi alue 2")
@@ -32,13 +36,14 @@ class Explorer:
     values: np.ndarray  # (m, n) key measures of DEFAULT_SWEEP
     labour: np.ndarray  # (n,) labour force (derived estimate)
     population: np.ndarray  # (n,)
-    pool: float
+    pool: float  # every area's pool, when it does not depend on the area
     pool_label: str
     area_names: list[str]
     assignment: dict[str, str]  # kuntanumero -> area name
     weights: np.ndarray
     threshold: int
     labour_label: str
+    pool_per_capita: float | None = None  # euros per inhabitant, when the pool follows population
 
     @classmethod
     def from_scenario(cls, context: Context, name: str, region: str = "Pirkanmaa") -> Explorer:
@@ -79,7 +84,12 @@ class Explorer:
                 weights[DEFAULT_SWEEP.index((part.measure, part.year))] = float(part.weight)
         if weights.sum() == 0:
             weights[0] = 1.0
-        pool = context.pool(first.pool)
+        pool = context.pool(first.pool, first)
+        per_capita = None
+        if first.pool.base == POOL_PER_CAPITA_2023:
+            experiment = context.experiment.division_input.key
+            whole = context.pool(replace(first.pool, base=POOL_EXPERIMENT_2023))
+            per_capita = float(whole.total) / float(sum(experiment.values()))
         return cls(
             context=context,
             codes=codes,
@@ -94,6 +104,7 @@ class Explorer:
             weights=weights / weights.sum(),
             threshold=int(context.rule("tyovoimaraja").value),
             labour_label=force.description,
+            pool_per_capita=per_capita,
         )
 
     @property
@@ -112,13 +123,19 @@ class Explorer:
             names=self.names,
             area_names=used,
             area_index=index,
-            pools=np.full(len(used), self.pool),
+            pools=self._pools(index, len(used)),
             lead_index=np.array(leads),
             measures=list(DEFAULT_SWEEP),
             values=self.values,
             discount=np.zeros(len(self.codes)),
         )
         return engine, used
+
+    def _pools(self, index: np.ndarray, n_areas: int) -> np.ndarray:
+        if self.pool_per_capita is None:
+            return np.full(n_areas, self.pool)
+        population = np.bincount(index, weights=self.population, minlength=n_areas)
+        return self.pool_per_capita * population
 
     def compute(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Payments per municipality and the checks per area, for the current state."""

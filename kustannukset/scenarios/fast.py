@@ -122,7 +122,7 @@ def engine_for(
             for m, y in measures
         ]
     )
-    pools = [float(context.pool(area.pool).total) for area in scenario.areas]
+    pools = [float(context.pool(area.pool, area).total) for area in scenario.areas]
     return VectorEngine(
         codes=codes,
         names=[context.name(c) for c in codes],

@@ -42,8 +42,12 @@ from kustannukset.stats import MEASURES
 
 SCENARIO_DIR = Path("skenaariot")
 POOL_EXPERIMENT_2023 = "kokeilu_2023"
+POOL_PER_CAPITA_2023 = "kokeilu_2023_asukasta_kohden"
 POOL_BASES = {
     POOL_EXPERIMENT_2023: "kokeilukauden yhteiset kustannukset, hinnat 2023 (370 841 €), "
+    "ESIMERKKI: alueen todellista kustannuspottia ei ole tiedossa",
+    POOL_PER_CAPITA_2023: "kokeilukauden yhteiset kustannukset asukasta kohden (hinnat 2023: "
+    "370 841 € / 525 320 asukasta 31.12.2021) kerrottuna alueen väkiluvulla, "
     "ESIMERKKI: alueen todellista kustannuspottia ei ole tiedossa",
 }
 # Statistics that make sense as a cost key (a rate is not a count).
@@ -295,7 +299,7 @@ def parse_key(node: Any, *, file: Path, line: int) -> tuple[KeyPart, ...]:
 def parse_pool(node: Any, *, file: Path, line: int) -> PoolSpec:
     if not isinstance(node, LineDict):
         raise InputError(
-            "potti pitää antaa muodossa {peruste: kokeilu_2023} tai "
+            "potti pitää antaa muodossa {peruste: kokeilu_2023_asukasta_kohden} tai "
             "{palvelut: {palvelu: euroa}, tila: esimerkki, lahde: ...}",
             file=file,
             row=line,
