@@ -23,11 +23,21 @@ def register(sub) -> None:
     p.add_argument(
         "--kohde", type=Path, default=REPORTS_DIR, metavar="KANSIO", help="raporttien kansio"
     )
+    p.add_argument(
+        "--kunnittain",
+        action="store_true",
+        help="tee kansainvälisten palvelujen raportti myös jokaiselle kunnalle erikseen",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from kustannukset.report import render_all
+    from kustannukset.report import Options, render_all
 
-    failures = render_all(args.vuodet or None, data_dir=args.data, out_dir=args.kohde)
+    failures = render_all(
+        args.vuodet or None,
+        data_dir=args.data,
+        out_dir=args.kohde,
+        options=Options(per_municipality=args.kunnittain),
+    )
     return 1 if failures else 0

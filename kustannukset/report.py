@@ -56,7 +56,14 @@ def _data_parameter(data_dir: Path) -> str:
     return "" if Path(data_dir).resolve() == DATA_DIR.resolve() else str(Path(data_dir).resolve())
 
 
-def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+@dataclass(frozen=True)
+class Options:
+    """What ``kustannukset raportti`` was asked to make besides the defaults."""
+
+    per_municipality: bool = False  # also one international-services report per municipality
+
+
+def yearly_jobs(years: list[int] | None, data_dir: Path, options: Options = Options()) -> list[Job]:
     from kustannukset.excel import price_table_workbook
     from kustannukset.pricing import available_years, load_year
 
@@ -86,19 +93,23 @@ def yearly_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
     return jobs
 
 
-def international_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+def international_jobs(
+    years: list[int] | None, data_dir: Path, options: Options = Options()
+) -> list[Job]:
     from kustannukset.international_report import jobs
 
-    return jobs(years, data_dir)
+    return jobs(years, data_dir, per_municipality=options.per_municipality)
 
 
-def scenario_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+def scenario_jobs(
+    years: list[int] | None, data_dir: Path, options: Options = Options()
+) -> list[Job]:
     from kustannukset.scenarios.notebook import scenario_jobs as jobs
 
-    return jobs(years, data_dir)
+    return jobs(years, data_dir, options)
 
 
-JOB_PROVIDERS: list[Callable[[list[int] | None, Path], list[Job]]] = [
+JOB_PROVIDERS: list[Callable[[list[int] | None, Path, Options], list[Job]]] = [
     yearly_jobs,
     international_jobs,
     scenario_jobs,
@@ -163,10 +174,10 @@ def render(job: Job, out_dir: Path = REPORTS_DIR) -> list[Path]:
     return written
 
 
-def all_jobs(years: list[int] | None, data_dir: Path) -> list[Job]:
+def all_jobs(years: list[int] | None, data_dir: Path, options: Options = Options()) -> list[Job]:
     jobs = []
     for provider in JOB_PROVIDERS:
-        jobs.extend(provider(years, data_dir))
+        jobs.extend(provider(years, data_dir, options))
     return jobs
 
 
@@ -177,6 +188,7 @@ def render_all(
     out_dir: Path = REPORTS_DIR,
     log=print,
     workers: int | None = None,
+    options: Options = Options(),
 ) -> list[tuple[Job, str]]:
     """Render every job; returns the failures as (job, Finnish message).
 
@@ -186,7 +198,7 @@ def render_all(
     from kustannukset.stats import load_statistics
 
     load_statistics(data_dir)
-    jobs = all_jobs(years, data_dir)
+    jobs = all_jobs(years, data_dir, options)
     if years is not None:
         covered = {job.parameters.get("vuosi") for job in jobs}
         unknown = [year for year in years if year not in covered]

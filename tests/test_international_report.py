@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from kustannukset import international as kv
 from kustannukset.international_report import jobs
 from kustannukset.paths import DATA_DIR
-from kustannukset.report import all_jobs, render
+from kustannukset.report import Options, all_jobs, render
 
 pytestmark = pytest.mark.integration
 
@@ -24,6 +24,19 @@ def _job(code: str):
 def test_report_is_one_of_the_pipelines_jobs():
     titles = [j.title for j in all_jobs(None, DATA_DIR)]
     assert "Kansainväliset palvelut 2021: kaikki kunnat" in titles
+    assert not any(j.parameters.get("kunta") for j in all_jobs(None, DATA_DIR))
+
+
+def test_per_municipality_reports_on_request():
+    # `kustannukset raportti --kunnittain`: one report for all and one for each of the 22
+    kv = [
+        j
+        for j in all_jobs([2021], DATA_DIR, Options(per_municipality=True))
+        if j.notebook == "kansainvaliset.ipynb"
+    ]
+    assert len(kv) == 1 + 22
+    assert {j.parameters["kunta"] for j in kv} >= {"", "837", "020"}
+    assert len({j.stem for j in kv}) == len(kv)  # no report overwrites another
 
 
 @pytest.mark.parametrize("code", ["", "837"])

@@ -299,7 +299,7 @@ def workbook(comparison: Comparison, path: Path) -> None:
     wb.save(path)
 
 
-def scenario_jobs(years: list[int] | None, data_dir: Path) -> list:
+def scenario_jobs(years: list[int] | None, data_dir: Path, options=None) -> list:
     """The comparison report for ``kustannukset raportti`` (only when every report is made)."""
     from kustannukset.report import Job, _data_parameter
 
