@@ -62,14 +62,30 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return mapping
 
 
+class LineList(list):
+    """A YAML sequence that remembers the line of each item (1-based)."""
+
+    line: int = 0
+    lines: list[int]
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def read_yaml(path: Path) -> LineDict:
-    """Read a YAML file whose mappings remember their lines; a syntax error names the line."""
+def read_yaml(path: Path, *, kind: str = "tiedosto") -> LineDict:
+    """Read a YAML file whose mappings and sequences remember their lines; a syntax error names
+    the line. ``kind`` names the file in messages ("skenaariotiedosto")."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("tiedostoa ei löydy", file=path)
+        raise InputError(f"{kind}a ei löydy", file=path)
     text = path.read_text(encoding="utf-8")
     loader = _LineLoader(text)
     loader.name = str(path)
@@ -85,7 +101,7 @@ def read_yaml(path: Path) -> LineDict:
     finally:
         loader.dispose()
     if not isinstance(data, LineDict):
-        raise InputError("tiedoston pitää olla YAML-avain-arvo-rakenne", file=path)
+        raise InputError(f"{kind}n pitää olla YAML-avain-arvo-rakenne", file=path)
     return data
 
 

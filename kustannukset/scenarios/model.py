@@ -32,11 +32,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kustannukset.division import CARRIER_NOBODY, CARRIERS
 from kustannukset.errors import InputError
-from kustannukset.params import LineDict, _LineLoader
+from kustannukset.params import LineDict, LineList, read_yaml
 from kustannukset.rounding import exact
 from kustannukset.stats import MEASURES
 
@@ -56,49 +54,8 @@ TOP_KEYS = {"nimi", "kuvaus", "lahde", "jakoperuste", "potti", "alennukset", "al
 AREA_KEYS = {"nimi", "vastuukunta", "jasenet", "poikkeus", "jakoperuste", "potti", "kuvaus"}
 
 
-class LineList(list):
-    """A YAML sequence that remembers the line of each item (1-based)."""
-
-    line: int = 0
-    lines: list[int]
-
-
-class _ScenarioLoader(_LineLoader):
-    pass
-
-
-def _construct_sequence(loader: _ScenarioLoader, node: yaml.SequenceNode) -> LineList:
-    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    items.line = node.start_mark.line + 1
-    items.lines = [child.start_mark.line + 1 for child in node.value]
-    return items
-
-
-_ScenarioLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
-)
-
-
 def read_scenario_yaml(path: Path) -> LineDict:
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("skenaariotiedostoa ei löydy", file=path)
-    loader = _ScenarioLoader(path.read_text(encoding="utf-8"))
-    loader.name = str(path)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"YAML-tiedosto ei ole kelvollinen: {exc.problem}",
-            file=path,
-            row=mark.line + 1 if mark else None,
-        ) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, LineDict):
-        raise InputError("skenaariotiedoston pitää olla YAML-avain-arvo-rakenne", file=path)
-    return data
+    return read_yaml(path, kind="skenaariotiedosto")
 
 
 def _suggest(word: str, choices) -> str:
