@@ -9,6 +9,7 @@ Statistics Finland's and the National Land Survey's CC BY 4.0 licences ask for.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -177,3 +178,43 @@ def note(stats: Statistics, measure: str, year: int, codes: Iterable[str]) -> st
         + "). "
     )
     return text + citation(rows)
+
+
+# --- for notebooks/tilastot.ipynb -------------------------------------------------------------
+
+KEY_MEASURES = ("vakiluku", "tyoikaiset_15_64", "vieraskieliset", "tyolliset", "tyottomat_18_64")
+
+
+def validate_parameters(
+    kunnat: object, vuosi: object, data_kansio: object = ""
+) -> tuple[Statistics, list[str]]:
+    """The statistics notebook's parameters checked: the statistics and the chosen municipalities."""
+    from kustannukset.paths import DATA_DIR
+    from kustannukset.stats import load_statistics
+
+    try:
+        year = int(str(vuosi))
+    except ValueError:
+        raise InputError(f"parametri vuosi = '{vuosi}' ei ole vuosiluku") from None
+    if not 2000 <= year <= 2100:
+        raise InputError(f"parametri vuosi = {year} ei ole tilastovuosi")
+    stats = load_statistics(Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR)
+    return stats, select_municipalities(stats.municipalities, [str(kunnat)])
+
+
+def figures_table(
+    stats: Statistics, codes: Iterable[str], year: int, measures: Iterable[str] = KEY_MEASURES
+) -> pd.DataFrame:
+    """One row per municipality with the measures of ``year`` (missing stays empty) and a total
+    row over the figures that exist."""
+    measures = list(measures)
+    rows = []
+    for code in codes:
+        row: dict[str, object] = {"kunta": stats.municipalities.name(code)}
+        for measure in measures:
+            figures = stats.rows(measure, year).set_index("kuntanumero")["arvo"]
+            row[measure] = int(figures[code]) if code in figures.index else None
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    total = {"kunta": "Yhteensä", **{m: int(table[m].sum()) for m in measures}}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)

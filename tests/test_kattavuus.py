@@ -114,3 +114,20 @@ def test_kattavuus_csv_is_the_long_table(capsys):
     population = cov[cov["mittari"] == "vakiluku"]
     assert (population["tila"] == "lopullinen").all()
     assert population["kuntanumero"].str.len().eq(3).all()
+
+
+def test_figures_table_keeps_missing_figures_missing(small_data):
+    stats = load_statistics(small_data)
+    table = k.figures_table(stats, ["020", "211", "837"], 2023, ["vakiluku", "vieraskieliset"])
+    assert list(table["kunta"]) == ["Akaa", "Kangasala", "Tampere", "Yhteensä"]
+    assert table.loc[0, "vakiluku"] == 16405 and pd.isna(table.loc[2, "vakiluku"])
+    # the total is over the figures that exist: 16 405 + 33 473
+    assert table.loc[3, "vakiluku"] == 16405 + 33473
+    assert table.loc[3, "vieraskieliset"] == 1190
+
+
+def test_statistics_notebook_parameters_are_checked():
+    with pytest.raises(InputError, match="ei ole vuosiluku"):
+        k.validate_parameters("Pirkanmaa", "viime vuosi")
+    _, codes = k.validate_parameters("Pirkanmaa", 2019)
+    assert len(codes) == 23
