@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.asennettu
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: setup report test lint format bench clean kernel
+.PHONY: setup report test lint format bench clean
 
 setup: $(STAMP)
 
