@@ -3,6 +3,7 @@ sensitivity, and the state-funding estimate."""
 
 from __future__ import annotations
 
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kustannukset.errors import InputError
+from kustannukset.paths import DATA_DIR
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import divide_area, evaluate, mixed_shares
 from kustannukset.scenarios.fast import VectorEngine, engine_for, moved, random_weights, sensitivity
@@ -220,8 +222,23 @@ def _funding_data(tmp_path: Path, total: int, foreign: int) -> Path:
         "arvo: 30000000", f"arvo: {foreign}"
     )
     text = text.replace("{arvo: 293, lahde: kuntaluokitus}", "{arvo: 5, lahde: kuntaluokitus}")
+    # the five test municipalities are all in Pirkanmaa: no region to leave out
+    text = text.replace(
+        "{arvo: [Ahvenanmaan maakunta], lahde: kuntaluokitus}", "{arvo: [], lahde: kuntaluokitus}"
+    )
     path.write_text(text, encoding="utf-8")
     return data
+
+
+def test_a_misspelt_region_to_leave_out_is_an_error(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "parametrit" / "valtionosuus.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[Ahvenanmaan maakunta]", "[Ahvenanmaa]"), encoding="utf-8")
+    with pytest.raises(InputError, match="maakuntaa Ahvenanmaa ei ole kuntarekisterissä") as exc:
+        national_allocation(load_context(data))
+    assert exc.value.row == 61
 
 
 def test_state_funding_estimate_by_hand(tmp_path):

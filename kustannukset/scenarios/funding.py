@@ -56,7 +56,8 @@ def national_allocation(context: Context) -> tuple[dict[str, Fraction], list[str
     of the shares because a criterion figure is missing (they get no estimate; never a zero)."""
     pf = context.funding
     table = context.statistics.municipalities.table
-    excluded = set(pf["ulkopuolella"].at(RULES_DATE).value or [])
+    excluded_param = pf["ulkopuolella"]
+    excluded = set(excluded_param.at(RULES_DATE).value or [])
     codes = sorted(table.index[~table["maakunta"].isin(excluded)])
     needed = int(pf["kuntia_vahintaan"].at(RULES_DATE).value)
     if len(codes) < needed:
@@ -64,6 +65,16 @@ def national_allocation(context: Context) -> tuple[dict[str, Fraction], list[str
             f"valtionosuusarviota ei lasketa: kuntarekisterissä on {len(codes)} kuntaa, koko maan "
             f"osuuksiin tarvitaan vähintään {needed} kunnan luvut",
             file=context.data_dir / "kunnat.csv",
+        )
+    unknown = sorted(excluded - set(table["maakunta"]))
+    if unknown:
+        # With the whole country in the register, a region spelt otherwise than there would
+        # silently stay in the shares.
+        raise InputError(
+            f"maakuntaa {', '.join(unknown)} ei ole kuntarekisterissä (data/kunnat.csv)",
+            file=excluded_param.file,
+            row=excluded_param.at(RULES_DATE).line,
+            column="arvo",
         )
     total, foreign, parts, language = _criteria(context)
     criteria = [(m, y, total - foreign, w) for m, y, w in parts]
