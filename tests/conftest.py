@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from kustannukset.paths import DATA_DIR, PROJECT_ROOT
+
 # No per-example deadline (a loaded 2-core machine is slow, not wrong); in CI the examples are
 # derived from the test itself, so a run is reproducible.
 settings.register_profile(
     "kustannukset", deadline=None, derandomize=bool(os.environ.get("CI")), print_blob=True
 )
 settings.load_profile("kustannukset")
-
-from kustannukset.paths import DATA_DIR, PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
