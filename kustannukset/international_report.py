@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kustannukset import charts
+from kustannukset import charts, kattavuus
 from kustannukset import international as kv
 from kustannukset.display import Table
 from kustannukset.errors import InputError
@@ -309,3 +309,9 @@ def jobs(years: list[int] | None, data_dir: Path, *, per_municipality: bool = Fa
                 )
             )
     return out
+
+
+def key_sources_text(r: Report) -> str:
+    """The coverage, status and source of the foreign-language counts the key used."""
+    key = r.eq.key
+    return kattavuus.note(r.inputs.stats, key.measure, key.stat_year, list(r.eq.names))

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from kustannukset import kattavuus
 from kustannukset.display import Table
 from kustannukset.errors import InputError
 from kustannukset.maps import area_map, value_map
@@ -325,3 +326,21 @@ def scenario_jobs(years: list[int] | None, data_dir: Path, options=None) -> list
             excel_name="skenaariot.xlsx",
         )
     ]
+
+
+def statistics_text(comparison: Comparison) -> str:
+    """The coverage, status and sources of every figure the comparison used (keys and the labour
+    force of the 20 000 rule), one line per measure and year."""
+    used: dict[tuple[str, int], set[str]] = {}
+    for scenario in comparison.scenarios:
+        for area in scenario.areas:
+            for part in area.key:
+                used.setdefault((part.measure, part.year), set()).update(area.members)
+            labour = comparison.context.rule("tyovoima").value
+            for measure in labour["mittarit"]:
+                used.setdefault((str(measure), int(labour["vuosi"])), set()).update(area.members)
+    stats = comparison.context.statistics
+    return "\n".join(
+        f"- {kattavuus.note(stats, measure, year, sorted(codes))}"
+        for (measure, year), codes in sorted(used.items())
+    )
