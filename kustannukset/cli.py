@@ -19,6 +19,15 @@ _FINNISH = {
     "positional arguments": "argumentit",
     "options": "valinnat",
     "show this help message and exit": "näytä tämä ohje ja lopeta",
+    "the following arguments are required: %s": "pakollinen argumentti puuttuu: %s",
+    "unrecognized arguments: %s": "tuntemattomat argumentit: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "virheellinen valinta %(value)r (vaihtoehdot: %(choices)s)"
+    ),
+    "expected one argument": "arvo puuttuu",
+    "expected at least one argument": "ainakin yksi arvo puuttuu",
+    "argument %(argument_name)s: %(message)s": "argumentti %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "virheellinen arvo %(value)r",
 }
 
 

@@ -205,3 +205,10 @@ def test_report_with_bad_data_writes_nothing(data_copy, tmp_path):
     assert_one_line_error(result, "vakiluku.csv", "sarake 'arvo'")
     assert earlier.read_text(encoding="utf-8") == "aiempi raportti"
     assert sorted(p.name for p in out.rglob("*")) == ["2023", "maksuosuudet_2023.html"]
+
+
+def test_command_line_mistakes_are_explained_in_finnish():
+    missing = run_cli("jako")
+    assert missing.returncode == 2 and "pakollinen argumentti puuttuu: VUOSI" in missing.stderr
+    choice = run_cli("jako", "2023", "--pyoristys", "pyorea")
+    assert "virheellinen valinta 'pyorea'" in choice.stderr and "Traceback" not in choice.stderr
