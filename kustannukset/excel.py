@@ -26,10 +26,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def write_frame(
-    ws, frame: pd.DataFrame, start_row: int, formats: dict[str, str] | None = None
+    ws,
+    frame: pd.DataFrame,
+    start_row: int,
+    formats: dict[str, str] | None = None,
+    float_format: str = EURO_FORMAT,
 ) -> int:
-    """Write a table with a bold header; the last row is bold when its first cell is 'Summa'.
-    Returns the next free row."""
+    """Write a table with a bold header; a row is bold when its first or second cell is 'Summa'.
+    Numbers take the column's format from ``formats``, else whole numbers ``#,##0`` and others
+    ``float_format``. Returns the next free row."""
     formats = formats or {}
     for col, name in enumerate(frame.columns, start=1):
         cell = ws.cell(row=start_row, column=col, value=str(name))
@@ -37,7 +42,7 @@ def write_frame(
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, record in enumerate(frame.itertuples(index=False), start=start_row + 1):
-        is_total = str(record[0]) == "Summa"
+        is_total = "Summa" in (str(record[0]), str(record[1]) if len(record) > 1 else "")
         for col, (name, value) in enumerate(zip(frame.columns, record, strict=True), start=1):
             if isinstance(value, float) and pd.isna(value):
                 value = None
@@ -45,7 +50,8 @@ def write_frame(
                 value = value.item()
             cell = ws.cell(row=r, column=col, value=value)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                cell.number_format = formats.get(str(name), EURO_FORMAT)
+                default = float_format if isinstance(value, float) else EURO_FORMAT
+                cell.number_format = formats.get(str(name), default)
             if is_total:
                 cell.font = BOLD
     for col, name in enumerate(frame.columns, start=1):

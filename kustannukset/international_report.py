@@ -216,6 +216,8 @@ def invoices_workbook(r: Report, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from kustannukset.excel import write_frame
+
     wb = Workbook()
     sheets = [
         ("Tasauslaskut", equalisation_table(r).frame),
@@ -235,27 +237,8 @@ def invoices_workbook(r: Report, path: Path) -> None:
             )
             row += 1
         row += 1
-        for col, name in enumerate(frame.columns, start=1):
-            ws.cell(row=row, column=col, value=str(name)).font = Font(bold=True)
-        for record in frame.itertuples(index=False):
-            row += 1
-            is_total = (
-                str(record[0]) == "Summa" or str(record[1] if len(record) > 1 else "") == "Summa"
-            )
-            for col, (name, value) in enumerate(zip(frame.columns, record, strict=True), start=1):
-                if isinstance(value, float) and pd.isna(value):
-                    value = None
-                elif hasattr(value, "item"):
-                    value = value.item()
-                cell = ws.cell(row=row, column=col, value=value)
-                if isinstance(value, float):
-                    cell.number_format = "0.000" if "%" in str(name) else CENT_FORMAT
-                elif isinstance(value, int) and not isinstance(value, bool):
-                    cell.number_format = EURO_FORMAT
-                if is_total:
-                    cell.font = Font(bold=True)
-        for col in range(1, len(frame.columns) + 1):
-            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 18
+        percent_columns = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
+        write_frame(ws, frame, row, percent_columns, float_format=CENT_FORMAT)
     wb.save(path)
 
 
