@@ -53,20 +53,22 @@ def register(sub) -> None:
     p.set_defaults(run=run_equalisation)
 
 
-def _notices(notices: tuple[str, ...], csv: bool) -> None:
+def _csv_or_notices(args: argparse.Namespace, table, notices: tuple[str, ...], inputs) -> bool:
+    """With --csv: the notices to stderr and the table as CSV to stdout (True, done). Without:
+    the notices to stdout, ahead of the readable table the caller prints (False)."""
     for notice in notices:
-        print(notice, file=sys.stderr if csv else sys.stdout)
+        print(notice, file=sys.stderr if args.csv else sys.stdout)
+    if args.csv:
+        _write_csv(table, _status(inputs))
+    return bool(args.csv)
 
 
 def run_estimate(args: argparse.Namespace) -> int:
     inputs = kv.load_inputs(args.data, args.tapahtumat, args.kustannukset)
     est = kv.estimate(args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules)
     table = kv.estimate_table(est)
-    if args.csv:
-        _notices(est.notices, csv=True)
-        _write_csv(table, _status(inputs))
+    if _csv_or_notices(args, table, est.notices, inputs):
         return 0
-    _notices(est.notices, csv=False)
     print(
         f"Kansainvälisen osaamisen palvelut: kustannusarvio vuodelle {est.year} "
         f"(elokuu {est.year - 1}, vuoden {est.base_year} toteuman perusteella)"
@@ -84,11 +86,8 @@ def run_equalisation(args: argparse.Namespace) -> int:
     inputs = kv.load_inputs(args.data, args.tapahtumat, args.kustannukset)
     eq = kv.equalise(args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules)
     table = kv.equalisation_table(eq)
-    if args.csv:
-        _notices(eq.notices, csv=True)
-        _write_csv(table, _status(inputs))
+    if _csv_or_notices(args, table, eq.notices, inputs):
         return 0
-    _notices(eq.notices, csv=False)
     print(f"Kansainvälisen osaamisen palvelut: vuoden {eq.year} tasaus (helmikuu {eq.year + 1})")
     print(kv.summary_text(eq))
     print(kv.text_table(kv.with_total_row(table)))
