@@ -85,9 +85,10 @@ def test_failed_render_leaves_earlier_report_untouched(tmp_path):
     assert sorted(p.name for p in (out / "2023").iterdir()) == ["maksuosuudet_2023.ipynb"]
 
 
-def test_kernel_is_the_projects_own_python(tmp_path):
+def _printed_in_kernel(tmp_path: Path, code: str) -> str:
+    """Run one cell through papermill in the project's kernel; what it printed."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import sys\nprint(sys.executable)")]
+    nb.cells = [nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -96,26 +97,17 @@ def test_kernel_is_the_projects_own_python(tmp_path):
     source, output = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
     nbformat.write(nb, source)
     execute_notebook(source, output, {})
-    printed = "".join(
-        json.loads(output.read_text(encoding="utf-8"))["cells"][0]["outputs"][0]["text"]
-    )
-    assert Path(printed.strip()).resolve() == Path(sys.executable).resolve()
+    cell = json.loads(output.read_text(encoding="utf-8"))["cells"][0]
+    return "".join(cell["outputs"][0]["text"]).strip()
+
+
+def test_kernel_is_the_projects_own_python(tmp_path):
+    printed = _printed_in_kernel(tmp_path, "import sys\nprint(sys.executable)")
+    assert Path(printed).resolve() == Path(sys.executable).resolve()
 
 
 def test_kernel_starts_in_notebooks_and_the_process_keeps_its_directory(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.getcwd())")]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    source, output = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
-    nbformat.write(nb, source)
     before = Path.cwd()
-    execute_notebook(source, output, {})
-    printed = "".join(
-        json.loads(output.read_text(encoding="utf-8"))["cells"][0]["outputs"][0]["text"]
-    )
-    assert Path(printed.strip()) == NOTEBOOKS_DIR
+    printed = _printed_in_kernel(tmp_path, "import os\nprint(os.getcwd())")
+    assert Path(printed) == NOTEBOOKS_DIR
     assert Path.cwd() == before  # safe with reports rendered side by side in threads

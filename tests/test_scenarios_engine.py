@@ -208,6 +208,16 @@ def test_vector_engine_on_real_data_matches_the_exact_payments():
 # --- state funding -----------------------------------------------------------------------------------
 
 
+TWO_AREAS = """
+nimi: v
+jakoperuste: {vakiluku: {paino: 1, vuosi: 2021}}
+potti: {peruste: kokeilu_2023}
+alueet:
+  - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere, Pirkkala, Nokia]}
+  - {nimi: B, vastuukunta: Sastamala, jasenet: [Sastamala, Kihniö]}
+"""
+
+
 def _funding_data(tmp_path: Path, total: int, foreign: int) -> Path:
     data = write_mini_data(
         tmp_path / "data",
@@ -253,19 +263,7 @@ def test_state_funding_estimate_by_hand(tmp_path):
     # Tampere: 1 000 000 * (0.5 * 600/1000 + 0.5 * 1000/2700) + 100 000 * 50/100
     assert amounts["837"] == 1_000_000 * (Fraction(3, 10) + Fraction(1000, 5400)) + 50_000
     assert sum(amounts.values()) == 1_100_000
-    scenario = context.scenario(
-        write_scenario(
-            data,
-            """
-            nimi: v
-            jakoperuste: {vakiluku: {paino: 1, vuosi: 2021}}
-            potti: {peruste: kokeilu_2023}
-            alueet:
-              - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere, Pirkkala, Nokia]}
-              - {nimi: B, vastuukunta: Sastamala, jasenet: [Sastamala, Kihniö]}
-            """,
-        )
-    )
+    scenario = context.scenario(write_scenario(data, TWO_AREAS))
     estimate = funding_estimate(context, scenario)
     assert estimate.by_area["A"] + estimate.by_area["B"] == 1_100_000
     assert "ARVIO" in estimate.note
@@ -285,19 +283,7 @@ def test_state_funding_leaves_out_a_municipality_with_a_missing_figure(tmp_path)
         1_000_000 * (Fraction(1, 2) * Fraction(600, 980) + Fraction(1, 2) * Fraction(1000, 2600))
         + 50_000
     )
-    scenario = context.scenario(
-        write_scenario(
-            data,
-            """
-            nimi: v
-            jakoperuste: {vakiluku: {paino: 1, vuosi: 2021}}
-            potti: {peruste: kokeilu_2023}
-            alueet:
-              - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere, Pirkkala, Nokia]}
-              - {nimi: B, vastuukunta: Sastamala, jasenet: [Sastamala, Kihniö]}
-            """,
-        )
-    )
+    scenario = context.scenario(write_scenario(data, TWO_AREAS))
     estimate = funding_estimate(context, scenario)
     assert estimate.by_area["B"] is None and estimate.by_area["A"] is not None
     assert "Jakajasta puuttuu Kihniö (250)" in estimate.note
