@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.asennettu
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: setup report test lint format bench clean
+.PHONY: setup report test test-fast lint format bench clean
 
 setup: $(STAMP)
 
@@ -24,14 +24,20 @@ report: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every test: unit, integration (reports rendered once, end to end) and the notebooks under nbval.
 test: lint
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+
+# The unit tests alone, for the edit-test loop (no kernel, no notebook).
+test-fast: $(STAMP)
+	$(PY) -m pytest tests/unit -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(PY) bench/raportit.py

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import nbformat
 
-from kustannukset.paths import DATA_DIR, NOTEBOOKS_DIR
-from kustannukset.report import Job, all_jobs, render, render_all, yearly_jobs
+from kustannukset.core.jobs import Job
+from kustannukset.core.paths import DATA_DIR, NOTEBOOKS_DIR
+from kustannukset.render.driver import all_jobs, render, render_all
+from kustannukset.shared_costs.notebook import jobs as yearly_jobs
 
 
 def empty_job(folder: Path) -> Job:

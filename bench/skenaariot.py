@@ -21,8 +21,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.display import text_table
 from kustannukset.scenarios.fast import engine_for, random_weights
+from kustannukset.scenarios.tables import text_table
 
 SCENARIO = "huhtikuu_2023"  # all 23 municipalities in one area
 FAST_COUNT = 200_000

@@ -3,6 +3,7 @@ data folders (a few municipalities and figures, written as CSV)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from kustannukset.paths import DATA_DIR, PROJECT_ROOT
+from kustannukset.cli import main
+from kustannukset.core.paths import DATA_DIR, PROJECT_ROOT
 
 # No per-example deadline (a loaded 2-core machine is slow, not wrong); in CI the examples are
 # derived from the test itself, so a run is reproducible.
@@ -41,13 +43,33 @@ def published_2023() -> list[dict]:
 
 
 def run_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    """Run ``python -m kustannukset`` as a user would."""
+    """Run the command line as a user would, in this process (``kustannukset.cli.main`` with the
+    arguments; the output and the exit code are captured as a subprocess would give them). The
+    integration tests run the real ``python -m kustannukset`` in a subprocess."""
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's own errors and --help
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(
+        ["kustannukset", *args], code, out.getvalue(), err.getvalue()
+    )
+
+
+def run_cli_process(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """Run ``python -m kustannukset`` in a subprocess, exactly as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "kustannukset", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=300,
+        timeout=600,
     )
 
 

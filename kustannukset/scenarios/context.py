@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from kustannukset.division import with_flat_rate
-from kustannukset.errors import InputError
-from kustannukset.params import ParameterFile
-from kustannukset.paths import DATA_DIR
-from kustannukset.pricing import YearInputs, load_year
+from kustannukset.core.errors import InputError
+from kustannukset.core.params import ParameterFile
+from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
 from kustannukset.scenarios.model import (
     POOL_EXPERIMENT_2023,
@@ -27,7 +25,8 @@ from kustannukset.scenarios.model import (
     Scenario,
     load_scenario,
 )
-from kustannukset.stats import Statistics, load_statistics
+from kustannukset.shared_costs import YearInputs, load_year, with_flat_rate
+from kustannukset.stats.loader import Statistics, load_statistics
 
 RULES_FILE = Path("parametrit") / "tyollisyysalueet.yaml"
 FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"

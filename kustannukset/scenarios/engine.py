@@ -3,8 +3,9 @@
 Inside an area the pool is divided by the area's key. A mixed key is a weighted mix of *shares*:
 municipality *i* gets ``sum_m w_m * x_mi / sum_j x_mj`` (``j`` over the area's members), so measures
 of different size (population, unemployed) weigh as the weights say. The division itself, the
-discounts and their carriers, and the rounding are those of :mod:`kustannukset.division`; payments
-are rounded by ``tasasumma`` so that they add up to each area's pool to the euro.
+discounts and their carriers are those of :mod:`kustannukset.shared_costs.division`; each
+municipality's payment is exact until the area's payments are rounded once, together, by
+``tasasumma``, so that they add up to the area's pool to the euro.
 
 Results are compared with the experiment era's price table (``vertailuvuosi``, by default 2023,
 population split, as published).
@@ -17,13 +18,20 @@ from fractions import Fraction
 
 import pandas as pd
 
-from kustannukset.division import CARRIER_OTHERS, DivisionInput, Service, divide, round_division
-from kustannukset.errors import InputError
-from kustannukset.formatting import percent
-from kustannukset.rounding import EXACT_SUM, PUBLISHED
+from kustannukset.core.errors import InputError
+from kustannukset.core.money import EXACT_SUM, PUBLISHED, allocate
 from kustannukset.scenarios.context import Context
+from kustannukset.scenarios.funding import funding_estimate
 from kustannukset.scenarios.model import Area, KeyPart, Pool, Scenario, measure_label
 from kustannukset.scenarios.rules import check_scenario
+from kustannukset.shared_costs import (
+    CARRIER_OTHERS,
+    DivisionInput,
+    Service,
+    divide,
+    round_division,
+)
+from kustannukset.view.formatting import percent
 
 
 def mixed_shares(
@@ -97,8 +105,9 @@ def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivisio
             column="alennukset",
         )
     division = divide(inp)
-    table = round_division(division, EXACT_SUM)
-    payments = dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+    # Each payment is exact until here, and the area's payments are rounded once, together, so
+    # that they add up to the area's pool (less any discount nobody carries) to the euro.
+    payments = {c: int(v) for c, v in allocate(division.payment, EXACT_SUM).items()}
     return AreaDivision(area, pool, shares, payments, division.payment)
 
 
@@ -142,7 +151,6 @@ def _nullable_ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True) -> ScenarioResult:
     """Payments per municipality and totals per area; an area whose figures are missing is reported
     as not computable (with the reason) and the others are still computed."""
-    from kustannukset.scenarios.funding import funding_estimate
 
     notes: list[str] = []
     divisions: dict[str, AreaDivision] = {}

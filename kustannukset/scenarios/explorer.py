@@ -7,192 +7,167 @@ papermill and nbval; :func:`widgets` builds the ipywidgets interface around it f
 
 from __future__ import annotations
 
-import time
+import html
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from kustannukset.maps import value_map
+from kustannukset.core.errors import InputError
 from kustannukset.scenarios.context import Context
-from kustannukset.scenarios.display import text_table
-from kustannukset.scenarios.fast import DEFAULT_SWEEP, VectorEngine
-from kustannukset.scenarios.model import (
-    POOL_EXPERIMENT_2023,
-    POOL_PER_CAPITA_2023,
-    measure_label,
-)
-from kustannukset.scenarios.rules import FAILS, MEETS
+from kustannukset.scenarios.engine import ScenarioResult, evaluate
+from kustannukset.scenarios.fast import sweep_measures
+from kustannukset.scenarios.maps import value_map
+from kustannukset.scenarios.model import Area, KeyPart, Scenario, measure_label
+from kustannukset.scenarios.rules import default_lead
+from kustannukset.scenarios.tables import text_table
 
 EXTRA_AREAS = ("Uusi alue 1", "Uusi alue 2")
 
 
 @dataclass
 class Explorer:
+    """The explorer's state: which area each municipality is in, and the key weights.
+
+    Every figure it shows comes from the same functions as ``kustannukset skenaariot`` and the
+    comparison report: the state is turned into a :class:`Scenario` (:meth:`scenario`) and evaluated
+    by :func:`kustannukset.scenarios.engine.evaluate` (the pool, the labour force, the verdicts,
+    the exact payments rounded once per area). An area taken over from the starting scenario keeps
+    its responsible municipality and its exception while they still apply; a new area's
+    responsible municipality is :func:`kustannukset.scenarios.rules.default_lead`.
+    """
+
     context: Context
+    start: Scenario
     codes: list[str]
     names: list[str]
-    values: np.ndarray  # (m, n) key measures of DEFAULT_SWEEP
-    labour: np.ndarray  # (n,) labour force (derived estimate)
-    population: np.ndarray  # (n,)
-    pool: float  # every area's pool, when it does not depend on the area
-    pool_label: str
+    measures: list[tuple[str, int]]
     area_names: list[str]
     assignment: dict[str, str]  # kuntanumero -> area name
-    weights: np.ndarray
-    threshold: int
-    labour_label: str
-    pool_per_capita: float | None = None  # euros per inhabitant, when the pool follows population
+    weights: np.ndarray  # one per measure, adding up to 1
+    start_weights: np.ndarray | None = None  # the starting scenario's first key, as weights
 
     @classmethod
     def from_scenario(cls, context: Context, name: str, region: str = "Pirkanmaa") -> Explorer:
-        """Start from a scenario: its areas for the region's municipalities, its key and pool."""
-        from kustannukset.scenarios.rules import labour_force
-
+        """Start from a scenario: its areas (and the region's municipalities it leaves out, in a
+        new area), its first area's key and its pools."""
         scenario = context.scenario(name)
         table = context.statistics.municipalities.table
-        codes = sorted(table.index[table["maakunta"] == region], key=context.name)
-        values = np.array(
-            [
-                [float(v) for v in context.values(m, y, codes, purpose="skenaarioselain").values()]
-                for m, y in DEFAULT_SWEEP
-            ]
-        )
-        spec = context.rule("tyovoima").value
-        labour = np.zeros(len(codes))
-        for measure in spec["mittarit"]:
-            figures = context.values(
-                str(measure), int(spec["vuosi"]), codes, purpose="20 000 -raja"
-            )
-            labour += np.array([float(figures[c]) for c in codes])
-        force = labour_force(context, codes[:1])
-        assignment, areas = {}, []
-        for area in scenario.areas:
-            for code in area.members:
-                if code in codes:
-                    assignment[code] = area.name
-                    if area.name not in areas:
-                        areas.append(area.name)
-        for code in codes:
-            assignment.setdefault(code, EXTRA_AREAS[0])
+        in_region = [
+            c for c in table.index[table["maakunta"] == region] if c not in scenario.members
+        ]
+        codes = sorted([*scenario.members, *in_region], key=context.name)
+        assignment = {code: scenario.area_of(code).name for code in scenario.members}
+        assignment.update(dict.fromkeys(in_region, EXTRA_AREAS[0]))
+        areas = [a.name for a in scenario.areas]
         areas += [a for a in EXTRA_AREAS if a not in areas]
-        first = scenario.areas[0]
-        weights = np.zeros(len(DEFAULT_SWEEP))
-        for part in first.key:
-            if (part.measure, part.year) in DEFAULT_SWEEP:
-                weights[DEFAULT_SWEEP.index((part.measure, part.year))] = float(part.weight)
-        if weights.sum() == 0:
-            weights[0] = 1.0
-        pool = context.pool(first.pool, first)
-        per_capita = None
-        if first.pool.base == POOL_PER_CAPITA_2023:
-            experiment = context.experiment.division_input.key
-            whole = context.pool(replace(first.pool, base=POOL_EXPERIMENT_2023))
-            per_capita = float(whole.total) / float(sum(experiment.values()))
+        measures = sweep_measures(context)
+        for part in scenario.areas[0].key:
+            if (part.measure, part.year) not in measures:
+                measures.append((part.measure, part.year))
+        weights = np.zeros(len(measures))
+        for part in scenario.areas[0].key:
+            weights[measures.index((part.measure, part.year))] = float(part.weight)
         return cls(
             context=context,
+            start=scenario,
             codes=codes,
             names=[context.name(c) for c in codes],
-            values=values,
-            labour=labour,
-            population=values[0],
-            pool=float(pool.total),
-            pool_label=pool.label,
+            measures=measures,
             area_names=areas,
             assignment=assignment,
-            weights=weights / weights.sum(),
-            threshold=int(context.rule("tyovoimaraja").value),
-            labour_label=force.description,
-            pool_per_capita=per_capita,
+            weights=weights,
+            start_weights=weights.copy(),
         )
 
     @property
     def measure_labels(self) -> list[str]:
-        return [measure_label(m, y) for m, y in DEFAULT_SWEEP]
+        return [measure_label(m, y) for m, y in self.measures]
 
-    def engine(self) -> tuple[VectorEngine, list[str]]:
-        used = [a for a in self.area_names if a in set(self.assignment.values())]
-        index = np.array([used.index(self.assignment[c]) for c in self.codes])
-        leads = []
-        for i in range(len(used)):
-            members = np.flatnonzero(index == i)
-            leads.append(int(members[np.argmax(self.population[members])]))
-        engine = VectorEngine(
-            codes=self.codes,
-            names=self.names,
-            area_names=used,
-            area_index=index,
-            pools=self._pools(index, len(used)),
-            lead_index=np.array(leads),
-            measures=list(DEFAULT_SWEEP),
-            values=self.values,
-            discount=np.zeros(len(self.codes)),
+    def key(self) -> tuple[KeyPart, ...]:
+        """The weights as a key whose weights add up to exactly 1."""
+        raw = [Fraction(str(float(w))) for w in self.weights]
+        total = sum(raw)
+        if total <= 0:
+            raise InputError("anna ainakin yhdelle jakoperusteen mittarille painoa")
+        return tuple(
+            KeyPart(measure, weight / total, year)
+            for (measure, year), weight in zip(self.measures, raw, strict=True)
+            if weight
         )
-        return engine, used
 
-    def _pools(self, index: np.ndarray, n_areas: int) -> np.ndarray:
-        if self.pool_per_capita is None:
-            return np.full(n_areas, self.pool)
-        population = np.bincount(index, weights=self.population, minlength=n_areas)
-        return self.pool_per_capita * population
+    def scenario(self) -> Scenario:
+        """The current state as a scenario, evaluated like any scenario file."""
+        key = self.key()
+        # Until a weight is moved, every area keeps its own key from the scenario (the scenario
+        # may use other measures or years in some areas); after that, the sliders' key is every
+        # area's key.
+        own_keys = self.start_weights is not None and np.array_equal(
+            self.weights, self.start_weights
+        )
+        start = {area.name: area for area in self.start.areas}
+        template = self.start.areas[0]
+        areas = []
+        for name in self.area_names:
+            members = tuple(c for c in self.codes if self.assignment[c] == name)
+            if not members:
+                continue
+            before = start.get(name)
+            same = before is not None and set(before.members) == set(members)
+            lead = (
+                before.lead
+                if before is not None and before.lead in members
+                else default_lead(self.context, members)
+            )
+            areas.append(
+                Area(
+                    name=name,
+                    lead=lead,
+                    members=members,
+                    exception=before.exception if same else None,
+                    key=before.key if own_keys and before is not None else key,
+                    pool=(before or template).pool,
+                    line=(before or template).line,
+                )
+            )
+        return replace(self.start, areas=tuple(areas))
+
+    def result(self) -> ScenarioResult:
+        return evaluate(self.context, self.scenario(), with_funding=False)
 
     def compute(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Payments per municipality and the checks per area, for the current state."""
-        engine, used = self.engine()
-        pay = engine.payments(self.weights)[0]
-        municipalities = pd.DataFrame(
-            {
-                "Alue": [self.assignment[c] for c in self.codes],
-                "Kunta": self.names,
-                "Maksuosuus €": np.rint(pay).astype(int),
-                "€/asukas": np.round(pay / self.population, 2),
-            }
-        )
-        rows = []
-        for i, area in enumerate(used):
-            members = [c for c, a in self.assignment.items() if a == area]
-            mask = engine.area_index == i
-            force = float(self.labour[mask].sum())
-            parts = self.context.boundaries.components(members)
-            rows.append(
-                {
-                    "Alue": area,
-                    "Kuntia": len(members),
-                    "Vastuukunta (suurin)": self.names[int(engine.lead_index[i])],
-                    "Työvoima": round(force),
-                    "20 000 -sääntö": MEETS if force >= self.threshold else FAILS,
-                    "Yhtenäinen": "kyllä" if len(parts) == 1 else f"ei ({len(parts)} osaa)",
-                }
-            )
-        return municipalities, pd.DataFrame(rows)
+        result = self.result()
+        municipalities = result.municipalities[["Alue", "Kunta", "Maksuosuus €", "€/asukas"]]
+        areas = result.areas[
+            ["Alue", "Vastuukunta", "Kuntia", "Potti €", "Työvoima", "20 000 -sääntö", "Yhtenäinen"]
+        ]
+        return municipalities, areas
 
     def render_text(self) -> str:
         municipalities, areas = self.compute()
         return text_table(areas) + "\n\n" + text_table(municipalities)
 
-    def time_update(self, repeats: int = 20) -> float:
-        """Median milliseconds of one update: recompute and redraw the tables as text."""
-        timings = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            self.render_text()
-            timings.append(time.perf_counter() - started)
-        return 1000 * float(np.median(timings))
-
     def chart(self, ax=None):
         municipalities, _ = self.compute()
         ax = ax or plt.subplots(figsize=(7, 6))[1]
         order = municipalities.sort_values("Maksuosuus €")
-        ax.barh(order["Kunta"], order["Maksuosuus €"], color="#2b6ca3")
+        ax.barh(order["Kunta"], order["Maksuosuus €"].astype(float), color="#2b6ca3")
         ax.set_xlabel("maksuosuus € (esimerkkipotti)")
         ax.set_title("Maksuosuudet", fontsize=10)
         ax.tick_params(axis="y", labelsize=7)
         return ax
 
     def map(self, ax=None):
-        municipalities, _ = self.compute()
-        share = dict(zip(self.codes, municipalities["€/asukas"], strict=True))
+        result = self.result()
+        frame = result.municipalities
+        share = {
+            c: float(v)
+            for c, v in zip(frame["Kuntanumero"], frame["€/asukas"], strict=True)
+            if v is not None and not pd.isna(v)
+        }
         mean = float(np.mean(list(share.values())))
         values = {c: v - mean for c, v in share.items()}
         return value_map(
@@ -242,8 +217,11 @@ def widgets(explorer: Explorer):
             return
         explorer.weights = raw / raw.sum()
         explorer.assignment = {c: d.value for c, d in dropdowns.items()}
-        started = time.perf_counter()
-        text = explorer.render_text()
+        try:
+            text = explorer.render_text()
+        except InputError as exc:
+            timing.value = f"<b>{html.escape(exc.message)}</b>"
+            return
         with output:
             output.clear_output(wait=True)
             print(text)
@@ -253,10 +231,7 @@ def widgets(explorer: Explorer):
             fig.tight_layout()
             display(fig)
             plt.close(fig)
-        timing.value = (
-            f"Painot normitetaan summaan 1. Taulukon päivitys {1000 * (time.perf_counter() - started):.0f}"
-            " ms (sis. kuvat)."
-        )
+        timing.value = "Painot normitetaan summaan 1."
 
     for control in [*dropdowns.values(), *sliders]:
         control.observe(update, names="value")

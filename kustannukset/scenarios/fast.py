@@ -14,18 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kustannukset.division import CARRIER_LEAD, CARRIER_NOBODY, CARRIER_OTHERS
+from kustannukset.core.money import display_array
 from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.model import KeyPart, Scenario, measure_label
+from kustannukset.shared_costs import CARRIER_LEAD, CARRIER_NOBODY, CARRIER_OTHERS
 
-# Measures with figures for all 23 Pirkanmaa municipalities, and their years.
-DEFAULT_SWEEP: tuple[tuple[str, int], ...] = (
-    ("vakiluku", 2021),
-    ("tyoikaiset_15_64", 2019),
-    ("tyolliset", 2019),
-    ("tyottomat_18_64", 2019),
-    ("vieraskieliset", 2019),
-)
+
+def sweep_measures(context: Context) -> list[tuple[str, int]]:
+    """The measures and years that sweeps, the sensitivity table and the explorer offer as key
+    parts (``herkkyysmittarit`` in ``data/parametrit/tyollisyysalueet.yaml``)."""
+    return [(str(m["mittari"]), int(m["vuosi"])) for m in context.rule("herkkyysmittarit").value]
 
 
 @dataclass
@@ -98,7 +96,7 @@ class VectorEngine:
             {
                 "Alue": [self.area_names[i] for i in self.area_index],
                 "Kunta": self.names,
-                "Maksuosuus €": np.rint(pay).astype(int),
+                "Maksuosuus €": display_array(pay, 0).astype(int),
             }
         )
 
@@ -106,10 +104,11 @@ class VectorEngine:
 def engine_for(
     context: Context,
     scenario: Scenario,
-    measures: Sequence[tuple[str, int]] = DEFAULT_SWEEP,
+    measures: Sequence[tuple[str, int]] | None = None,
 ) -> VectorEngine:
-    """A vector engine over the scenario's areas and pools, with every area's key measures."""
-    measures = list(measures)
+    """A vector engine over the scenario's areas and pools, with every area's key measures (and by
+    default the sweep measures of the parameter file)."""
+    measures = list(sweep_measures(context) if measures is None else measures)
     for area in scenario.areas:
         for part in area.key:
             if (part.measure, part.year) not in measures:

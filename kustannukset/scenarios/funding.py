@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kustannukset.errors import InputError
-from kustannukset.formatting import euros, percent
-from kustannukset.rounding import exact, largest_remainder, round_half_up
+from kustannukset.core.errors import InputError
+from kustannukset.core.money import exact, largest_remainder, round_half_up
 from kustannukset.scenarios.context import RULES_DATE, Context
 from kustannukset.scenarios.model import Scenario, measure_label
+from kustannukset.view.formatting import euros, percent
 
 
 @dataclass(frozen=True)

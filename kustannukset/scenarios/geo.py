@@ -17,8 +17,8 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
-from kustannukset.errors import InputError
-from kustannukset.paths import DATA_DIR
+from kustannukset.core.errors import InputError
+from kustannukset.core.paths import DATA_DIR
 
 MAP_FILE = Path("kartat") / "kuntarajat-2023.geojson"
 MAP_ATTRIBUTION = "Lähde: Maanmittauslaitos, kuntarajat 2023 (CC BY 4.0)"

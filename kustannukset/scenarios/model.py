@@ -32,11 +32,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from kustannukset.division import CARRIER_NOBODY, CARRIERS
-from kustannukset.errors import InputError
-from kustannukset.params import LineDict, LineList, read_yaml
-from kustannukset.rounding import exact
-from kustannukset.stats import MEASURES
+from kustannukset.core.errors import InputError
+from kustannukset.core.money import exact
+from kustannukset.core.params import LineDict, LineList, read_yaml
+from kustannukset.shared_costs import CARRIER_NOBODY, CARRIERS
+from kustannukset.stats.loader import MEASURES
+from kustannukset.view.formatting import euros as format_euros
 
 SCENARIO_DIR = Path("skenaariot")
 POOL_EXPERIMENT_2023 = "kokeilu_2023"
@@ -327,7 +328,7 @@ def parse_pool(node: Any, *, file: Path, line: int) -> PoolSpec:
             "potilta puuttuu lähde ('lahde')", file=file, row=node.line, column="lahde"
         )
     total = sum(a for _, a in services)
-    label = f"{float(total):,.0f} € ({status}): {node['lahde']}".replace(",", " ")
+    label = f"{format_euros(total)} € ({status}): {node['lahde']}"
     return PoolSpec(None, factor, tuple(services), label, status, node.line)
 
 

@@ -11,16 +11,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from kustannukset import kattavuus
-from kustannukset.display import Table
-from kustannukset.errors import InputError
-from kustannukset.maps import area_map, value_map
-from kustannukset.paths import DATA_DIR
+from kustannukset.core.errors import InputError
+from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
+from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.context import Context, load_context
-from kustannukset.scenarios.display import rule_summary, side_by_side, table
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
 from kustannukset.scenarios.fast import engine_for, sensitivity
+from kustannukset.scenarios.maps import area_map, value_map
 from kustannukset.scenarios.model import Scenario
+from kustannukset.scenarios.tables import rule_summary, side_by_side, table
+from kustannukset.stats import coverage as kattavuus
+from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, write_frame
+from kustannukset.view.formatting import euros
+from kustannukset.view.tables import Table
 
 DEFAULT_SCENARIOS = ["huhtikuu_2023", "elokuu_2023", "paatetty_2025"]
 
@@ -134,10 +137,7 @@ def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Tabl
     frame = side_by_side(comparison.results, column)
     return Table(
         frame,
-        {
-            c: (lambda v: "–" if pd.isna(v) else f"{v:.2f}".replace(".", ","))
-            for c in frame.columns[1:]
-        },
+        {c: (lambda v: "–" if pd.isna(v) else euros(v, 2)) for c in frame.columns[1:]},
     )
 
 
@@ -255,8 +255,6 @@ def workbook(comparison: Comparison, path: Path) -> None:
     """The comparison in Excel: areas and rules, payments, changes, and the notes."""
     from openpyxl import Workbook
 
-    from kustannukset.excel import DECIMAL_FORMAT, WARNING, write_frame
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Alueet"
@@ -300,10 +298,8 @@ def workbook(comparison: Comparison, path: Path) -> None:
     wb.save(path)
 
 
-def scenario_jobs(years: list[int] | None, data_dir: Path, options=None) -> list:
+def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
     """The comparison report for ``kustannukset raportti`` (only when every report is made)."""
-    from kustannukset.report import Job, _data_parameter
-
     if years is not None:
         return []
 
@@ -317,7 +313,7 @@ def scenario_jobs(years: list[int] | None, data_dir: Path, options=None) -> list
     return [
         Job(
             notebook="skenaariot.ipynb",
-            parameters={"skenaariot": DEFAULT_SCENARIOS, "data_kansio": _data_parameter(data_dir)},
+            parameters={"skenaariot": DEFAULT_SCENARIOS, "data_kansio": data_parameter(data_dir)},
             subdir="skenaariot",
             stem="skenaariot",
             title="Työllisyysalueiden skenaariot 2025",

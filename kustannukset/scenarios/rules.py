@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from kustannukset.errors import InputError
+from kustannukset.core.errors import InputError
 from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.model import Area, Scenario, measure_label
 
@@ -52,6 +52,17 @@ def labour_force(context: Context, codes) -> LabourForce:
     except InputError as exc:
         return LabourForce(None, measures, year, exc.message)
     return LabourForce(total, measures, year, None)
+
+
+def default_lead(context: Context, codes) -> str:
+    """The responsible municipality of an area that names none: the member with the largest labour
+    force (the measures of the 20 000 rule), ties to the smaller municipality code."""
+    codes = sorted(codes)
+    force = {code: labour_force(context, [code]).total for code in codes}
+    known = [c for c in codes if force[c] is not None]
+    if not known:
+        return codes[0]
+    return max(known, key=lambda c: (force[c], -int(c)))
 
 
 def verdict(total: Fraction | None, threshold: int, exception: str | None) -> str:

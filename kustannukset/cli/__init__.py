@@ -1,0 +1,50 @@
+"""The command line ``kustannukset`` (also ``python -m kustannukset``), in Finnish.
+
+A mistake in the user's input prints one line that says what is wrong and where, and exits with 2;
+nothing is written. Subcommands live next to their formulas; this module only wires them up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from kustannukset.cli import data as cli_data
+from kustannukset.cli import jako as cli_jako
+from kustannukset.cli import kv as cli_kv
+from kustannukset.cli import raportti as cli_raportti
+from kustannukset.cli import skenaariot as cli_skenaariot
+from kustannukset.cli.common import Parser, translate_argparse
+from kustannukset.core.errors import InputError
+
+Command = Callable[[argparse.ArgumentParser], None]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    translate_argparse()
+
+    parser = Parser(
+        prog="kustannukset",
+        description="Pirkanmaan työllisyyspalvelujen yhteisten kustannusten jako kuntien kesken.",
+    )
+    sub = parser.add_subparsers(dest="komento", metavar="KOMENTO", parser_class=Parser)
+    sub.required = True
+    for module in (cli_jako, cli_raportti, cli_kv, cli_data, cli_skenaariot):
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except InputError as exc:
+        print(f"Virhe: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Keskeytetty.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,212 @@
+"""``kustannukset data paivita`` and ``kustannukset data kattavuus``: refresh and survey figures.
+
+``paivita`` fetches from Statistics Finland's PxWeb API (tables 11re, 11rm, 12r5, 115b), shows what
+would change, and writes it atomically into the data folder; ``--kokeile`` only shows.
+``kattavuus`` prints, for each measure, which municipality has a figure for which year, and of what
+status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+
+from kustannukset.cli.common import data_dir_arg
+from kustannukset.core.errors import InputError
+from kustannukset.core.paths import display_path
+from kustannukset.stats import coverage as k
+from kustannukset.stats import fetch
+from kustannukset.stats import refresh as paivitys
+from kustannukset.stats.coverage import select_municipalities
+from kustannukset.stats.fetch import TABLES
+from kustannukset.stats.loader import MEASURES, load_statistics
+from kustannukset.stats.pxweb import DEFAULT_BASE_URL, Client, PxWebError
+
+BASE_URL_ENV = "KUSTANNUKSET_PXWEB_OSOITE"
+
+
+def years_arg(text: str) -> list[int]:
+    """'2023' or '2019-2023'."""
+    parts = text.split("-")
+    if len(parts) in (1, 2) and all(len(p) == 4 and p.isdigit() for p in parts):
+        first, last = int(parts[0]), int(parts[-1])
+        if first <= last:
+            return list(range(first, last + 1))
+    raise argparse.ArgumentTypeError(f"'{text}' ei ole vuosi tai väli (esim. 2023 tai 2019-2023)")
+
+
+def _years(values: list[list[int]] | None) -> list[int] | None:
+    if not values:
+        return None
+    return sorted({y for group in values for y in group})
+
+
+def register(sub) -> None:
+
+    p = sub.add_parser(
+        "data",
+        help="tilastojen päivitys Tilastokeskuksesta ja kattavuus",
+        description="Tilastot: hae uudet luvut Tilastokeskuksen rajapinnasta (paivita) tai katso, "
+        "mitkä luvut ovat datassa (kattavuus).",
+    )
+    data_sub = p.add_subparsers(dest="data_komento", metavar="KOMENTO", parser_class=type(p))
+    data_sub.required = True
+
+    kunnat_help = (
+        "kunnat: kuntanumero (020), nimi (Akaa), maakunta (Pirkanmaa), 'kokeilu' "
+        "(22 kokeilukuntaa) "
+        "tai 'kaikki'; oletus: Pirkanmaan 23 kuntaa"
+    )
+    up = data_sub.add_parser(
+        "paivita",
+        help="hae luvut Tilastokeskuksen PxWeb-rajapinnasta kansioon data/",
+        description="Hakee taulukot 11re (väestö iän mukaan), 11rm (kieli), 12r5 "
+        "(työnvälitystilasto) ja 115b (työssäkäynti) Tilastokeskuksen PxWeb-rajapinnasta, näyttää "
+        "mitä muuttuu ja kirjoittaa muutokset datakansioon kokonaan tai ei lainkaan. Lopullista "
+        "lukua ei korvata ennakkotiedolla, ellei sitä erikseen sallita.",
+    )
+    up.add_argument(
+        "--taulukot",
+        nargs="+",
+        choices=list(TABLES),
+        default=list(TABLES),
+        metavar="TAULUKKO",
+        help=f"haettavat taulukot ({', '.join(TABLES)}); oletus: kaikki",
+    )
+    up.add_argument(
+        "--vuodet",
+        nargs="+",
+        type=years_arg,
+        metavar="VUOSI",
+        help=f"vuodet, esim. 2023 tai 2019-2023; oletus: kaikki vuodet {2019}–uusin",
+    )
+    up.add_argument("--kunnat", nargs="+", default=["Pirkanmaa"], metavar="KUNTA", help=kunnat_help)
+    up.add_argument(
+        "--kokeile", action="store_true", help="näytä muutokset mutta älä kirjoita mitään"
+    )
+    up.add_argument(
+        "--salli-ennakko",
+        action="store_true",
+        help="korvaa lopullinen luku ennakkotiedolla, jos rajapinta antaa vain sen",
+    )
+    up.add_argument(
+        "--osoite",
+        default=os.environ.get(BASE_URL_ENV),
+        metavar="URL",
+        help="PxWeb-tietokannan osoite (oletus: Tilastokeskuksen StatFin; ympäristömuuttuja "
+        f"{BASE_URL_ENV})",
+    )
+    data_dir_arg(up)
+    up.set_defaults(run=run_update)
+
+    cov = data_sub.add_parser(
+        "kattavuus",
+        help="näytä, mitkä luvut datassa on (mittari × kunta × vuosi, tila)",
+        description="Tulostaa jokaisesta mittarista kunnat × vuodet ja kunkin luvun tilan "
+        "(lopullinen, ennakkotieto, arvio, esimerkki, puuttuu) sekä komennon, jolla puuttuvat "
+        "luvut haetaan.",
+    )
+    cov.add_argument(
+        "--mittarit",
+        nargs="+",
+        choices=list(MEASURES),
+        metavar="MITTARI",
+        help=f"mittarit ({', '.join(MEASURES)}); oletus: kaikki",
+    )
+    cov.add_argument(
+        "--kunnat", nargs="+", default=["Pirkanmaa"], metavar="KUNTA", help=kunnat_help
+    )
+    cov.add_argument("--vuodet", nargs="+", type=years_arg, metavar="VUOSI", help="vuodet")
+    cov.add_argument("--yhteenveto", action="store_true", help="vain yhteenveto (mittari × vuosi)")
+    cov.add_argument("--csv", action="store_true", help="pitkä taulukko CSV-muodossa")
+    data_dir_arg(cov)
+    cov.set_defaults(run=run_coverage)
+
+
+def _load(data_dir):
+
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        stats = load_statistics(data_dir)
+    for w in stats.warnings:
+        print(f"Varoitus: {w}", file=sys.stderr)
+    return stats
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+
+    stats = _load(args.data)
+    codes = k.select_municipalities(stats.municipalities, args.kunnat)
+    cov = k.coverage(stats, args.mittarit, codes, _years(args.vuodet))
+    if args.csv:
+        cov.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return 0
+    n = len(codes)
+    print(f"Tilastojen kattavuus: {n} kuntaa, datakansio {args.data}")
+    print(k.LEGEND)
+    print()
+    print(k.summary(cov).to_string())
+    if not args.yhteenveto:
+        for measure in dict.fromkeys(cov["mittari"]):
+            part = cov[cov["mittari"] == measure]
+            have = (part["tila"] != k.MISSING).sum()
+            print()
+            print(f"{measure}: {MEASURES[measure].name} – {have}/{len(part)} lukua")
+            rows = stats.table[
+                (stats.table["mittari"] == measure) & stats.table["kuntanumero"].isin(codes)
+            ]
+            if len(rows):
+                print(k.citation(rows))
+            print(k.matrix(cov, measure).to_string())
+    command = k.fill_command(cov, stats.municipalities)
+    print()
+    if command:
+        print(f"Puuttuvat luvut (ne, jotka Tilastokeskuksen rajapinnassa on) hakee: {command}")
+    else:
+        print("Kaikki rajapinnasta haettavat luvut ovat datassa.")
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    stats = _load(args.data)
+    codes = select_municipalities(stats.municipalities, args.kunnat)
+    if not codes:
+        raise InputError("yhtään kuntaa ei valittu (--kunnat)")
+    years = _years(args.vuodet)
+    client = Client(args.osoite or DEFAULT_BASE_URL)
+    print(
+        f"Haetaan {client.base_url}: taulukot {', '.join(args.taulukot)}; {len(codes)} kuntaa; "
+        f"vuodet {', '.join(map(str, years)) if years else 'kaikki 2019 alkaen'}",
+        file=sys.stderr,
+    )
+    try:
+        requests, fetches, metas = fetch.plan(client, codes, years, args.taulukot)
+        for request in tqdm(
+            requests, desc="Haetaan", unit="kysely", file=sys.stderr, disable=len(requests) < 2
+        ):
+            table = request.spec.id
+            fetch.run_request(client, request, metas[table], fetches[table])
+    except PxWebError as exc:
+        print(f"Virhe: {exc}\nMitään ei kirjoitettu; data on ennallaan.", file=sys.stderr)
+        return 1
+    figures = [f for fetch in fetches.values() for f in fetch.figures]
+    changes = paivitys.compare(stats, figures, args.salli_ennakko)
+    files = paivitys.new_files(args.data, stats, changes, fetches)
+    checked = paivitys.validate(args.data, files) if files else stats
+    for line in paivitys.report(changes, fetches, stats):
+        print(line)
+    for warning in paivitys.new_warnings(stats, checked):
+        print(f"  Varoitus: epätavallinen muutos: {warning}")
+    if client.retried:
+        print(f"(Tilapäisiä virheitä uusittiin {client.retried} kertaa.)")
+    if args.kokeile:
+        print("Mitään ei kirjoitettu (--kokeile).")
+        return 0
+    if files:
+        paivitys.write_atomically(files)
+        print("Kirjoitettu: " + ", ".join(display_path(p) for p in files))
+    return 0

@@ -1,0 +1,105 @@
+"""``kustannukset arvio VUOSI`` and ``kustannukset tasaus VUOSI``: the international expertise
+services' August estimate and February equalisation, per municipality."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kustannukset import international as kv
+from kustannukset.cli.common import data_dir_arg, year_arg
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("vuosi", type=year_arg, metavar="VUOSI", help="vuosi, esim. 2021")
+    data_dir_arg(p)
+    p.add_argument(
+        "--tapahtumat",
+        type=Path,
+        metavar="TIEDOSTO",
+        help=f"palvelutapahtumat (CSV; oletus: datakansion {kv.EVENTS_FILE})",
+    )
+    p.add_argument(
+        "--kustannukset",
+        type=Path,
+        metavar="TIEDOSTO",
+        help=f"kustannuspotti (CSV; oletus: datakansion {kv.COSTS_FILE})",
+    )
+    p.add_argument("--csv", action="store_true", help="pilkuin eroteltu CSV (desimaalipiste)")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "arvio",
+        help="kansainväliset palvelut: kuntien kustannusarvio vuodelle VUOSI (elokuu)",
+        description="Kansainvälisen osaamisen palvelujen kuntakohtainen kustannusarvio vuodelle "
+        "VUOSI, laadittu elokuussa VUOSI-1 vuoden VUOSI-2 toteumasta: asiakasmäärät hinnoitellaan "
+        "1.1.VUOSI voimassa olevin hinnoin ja kustannuspotti jaetaan vieraskielisten "
+        "(31.12.VUOSI-2) suhteessa. Summat sentin tarkkuudella; potin osuudet täsmäävät summaan.",
+    )
+    _common(p)
+    p.set_defaults(run=run_estimate)
+
+    p = sub.add_parser(
+        "tasaus",
+        help="kansainväliset palvelut: vuoden VUOSI tasauslaskut (helmikuu VUOSI+1)",
+        description="Vertaa vuoden VUOSI toteutuneita kustannuksia talousarvioon. Muutos = "
+        "|toteuma - talousarvio| / talousarvio; kun se on vähintään 10 %, hinnat päivitetään ja "
+        "tehdään tasauslaskut, muuten erotus siirretään seuraavan vuoden ensimmäiseen laskuun. "
+        "Tasaukset täsmäävät sentilleen tasattavaan erotukseen.",
+    )
+    _common(p)
+    p.set_defaults(run=run_equalisation)
+
+
+def _csv_or_notices(args: argparse.Namespace, table, notices: tuple[str, ...], inputs) -> bool:
+    """With --csv: the notices to stderr and the table as CSV to stdout (True, done). Without:
+    the notices to stdout, ahead of the readable table the caller prints (False)."""
+    for notice in notices:
+        print(notice, file=sys.stderr if args.csv else sys.stdout)
+    if args.csv:
+        _write_csv(table, _status(inputs))
+    return bool(args.csv)
+
+
+def run_estimate(args: argparse.Namespace) -> int:
+    inputs = kv.load_inputs(args.data, args.tapahtumat, args.kustannukset)
+    est = kv.estimate(args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules)
+    table = kv.estimate_table(est)
+    if _csv_or_notices(args, table, est.notices, inputs):
+        return 0
+    print(
+        f"Kansainvälisen osaamisen palvelut: kustannusarvio vuodelle {est.year} "
+        f"(elokuu {est.year - 1}, vuoden {est.base_year} toteuman perusteella)"
+    )
+    print(
+        f"Suoritteet: vuoden {est.base_year} asiakasmäärät × {est.price_date:%d.%m.%Y} voimassa "
+        f"olevat hinnat. Kustannuspotti {kv.euros_cents(float(est.pool_total))} € "
+        f"(toteuma {est.base_year}) jaettuna: {est.key.label}."
+    )
+    print(kv.text_table(kv.with_total_row(table)))
+    return 0
+
+
+def run_equalisation(args: argparse.Namespace) -> int:
+    inputs = kv.load_inputs(args.data, args.tapahtumat, args.kustannukset)
+    eq = kv.equalise(args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules)
+    table = kv.equalisation_table(eq)
+    if _csv_or_notices(args, table, eq.notices, inputs):
+        return 0
+    print(f"Kansainvälisen osaamisen palvelut: vuoden {eq.year} tasaus (helmikuu {eq.year + 1})")
+    print(kv.summary_text(eq))
+    print(kv.text_table(kv.with_total_row(table)))
+    return 0
+
+
+def _write_csv(table, status: str) -> None:
+    table = table.copy()
+    table["osuus_pct"] = [f"{v:.3f}" for v in table["osuus_pct"]]
+    table["tila"] = status
+    table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.2f")
+
+
+def _status(inputs: kv.Inputs) -> str:
+    return kv.EXAMPLE if inputs.events.is_example or inputs.costs.is_example else kv.ACTUAL

@@ -1,0 +1,48 @@
+"""``kustannukset raportti [VUOSI ...]``: render the yearly reports into reports/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kustannukset.cli.common import data_dir_arg, year_arg
+from kustannukset.core.paths import REPORTS_DIR
+from kustannukset.render.driver import Options, render_all
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "raportti",
+        help="tee vuosiraportit (muistio, HTML, Excel) kansioon reports/",
+        description="Ajaa raporttimuistiot papermillillä ja tallentaa kunkin vuoden raportin "
+        "kansioon reports/<vuosi>/. Ilman vuotta tehdään kaikki vuodet, joilta on tiedot.",
+    )
+    p.add_argument(
+        "vuodet", nargs="*", type=year_arg, metavar="VUOSI", help="vuodet (oletus: kaikki)"
+    )
+    data_dir_arg(p)
+    p.add_argument(
+        "--kohde", type=Path, default=REPORTS_DIR, metavar="KANSIO", help="raporttien kansio"
+    )
+    p.add_argument(
+        "--kunnittain",
+        nargs="*",
+        metavar="KUNTA",
+        help="tee kansainvälisten palvelujen raportti myös kunnittain: jokaiselle kunnalle, tai "
+        "vain luetelluille (nimi tai kuntanumero)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+
+    failures = render_all(
+        args.vuodet or None,
+        data_dir=args.data,
+        out_dir=args.kohde,
+        options=Options(
+            per_municipality=args.kunnittain is not None,
+            municipalities=tuple(args.kunnittain or ()),
+        ),
+    )
+    return 1 if failures else 0

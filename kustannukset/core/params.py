@@ -1,0 +1,255 @@
+"""Dated parameters, read from YAML files in ``data/parametrit/``, in the manner of OpenFisca.
+
+A parameter is a mapping with the key ``arvot``; each value is keyed by the date from which it
+holds::
+
+    flat_rate_pct:
+      kuvaus: Yleiskustannuslisä palvelun kuluihin
+      yksikko: "%"
+      arvot:
+        2023-01-01: {arvo: 17, lahde: hintataulukko_2023}
+
+``arvo: null`` ends a parameter. ``lahde`` is either a key of the file's ``lahteet`` mapping or the
+source itself; ``tila`` (``julkaistu``, ``arvio``, ``esimerkki``) says whether the figure is
+published or an estimate. Formulas ask ``parameter.at(date)`` and never hold a literal.
+
+Everything else in a file (names, descriptions) is metadata, kept as read. Every value remembers its
+line, so an error in a file names it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kustannukset.core.errors import InputError
+
+STATUSES = ("julkaistu", "lopullinen", "ennakko", "arvio", "esimerkki")
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    lines: dict[Any, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise InputError(
+                f"avain '{key}' on kahdesti",
+                file=loader.name,
+                row=key_node.start_mark.line + 1,
+                column=str(key),
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+class LineList(list):
+    """A YAML sequence that remembers the line of each item (1-based)."""
+
+    line: int = 0
+    lines: list[int]
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml(path: Path, *, kind: str = "tiedosto") -> LineDict:
+    """Read a YAML file whose mappings and sequences remember their lines; a syntax error names
+    the line. ``kind`` names the file in messages ("skenaariotiedosto")."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{kind}a ei löydy", file=path)
+    text = path.read_text(encoding="utf-8")
+    loader = _LineLoader(text)
+    loader.name = str(path)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError(
+            f"YAML-tiedosto ei ole kelvollinen: {exc.problem}",
+            file=path,
+            row=mark.line + 1 if mark else None,
+        ) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, LineDict):
+        raise InputError(f"{kind}n pitää olla YAML-avain-arvo-rakenne", file=path)
+    return data
+
+
+@dataclass(frozen=True)
+class Value:
+    start: dt.date
+    value: Any
+    source: str
+    status: str
+    line: int
+    extra: dict
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One dated parameter, its values sorted by start date."""
+
+    name: str
+    description: str
+    unit: str
+    values: tuple[Value, ...]
+    file: Path
+
+    def at(self, when: dt.date) -> Value:
+        """The value in force on ``when``; an error if none is (or the parameter had ended)."""
+        current = None
+        for value in self.values:
+            if value.start <= when:
+                current = value
+        if current is None or current.value is None:
+            known = ", ".join(v.start.isoformat() for v in self.values if v.value is not None)
+            raise InputError(
+                f"parametrilla '{self.name}' ei ole arvoa päivänä {when:%d.%m.%Y} "
+                f"(arvot alkaen: {known or 'ei yhtään'})",
+                file=self.file,
+                row=current.line if current else None,
+            )
+        return current
+
+    def has_value_starting(self, when: dt.date) -> bool:
+        return any(v.start == when and v.value is not None for v in self.values)
+
+    def line_of(self, when: dt.date) -> int:
+        return self.at(when).line
+
+
+class ParameterFile:
+    """A parameter file: its dated parameters by dotted name, its sources and its raw metadata."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.raw = read_yaml(self.path)
+        sources = self.raw.get("lahteet", {})
+        if not isinstance(sources, dict):
+            raise InputError(
+                "'lahteet' pitää olla avain-arvo-luettelo",
+                file=self.path,
+                row=self.raw.lines.get("lahteet"),
+            )
+        self.sources: dict[str, str] = {str(k): str(v) for k, v in sources.items()}
+        self.parameters: dict[str, Parameter] = {}
+        for name, node in self._walk(self.raw, ""):
+            self.parameters[name] = self._parameter(name, node)
+
+    def _walk(self, node: LineDict, prefix: str) -> Iterator[tuple[str, LineDict]]:
+        for key, child in node.items():
+            if key == "lahteet" and not prefix:
+                continue
+            if isinstance(child, LineDict):
+                name = f"{prefix}{key}"
+                if "arvot" in child:
+                    yield name, child
+                else:
+                    yield from self._walk(child, name + ".")
+
+    def _parameter(self, name: str, node: LineDict) -> Parameter:
+        values_node = node["arvot"]
+        if not isinstance(values_node, LineDict) or not values_node:
+            raise InputError(
+                f"parametrin '{name}' arvot puuttuvat",
+                file=self.path,
+                row=node.lines.get("arvot"),
+                column="arvot",
+            )
+        values = []
+        for start, entry in values_node.items():
+            line = values_node.lines[start]
+            if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+                raise InputError(
+                    f"parametrin '{name}' arvon avaimen pitää olla päivämäärä muodossa VVVV-KK-PP, "
+                    f"ei '{start}'",
+                    file=self.path,
+                    row=line,
+                )
+            if not isinstance(entry, LineDict) or "arvo" not in entry:
+                raise InputError(
+                    f"parametrin '{name}' arvolta {start} puuttuu 'arvo'",
+                    file=self.path,
+                    row=line,
+                    column="arvo",
+                )
+            source = entry.get("lahde")
+            if entry["arvo"] is not None and not source:
+                raise InputError(
+                    f"parametrin '{name}' arvolta {start} puuttuu lähde ('lahde')",
+                    file=self.path,
+                    row=line,
+                    column="lahde",
+                )
+            status = str(entry.get("tila", "julkaistu"))
+            if status not in STATUSES:
+                raise InputError(
+                    f"tuntematon tila '{status}' (sallitut: {', '.join(STATUSES)})",
+                    file=self.path,
+                    row=line,
+                    column="tila",
+                )
+            extra = {k: v for k, v in entry.items() if k not in ("arvo", "lahde", "tila")}
+            values.append(
+                Value(
+                    start=start,
+                    value=entry["arvo"],
+                    source=self.sources.get(str(source), str(source or "")),
+                    status=status,
+                    line=line,
+                    extra=extra,
+                )
+            )
+        values.sort(key=lambda v: v.start)
+        return Parameter(
+            name=name,
+            description=str(node.get("kuvaus", "")),
+            unit=str(node.get("yksikko", "")),
+            values=tuple(values),
+            file=self.path,
+        )
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise InputError(f"parametri '{name}' puuttuu", file=self.path) from None
+
+    def node(self, dotted: str) -> LineDict:
+        """The raw mapping at a dotted path (for metadata such as names and descriptions)."""
+        node: Any = self.raw
+        for part in dotted.split("."):
+            if not isinstance(node, LineDict) or part not in node:
+                raise InputError(f"kohta '{dotted}' puuttuu", file=self.path)
+            node = node[part]
+        return node

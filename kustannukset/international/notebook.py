@@ -1,0 +1,305 @@
+"""What the international services' yearly report (notebooks/kansainvaliset.ipynb) shows, as
+functions, its Excel workbook of invoices, and its jobs for ``kustannukset raportti``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kustannukset import international as kv
+from kustannukset.core.errors import InputError
+from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.stats import coverage as kattavuus
+from kustannukset.view import charts
+from kustannukset.view.excel import write_frame
+from kustannukset.view.formatting import euros
+from kustannukset.view.tables import Table
+
+SUBDIR = "kansainvaliset"
+EURO_FORMAT = "#,##0"  # Excel shows these in the reader's locale: # ##0 and # ##0,00 in Finnish
+CENT_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    code: str  # "" = all municipalities
+    data_dir: Path
+    inputs: kv.Inputs
+    eq: kv.Equalisation
+
+    @property
+    def codes(self) -> list[str]:
+        return [self.code] if self.code else list(self.eq.names)
+
+    @property
+    def who(self) -> str:
+        return f"{self.eq.names[self.code]} ({self.code})" if self.code else "kaikki kokeilukunnat"
+
+
+def validate_parameters(vuosi: object, kunta: object = "", data_kansio: object = "") -> Report:
+    """Check the notebook's parameters and compute the year's equalisation."""
+    data_dir = Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR
+    if not data_dir.is_dir():
+        raise InputError("datakansiota ei löydy", file=data_dir)
+    year, code = kv.check_parameters(vuosi, kunta, data_dir)
+    inputs = kv.load_inputs(data_dir)
+    eq = kv.equalise(year, inputs.events, inputs.costs, inputs.stats, inputs.rules)
+    return Report(year, code, data_dir, inputs, eq)
+
+
+def banner(r: Report) -> str:
+    lines = [f"# Kansainvälisen osaamisen palvelut {r.year}: {r.who}", ""]
+    for notice in r.eq.notices:
+        lines.append(f"> **{notice}**" if notice == kv.EXAMPLE_NOTICE else f"> {notice}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def rules_text(r: Report) -> str:
+    rules = r.inputs.rules
+    when = kv.jan1(r.year)
+    lines = ["Suoritehinnat (voimassa 1.1.):", ""]
+    for service in rules.services.values():
+        value = rules.price_value(service.code, when)
+        if service.by_integration_year:
+            prices = ", ".join(f"{y}. vuosi {euros(p)} €" for y, p in value.value.items())
+            lines.append(f"- {service.name}: {prices} / {service.unit} ({value.status})")
+        else:
+            lines.append(
+                f"- {service.name}: {euros(value.value)} € / {service.unit} ({value.status})"
+            )
+    lines += [
+        "",
+        f"Lähde: {rules.price_value('oma_valmennus', when).source}.",
+        "",
+        f"- Kotoutumisaika on tavallisesti enintään {rules.normal_integration_years(when)} vuotta, "
+        f"pidennettynä enintään {rules.max_integration_year(when)}; 4. ja 5. vuosi hinnoitellaan "
+        "3. vuoden hinnalla.",
+        "- Kunnan tilaamasta paikan päällä tuotetusta palvelusta kunta maksaa päivärahat ja "
+        "kilometrikulut sellaisinaan.",
+        f"- {kv.INTERPRETING_NOTICE}",
+        f"- Kustannuspotti (henkilöstö, Mainio) jaetaan vieraskielisten suhteessa: talousarviossa "
+        f"31.12.{rules.key_year(r.year, kv.BUDGET)}, laskutuksessa "
+        f"31.12.{rules.key_year(r.year, kv.INVOICING)}.",
+        f"- Tasausraja: |toteuma − talousarvio| / talousarvio ≥ {euros(rules.threshold(r.year) * 100)} %.",
+    ]
+    return "\n".join(lines)
+
+
+def client_table(r: Report) -> Table:
+    """Client counts by service and integration year (the municipality's, or all together)."""
+    counts = kv.client_counts(r.inputs.events.events, r.year, r.inputs.rules)
+    counts = counts[counts["kuntanumero"].isin(r.codes)]
+    if counts.empty:
+        return Table(pd.DataFrame({"Palvelu": [], "Määrä": []}), caption="Ei palvelutapahtumia")
+    grouped = counts.groupby(["palvelu", "kotoutumisvuosi", "yksikko"], sort=False)["maara"].sum()
+    frame = grouped.reset_index().rename(
+        columns={
+            "palvelu": "Palvelu",
+            "kotoutumisvuosi": "Kotoutumisvuosi",
+            "yksikko": "Yksikkö",
+            "maara": "Määrä",
+        }
+    )
+    return Table(frame, {"Määrä": lambda v: euros(v, 2).removesuffix(",00")})
+
+
+def invoiced_table(r: Report) -> Table:
+    """What was invoiced at unit prices during the year, by service, plus travel costs."""
+    billing = r.eq.billing
+    rules = r.inputs.rules
+    rows = []
+    for code in r.codes:
+        row = {"Kunta": r.eq.names[code]}
+        for service in rules.services.values():
+            row[service.name] = float(billing.by_service[code][service.code])
+        row["Päivärahat"] = float(billing.per_diems[code])
+        row["Kilometrikulut"] = float(billing.kilometres[code])
+        row["Yhteensä"] = float(billing.total(code))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame = frame.loc[:, (frame != 0).any(axis=0)]
+    if len(rows) > 1:
+        frame = kv.with_total_row(frame, "Kunta")
+    return Table(frame, {c: (lambda v: euros(v, 2)) for c in frame.columns if c != "Kunta"})
+
+
+def pool_table(r: Report) -> Table:
+    """The key and each municipality's part of the cost pool (invoiced and actual)."""
+    t = kv.equalisation_table(r.eq)
+    t = t[t["kuntanumero"].isin(r.codes)][
+        ["kunta", "vieraskieliset", "osuus_pct", "potti_laskutettu", "potti_toteutunut"]
+    ]
+    if len(t) > 1:
+        t = kv.with_total_row(t)
+    t = t.rename(
+        columns={
+            "kunta": "Kunta",
+            "vieraskieliset": r.eq.key.label,
+            "osuus_pct": "Osuus %",
+            "potti_laskutettu": "Laskutettu (talousarvio)",
+            "potti_toteutunut": "Toteutunut",
+        }
+    )
+    return Table(
+        t,
+        {
+            "Osuus %": lambda v: "" if pd.isna(v) else f"{v:.3f}".replace(".", ",") + " %",
+            "Laskutettu (talousarvio)": lambda v: euros(v, 2),
+            "Toteutunut": lambda v: euros(v, 2),
+        },
+    )
+
+
+def summary_text(r: Report) -> str:
+    return kv.summary_text(r.eq)
+
+
+def equalisation_table(r: Report) -> Table:
+    t = kv.equalisation_table(r.eq)
+    t = t[t["kuntanumero"].isin(r.codes)].drop(columns=["vieraskieliset", "osuus_pct"])
+    if len(t) > 1:
+        t = kv.with_total_row(t)
+    t = t.rename(
+        columns={
+            "kuntanumero": "Kuntanumero",
+            "kunta": "Kunta",
+            "potti_laskutettu": "Potti laskutettu",
+            "potti_toteutunut": "Potti toteutunut",
+            "suoritteet_laskutettu": "Suoritteet laskutettu",
+            "suoritteet_vahvistettu": "Suoritteet vahvistetuin hinnoin",
+            "matkakulut": "Matkakulut",
+            "tasaus": "Tasaus",
+        }
+    )
+    return Table(t, {c: (lambda v: euros(v, 2)) for c in t.columns[2:]})
+
+
+def final_prices_table(r: Report) -> Table:
+    t = r.eq.final_prices(r.inputs.rules).rename(
+        columns={
+            "palvelu": "Palvelu",
+            "yksikko": "Yksikkö",
+            "hinta": "Hinta",
+            "vahvistettu_hinta": "Vahvistettu hinta",
+        }
+    )
+    return Table(t, {"Hinta": lambda v: euros(v, 2), "Vahvistettu hinta": lambda v: euros(v, 2)})
+
+
+def equalisation_chart(r: Report):
+    t = kv.equalisation_table(r.eq)
+    return charts.payment_bars(
+        t["kunta"],
+        t["tasaus"],
+        title=f"Tasaus {r.year} kunnittain (positiivinen = lisälasku)",
+        xlabel="euroa",
+        decimals=2,
+    )
+
+
+def services_chart(r: Report):
+    billing = r.eq.billing
+    rules = r.inputs.rules
+    names = pd.Series([s.name for s in rules.services.values()])
+    values = pd.Series(
+        [float(sum(billing.by_service[c][s] for c in r.codes)) for s in rules.services]
+    )
+    return charts.payment_bars(
+        names, values, title=f"Suoritelaskutus {r.year} palveluittain: {r.who}", xlabel="euroa"
+    )
+
+
+def invoices_workbook(r: Report, path: Path) -> None:
+    """The equalising invoices, unit-price billing and final prices, with a totals row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    sheets = [
+        ("Tasauslaskut", equalisation_table(r).frame),
+        ("Suoritelaskutus", invoiced_table(r).frame),
+        ("Kustannuspotti", pool_table(r).frame),
+        ("Vahvistetut hinnat", final_prices_table(r).frame),
+    ]
+    for index, (title, frame) in enumerate(sheets):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        ws.title = title
+        ws["A1"] = f"Kansainvälisen osaamisen palvelut {r.year}: {title.lower()} – {r.who}"
+        ws["A1"].font = Font(bold=True, size=13)
+        row = 2
+        for notice in r.eq.notices:
+            ws.cell(row=row, column=1, value=notice).font = Font(
+                bold=notice == kv.EXAMPLE_NOTICE, color="C00000"
+            )
+            row += 1
+        row += 1
+        percent_columns = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
+        write_frame(ws, frame, row, percent_columns, float_format=CENT_FORMAT)
+    wb.save(path)
+
+
+def available_years(data_dir: Path = DATA_DIR) -> list[int]:
+    """Years with events, costs and rules in force: the years whose report can be made."""
+    inputs = kv.load_inputs(data_dir)
+    years = []
+    for year in sorted(set(inputs.costs.years()) & set(inputs.events.years())):
+        try:
+            inputs.rules.key_measure(year)
+        except InputError:
+            continue
+        years.append(year)
+    return years
+
+
+def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
+    """Report jobs for ``kustannukset raportti``: all municipalities per year, and with
+    ``per_municipality`` also one report for each municipality (or for those named)."""
+    known = available_years(data_dir)
+    chosen = [y for y in (years if years is not None else known) if y in known]
+    # A named municipality is checked (and a name turned into its code) before any kernel starts.
+    named = [
+        kv.check_parameters(known[0] if known else 2000, m, data_dir)[1]
+        for m in options.municipalities
+    ]
+    out = []
+    for year in chosen:
+        report = validate_parameters(year, "", data_dir)
+        each = (named or list(report.eq.names)) if options.per_municipality else []
+        for code in ["", *each]:
+
+            def check(year=year, code=code):
+                return validate_parameters(year, code, data_dir)
+
+            def excel(path: Path, year=year, code=code) -> None:
+                invoices_workbook(validate_parameters(year, code, data_dir), path)
+
+            suffix = f"_{code}" if code else ""
+            who = report.eq.names[code] if code else "kaikki kunnat"
+            out.append(
+                Job(
+                    notebook="kansainvaliset.ipynb",
+                    parameters={
+                        "vuosi": year,
+                        "kunta": code,
+                        "data_kansio": data_parameter(data_dir),
+                    },
+                    subdir=f"{year}/{SUBDIR}",
+                    stem=f"kansainvaliset_{year}{suffix}",
+                    title=f"Kansainväliset palvelut {year}: {who}",
+                    check=check,
+                    excel=excel,
+                    excel_name=f"kansainvaliset_laskut_{year}{suffix}.xlsx",
+                )
+            )
+    return out
+
+
+def key_sources_text(r: Report) -> str:
+    """The coverage, status and source of the foreign-language counts the key used."""
+    key = r.eq.key
+    return kattavuus.note(r.inputs.stats, key.measure, key.stat_year, list(r.eq.names))

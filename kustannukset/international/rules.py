@@ -1,0 +1,198 @@
+"""International expertise services: the dated rules and unit prices
+(``data/parametrit/kansainvaliset_palvelut.yaml``), file locations, statuses and the column layouts
+of the input files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from kustannukset.core.errors import InputError
+from kustannukset.core.params import ParameterFile
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.stats.loader import MEASURES
+
+PARAMETER_FILE = Path("parametrit") / "kansainvaliset_palvelut.yaml"
+EVENTS_FILE = Path("esimerkki") / "kv_palvelutapahtumat_esimerkki.csv"
+COSTS_FILE = Path("esimerkki") / "kv_kustannukset_esimerkki.csv"
+
+EXAMPLE = "esimerkki"
+ACTUAL = "toteuma"
+ROW_STATUSES = (ACTUAL, EXAMPLE)
+EXAMPLE_NOTICE = "ESIMERKKI – ei todellisia lukuja"
+INTERPRETING_NOTICE = (
+    "Hinnat eivät sisällä tulkkauskustannuksia; tulkkausta ei laskuteta näillä laskuilla."
+)
+
+BUDGET = "talousarvio"
+INVOICING = "laskutus"
+PURPOSES = (BUDGET, INVOICING)
+SPLIT_BY_KEY = "vieraskieliset"
+SPLIT_BY_EVENTS = "suoritteet"
+
+EVENT_COLUMNS = ["kunta", "pvm", "palvelu", "maara"]
+OPTIONAL_EVENT_COLUMNS = [
+    "kotoutumisvuosi",
+    "paikan_paalla",
+    "paivarahat",
+    "kilometrikulut",
+    "tila",
+]
+COST_COLUMNS = ["vuosi", "kustannuslaji", "talousarvio", "toteuma", "tila", "lahde"]
+KEY_YEAR_OVERRIDE = "vieraskieliset_vuosi"
+
+YES_NO = {"kyllä": True, "kylla": True, "k": True, "ei": False, "e": False, "": False}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (tarkoititko '{close[0]}'?)" if close else ""
+
+
+def _fraction(value, *, what: str, file: Path, line: int | None) -> Fraction:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return Fraction(str(value))
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{what}: '{value}' ei ole luku", file=file, row=line, column="arvo"
+        ) from None
+
+
+def jan1(year: int) -> dt.date:
+    return dt.date(year, 1, 1)
+
+
+# --- rules
+
+
+@dataclass(frozen=True)
+class ServiceType:
+    code: str
+    name: str
+    unit: str  # Finnish: asiakasvuosi, ryhmä, tunti ...
+    integer: bool  # the quantity is a count
+    by_integration_year: bool  # priced by integration year (OMA-valmennus)
+
+
+@dataclass(frozen=True)
+class CostKind:
+    code: str
+    name: str
+    split: str  # SPLIT_BY_KEY or SPLIT_BY_EVENTS
+
+
+class Rules:
+    """The prices and rules of the parameter file, asked by date."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.params = ParameterFile(Path(data_dir) / PARAMETER_FILE)
+        self.services: dict[str, ServiceType] = {}
+        for code, node in self.params.node("palvelut").items():
+            self.services[str(code)] = ServiceType(
+                code=str(code),
+                name=str(node.get("nimi", code)),
+                unit=str(node.get("yksikko", "")),
+                integer=bool(node.get("kokonaisluku", False)),
+                by_integration_year=bool(node.get("kotoutumisvuosittain", False)),
+            )
+        self.cost_kinds: dict[str, CostKind] = {}
+        for code, node in self.params.node("kustannuslajit").items():
+            split = str(node.get("jako", ""))
+            if split not in (SPLIT_BY_KEY, SPLIT_BY_EVENTS):
+                raise InputError(
+                    f"kustannuslajin '{code}' jako pitää olla '{SPLIT_BY_KEY}' tai "
+                    f"'{SPLIT_BY_EVENTS}', ei '{split}'",
+                    file=self.params.path,
+                    row=node.line,
+                    column="jako",
+                )
+            self.cost_kinds[str(code)] = CostKind(str(code), str(node.get("nimi", code)), split)
+
+    def service_by_name(self, text: str) -> ServiceType | None:
+        wanted = text.strip().lower()
+        for service in self.services.values():
+            if wanted in (service.code, service.name.lower()):
+                return service
+        return None
+
+    def price_value(self, service: str, when: dt.date):
+        return self.params[f"palvelut.{service}.hinta"].at(when)
+
+    def unit_price(
+        self, service: str, when: dt.date, integration_year: int | None = None
+    ) -> Fraction:
+        """The unit price in force on ``when`` (by integration year for OMA-valmennus)."""
+        entry = self.price_value(service, when)
+        name = f"palvelut.{service}.hinta"
+        if self.services[service].by_integration_year:
+            if not isinstance(entry.value, dict):
+                raise InputError(
+                    f"{name}: hinnat pitää antaa kotoutumisvuosittain {{1: ..., 2: ...}}",
+                    file=self.params.path,
+                    row=entry.line,
+                    column="arvo",
+                )
+            if integration_year not in entry.value:
+                raise InputError(
+                    f"{name}: hintaa ei ole {integration_year}. kotoutumisvuodelle",
+                    file=self.params.path,
+                    row=entry.line,
+                    column="arvo",
+                )
+            return _fraction(
+                entry.value[integration_year], what=name, file=self.params.path, line=entry.line
+            )
+        return _fraction(entry.value, what=name, file=self.params.path, line=entry.line)
+
+    def _int(self, name: str, when: dt.date) -> int:
+        entry = self.params[name].at(when)
+        value = _fraction(entry.value, what=name, file=self.params.path, line=entry.line)
+        if value.denominator != 1:
+            raise InputError(
+                f"{name}: pitää olla kokonaisluku",
+                file=self.params.path,
+                row=entry.line,
+                column="arvo",
+            )
+        return int(value)
+
+    def max_integration_year(self, when: dt.date) -> int:
+        return self._int("kotoutumisaika.enintaan", when)
+
+    def normal_integration_years(self, when: dt.date) -> int:
+        return self._int("kotoutumisaika.tavallisesti_enintaan", when)
+
+    def threshold(self, year: int) -> Fraction:
+        """The equalisation threshold as a fraction (10 % -> 1/10)."""
+        entry = self.params["tasausraja_pct"].at(jan1(year))
+        return (
+            _fraction(entry.value, what="tasausraja_pct", file=self.params.path, line=entry.line)
+            / 100
+        )
+
+    def key_measure(self, year: int) -> str:
+        entry = self.params["jakoperuste"].at(jan1(year))
+        if entry.value not in MEASURES:
+            raise InputError(
+                f"tuntematon jakoperuste '{entry.value}'",
+                file=self.params.path,
+                row=entry.line,
+                column="arvo",
+            )
+        return str(entry.value)
+
+    def key_year(self, year: int, purpose: str) -> int:
+        """The statistical year (31.12.) of the key for ``year`` and ``purpose``: V-2 for the
+        budget, V-1 for invoicing."""
+        if purpose not in PURPOSES:
+            raise ValueError(f"tuntematon tarkoitus '{purpose}'")
+        return year - self._int(f"jakoperusteen_viive_vuotta.{purpose}", jan1(year))
+
+    def month(self, name: str, year: int) -> int:
+        return self._int(name, jan1(year))

@@ -1,0 +1,141 @@
+"""Maps with matplotlib from the municipal boundaries (GeoJSON): municipalities coloured by area or
+by a value (such as the change in payment), with the attribution the open data requires."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
+from kustannukset.scenarios.model import Scenario
+from kustannukset.view.formatting import euros
+
+STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
+BACKGROUND = "#e6e6e6"
+AREA_COLOURS = [
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+]
+
+
+def _outer_rings(boundaries: Boundaries, code: str):
+    return [polygon[0] for polygon in boundaries.polygons[code]]
+
+
+def _frame(ax, boundaries: Boundaries, codes, margin: float = 0.15) -> None:
+    xs, ys = [], []
+    for code in codes:
+        for ring in _outer_rings(boundaries, code):
+            xs.extend(p[0] for p in ring)
+            ys.extend(p[1] for p in ring)
+    ax.set_xlim(min(xs) - margin, max(xs) + margin)
+    ax.set_ylim(min(ys) - margin / 2, max(ys) + margin / 2)
+    # WGS 84 degrees: shrink longitude by cos(latitude) so the map is not stretched.
+    ax.set_aspect(1 / math.cos(math.radians((min(ys) + max(ys)) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _neighbours_of(boundaries: Boundaries, codes) -> list[str]:
+    chosen = set(codes)
+    around = {n for c in codes for n in boundaries.neighbours[c]} - chosen
+    return sorted(around)
+
+
+def _draw(ax, boundaries: Boundaries, codes, facecolors, edgecolor="white", linewidth=0.6):
+    rings, colours = [], []
+    for code, colour in zip(codes, facecolors, strict=True):
+        for ring in _outer_rings(boundaries, code):
+            rings.append(ring)
+            colours.append(colour)
+    ax.add_collection(
+        PolyCollection(rings, facecolors=colours, edgecolors=edgecolor, linewidths=linewidth)
+    )
+
+
+def _attribution(ax, with_statistics: bool) -> None:
+    text = MAP_ATTRIBUTION + (f"; {STATS_ATTRIBUTION}" if with_statistics else "")
+    ax.text(
+        0.0, -0.02, text, transform=ax.transAxes, fontsize=7, va="top", ha="left", color="#444444"
+    )
+
+
+def area_map(boundaries: Boundaries, scenario: Scenario, ax=None, title: str | None = None):
+    """The scenario's municipalities coloured by area; neighbouring municipalities in grey."""
+    ax = ax or plt.subplots(figsize=(6, 6))[1]
+    codes = scenario.members
+    around = _neighbours_of(boundaries, codes)
+    _draw(ax, boundaries, around, [BACKGROUND] * len(around))
+    colours, handles = [], []
+    for i, area in enumerate(scenario.areas):
+        colour = AREA_COLOURS[i % len(AREA_COLOURS)]
+        handles.append(Patch(facecolor=colour, label=area.name))
+        colours.extend([colour] * len(area.members))
+    _draw(ax, boundaries, codes, colours)
+    leads = [a.lead for a in scenario.areas]
+    for code in leads:
+        ring = max(_outer_rings(boundaries, code), key=len)
+        x, y = np.mean([p[0] for p in ring]), np.mean([p[1] for p in ring])
+        ax.plot(x, y, marker="*", color="black", markersize=8)
+        ax.annotate(
+            boundaries.names[code], (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7
+        )
+    _frame(ax, boundaries, codes)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=7,
+        title="★ vastuukunta",
+        title_fontsize=7,
+    )
+    ax.set_title(title or scenario.name, fontsize=10)
+    _attribution(ax, with_statistics=False)
+    return ax
+
+
+def value_map(
+    boundaries: Boundaries,
+    values: Mapping[str, float | None],
+    ax=None,
+    title: str = "",
+    label: str = "",
+    cmap: str = "RdBu_r",
+):
+    """Municipalities coloured by a value (diverging around zero); a missing value in grey."""
+    ax = ax or plt.subplots(figsize=(6, 6))[1]
+    codes = sorted(values)
+    around = _neighbours_of(boundaries, codes)
+    _draw(ax, boundaries, around, [BACKGROUND] * len(around))
+    known = {c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))}
+    missing = [c for c in codes if c not in known]
+    if missing:
+        _draw(ax, boundaries, missing, ["#bbbbbb"] * len(missing))
+    if known:
+        low, high = min(known.values()), max(known.values())
+        bound = max(abs(low), abs(high)) or 1.0
+        norm = TwoSlopeNorm(vmin=-bound, vcenter=0.0, vmax=bound)
+        colormap = plt.get_cmap(cmap)
+        chosen = sorted(known)
+        _draw(ax, boundaries, chosen, [colormap(norm(known[c])) for c in chosen])
+        mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
+        bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
+        bar.formatter = FuncFormatter(lambda v, _pos: euros(v))
+        bar.update_ticks()
+    _frame(ax, boundaries, codes)
+    ax.set_title(title, fontsize=10)
+    _attribution(ax, with_statistics=True)
+    return ax

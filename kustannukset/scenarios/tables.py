@@ -1,0 +1,84 @@
+"""Scenario results as plain-text and side-by-side tables (Finnish number format)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Sequence
+
+import pandas as pd
+
+from kustannukset.scenarios.engine import ScenarioResult
+from kustannukset.view.formatting import euros
+from kustannukset.view.tables import Table
+
+MISSING = "–"
+DECIMAL_COLUMNS = {"Osuus %": 2, "€/asukas": 2, "€/työtön": 2}
+
+
+def _cell(value, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return MISSING
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return euros(value, decimals)
+    return str(value)
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """A plain-text table: numbers in Finnish format, missing figures as '–'."""
+    shown = pd.DataFrame(
+        {
+            column: [_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column]]
+            for column in frame.columns
+        }
+    )
+    return shown.to_string(index=False)
+
+
+def side_by_side(results: Sequence[ScenarioResult], column: str = "Maksuosuus €") -> pd.DataFrame:
+    """One row per municipality (of any scenario), one column per scenario."""
+    frames = []
+    for result in results:
+        frame = result.municipalities.set_index("Kuntanumero")[["Kunta", column]]
+        frames.append(frame.rename(columns={column: result.scenario.name}))
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.combine_first(frame[["Kunta"]]).join(
+            frame.drop(columns="Kunta"), how="left"
+        )
+    merged = (
+        merged.reset_index()
+        .sort_values("Kunta", key=lambda s: s.str.lower())
+        .reset_index(drop=True)
+    )
+    columns = ["Kunta", *[r.scenario.name for r in results]]
+    return merged[columns]
+
+
+def rule_summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """Every area of every scenario: labour force, the 20 000 rule, contiguity."""
+    rows = []
+    for result in results:
+        for row in result.areas.to_dict("records"):
+            rows.append(
+                {
+                    "Skenaario": result.scenario.name.split(" – ")[0],
+                    "Alue": row["Alue"],
+                    "Kuntia": row["Kuntia"],
+                    "Työvoima": row["Työvoima"],
+                    "20 000 -sääntö": row["20 000 -sääntö"],
+                    "Yhtenäinen": row["Yhtenäinen"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def table(frame: pd.DataFrame, caption: str = "") -> Table:
+    """The frame as a notebook table (HTML and plain text alike), missing figures as '–'."""
+    formats = {
+        column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
+        for column in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
+    }
+    return Table(frame, formats, caption)

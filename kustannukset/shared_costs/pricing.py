@@ -1,0 +1,381 @@
+"""The yearly price table (hinnoittelu): a year's division assembled from the data folder.
+
+The prices for year V use the parameters in force on V-01-01 in
+``data/parametrit/yhteiset_kustannukset.yaml`` and the key statistic of year V - viive from
+``data/tilastot/``. A year "has data" when every invoiced service has a cost that starts on
+V-01-01; a year whose figures are estimates says so (``tila == "arvio"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from kustannukset.core.errors import InputError
+from kustannukset.core.money import PUBLISHED, display, exact, round_half_up
+from kustannukset.core.params import ParameterFile
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.shared_costs.division import (
+    CARRIER_NOBODY,
+    CARRIERS,
+    DivisionInput,
+    ExactDivision,
+    Service,
+    divide,
+    non_lead_share,
+    round_division,
+)
+from kustannukset.stats.loader import MEASURES, Statistics, load_statistics
+
+PARAMETER_FILE = Path("parametrit") / "yhteiset_kustannukset.yaml"
+ESTIMATE = "arvio"
+
+
+def parameter_file(data_dir: Path = DATA_DIR) -> ParameterFile:
+    return ParameterFile(Path(data_dir) / PARAMETER_FILE)
+
+
+def _service_codes(params: ParameterFile) -> tuple[list[str], list[str]]:
+    services = params.node("palvelut")
+    invoiced, state_funded = [], []
+    for code, node in services.items():
+        (invoiced if node.get("laskutetaan", True) else state_funded).append(code)
+    return invoiced, state_funded
+
+
+def available_years(data_dir: Path = DATA_DIR, params: ParameterFile | None = None) -> list[int]:
+    """Years whose price table can be computed: every invoiced service has a cost from 1.1."""
+    params = params or parameter_file(data_dir)
+    invoiced, _ = _service_codes(params)
+    years = None
+    for code in invoiced:
+        cost = params[f"palvelut.{code}.kulut"]
+        starts = {v.start.year for v in cost.values if v.start.month == 1 and v.start.day == 1}
+        years = starts if years is None else years & starts
+    return sorted(years or [])
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    code: str
+    name: str
+    heading: str
+    cost: Fraction
+    cost_year: int | None
+    htv: list[float]
+    source: str
+    status: str
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """Everything a year's division is made of, with where each figure comes from."""
+
+    year: int
+    division_input: DivisionInput
+    status: str  # "julkaistu" or "arvio"
+    key_measure: str
+    key_year: int
+    services: list[ServiceInfo]
+    state_funded: list[dict]
+    flat_rate_source: str
+    discount_source: str
+    discount_date: dt.date
+    key_rows: pd.DataFrame
+    statistics: Statistics
+    params: ParameterFile
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.status == ESTIMATE
+
+    @property
+    def label(self) -> str:
+        """The year as it is shown: '2024 (arvio)' when the figures are an estimate."""
+        return f"{self.year} (arvio)" if self.is_estimate else str(self.year)
+
+    @property
+    def key_name(self) -> str:
+        return MEASURES[self.key_measure].name
+
+    def divide(self) -> ExactDivision:
+        return divide(self.division_input)
+
+
+def _check_positive_cost(value, param, when: dt.date) -> Fraction:
+    entry = param.at(when)
+    try:
+        amount = Fraction(str(entry.value))
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{param.name}: '{entry.value}' ei ole luku",
+            file=param.file,
+            row=entry.line,
+            column="arvo",
+        ) from None
+    if amount <= 0:
+        raise InputError(
+            f"{param.name}: kulun pitää olla positiivinen, ei {entry.value}",
+            file=param.file,
+            row=entry.line,
+            column="arvo",
+        )
+    return amount
+
+
+def _discounts(params: ParameterFile, when: dt.date, participants: list[str], stats: Statistics):
+    param = params["alennukset"]
+    entry = param.at(when)
+    if not isinstance(entry.value, dict):
+        raise InputError(
+            "alennukset pitää antaa muodossa {kuntanumero: prosentti}",
+            file=param.file,
+            row=entry.line,
+            column="arvo",
+        )
+    discounts = {}
+    for code, pct in entry.value.items():
+        code = str(code)
+        if code not in participants:
+            known = stats.municipalities.table.index
+            hint = (
+                f" ({stats.municipalities.name(code)} ei ole kokeilukunta)" if code in known else ""
+            )
+            raise InputError(
+                f"alennus tuntemattomalle kunnalle '{code}'{hint}",
+                file=param.file,
+                row=entry.line,
+                column="arvo",
+            )
+        try:
+            value = Fraction(str(pct))
+        except (TypeError, ValueError):
+            raise InputError(
+                f"alennus '{pct}' ei ole luku", file=param.file, row=entry.line, column="arvo"
+            ) from None
+        if not 0 <= value <= 100:
+            raise InputError(
+                f"alennuksen pitää olla 0–100 %, ei {pct} % "
+                f"(kunta {stats.municipalities.name(code)})",
+                file=param.file,
+                row=entry.line,
+                column="arvo",
+            )
+        discounts[code] = value
+    return discounts, entry.source
+
+
+def load_year(
+    year: int,
+    data_dir: Path = DATA_DIR,
+    *,
+    carrier: str = CARRIER_NOBODY,
+    discounts_on: dt.date | None = None,
+) -> YearInputs:
+    """Read and check everything the price table of ``year`` needs.
+
+    ``discounts_on`` takes the discounts in force on another date (a what-if: the 2021 rule on the
+    2023 table); ``carrier`` says who carries the discounted amount.
+    """
+    data_dir = Path(data_dir)
+    params = parameter_file(data_dir)
+    years = available_years(data_dir, params)
+    if year not in years:
+        raise InputError(
+            f"vuodelle {year} ei ole hinnoittelutietoja; vuodet, joilta on tiedot: "
+            f"{', '.join(map(str, years)) or 'ei yhtään'}",
+            file=params.path,
+        )
+    if carrier not in CARRIERS:
+        raise InputError(
+            f"tuntematon alennuksen kattaja '{carrier}' (vaihtoehdot: {', '.join(CARRIERS)})"
+        )
+    when = dt.date(year, 1, 1)
+    stats = load_statistics(data_dir)
+    participants = stats.municipalities.experiment
+    invoiced, state_funded = _service_codes(params)
+
+    services, statuses = [], set()
+    for code in invoiced:
+        node = params.node(f"palvelut.{code}")
+        cost_param = params[f"palvelut.{code}.kulut"]
+        entry = cost_param.at(when)
+        htv = params[f"palvelut.{code}.htv"].at(when).value if "htv" in node else []
+        services.append(
+            ServiceInfo(
+                code=code,
+                name=str(node.get("nimi", code)),
+                heading=str(node.get("otsikko", node.get("nimi", code))),
+                cost=_check_positive_cost(entry.value, cost_param, when),
+                cost_year=entry.extra.get("kustannusvuosi"),
+                htv=[float(h) for h in htv],
+                source=entry.source,
+                status=entry.status,
+            )
+        )
+        statuses.add(entry.status)
+
+    flat = params["flat_rate_pct"].at(when)
+    try:
+        flat_rate = Fraction(str(flat.value))
+    except (TypeError, ValueError):
+        raise InputError(
+            f"flat rate '{flat.value}' ei ole luku", file=params.path, row=flat.line, column="arvo"
+        ) from None
+    if not 0 <= flat_rate <= 100:
+        raise InputError(
+            f"flat raten pitää olla 0–100 %, ei {flat.value}",
+            file=params.path,
+            row=flat.line,
+            column="arvo",
+        )
+
+    measure = str(params["jakoperuste"].at(when).value)
+    if measure not in MEASURES:
+        entry = params["jakoperuste"].at(when)
+        raise InputError(
+            f"tuntematon jakoperuste '{measure}'", file=params.path, row=entry.line, column="arvo"
+        )
+    lag = int(params["jakoperusteen_viive_vuotta"].at(when).value)
+    key_year = year - lag
+    key = stats.values(measure, key_year, participants, purpose=f"vuoden {year} hinnat")
+    key_rows = stats.rows(measure, key_year)
+    key_rows = key_rows[key_rows["kuntanumero"].isin(participants)]
+
+    discount_date = discounts_on or when
+    discounts, discount_source = _discounts(params, discount_date, participants, stats)
+    lead = str(params["vastuukunta"].at(when).value)
+
+    state = []
+    for code in state_funded:
+        node = params.node(f"palvelut.{code}")
+        state.append(
+            {
+                "nimi": str(node.get("nimi", code)),
+                "rahoitus": str(node.get("rahoitus", "")),
+                "sisalto": str(node.get("sisalto", "")),
+            }
+        )
+
+    status = ESTIMATE if ESTIMATE in statuses else "julkaistu"
+    return YearInputs(
+        year=year,
+        division_input=DivisionInput(
+            services=[Service(s.code, s.heading, s.cost) for s in services],
+            flat_rate_pct=flat_rate,
+            key=key,
+            names={c: stats.municipalities.name(c) for c in participants},
+            lead=lead,
+            discounts_pct=discounts,
+            carrier=carrier,
+        ),
+        status=status,
+        key_measure=measure,
+        key_year=key_year,
+        services=services,
+        state_funded=state,
+        flat_rate_source=flat.source,
+        discount_source=discount_source,
+        discount_date=discount_date,
+        key_rows=key_rows,
+        statistics=stats,
+        params=params,
+    )
+
+
+def division_table(inputs: YearInputs, rule: str = PUBLISHED) -> pd.DataFrame:
+    """The division in whole euros: the columns of ``kustannukset jako``."""
+    return round_division(inputs.divide(), rule)
+
+
+def cost_table(inputs: YearInputs) -> pd.DataFrame:
+    """The services as in the price table's upper part: Kulut/vuosi, Flat rate, Yhteensä, kuntien
+    osuus and HTV, with the Summa row; figures half-up from the exact amounts."""
+    division = inputs.divide()
+    nonlead = non_lead_share(division, PUBLISHED)
+    rows = []
+    for s in inputs.services:
+        total = division.service_totals[s.code]
+        rows.append(
+            {
+                "Palvelu": s.name,
+                "Kulut/vuosi": int(round_half_up(s.cost)),
+                f"Flat rate ({_pct(inputs.division_input.flat_rate_pct)})": int(
+                    round_half_up(total - s.cost)
+                ),
+                "Yhteensä": int(round_half_up(total)),
+                f"Kuntien osuus {_pct(nonlead.share, 0)}": nonlead.per_service[s.code],
+                "HTV": float(display(sum(exact(h) for h in s.htv), 2)),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    costs = sum(s.cost for s in inputs.services)
+    summa = {
+        "Palvelu": "Summa",
+        "Kulut/vuosi": int(round_half_up(costs)),
+        frame.columns[2]: int(round_half_up(division.pool - costs)),
+        "Yhteensä": int(round_half_up(division.pool)),
+        frame.columns[4]: nonlead.total,
+        "HTV": float(display(sum(exact(h) for h in frame["HTV"]), 2)),
+    }
+    return pd.concat([frame, pd.DataFrame([summa])], ignore_index=True)
+
+
+def _pct(value: Fraction, decimals: int = 0) -> str:
+    number = value * 100 if value <= 1 else value
+    text = f"{float(round_half_up(number, Fraction(1, 10**decimals))):.{decimals}f}"
+    return text.replace(".", ",") + " %"
+
+
+def key_label_of(inputs: YearInputs) -> str:
+    """'Väkiluku 31.12.2021': the key's name and its statistical year."""
+    name = MEASURES[inputs.key_measure].name
+    return f"{name}{inputs.key_year}" if name.endswith("31.12.") else f"{name} {inputs.key_year}"
+
+
+def published_layout(inputs: YearInputs, rule: str = PUBLISHED) -> pd.DataFrame:
+    """The municipalities' part of the price table as published: Asukasluku, %-osuus, services,
+    Yhteensä, Alennus %, Alennus €, Maksuosuudet, and a Summa row."""
+    division = inputs.divide()
+    table = round_division(division, rule)
+    key_label = key_label_of(inputs)
+    out = pd.DataFrame(
+        {
+            "Kunta": table["kunta"],
+            key_label: [int(inputs.division_input.key[c]) for c in table["kuntanumero"]],
+            "%-osuus": [float(division.key_share(c)) for c in table["kuntanumero"]],
+        }
+    )
+    for s in inputs.services:
+        out[s.heading] = table[s.code]
+    out["Yhteensä"] = table["yhteensa"]
+    out["Alennus %"] = [
+        float(inputs.division_input.discounts_pct.get(c, 0)) for c in table["kuntanumero"]
+    ]
+    out["Alennus €"] = table["alennus_eur"]
+    if "alennuksen_kattaminen_eur" in table:
+        out["Alennusten kattaminen €"] = table["alennuksen_kattaminen_eur"]
+    out[f"Maksuosuudet {inputs.label}"] = table["maksuosuus"]
+    summa: dict[str, object] = {
+        "Kunta": "Summa",
+        key_label: int(sum(inputs.division_input.key.values())),
+    }
+    summa["%-osuus"] = 1.0
+    for s in inputs.services:
+        summa[s.heading] = int(round_half_up(division.service_totals[s.code]))
+    if rule == PUBLISHED:
+        summa["Yhteensä"] = int(round_half_up(division.pool))
+        summa["Alennus €"] = int(round_half_up(sum(division.discount.values())))
+        if "Alennusten kattaminen €" in out:
+            summa["Alennusten kattaminen €"] = int(round_half_up(sum(division.carried.values())))
+        summa[f"Maksuosuudet {inputs.label}"] = int(round_half_up(sum(division.payment.values())))
+    else:
+        for column in out.columns[3:]:
+            if column != "Alennus %":
+                summa[column] = int(out[column].sum())
+    summa["Alennus %"] = float("nan")
+    return pd.concat([out, pd.DataFrame([summa])], ignore_index=True)

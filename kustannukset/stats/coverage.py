@@ -1,0 +1,225 @@
+"""Which figures exist, of what status, and from where: coverage and citations.
+
+``coverage`` gives one row per measure × municipality × year with its status, ``puuttuu`` where
+there is no figure. ``note`` is the sentence a notebook prints next to a result: which figures it
+used, how many of them are final, and their sources. ``citation`` is the "Lähde: ..." line that
+Statistics Finland's and the National Land Survey's CC BY 4.0 licences ask for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from kustannukset.core.errors import InputError
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.stats.loader import (
+    MEASURES,
+    STATUSES,
+    Municipalities,
+    Statistics,
+    load_statistics,
+)
+
+MISSING = "puuttuu"
+LETTERS = {"lopullinen": "L", "ennakko": "E", "arvio": "A", "esimerkki": "X", MISSING: "·"}
+LEGEND = (
+    "L = lopullinen, E = ennakkotieto, A = arvio, X = esimerkki (ei todellinen luku), · = puuttuu"
+)
+LICENCE = "CC BY 4.0"
+MAP_CITATION = (
+    "Lähde: Maanmittauslaitos, hallinnolliset aluejaot 2023 (kunta- ja maakuntarajat), "
+    f"lisenssi {LICENCE}"
+)
+
+
+def select_municipalities(municipalities: Municipalities, words: Iterable[str]) -> list[str]:
+    """Codes from words: a code ('020'), a name ('Akaa'), a region ('Pirkanmaa'), 'kokeilu'
+    (the 22 experiment municipalities) or 'kaikki'."""
+    table = municipalities.table
+    regions = {r.lower(): r for r in set(table["maakunta"])}
+    codes: list[str] = []
+    for word in words:
+        for part in (p.strip() for p in word.split(",")):
+            if not part:
+                continue
+            low = part.lower()
+            if low == "kaikki":
+                codes += municipalities.all
+            elif low == "kokeilu":
+                codes += municipalities.experiment
+            elif low in regions:
+                codes += municipalities.in_region(regions[low])
+            elif part.isdigit():
+                if len(part) != 3 or part not in table.index:
+                    raise InputError(
+                        f"tuntematon kuntanumero '{part}' (kuntanumerot ovat kolminumeroisia, "
+                        "esim. 020)"
+                    )
+                codes.append(part)
+            else:
+                codes.append(municipalities.code_of(part))
+    return sorted(dict.fromkeys(codes))
+
+
+def coverage(
+    stats: Statistics,
+    measures: Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """mittari, kuntanumero, kunta, vuosi, tila: every combination, ``puuttuu`` where none."""
+    measures = list(measures or MEASURES)
+    codes = list(codes if codes is not None else stats.municipalities.in_region("Pirkanmaa"))
+    table = stats.table[stats.table["kuntanumero"].isin(codes)]
+    if years is None:
+        years = sorted(set(table["vuosi"]))
+    years = list(years)
+    have = {
+        (r.mittari, r.kuntanumero, int(r.vuosi)): r.tila
+        for r in table[["mittari", "kuntanumero", "vuosi", "tila"]].itertuples(index=False)
+    }
+    rows = [
+        {
+            "mittari": m,
+            "kuntanumero": c,
+            "kunta": stats.municipalities.name(c),
+            "vuosi": y,
+            "tila": have.get((m, c, y), MISSING),
+        }
+        for m in measures
+        for c in codes
+        for y in years
+    ]
+    return pd.DataFrame(rows, columns=["mittari", "kuntanumero", "kunta", "vuosi", "tila"])
+
+
+def summary(cov: pd.DataFrame) -> pd.DataFrame:
+    """Measure × year: how many municipalities have a figure, e.g. '23 L', '22 L + 1 E', '·'."""
+    n = cov["kuntanumero"].nunique()
+
+    def cell(group: pd.DataFrame) -> str:
+        counts = group["tila"].value_counts()
+        parts = [f"{counts[s]} {LETTERS[s]}" for s in STATUSES if s in counts]
+        return " + ".join(parts) if parts else LETTERS[MISSING]
+
+    out = cov.groupby(["mittari", "vuosi"], sort=False)[["tila"]].apply(cell).unstack("vuosi")
+    out.columns = [str(c) for c in out.columns]
+    out.index.name = f"mittari ({n} kuntaa)"
+    return out
+
+
+def matrix(cov: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Municipality × year of one measure, a status letter in each cell."""
+    part = cov[cov["mittari"] == measure].copy()
+    part["merkki"] = part["tila"].map(LETTERS)
+    part["kunta"] = part["kunta"] + " (" + part["kuntanumero"] + ")"
+    out = part.pivot(index="kunta", columns="vuosi", values="merkki")
+    out = out.loc[list(dict.fromkeys(part["kunta"]))]
+    out.columns = [str(c) for c in out.columns]
+    out.index.name = None
+    return out
+
+
+def _year_list(years: list[int]) -> str:
+    """2015 2019-2024: runs of consecutive years as spans."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return " ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def fill_command(cov: pd.DataFrame, municipalities: Municipalities) -> str | None:
+    """The ``kustannukset data paivita`` command that would fetch what is missing, if any can be."""
+    missing = cov[(cov["tila"] == MISSING)]
+    missing = missing[missing["mittari"].map(lambda m: bool(MEASURES[m].table))]
+    if missing.empty:
+        return None
+    order = ["11re", "11rm", "12r5", "115b"]
+    tables = sorted({MEASURES[m].table for m in missing["mittari"]}, key=order.index)
+    codes = set(missing["kuntanumero"])
+    if codes <= set(municipalities.in_region("Pirkanmaa")):
+        who = ""
+    elif codes == set(municipalities.all):
+        who = " --kunnat kaikki"
+    else:
+        who = " --kunnat " + " ".join(sorted(codes))
+    return (
+        f"kustannukset data paivita --taulukot {' '.join(tables)} "
+        f"--vuodet {_year_list(list(set(missing['vuosi'])))}{who}"
+    )
+
+
+def citation(rows: pd.DataFrame) -> str:
+    """'Lähde: Tilastokeskus, StatFin 11re (väestörakenne); ...' for the figures in ``rows``."""
+    pairs = []
+    for publisher, table in zip(rows["julkaisija"], rows["taulukko"], strict=True):
+        for one in str(table).split("; "):
+            pairs.append((publisher or "", one))
+    by_publisher: dict[str, list[str]] = {}
+    for publisher, table in dict.fromkeys(pairs):
+        by_publisher.setdefault(publisher, []).append(table)
+    parts = [
+        f"{publisher}, {', '.join(tables)}" if publisher else ", ".join(tables)
+        for publisher, tables in by_publisher.items()
+    ]
+    return f"Lähde: {'; '.join(parts)} (lisenssi {LICENCE})" if parts else ""
+
+
+def note(stats: Statistics, measure: str, year: int, codes: Iterable[str]) -> str:
+    """One sentence for a notebook: the figures a result used, their status and their sources."""
+    codes = list(codes)
+    rows = stats.rows(measure, year)
+    rows = rows[rows["kuntanumero"].isin(codes)]
+    counts = rows["tila"].value_counts()
+    status = ", ".join(f"{counts[s]} {STATUSES[s]}" for s in STATUSES if s in counts)
+    missing = len(codes) - len(rows)
+    text = (
+        f"{MEASURES[measure].name} {year}: luku {len(rows)}/{len(codes)} kunnalta ({status}"
+        + (f", {missing} puuttuu" if missing else "")
+        + "). "
+    )
+    return text + citation(rows)
+
+
+# --- for notebooks/tilastot.ipynb -------------------------------------------------------------
+
+KEY_MEASURES = ("vakiluku", "tyoikaiset_15_64", "vieraskieliset", "tyolliset", "tyottomat_18_64")
+
+
+def validate_parameters(
+    kunnat: object, vuosi: object, data_kansio: object = ""
+) -> tuple[Statistics, list[str]]:
+    """The statistics notebook's parameters checked: the statistics and the chosen municipalities."""
+
+    try:
+        year = int(str(vuosi))
+    except ValueError:
+        raise InputError(f"parametri vuosi = '{vuosi}' ei ole vuosiluku") from None
+    if not 2000 <= year <= 2100:
+        raise InputError(f"parametri vuosi = {year} ei ole tilastovuosi")
+    stats = load_statistics(Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR)
+    return stats, select_municipalities(stats.municipalities, [str(kunnat)])
+
+
+def figures_table(
+    stats: Statistics, codes: Iterable[str], year: int, measures: Iterable[str] = KEY_MEASURES
+) -> pd.DataFrame:
+    """One row per municipality with the measures of ``year`` (missing stays empty) and a total
+    row over the figures that exist."""
+    measures = list(measures)
+    rows = []
+    for code in codes:
+        row: dict[str, object] = {"kunta": stats.municipalities.name(code)}
+        for measure in measures:
+            figures = stats.rows(measure, year).set_index("kuntanumero")["arvo"]
+            row[measure] = int(figures[code]) if code in figures.index else None
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    total = {"kunta": "Yhteensä", **{m: int(table[m].sum()) for m in measures}}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)

@@ -1,0 +1,545 @@
+"""Municipalities and their statistics: one tidy table that every formula and notebook reads.
+
+``data/kunnat.csv`` lists the municipalities (code as a three-digit string, name, region, whether it
+took part in the experiment). ``data/tilastot/*.csv`` hold the statistics, one row per figure::
+
+    mittari,kuntanumero,kunta,vuosi,arvo,tila,lahde
+
+``vuosi`` is the statistical year (for stock figures, the situation on 31.12. of that year),
+``tila`` is ``lopullinen`` (final), ``ennakko`` (preliminary), ``arvio`` (estimate) or ``esimerkki``
+(example). ``lahde`` is either the tag of a source in ``data/tilastolahteet.csv`` (several tags,
+when two sources give the same figure, are joined by `` | ``) or the source written out; a row
+may also carry ``taulukko`` and ``haettu`` columns of its own. The sources file says who published
+the figure, in which table, where exactly it was read (``<kuntanumero>`` and ``<vuosi>`` in its
+``kuvaus`` stand for the row's own) and when it was fetched.
+
+Loading validates every row (codes are strings of three digits, no duplicates, no negatives, known
+measure, status and source); a mistake is an error that names the file, the row and the column.
+An implausible jump from one year to the next is not an error, since real figures do jump, but it is
+warned about (:class:`JumpWarning`) and listed in :attr:`Statistics.warnings`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from kustannukset.core.csvio import read_table
+from kustannukset.core.errors import InputError
+from kustannukset.core.paths import DATA_DIR
+
+STAT_COLUMNS = [
+    "mittari",
+    "kuntanumero",
+    "kunta",
+    "vuosi",
+    "arvo",
+    "tila",
+    "taulukko",
+    "lahde",
+    "haettu",
+    "julkaisija",
+    "lahdetunnus",
+]
+FILE_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "lahde"]
+REQUIRED_STAT_COLUMNS = FILE_COLUMNS
+STATUSES = {
+    "lopullinen": "lopullinen",
+    "ennakko": "ennakkotieto",
+    "arvio": "arvio",
+    "esimerkki": "esimerkki – ei todellinen luku",
+}
+SOURCES_FILE = "tilastolahteet.csv"
+SOURCE_COLUMNS = ["tunnus", "julkaisija", "taulukko", "kuvaus", "haettu", "paivitetty"]
+SOURCE_SEPARATOR = " | "
+CODE_PLACEHOLDER = "<kuntanumero>"
+YEAR_PLACEHOLDER = "<vuosi>"
+_TAG = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A statistic, and how far it may plausibly move from one year to the next.
+
+    A change is flagged when it exceeds both ``max_change`` (relative to the earlier year) and
+    ``min_change`` (in the measure's unit), so that small municipalities' counts may move by a few
+    people without a warning.
+    """
+
+    code: str
+    name: str  # Finnish, as shown to users
+    unit: str
+    zero_allowed: bool = True
+    max_change: float = 0.5
+    min_change: float = 50
+    table: str = ""  # the StatFin table ``kustannukset data paivita`` fetches it from
+
+
+MEASURES: dict[str, Measure] = {
+    m.code: m
+    for m in [
+        Measure("vakiluku", "Väkiluku 31.12.", "henkilöä", False, 0.1, 50, "11re"),
+        Measure("vieraskieliset", "Vieraskieliset 31.12.", "henkilöä", True, 1.0, 50, "11rm"),
+        Measure("tyoikaiset_15_64", "15–64-vuotiaat 31.12.", "henkilöä", False, 0.1, 50, "11re"),
+        Measure("tyoikaiset_18_64", "18–64-vuotiaat 31.12.", "henkilöä", False, 0.1, 50, "11re"),
+        Measure("tyoikaiset_20_64", "20–64-vuotiaat 31.12.", "henkilöä", False, 0.1, 50, "11re"),
+        Measure(
+            "tyolliset", "Alueella asuva työllinen työvoima", "henkilöä", True, 0.2, 50, "115b"
+        ),
+        Measure("tyolliset_18_64", "Työlliset, 18–64-vuotiaat", "henkilöä", True, 0.2, 50),
+        Measure("tyottomat", "Työttömät (työssäkäyntitilasto)", "henkilöä", True, 1.0, 50, "115b"),
+        Measure(
+            "tyottomat_18_64",
+            "Työttömät, 18–64-vuotiaat (työssäkäyntitilasto)",
+            "henkilöä",
+            True,
+            1.0,
+            50,
+        ),
+        Measure("tyovoima", "Työvoima (työssäkäyntitilasto)", "henkilöä", True, 0.2, 50, "115b"),
+        Measure(
+            "tyottomat_tyonhakijat",
+            "Työttömät työnhakijat joulukuussa",
+            "henkilöä",
+            True,
+            1.0,
+            50,
+            "12r5",
+        ),
+        Measure(
+            "tyottomyysaste",
+            "Työttömien työnhakijoiden osuus työvoimasta, joulukuu",
+            "%",
+            True,
+            1.0,
+            5,
+            "12r5",
+        ),
+    ]
+}
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (tarkoititko '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Municipalities:
+    """The municipality register: code -> name, region and experiment membership."""
+
+    table: pd.DataFrame  # index kuntanumero (str); columns kunta, maakunta, kokeilukunta, lahde
+    path: Path
+
+    @functools.cached_property
+    def _names(self) -> dict[str, str]:
+        return {str(code): str(name) for code, name in self.table["kunta"].items()}
+
+    def name(self, code: str) -> str:
+        return self._names[code]
+
+    def code_of(self, name: str) -> str:
+        matches = self.table.index[self.table["kunta"] == name]
+        if len(matches) == 0:
+            raise InputError(f"tuntematon kunta '{name}'{_suggest(name, self.table['kunta'])}")
+        return str(matches[0])
+
+    @property
+    def experiment(self) -> list[str]:
+        """Codes of the experiment municipalities, in code order."""
+        return sorted(self.table.index[self.table["kokeilukunta"]])
+
+    def in_region(self, region: str) -> list[str]:
+        """Codes of a region's municipalities (``maakunta``), in code order."""
+        return sorted(self.table.index[self.table["maakunta"] == region])
+
+    @property
+    def all(self) -> list[str]:
+        return sorted(self.table.index)
+
+    def check(self, code: str, name: str | None, *, file: Path, row: int) -> None:
+        """An unknown code, or a name that is not the code's name, is an error."""
+        if code not in self._names:
+            hint = ""
+            if name and name in set(self.table["kunta"]):
+                hint = f" ({name} on kuntanumero {self.code_of(name)})"
+            raise InputError(
+                f"tuntematon kuntanumero '{code}'{hint}", file=file, row=row, column="kuntanumero"
+            )
+        if name is not None and name != self.name(code):
+            raise InputError(
+                f"kunta '{name}' ei vastaa kuntanumeroa {code} ({self.name(code)})"
+                f"{_suggest(name, self.table['kunta'])}",
+                file=file,
+                row=row,
+                column="kunta",
+            )
+
+
+def load_municipalities(data_dir: Path = DATA_DIR) -> Municipalities:
+    path = Path(data_dir) / "kunnat.csv"
+    table = read_table(path, ["kuntanumero", "kunta", "maakunta", "kokeilukunta", "lahde"])
+    records = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        code = row["kuntanumero"]
+        if not (len(code) == 3 and code.isdigit()):
+            raise InputError(
+                f"kuntanumeron pitää olla kolme numeroa (esim. '020'), ei '{code}'",
+                file=path,
+                row=row.line,
+                column="kuntanumero",
+            )
+        if code in seen:
+            raise InputError(
+                f"kuntanumero {code} on kahdesti (myös rivillä {seen[code]})",
+                file=path,
+                row=row.line,
+                column="kuntanumero",
+            )
+        seen[code] = row.line
+        flag = row["kokeilukunta"].lower()
+        if flag not in ("kyllä", "ei"):
+            raise InputError(
+                f"kokeilukunta pitää olla 'kyllä' tai 'ei', ei '{row['kokeilukunta']}'",
+                file=path,
+                row=row.line,
+                column="kokeilukunta",
+            )
+        if not row["lahde"]:
+            raise InputError("lähde puuttuu", file=path, row=row.line, column="lahde")
+        records.append(
+            {
+                "kuntanumero": code,
+                "kunta": row["kunta"],
+                "maakunta": row["maakunta"],
+                "kokeilukunta": flag == "kyllä",
+                "lahde": row["lahde"],
+            }
+        )
+    frame = pd.DataFrame.from_records(records).set_index("kuntanumero")
+    return Municipalities(table=frame, path=path)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where figures were read: publisher, table, the exact place, and when."""
+
+    tag: str
+    publisher: str
+    table: str
+    description: str  # may hold <kuntanumero> and <vuosi>
+    fetched: str = ""  # when the figures were fetched from the publisher's API (ISO date or time)
+    updated: str = ""  # when the publisher last updated the table, as the API says
+
+    def describe(self, code: str, year: int) -> str:
+        return self.description.replace(CODE_PLACEHOLDER, code).replace(YEAR_PLACEHOLDER, str(year))
+
+
+def load_sources(data_dir: Path = DATA_DIR) -> dict[str, Source]:
+    """``data/tilastolahteet.csv``, or nothing if a data folder has no such file."""
+    path = Path(data_dir) / SOURCES_FILE
+    if not path.exists():
+        return {}
+    table = read_table(path, ["tunnus", "julkaisija", "taulukko", "kuvaus"])
+    sources: dict[str, Source] = {}
+    for row in table.rows:
+        tag = row["tunnus"]
+        if not _TAG.match(tag):
+            raise InputError(
+                f"lähdetunnuksessa '{tag}' saa olla vain pieniä kirjaimia a–z, numeroita ja "
+                "merkkejä . _ : -",
+                file=path,
+                row=row.line,
+                column="tunnus",
+            )
+        if tag in sources:
+            raise InputError(f"lähdetunnus '{tag}' on kahdesti", file=path, row=row.line)
+        for column in ("julkaisija", "taulukko", "kuvaus"):
+            if not row[column]:
+                raise InputError(f"{column} puuttuu", file=path, row=row.line, column=column)
+        sources[tag] = Source(
+            tag,
+            row["julkaisija"],
+            row["taulukko"],
+            row["kuvaus"],
+            row["haettu"],
+            row["paivitetty"],
+        )
+    return sources
+
+
+@dataclass(eq=False)
+class JumpWarning(UserWarning):
+    """A figure that moved implausibly far from the year before."""
+
+    measure: str
+    code: str
+    name: str
+    year: int
+    before: Fraction
+    after: Fraction
+    file: str
+    row: int
+
+    def __str__(self) -> str:
+        m = MEASURES[self.measure]
+        change = (
+            f"{float((self.after - self.before) / self.before) * 100:+.0f} %"
+            if self.before
+            else "nollasta"
+        )
+        return (
+            f"{m.name}, {self.name} ({self.code}): {self.year - 1} {_number(self.before)} -> "
+            f"{self.year} {_number(self.after)} ({change}); tarkista luku "
+            f"({Path(self.file).name} rivi {self.row})"
+        )
+
+
+def _number(value: Fraction) -> str:
+    if value.denominator == 1:
+        return f"{value.numerator:,}".replace(",", " ")
+    return f"{float(value):g}".replace(".", ",")
+
+
+def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[JumpWarning]:
+    """Year-to-year changes beyond the measure's plausible range (consecutive years only)."""
+    found = []
+    ordered = table.sort_values(["mittari", "kuntanumero", "vuosi"])
+    previous = None
+    for row in ordered.itertuples(index=False):
+        if (
+            previous is not None
+            and previous.mittari == row.mittari
+            and previous.kuntanumero == row.kuntanumero
+            and previous.vuosi == row.vuosi - 1
+        ):
+            m = MEASURES[row.mittari]
+            before, after = Fraction(previous.arvo), Fraction(row.arvo)
+            diff = abs(after - before)
+            if diff > Fraction(m.min_change).limit_denominator() and (
+                before == 0 or diff / before > Fraction(m.max_change).limit_denominator()
+            ):
+                found.append(
+                    JumpWarning(
+                        row.mittari,
+                        row.kuntanumero,
+                        municipalities.name(row.kuntanumero),
+                        int(row.vuosi),
+                        before,
+                        after,
+                        row.tiedosto,
+                        int(row.rivi),
+                    )
+                )
+        previous = row
+    return found
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """All statistics of a data folder, validated, in one tidy table."""
+
+    # columns STAT_COLUMNS + 'tiedosto', 'rivi'; kuntanumero str, vuosi int, arvo Fraction
+    table: pd.DataFrame
+    municipalities: Municipalities
+    data_dir: Path
+    sources: dict[str, Source] = field(default_factory=dict)
+    warnings: list[JumpWarning] = field(default_factory=list)
+
+    def values(
+        self, measure: str, year: int, codes: Iterable[str], *, purpose: str = ""
+    ) -> dict[str, Fraction]:
+        """The figures of one measure and year for the given municipalities, exactly.
+
+        A missing figure is an error that names the municipality, the measure and the year; it is
+        never taken as zero.
+        """
+        rows = self.table[(self.table["mittari"] == measure) & (self.table["vuosi"] == year)]
+        by_code = dict(zip(rows["kuntanumero"], rows["arvo"], strict=True))
+        result = {}
+        for code in codes:
+            if code not in by_code:
+                label = MEASURES[measure].name if measure in MEASURES else measure
+                where = self.files_of(measure)
+                raise InputError(
+                    f"{label} vuodelta {year} puuttuu kunnalta {self.municipalities.name(code)} "
+                    f"({code}){' – tarvitaan: ' + purpose if purpose else ''}. Hae se: "
+                    f"kustannukset data paivita --vuodet {year} --kunnat {code}",
+                    file=where[0] if len(where) == 1 else self.data_dir / "tilastot",
+                    column="arvo",
+                )
+            result[code] = Fraction(by_code[code])
+        return result
+
+    def rows(self, measure: str, year: int | None = None) -> pd.DataFrame:
+        mask = self.table["mittari"] == measure
+        if year is not None:
+            mask &= self.table["vuosi"] == year
+        return self.table[mask]
+
+    def files_of(self, measure: str) -> list[Path]:
+        return sorted({Path(f) for f in self.rows(measure)["tiedosto"]}) or [
+            self.data_dir / "tilastot" / f"{measure}.csv"
+        ]
+
+    def years(self, measure: str) -> list[int]:
+        return sorted(set(self.rows(measure)["vuosi"]))
+
+
+def _resolve_source(
+    text: str, sources: dict[str, Source], *, file: Path, row: int
+) -> list[Source] | None:
+    """The sources a row's ``lahde`` names by tag, or None when it is written out."""
+    tags = [t.strip() for t in text.split(SOURCE_SEPARATOR)]
+    if not all(_TAG.match(t) for t in tags):
+        return None
+    unknown = [t for t in tags if t not in sources]
+    if unknown:
+        raise InputError(
+            f"tuntematon lähdetunnus '{unknown[0]}'{_suggest(unknown[0], sources)} "
+            f"(lähteet: {SOURCES_FILE})",
+            file=file,
+            row=row,
+            column="lahde",
+        )
+    return [sources[t] for t in tags]
+
+
+def _unique_join(parts: Iterable[str], sep: str) -> str:
+    return sep.join(dict.fromkeys(p for p in parts if p))
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    files = [
+        data_dir / "kunnat.csv",
+        data_dir / SOURCES_FILE,
+        *sorted((data_dir / "tilastot").glob("*.csv")),
+    ]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+
+
+def load_statistics(
+    data_dir: Path = DATA_DIR, municipalities: Municipalities | None = None
+) -> Statistics:
+    """Read and validate every ``data/tilastot/*.csv``; warn about implausible jumps.
+
+    The result is reused while no file of the folder changes (the tables must not be modified).
+    """
+    data_dir = Path(data_dir).resolve()
+    if municipalities is None:
+        return _load_statistics_cached(data_dir, _fingerprint(data_dir))
+    return _load_statistics(data_dir, municipalities)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
+    return _load_statistics(data_dir, load_municipalities(data_dir))
+
+
+def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statistics:
+    sources = load_sources(data_dir)
+    folder = data_dir / "tilastot"
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise InputError("tilastotiedostoja (*.csv) ei löydy", file=folder)
+    records = []
+    seen: dict[tuple[str, str, int], tuple[Path, int]] = {}
+    for path in files:
+        table = read_table(path, REQUIRED_STAT_COLUMNS)
+        for row in table.rows:
+            measure = row["mittari"]
+            if measure not in MEASURES:
+                raise InputError(
+                    f"tuntematon mittari '{measure}'{_suggest(measure, MEASURES)}",
+                    file=path,
+                    row=row.line,
+                    column="mittari",
+                )
+            code = row["kuntanumero"]
+            municipalities.check(code, row["kunta"], file=path, row=row.line)
+            year_text = row["vuosi"]
+            if not (len(year_text) == 4 and year_text.isdigit()):
+                raise InputError(
+                    f"vuoden pitää olla nelinumeroinen, ei '{year_text}'",
+                    file=path,
+                    row=row.line,
+                    column="vuosi",
+                )
+            year = int(year_text)
+            value = table.number(row, "arvo")
+            if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
+                raise InputError(
+                    f"{MEASURES[measure].name} ei voi olla "
+                    f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
+                    file=path,
+                    row=row.line,
+                    column="arvo",
+                )
+            status = row["tila"]
+            if status not in STATUSES:
+                raise InputError(
+                    f"tuntematon tila '{status}' (sallitut: {', '.join(STATUSES)})",
+                    file=path,
+                    row=row.line,
+                    column="tila",
+                )
+            if not row["lahde"]:
+                raise InputError("lähde puuttuu", file=path, row=row.line, column="lahde")
+            named = _resolve_source(row["lahde"], sources, file=path, row=row.line)
+            if named is None:
+                source, publisher, tags = row["lahde"], "", ""
+                table_name, fetched = row["taulukko"], row["haettu"]
+            else:
+                source = SOURCE_SEPARATOR.join(s.describe(code, year) for s in named)
+                publisher = _unique_join((s.publisher for s in named), "; ")
+                tags = row["lahde"]
+                table_name = row["taulukko"] or _unique_join((s.table for s in named), "; ")
+                fetched = row["haettu"] or _unique_join((s.fetched for s in named), "; ")
+            key = (measure, code, year)
+            if key in seen:
+                other_path, other_line = seen[key]
+                raise InputError(
+                    f"sama luku ({measure}, {row['kunta']}, {year}) on kahdesti; toinen: "
+                    f"{other_path.name} rivi {other_line}",
+                    file=path,
+                    row=row.line,
+                    column="kuntanumero",
+                )
+            seen[key] = (path, row.line)
+            records.append(
+                {
+                    "mittari": measure,
+                    "kuntanumero": code,
+                    "kunta": row["kunta"],
+                    "vuosi": year,
+                    "arvo": value,
+                    "tila": status,
+                    "taulukko": table_name,
+                    "lahde": source,
+                    "haettu": fetched,
+                    "julkaisija": publisher,
+                    "lahdetunnus": tags,
+                    "tiedosto": str(path),
+                    "rivi": row.line,
+                }
+            )
+    frame = pd.DataFrame.from_records(records, columns=[*STAT_COLUMNS, "tiedosto", "rivi"])
+    jumps = find_jumps(frame, municipalities)
+    for jump in jumps:
+        warnings.warn(jump, stacklevel=2)
+    return Statistics(
+        table=frame,
+        municipalities=municipalities,
+        data_dir=data_dir,
+        sources=sources,
+        warnings=jumps,
+    )

@@ -1,0 +1,40 @@
+"""Numbers as Finnish readers expect them: 370 841, 3,1 %, 1 234,50 €."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pandas as pd
+
+from kustannukset.core.money import display, exact
+
+NBSP = "\u00a0"
+
+
+def euros(value: float | int | Fraction, decimals: int = 0) -> str:
+    """'370 841' or '1 234,50' (a space between thousands, a decimal comma)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    rounded = display(exact(value), decimals)
+    sign = "-" if rounded < 0 else ""
+    units, rest = divmod(abs(rounded) * 10**decimals, 10**decimals)
+    text = f"{int(units):,}".replace(",", " ")
+    if decimals:
+        text += "," + str(int(rest)).zfill(decimals)
+    return sign + text
+
+
+def percent(value: float | Fraction, decimals: int = 1) -> str:
+    """0.031 -> '3,1 %'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return euros(exact(value) * 100, decimals).replace(" ", "") + " %"
+
+
+def euro_table(frame: pd.DataFrame) -> str:
+    """A plain-text table with integers in Finnish format, for terminals and nbval."""
+    formatters = {
+        column: euros for column in frame.columns if pd.api.types.is_numeric_dtype(frame[column])
+    }
+    return frame.to_string(index=False, formatters=formatters)

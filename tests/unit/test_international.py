@@ -1,0 +1,444 @@
+"""International expertise services: billing by hand, the key's dates, the 10 % threshold, the
+equalisation's exact sums, and every bad input naming its file, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kustannukset import international as kv
+from kustannukset.core.errors import InputError
+from kustannukset.core.money import CENT
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.stats.loader import load_statistics
+from tests.conftest import run_cli
+
+HEADER = "kunta;pvm;palvelu;maara;kotoutumisvuosi;paikan_paalla;paivarahat;kilometrikulut;tila"
+
+
+@pytest.fixture(scope="module")
+def rules() -> kv.Rules:
+    return kv.Rules(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def stats():
+    return load_statistics(DATA_DIR)
+
+
+def write_events(tmp_path: Path, *rows: str, encoding: str = "utf-8-sig", header=HEADER) -> Path:
+    path = tmp_path / "tapahtumat.csv"
+    path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+    return path
+
+
+def billed(tmp_path, rules, stats, *rows, year=2021) -> kv.Billing:
+    events = kv.read_events(write_events(tmp_path, *rows), rules, stats.municipalities)
+    return kv.bill(events, rules, year, stats.municipalities.experiment)
+
+
+# --- billing by hand, one case per price rule ---
+
+
+def test_oma_valmennus_by_integration_year(tmp_path, rules, stats):
+    b = billed(
+        tmp_path,
+        rules,
+        stats,
+        "Akaa;1.3.2021;oma_valmennus;3;1;ei;;;",
+        "020;2.3.2021;oma_valmennus;2;2;ei;;;",
+        "Akaa;3.3.2021;OMA-valmennus;1;3;;;;",
+    )
+    assert b.services_total("020") == 750 * 3 + 1150 * 2 + 1400  # 3 first-, 2 second-, 1 third-year
+
+
+def test_integration_years_four_and_five_use_the_third_years_price(tmp_path, rules, stats):
+    b = billed(
+        tmp_path,
+        rules,
+        stats,
+        "Nokia;1.3.2021;oma_valmennus;1;3;;;;",
+        "Nokia;1.3.2021;oma_valmennus;1;4;;;;",
+        "Nokia;1.3.2021;oma_valmennus;1;5;;;;",
+    )
+    assert b.services_total("536") == 1400 + 1400 + 1400  # "3 (+4 ja 5) vuoden kotoaikainen"
+
+
+def test_sixth_integration_year_is_an_error(tmp_path, rules, stats):
+    path = write_events(
+        tmp_path, "Nokia;1.3.2021;oma_valmennus;1;5;;;;", "Nokia;1.3.2021;oma_valmennus;1;6;;;;"
+    )
+    with pytest.raises(InputError) as err:
+        kv.read_events(path, rules, stats.municipalities)
+    assert (err.value.row, err.value.column) == (3, "kotoutumisvuosi")
+    assert "enintään 5 vuotta" in err.value.message
+
+
+def test_other_unit_prices(tmp_path, rules, stats):
+    b = billed(
+        tmp_path,
+        rules,
+        stats,
+        "Tampere;1.2.2021;yrityskoordinaattori;2;;;;;",
+        "Tampere;1.2.2021;osaamiskartoitus_ryhma;1,5;;;;;",
+        "Tampere;1.2.2021;osaamiskartoitus_asiakas;7;;;;;",
+        "Tampere;1.2.2021;omakielinen_neuvonta;2,25;;;;;",
+        "Tampere;1.2.2021;alkukartoitus;4;;;;;",
+    )
+    by = b.by_service["837"]
+    assert by["yrityskoordinaattori"] == 490 * 2
+    assert by["osaamiskartoitus_ryhma"] == 4200 * Fraction(3, 2)  # a group and a half
+    assert by["osaamiskartoitus_asiakas"] == 280 * 7
+    assert by["omakielinen_neuvonta"] == 40 * Fraction(9, 4)  # 2 h 15 min
+    assert by["alkukartoitus"] == 140 * 4
+    assert b.total("837") == 980 + 6300 + 1960 + 90 + 560
+
+
+def test_travel_costs_are_passed_through_to_the_ordering_municipality(tmp_path, rules, stats):
+    b = billed(
+        tmp_path,
+        rules,
+        stats,
+        "Virrat;20.9.2021;alkukartoitus;1;;kyllä;48,00;104,40;",
+        "Virrat;21.9.2021;alkukartoitus;1;;ei;;;",
+    )
+    assert b.services_total("936") == 140 * 2
+    assert b.travel("936") == Fraction("48.00") + Fraction("104.40")
+    assert b.total("936") == 280 + Fraction("152.40")
+    assert b.travel("837") == 0  # Tampere produces the service; it does not pay the trip
+
+
+def test_plain_csv_and_cp1252_read_alike(tmp_path, rules, stats):
+    plain = write_events(
+        tmp_path,
+        "Hämeenkyrö,2021-05-01,omakielinen_neuvonta,1.5,,,,,",
+        header=HEADER.replace(";", ","),
+        encoding="utf-8",
+    )
+    a = kv.read_events(plain, rules, stats.municipalities)
+    excel = write_events(
+        tmp_path, "Hämeenkyrö;1.5.2021;omakielinen_neuvonta;1,5;;;;;", encoding="cp1252"
+    )
+    b = kv.read_events(excel, rules, stats.municipalities)
+    assert a.events[0].quantity == b.events[0].quantity == Fraction(3, 2)
+    assert a.events[0].code == b.events[0].code == "108"
+
+
+def test_no_price_before_2021_is_an_error_naming_the_event(tmp_path, rules, stats):
+    events = kv.read_events(
+        write_events(tmp_path, "Akaa;1.6.2020;alkukartoitus;1;;;;;"), rules, stats.municipalities
+    )
+    with pytest.raises(InputError) as err:
+        kv.bill(events, rules, 2020, ["020"])
+    assert (err.value.row, err.value.column) == (2, "pvm")
+
+
+# --- the key: which date for which purpose ---
+
+
+def test_key_dates_budget_two_years_invoicing_one_year_back(rules):
+    assert rules.key_year(2021, kv.BUDGET) == 2019  # budget set in 2020 uses 31.12.2019
+    assert rules.key_year(2021, kv.INVOICING) == 2020  # invoicing 2021 uses 31.12.2020
+    assert rules.key_year(2022, kv.INVOICING) == 2021
+
+
+def test_budget_2021_key_is_the_real_2019_count(rules, stats):
+    key = kv.key_for(2021, kv.BUDGET, stats, rules)
+    assert key.stat_year == 2019 and key.assumption is None
+    assert key.values["837"] == 18996 and key.values["177"] == 15  # Tampere, Juupajoki 31.12.2019
+
+
+def test_missing_count_names_municipality_and_date(rules, stats):
+    with pytest.raises(InputError) as err:
+        kv.key_for(2021, kv.INVOICING, stats, rules)  # 31.12.2020 exists only for three
+    assert "Hämeenkyrö (108)" in err.value.message and "2020" in err.value.message
+
+
+def test_split_cents_by_hand():
+    # 100.00 € by 1:1:1 -> 33.333..., the extra cent to the smallest code
+    assert kv.split_cents(Fraction(100), {"b": 1, "a": 1, "c": 1}) == {
+        "a": Fraction("33.34"),
+        "b": Fraction("33.33"),
+        "c": Fraction("33.33"),
+    }
+
+
+# --- the threshold ---
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        (110_000, True),  # exactly +10 %
+        (90_000, True),  # exactly -10 %
+        (Fraction("109999.99"), False),  # a cent under +10 %
+        (Fraction("90000.01"), False),  # a cent under -10 %
+        (Fraction("110000.01"), True),  # a cent over
+        (Fraction("89999.99"), True),
+        (100_000, False),
+    ],
+)
+def test_ten_percent_threshold(rules, actual, expected):
+    assert (
+        kv.exceeds_threshold(Fraction(100_000), Fraction(actual), rules.threshold(2021)) is expected
+    )
+
+
+def _costs(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "kustannukset.csv"
+    lines = ["vuosi;kustannuslaji;talousarvio;toteuma;tila;lahde;vieraskieliset_vuosi", *rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _equalise(tmp_path, rules, stats, event_rows, cost_rows, year=2021):
+    events = kv.read_events(write_events(tmp_path, *event_rows), rules, stats.municipalities)
+    costs = kv.read_costs(_costs(tmp_path, cost_rows), rules)
+    return kv.equalise(year, events, costs, stats, rules)
+
+
+def test_equalisation_by_hand(tmp_path, rules, stats):
+    eq = _equalise(
+        tmp_path,
+        rules,
+        stats,
+        [
+            "Tampere;1.3.2021;alkukartoitus;10;;;;;esimerkki",
+            "Akaa;1.3.2021;alkukartoitus;10;;;;;esimerkki",
+        ],
+        [
+            "2021;henkilostokulut;10000;11000;esimerkki;testi;2019",
+            "2021;suoritteet;2800;3080;esimerkki;testi;2019",
+        ],
+    )
+    assert eq.exceeds and eq.change == Fraction(1, 10)  # (14080 - 12800) / 12800 = exactly 10 %
+    # unit-priced: 1400 € billed each; actual 3080 -> k = 1.1 -> 1540 each, +140 each
+    assert eq.services_difference("837") == eq.services_difference("020") == 140
+    # pool +1000 € by 2019 counts (Tampere 18996, Akaa 372 of 26166)
+    assert sum(eq.pool_difference(c) for c in eq.names) == 1000
+    assert eq.difference == 1000 + 280
+    assert sum(eq.invoice(c) for c in eq.names) == eq.difference
+    assert eq.key.assumption and "31.12.2019" in eq.key.assumption
+
+
+def test_under_threshold_carries_the_difference_into_next_years_first_invoice(
+    tmp_path, rules, stats
+):
+    eq = _equalise(
+        tmp_path,
+        rules,
+        stats,
+        ["Akaa;1.3.2021;alkukartoitus;10;;;;;esimerkki"],
+        [
+            "2021;henkilostokulut;10000;10500;esimerkki;testi;2019",
+            "2021;suoritteet;1400;1400;esimerkki;testi;2019",
+        ],
+    )
+    assert not eq.exceeds  # 500 / 11400 = 4.4 %
+    assert "ensimmäisessä laskussa" in kv.summary_text(eq)
+    assert sum(eq.invoice(c) for c in eq.names) == 500
+
+
+# --- properties ---
+
+amounts = st.integers(min_value=0, max_value=10**8).map(lambda c: Fraction(c, 100))
+keys = st.dictionaries(
+    st.text("0123456789", min_size=3, max_size=3), st.integers(1, 50_000), min_size=1, max_size=23
+)
+
+
+@settings(deadline=None)
+@given(amounts, keys)
+def test_split_cents_adds_up_and_ignores_order(total, key):
+    shares = kv.split_cents(total, key)
+    assert sum(shares.values()) == total
+    assert all((v / CENT).denominator == 1 for v in shares.values())
+    assert kv.split_cents(total, dict(reversed(list(key.items())))) == shares
+
+
+@given(
+    st.dictionaries(
+        st.text("0123456789", min_size=3, max_size=3),
+        st.integers(0, 10**7).map(lambda c: Fraction(c, 100)),
+        min_size=1,
+        max_size=23,
+    ).filter(lambda d: sum(d.values()) > 0),
+    amounts,
+)
+@settings(deadline=None)
+def test_final_billing_settles_to_the_cent(billed_cents, actual):
+    final = kv.final_billing(billed_cents, actual)
+    assert sum(final.values()) == actual
+    diff = {c: final[c] - billed_cents[c] for c in billed_cents}
+    assert sum(diff.values()) == actual - sum(billed_cents.values())
+    assert kv.final_billing(dict(reversed(list(billed_cents.items()))), actual) == final
+
+
+@settings(deadline=None, max_examples=50)
+@given(
+    st.integers(1, 10**7).map(lambda c: Fraction(c, 100)),
+    st.integers(0, 10**7).map(lambda c: Fraction(c, 100)),
+    st.integers(1, 10**7).map(lambda c: Fraction(c, 100)),
+)
+def test_example_equalisation_settles_any_costs(pool_budget, pool_actual, services_actual):
+    inputs = _example()
+    lines = [
+        kv.CostLine(1, 2021, "henkilostokulut", pool_budget, pool_actual, "esimerkki", "t", 2019),
+        kv.CostLine(2, 2021, "suoritteet", Fraction(1), services_actual, "esimerkki", "t", 2019),
+    ]
+    costs = kv.Costs(inputs.costs.path, tuple(lines))
+    eq = kv.equalise(2021, inputs.events, costs, inputs.stats, inputs.rules)
+    invoices = {c: eq.invoice(c) for c in eq.names}
+    assert sum(invoices.values()) == eq.difference
+    assert all((v / CENT).denominator == 1 for v in invoices.values())
+
+
+_CACHE: dict = {}
+
+
+def _example() -> kv.Inputs:
+    if "x" not in _CACHE:
+        _CACHE["x"] = kv.load_inputs(DATA_DIR)
+    return _CACHE["x"]
+
+
+# --- the example data set and the command line ---
+
+
+def test_example_tasaus_csv_adds_up_exactly():
+    result = run_cli("tasaus", "2021", "--csv")
+    assert result.returncode == 0, result.stderr
+    assert kv.EXAMPLE_NOTICE in result.stderr
+    lines = result.stdout.strip().splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    assert len(rows) == 22 and {r["tila"] for r in rows} == {"esimerkki"}
+    total_cents = sum(round(Fraction(r["tasaus"]) * 100) for r in rows)
+    # 2021 example: actual 672 815,35 + 141 260 + 353 480 minus invoiced 600 000 + 130 000 + 316 210
+    assert total_cents == 67281535 + 14126000 + 35348000 - 60000000 - 13000000 - 31621000
+
+
+def test_example_arvio_text_shows_the_notice():
+    result = run_cli("arvio", "2021")
+    assert result.returncode == 0, result.stderr
+    assert kv.EXAMPLE_NOTICE in result.stdout
+    assert "Vieraskieliset 31.12.2019" in result.stdout
+    assert "Summa" in result.stdout
+
+
+def test_estimate_by_hand(rules, stats):
+    inputs = _example()
+    est = kv.estimate(2021, inputs.events, inputs.costs, stats, rules)
+    assert est.base_year == 2019 and est.key.stat_year == 2019
+    assert est.pool_total == Fraction("571230.40") + Fraction("118450.00")  # actual pool 2019
+    assert sum(est.pool.values()) == est.pool_total
+    # Akaa 2019: one first-year OMA client and 12,5 h of advice, at the 2021 prices
+    assert est.services("020") == 750 * 1 + 40 * Fraction(25, 2)
+    assert est.services("177") == 0  # Juupajoki: no events in 2019
+
+
+# --- bad input ---
+
+BAD_EVENTS = [
+    ("Kuhmoinen;1.3.2021;alkukartoitus;1;;;;;", "kunta", "ei ole kokeilukunta"),
+    ("Tampre;1.3.2021;alkukartoitus;1;;;;;", "kunta", "Tampere"),
+    ("999;1.3.2021;alkukartoitus;1;;;;;", "kunta", "kuntanumero"),
+    ("Akaa;31.2.2021;alkukartoitus;1;;;;;", "pvm", "päivämäärä"),
+    ("Akaa;1.3.2021;tulkkaus;1;;;;;", "palvelu", "tulkkaus ei sisälly"),
+    ("Akaa;1.3.2021;alkukartoitu;1;;;;;", "palvelu", "alkukartoitus"),
+    ("Akaa;1.3.2021;alkukartoitus;;;;;;", "maara", "puuttuu"),
+    ("Akaa;1.3.2021;alkukartoitus;x;;;;;", "maara", "ei ole luku"),
+    ("Akaa;1.3.2021;alkukartoitus;-1;;;;;", "maara", "negatiivinen"),
+    ("Akaa;1.3.2021;alkukartoitus;0;;;;;", "maara", "nolla"),
+    ("Akaa;1.3.2021;alkukartoitus;1,5;;;;;", "maara", "kokonaisluku"),
+    ("Akaa;1.3.2021;omakielinen_neuvonta;1,125;;;;;", "maara", "kaksi desimaalia"),
+    ("Akaa;1.3.2021;oma_valmennus;1;;;;;", "kotoutumisvuosi", "puuttuu"),
+    ("Akaa;1.3.2021;oma_valmennus;1;0;;;;", "kotoutumisvuosi", "1–5"),
+    ("Akaa;1.3.2021;oma_valmennus;1;2,5;;;;", "kotoutumisvuosi", "1–5"),
+    ("Akaa;1.3.2021;oma_valmennus;1;6;;;;", "kotoutumisvuosi", "enintään 5"),
+    ("Akaa;1.3.2021;alkukartoitus;1;;joo;;;", "paikan_paalla", "kyllä"),
+    ("Akaa;1.3.2021;alkukartoitus;1;;ei;10,00;;", "paivarahat", "paikan_paalla"),
+    ("Akaa;1.3.2021;alkukartoitus;1;;kyllä;;-5;", "kilometrikulut", "negatiivinen"),
+    ("Akaa;1.3.2021;alkukartoitus;1;;;;;arvaus", "tila", "tila"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "words"), BAD_EVENTS)
+def test_bad_event_names_file_row_and_column(tmp_path, rules, stats, row, column, words):
+    path = write_events(tmp_path, "Akaa;1.3.2021;alkukartoitus;1;;;;;", row)
+    with pytest.raises(InputError) as err:
+        kv.read_events(path, rules, stats.municipalities)
+    assert (Path(err.value.file), err.value.row, err.value.column) == (path, 3, column)
+    assert words in err.value.message
+
+
+def test_missing_event_column(tmp_path, rules, stats):
+    path = write_events(tmp_path, "Akaa;1.3.2021;1", header="kunta;pvm;maara")
+    with pytest.raises(InputError) as err:
+        kv.read_events(path, rules, stats.municipalities)
+    assert err.value.row == 1 and "palvelu" in err.value.message
+
+
+BAD_COSTS = [
+    ("20x1;henkilostokulut;1;1;esimerkki;l;", "vuosi"),
+    ("2021;palkat;1;1;esimerkki;l;", "kustannuslaji"),
+    ("2021;henkilostokulut;-1;1;esimerkki;l;", "talousarvio"),
+    ("2021;henkilostokulut;1;;esimerkki;l;", "toteuma"),
+    ("2021;henkilostokulut;1;1,001;esimerkki;l;", "toteuma"),
+    ("2021;henkilostokulut;1;1;keksitty;l;", "tila"),
+    ("2021;henkilostokulut;1;1;esimerkki;;", "lahde"),
+    ("2021;henkilostokulut;1;1;toteuma;l;2019", "vieraskieliset_vuosi"),
+    ("2021;mainio;1;1;esimerkki;l;", "kustannuslaji"),  # a second mainio row for 2021
+]
+
+
+@pytest.mark.parametrize(("row", "column"), BAD_COSTS)
+def test_bad_cost_row_names_file_row_and_column(tmp_path, rules, row, column):
+    path = _costs(tmp_path, ["2021;mainio;1;1;esimerkki;l;", row])
+    with pytest.raises(InputError) as err:
+        kv.read_costs(path, rules)
+    assert (Path(err.value.file), err.value.row, err.value.column) == (path, 3, column)
+
+
+def test_zero_budget_is_an_error(tmp_path, rules, stats):
+    with pytest.raises(InputError) as err:
+        _equalise(
+            tmp_path,
+            rules,
+            stats,
+            ["Akaa;1.3.2021;alkukartoitus;1;;;;;"],
+            ["2021;mainio;0;5;esimerkki;l;2019"],
+        )
+    assert err.value.column == "talousarvio"
+
+
+def test_cli_bad_events_file_one_line_exit_2(tmp_path, data_copy):
+    target = data_copy / kv.EVENTS_FILE
+    shutil.copy(write_events(tmp_path, "Akaa;1.3.2021;oma_valmennus;1;6;;;;"), target)
+    result = run_cli("tasaus", "2021", "--data", str(data_copy))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Virhe: tiedosto ")
+    assert "rivi 2, sarake 'kotoutumisvuosi'" in lines[0]
+
+
+def test_notebook_parameters(tmp_path):
+    assert kv.check_parameters("2021", 20) == (2021, "020")  # papermill's int for "020"
+    assert kv.check_parameters(2021, "Tampere") == (2021, "837")
+    assert kv.check_parameters(2021, "") == (2021, "")
+    with pytest.raises(InputError):
+        kv.check_parameters(2021, "291")  # Kuhmoinen is not an experiment municipality
+    with pytest.raises(InputError):
+        kv.check_parameters("vuosi", "")
+
+
+def test_event_date_formats():
+    assert kv.parse_date("15.3.2021", file=Path("x"), row=2, column="pvm") == dt.date(2021, 3, 15)
+    assert kv.parse_date("2021-03-15", file=Path("x"), row=2, column="pvm") == dt.date(2021, 3, 15)
