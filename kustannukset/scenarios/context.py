@@ -6,6 +6,7 @@ Loaded once per data folder; the notebooks and the command line pass it around.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -43,7 +44,7 @@ class Context:
     funding: ParameterFile
     _experiment: YearInputs | None = field(default=None, repr=False)
 
-    @property
+    @functools.cached_property
     def names(self) -> MunicipalityNames:
         register = self.statistics.municipalities.table["kunta"].to_dict()
         return MunicipalityNames.from_sources(register, self.boundaries.names)

@@ -354,6 +354,8 @@ class Statistics:
     data_dir: Path
     sources: dict[str, Source] = field(default_factory=dict)
     warnings: list[JumpWarning] = field(default_factory=list)
+    # (measure, year) -> {kuntanumero: arvo}, filled on first use (the table never changes)
+    _by_measure_year: dict = field(default_factory=dict, repr=False, compare=False)
 
     def values(
         self, measure: str, year: int, codes: Iterable[str], *, purpose: str = ""
@@ -363,8 +365,11 @@ class Statistics:
         A missing figure is an error that names the municipality, the measure and the year; it is
         never taken as zero.
         """
-        rows = self.table[(self.table["mittari"] == measure) & (self.table["vuosi"] == year)]
-        by_code = dict(zip(rows["kuntanumero"], rows["arvo"], strict=True))
+        by_code = self._by_measure_year.get((measure, year))
+        if by_code is None:
+            rows = self.table[(self.table["mittari"] == measure) & (self.table["vuosi"] == year)]
+            by_code = dict(zip(rows["kuntanumero"], rows["arvo"], strict=True))
+            self._by_measure_year[(measure, year)] = by_code
         result = {}
         for code in codes:
             if code not in by_code:
