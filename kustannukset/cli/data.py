@@ -105,7 +105,8 @@ def register(sub) -> None:
         "kattavuus",
         help="näytä, mitkä luvut datassa on (mittari × kunta × vuosi, tila)",
         description="Tulostaa jokaisesta mittarista kunnat × vuodet ja kunkin luvun tilan "
-        "(lopullinen, ennakkotieto, arvio, esimerkki, puuttuu) sekä komennon, jolla puuttuvat "
+        "(lopullinen, ennakkotieto, johdettu, arvio, esimerkki, puuttuu; kuukausittaisesta "
+        "mittarista osittain, jos osa vuoden kuukausista puuttuu) sekä komennon, jolla puuttuvat "
         "luvut haetaan.",
     )
     cov.add_argument(
@@ -153,7 +154,14 @@ def run_coverage(args: argparse.Namespace) -> int:
             part = cov[cov["mittari"] == measure]
             have = (part["tila"] != k.MISSING).sum()
             print()
-            print(f"{measure}: {MEASURES[measure].name} – {have}/{len(part)} lukua")
+            if MEASURES[measure].monthly:
+                print(
+                    f"{measure}: {MEASURES[measure].name} – kuukausittainen: "
+                    f"{int(part['kuukausia'].sum())}/{12 * len(part)} kuukausilukua; vuoden "
+                    "kirjain koskee kaikkia 12 kuukautta, o = osa kuukausista puuttuu"
+                )
+            else:
+                print(f"{measure}: {MEASURES[measure].name} – {have}/{len(part)} lukua")
             rows = stats.table[
                 (stats.table["mittari"] == measure) & stats.table["kuntanumero"].isin(codes)
             ]

@@ -227,6 +227,12 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         notes.append(f"Kustannuspotti: {label}")
     keys = sorted({key_label(a.key) for a in scenario.areas})
     notes.append("Jakoperuste: " + "; ".join(keys))
+    notes.append(
+        "Tunnusluvut: €/asukas = "
+        + measure_label(per_capita["asukas"]["mittari"], int(per_capita["asukas"]["vuosi"]))
+        + "; €/työtön = "
+        + measure_label(per_capita["tyoton"]["mittari"], int(per_capita["tyoton"]["vuosi"]))
+    )
     forces = sorted(set(checks["Työvoiman mittarit"]))
     notes.append("20 000 -sääntö tarkistettu luvuilla: " + "; ".join(forces))
     notes.extend(f"Alue '{r['Alue']}': {r['Huom']}" for r in checks.to_dict("records") if r["Huom"])

@@ -2,8 +2,9 @@
 
 1. Labour force at least 20 000 (``tyovoimaraja``), or an exception applied for (``poikkeus`` in the
    scenario). The labour force is the sum of the measures in ``tyovoima`` of
-   ``data/parametrit/tyollisyysalueet.yaml`` (by default employed + unemployed 18–64 in 2019: a
-   derived estimate, and every result says so).
+   ``data/parametrit/tyollisyysalueet.yaml`` (by default the employment-statistics labour force
+   31.12.2021, for most municipalities derived from the 12r5 denominator: the parameter's status
+   ``arvio`` makes every result say "johdettu arvio").
 2. Geographically contiguous: the members form one connected set of neighbours on the map.
 3. Each municipality in exactly one area (a second membership is already an error when the scenario
    is read); the region's municipalities left without an area are listed.
@@ -32,17 +33,20 @@ class LabourForce:
     measures: tuple[str, ...]
     year: int
     missing: str | None  # the error message when a figure is missing
+    estimate: bool = True  # the rule's status is 'arvio'
 
     @property
     def description(self) -> str:
         names = " + ".join(measure_label(m, self.year) for m in self.measures)
-        return f"{names} (johdettu arvio)"
+        return f"{names} (johdettu arvio)" if self.estimate else names
 
 
 def labour_force(context: Context, codes) -> LabourForce:
-    spec = context.rule("tyovoima").value
+    rule = context.rule("tyovoima")
+    spec = rule.value
     measures = tuple(str(m) for m in spec["mittarit"])
     year = int(spec["vuosi"])
+    estimate = rule.status == "arvio"
     try:
         total = Fraction(0)
         for measure in measures:
@@ -50,8 +54,8 @@ def labour_force(context: Context, codes) -> LabourForce:
                 context.values(measure, year, codes, purpose="työvoiman 20 000 -raja").values()
             )
     except InputError as exc:
-        return LabourForce(None, measures, year, exc.message)
-    return LabourForce(total, measures, year, None)
+        return LabourForce(None, measures, year, exc.message, estimate)
+    return LabourForce(total, measures, year, None, estimate)
 
 
 def default_lead(context: Context, codes) -> str:

@@ -1,8 +1,10 @@
 """Which figures exist, of what status, and from where: coverage and citations.
 
 ``coverage`` gives one row per measure × municipality × year with its status, ``puuttuu`` where
-there is no figure. ``note`` is the sentence a notebook prints next to a result: which figures it
-used, how many of them are final, and their sources. ``citation`` is the "Lähde: ..." line that
+there is no figure. A monthly measure's year has the status of its twelve months (the least final
+of them), or ``osittain`` when only some of them exist; ``kuukausia`` counts them. ``note`` is the
+sentence a notebook prints next to a result: which figures it used, how many of them are final, and
+their sources. ``citation`` is the "Lähde: ..." line that
 Statistics Finland's and the National Land Survey's CC BY 4.0 licences ask for.
 """
 
@@ -24,10 +26,22 @@ from kustannukset.stats.loader import (
 )
 
 MISSING = "puuttuu"
-LETTERS = {"lopullinen": "L", "ennakko": "E", "arvio": "A", "esimerkki": "X", MISSING: "·"}
+PARTIAL = "osittain"  # a monthly measure's year with some of its months
+LETTERS = {
+    "lopullinen": "L",
+    "ennakko": "E",
+    "johdettu": "J",
+    "arvio": "A",
+    "esimerkki": "X",
+    PARTIAL: "o",
+    MISSING: "·",
+}
 LEGEND = (
-    "L = lopullinen, E = ennakkotieto, A = arvio, X = esimerkki (ei todellinen luku), · = puuttuu"
+    "L = lopullinen, E = ennakkotieto, J = johdettu julkaistuista luvuista, A = arvio, "
+    "X = esimerkki (ei todellinen luku), o = osa vuoden kuukausista (kuukausittainen mittari), "
+    "· = puuttuu"
 )
+COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "tila", "kuukausia"]
 LICENCE = "CC BY 4.0"
 MAP_CITATION = (
     "Lähde: Maanmittauslaitos, hallinnolliset aluejaot 2023 (kunta- ja maakuntarajat), "
@@ -70,30 +84,48 @@ def coverage(
     codes: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """mittari, kuntanumero, kunta, vuosi, tila: every combination, ``puuttuu`` where none."""
+    """mittari, kuntanumero, kunta, vuosi, tila, kuukausia: every combination, ``puuttuu`` where
+    none; ``kuukausia`` (months with a figure) only for a monthly measure."""
     measures = list(measures or MEASURES)
     codes = list(codes if codes is not None else stats.municipalities.in_region("Pirkanmaa"))
     table = stats.table[stats.table["kuntanumero"].isin(codes)]
     if years is None:
         years = sorted(set(table["vuosi"]))
     years = list(years)
-    have = {
-        (r.mittari, r.kuntanumero, int(r.vuosi)): r.tila
-        for r in table[["mittari", "kuntanumero", "vuosi", "tila"]].itertuples(index=False)
-    }
-    rows = [
-        {
-            "mittari": m,
-            "kuntanumero": c,
-            "kunta": stats.municipalities.name(c),
-            "vuosi": y,
-            "tila": have.get((m, c, y), MISSING),
-        }
-        for m in measures
-        for c in codes
-        for y in years
-    ]
-    return pd.DataFrame(rows, columns=["mittari", "kuntanumero", "kunta", "vuosi", "tila"])
+    have: dict[tuple[str, str, int], list[str]] = {}
+    columns = (table[c] for c in ("mittari", "kuntanumero", "vuosi", "tila"))
+    for key in zip(*columns, strict=True):
+        have.setdefault(key[:3], []).append(key[3])
+    rows = []
+    for m in measures:
+        monthly = MEASURES[m].monthly
+        for c in codes:
+            name = stats.municipalities.name(c)
+            for y in years:
+                statuses = have.get((m, c, y), [])
+                rows.append(
+                    {
+                        "mittari": m,
+                        "kuntanumero": c,
+                        "kunta": name,
+                        "vuosi": y,
+                        "tila": _status(statuses, monthly),
+                        "kuukausia": len(statuses) if monthly else None,
+                    }
+                )
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["kuukausia"] = out["kuukausia"].astype("Int64")
+    return out
+
+
+def _status(statuses: list[str], monthly: bool) -> str:
+    """A year's status: its figure's, or for a monthly measure its twelve months' least final."""
+    if not statuses:
+        return MISSING
+    if monthly and len(statuses) < 12:
+        return PARTIAL
+    order = list(STATUSES)
+    return max(statuses, key=order.index)
 
 
 def summary(cov: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +134,7 @@ def summary(cov: pd.DataFrame) -> pd.DataFrame:
 
     def cell(group: pd.DataFrame) -> str:
         counts = group["tila"].value_counts()
-        parts = [f"{counts[s]} {LETTERS[s]}" for s in STATUSES if s in counts]
+        parts = [f"{counts[s]} {LETTERS[s]}" for s in [*STATUSES, PARTIAL] if s in counts]
         return " + ".join(parts) if parts else LETTERS[MISSING]
 
     out = cov.groupby(["mittari", "vuosi"], sort=False)[["tila"]].apply(cell).unstack("vuosi")
@@ -136,7 +168,7 @@ def _year_list(years: list[int]) -> str:
 
 def fill_command(cov: pd.DataFrame, municipalities: Municipalities) -> str | None:
     """The ``kustannukset data paivita`` command that would fetch what is missing, if any can be."""
-    missing = cov[(cov["tila"] == MISSING)]
+    missing = cov[cov["tila"].isin([MISSING, PARTIAL])]
     missing = missing[missing["mittari"].map(lambda m: bool(MEASURES[m].table))]
     if missing.empty:
         return None
@@ -178,9 +210,15 @@ def note(stats: Statistics, measure: str, year: int, codes: Iterable[str]) -> st
     rows = rows[rows["kuntanumero"].isin(codes)]
     counts = rows["tila"].value_counts()
     status = ", ".join(f"{counts[s]} {STATUSES[s]}" for s in STATUSES if s in counts)
-    missing = len(codes) - len(rows)
+    if MEASURES[measure].monthly:
+        wanted, what = 12 * len(codes), "kuukausiluku"
+        where = f"{wanted} kunta-kuukaudelta"
+    else:
+        wanted, what = len(codes), "luku"
+        where = f"{wanted} kunnalta"
+    missing = wanted - len(rows)
     text = (
-        f"{MEASURES[measure].name} {year}: luku {len(rows)}/{len(codes)} kunnalta ({status}"
+        f"{MEASURES[measure].name} {year}: {what} {len(rows)}/{where} ({status}"
         + (f", {missing} puuttuu" if missing else "")
         + "). "
     )

@@ -4,12 +4,16 @@
 |---|---|
 | 11re väestörakenne | vakiluku (Ikä SSS); tyoikaiset_15_64, _18_64, _20_64 (sums of ages) |
 | 11rm väestö kielen mukaan | vieraskieliset (Kieli 02, VIERASKIELISET YHTEENSÄ) |
-| 12r5 työnvälitystilasto | December: tyottomat_tyonhakijat (TYOTTOMATLOPUSSA), tyottomyysaste |
+| 12r5 työnvälitystilasto | every month: tyottomat_tyonhakijat_kk (TYOTTOMATLOPUSSA); December: |
+| | tyottomat_tyonhakijat (TYOTTOMATLOPUSSA), tyottomyysaste (TYOTOSUUS), tyovoima_jakaja |
+| | (TYOVOIMATK); the year's 12 months: tyottomat_tyonhakijat_ka (their mean, ``johdettu``) |
 | 115b työssäkäyntitilasto | tyovoima (11+12), tyolliset (11), tyottomat (12) |
 
 An age band is the exact sum of the published one-year counts; if any of them is missing, so is the
-sum. A figure is preliminary (``ennakko``) when Statistics Finland marks its period with a star
-(``2024*``) or comments it as *ennakkotieto*; otherwise final.
+sum. The mean of a year's jobseekers is computed only from twelve final months, to two decimals
+(a twelfth never ends in a half cent, so the rounding is unambiguous). A figure is preliminary
+(``ennakko``) when Statistics Finland marks its period with a star (``2024*``) or comments it as
+*ennakkotieto*; otherwise final.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from kustannukset.stats.pxweb import Cell, Client, PxWebError, TableMetadata
@@ -37,9 +42,14 @@ class Figure:
     measure: str
     code: str  # kuntanumero, three digits
     year: int
-    value: str  # as the API wrote it
-    status: str  # lopullinen / ennakko
+    value: str  # as the API wrote it (a mean: computed, two decimals)
+    status: str  # lopullinen / ennakko / johdettu
     table: str  # table id, e.g. "11re"
+    month: int = 0  # a monthly measure's month (1-12); 0 for a year's figure
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}M{self.month:02d}" if self.month else str(self.year)
 
 
 Derive = Callable[[dict[str, dict[str, Cell]]], dict[str, str | None]]
@@ -57,6 +67,8 @@ class TableSpec:
     measures: tuple[str, ...]
     monthly: bool = False  # the time variable is a month; the year's figure is December's
     note: str = ""  # how the measures are read, for the source's description
+    monthly_measures: tuple[str, ...] = ()  # read from every month, not only from December
+    means: dict[str, str] = field(default_factory=dict)  # mean measure -> its monthly measure
 
     @property
     def cells_per_area_year(self) -> int:
@@ -98,8 +110,10 @@ def _derive_11rm(cells: dict[str, dict[str, Cell]]) -> dict[str, str | None]:
 def _derive_12r5(cells: dict[str, dict[str, Cell]]) -> dict[str, str | None]:
     contents = cells.get("", {})
     return {
+        "tyottomat_tyonhakijat_kk": _value(contents.get("TYOTTOMATLOPUSSA")),
         "tyottomat_tyonhakijat": _value(contents.get("TYOTTOMATLOPUSSA")),
         "tyottomyysaste": _value(contents.get("TYOTOSUUS")),
+        "tyovoima_jakaja": _value(contents.get("TYOVOIMATK")),
     }
 
 
@@ -146,11 +160,22 @@ TABLES: dict[str, TableSpec] = {
             "työnvälitystilasto",
             "Työ- ja elinkeinoministeriö ja Tilastokeskus",
             "Kuukausi",
-            {"Tiedot": ["TYOTTOMATLOPUSSA", "TYOTOSUUS"]},
+            {"Tiedot": ["TYOTTOMATLOPUSSA", "TYOTOSUUS", "TYOVOIMATK"]},
             _derive_12r5,
-            ("tyottomat_tyonhakijat", "tyottomyysaste"),
+            (
+                "tyottomat_tyonhakijat_kk",
+                "tyottomat_tyonhakijat",
+                "tyottomat_tyonhakijat_ka",
+                "tyottomyysaste",
+                "tyovoima_jakaja",
+            ),
             monthly=True,
-            note="tyottomat_tyonhakijat = TYOTTOMATLOPUSSA, tyottomyysaste = TYOTOSUUS",
+            note="tyottomat_tyonhakijat_kk = TYOTTOMATLOPUSSA rivin kuukaudelta; joulukuulta "
+            "tyottomat_tyonhakijat = TYOTTOMATLOPUSSA, tyottomyysaste = TYOTOSUUS, "
+            "tyovoima_jakaja = TYOVOIMATK; tyottomat_tyonhakijat_ka = vuoden 12 kuukauden "
+            "TYOTTOMATLOPUSSA-lukujen keskiarvo kahdella desimaalilla (johdettu)",
+            monthly_measures=("tyottomat_tyonhakijat_kk",),
+            means={"tyottomat_tyonhakijat_ka": "tyottomat_tyonhakijat_kk"},
         ),
         TableSpec(
             "115b",
@@ -177,9 +202,8 @@ class TableFetch:
     updated: str = ""
     years: list[int] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    missing: list[tuple[str, str, int, str]] = field(
-        default_factory=list
-    )  # measure, code, year, mk
+    # measure, code, period (a year, or '2024M03' for a monthly measure), missing-value marker
+    missing: list[tuple[str, str, int | str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -197,10 +221,14 @@ def _year_of(period: str) -> int:
 def _periods(spec: TableSpec, meta: TableMetadata, years: list[int] | None) -> tuple[list, list]:
     """The time values to ask for, and notes about years the table does not have."""
     time = meta.variable(spec.time_variable)
-    if spec.monthly:
-        available = {int(v[:4]): v for v in time.values if re.fullmatch(r"\d{4}M12", v)}
-    else:
-        available = {int(v): v for v in time.values if re.fullmatch(r"\d{4}", v)}
+    available: dict[int, list[str]] = defaultdict(list)
+    for v in time.values:
+        if spec.monthly_measures and re.fullmatch(r"\d{4}M(0[1-9]|1[0-2])", v):
+            available[int(v[:4])].append(v)  # every month of the year
+        elif (spec.monthly and re.fullmatch(r"\d{4}M12", v)) or (
+            not spec.monthly and re.fullmatch(r"\d{4}", v)
+        ):
+            available[int(v[:4])].append(v)
     if not available:
         raise PxWebError(f"taulukossa {spec.id} ei ole vuosia muuttujassa {spec.time_variable}")
     latest = max(available)
@@ -211,12 +239,19 @@ def _periods(spec: TableSpec, meta: TableMetadata, years: list[int] | None) -> t
         chosen = [y for y in years if y in available]
         absent = [y for y in years if y not in available]
         if absent:
-            what = "joulukuun " if spec.monthly else ""
+            what = "joulukuun " if spec.monthly and not spec.monthly_measures else ""
             notes.append(
                 f"taulukossa {spec.id} ei ole {what}lukuja vuodelta "
                 f"{', '.join(map(str, absent))} (uusin: {latest})"
             )
-    return [available[y] for y in chosen], notes
+    for year in chosen:
+        periods = sorted(available[year])
+        if spec.monthly_measures and periods[-1] != f"{year}M12":
+            notes.append(
+                f"taulukossa {spec.id} on vuodelta {year} vain kuukaudet {periods[0]}–"
+                f"{periods[-1]}: vuoden luvut (joulukuu, keskiarvo) puuttuvat vielä"
+            )
+    return [p for y in chosen for p in sorted(available[y])], notes
 
 
 def plan(
@@ -288,8 +323,10 @@ def run_request(client: Client, request: Request, meta: TableMetadata, fetch: Ta
         if cell.value is None:
             markers[(area[2:], period)].add(cell.marker or "tyhjä")
     for code in request.codes:
+        months: dict[tuple[str, int], list[Figure]] = defaultdict(list)
         for period in request.periods:
             year = _year_of(period)
+            month = int(period[5:]) if spec.monthly else 12
             status = (
                 "ennakko"
                 if time.preliminary(period) or period in preliminary_comment
@@ -297,8 +334,33 @@ def run_request(client: Client, request: Request, meta: TableMetadata, fetch: Ta
             )
             values = spec.derive(grouped.get((code, period), {}))
             for measure, value in values.items():
+                each_month = measure in spec.monthly_measures
+                if not each_month and month != 12:
+                    continue  # a year's figure is December's
                 if value is None:
                     marker = ", ".join(sorted(markers.get((code, period), set()))) or "ei riviä"
-                    fetch.missing.append((measure, code, year, marker))
-                else:
-                    fetch.figures.append(Figure(measure, code, year, value, status, spec.id))
+                    fetch.missing.append((measure, code, period if each_month else year, marker))
+                    continue
+                figure = Figure(
+                    measure, code, year, value, status, spec.id, month if each_month else 0
+                )
+                fetch.figures.append(figure)
+                if each_month:
+                    months[(measure, year)].append(figure)
+        for mean_measure, monthly in spec.means.items():
+            for (measure, _year), figures in months.items():
+                if measure == monthly:
+                    mean = annual_mean(mean_measure, figures)
+                    if mean is not None:
+                        fetch.figures.append(mean)
+
+
+def annual_mean(measure: str, months: list[Figure]) -> Figure | None:
+    """The mean of a year's twelve final monthly figures, to two decimals (status ``johdettu``);
+    None when a month is missing or preliminary."""
+    if len({f.month for f in months}) != 12 or any(f.status != "lopullinen" for f in months):
+        return None
+    total = sum(Decimal(f.value) for f in months)
+    mean = (total / 12).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+    first = months[0]
+    return Figure(measure, first.code, first.year, str(mean), "johdettu", first.table)

@@ -5,18 +5,21 @@ took part in the experiment). ``data/tilastot/*.csv`` hold the statistics, one r
 
     mittari,kuntanumero,kunta,vuosi,arvo,tila,lahde
 
-``vuosi`` is the statistical year (for stock figures, the situation on 31.12. of that year),
-``tila`` is ``lopullinen`` (final), ``ennakko`` (preliminary), ``arvio`` (estimate) or ``esimerkki``
-(example). ``lahde`` is either the tag of a source in ``data/tilastolahteet.csv`` (several tags,
-when two sources give the same figure, are joined by `` | ``) or the source written out; a row
-may also carry ``taulukko`` and ``haettu`` columns of its own. The sources file says who published
-the figure, in which table, where exactly it was read (``<kuntanumero>`` and ``<vuosi>`` in its
-``kuvaus`` stand for the row's own) and when it was fetched.
+``vuosi`` is the statistical year (for stock figures, the situation on 31.12. of that year). A
+monthly measure (:attr:`Measure.monthly`, e.g. the jobseekers on each month's count day) has a
+``kuukausi`` column (1–12) as well; in the loaded table ``kuukausi`` is 0 for a year's figure.
+``tila`` is ``lopullinen`` (final), ``ennakko`` (preliminary), ``johdettu`` (computed from published
+figures, the computation stated in its source), ``arvio`` (estimate) or ``esimerkki`` (example).
+``lahde`` is either the tag of a source in ``data/tilastolahteet.csv`` (several tags, when two
+sources give the same figure, are joined by `` | ``) or the source written out; a row may also carry
+``taulukko`` and ``haettu`` columns of its own. The sources file says who published the figure, in
+which table, where exactly it was read (``<kuntanumero>`` and ``<vuosi>`` in its ``kuvaus`` stand
+for the row's own, and ``<kuukausi>`` for a monthly row's month) and when it was fetched.
 
 Loading validates every row (codes are strings of three digits, no duplicates, no negatives, known
 measure, status and source); a mistake is an error that names the file, the row and the column.
-An implausible jump from one year to the next is not an error, since real figures do jump, but it is
-warned about (:class:`JumpWarning`) and listed in :attr:`Statistics.warnings`.
+An implausible jump from one year (or month) to the next is not an error, since real figures do
+jump, but it is warned about (:class:`JumpWarning`) and listed in :attr:`Statistics.warnings`.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ STAT_COLUMNS = [
     "kuntanumero",
     "kunta",
     "vuosi",
+    "kuukausi",
     "arvo",
     "tila",
     "taulukko",
@@ -50,10 +54,21 @@ STAT_COLUMNS = [
     "lahdetunnus",
 ]
 FILE_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "lahde"]
+MONTHLY_FILE_COLUMNS = [
+    "mittari",
+    "kuntanumero",
+    "kunta",
+    "vuosi",
+    "kuukausi",
+    "arvo",
+    "tila",
+    "lahde",
+]
 REQUIRED_STAT_COLUMNS = FILE_COLUMNS
 STATUSES = {
     "lopullinen": "lopullinen",
     "ennakko": "ennakkotieto",
+    "johdettu": "johdettu julkaistuista luvuista",
     "arvio": "arvio",
     "esimerkki": "esimerkki – ei todellinen luku",
 }
@@ -62,6 +77,7 @@ SOURCE_COLUMNS = ["tunnus", "julkaisija", "taulukko", "kuvaus", "haettu", "paivi
 SOURCE_SEPARATOR = " | "
 CODE_PLACEHOLDER = "<kuntanumero>"
 YEAR_PLACEHOLDER = "<vuosi>"
+MONTH_PLACEHOLDER = "<kuukausi>"
 _TAG = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 
 
@@ -71,7 +87,7 @@ class Measure:
 
     A change is flagged when it exceeds both ``max_change`` (relative to the earlier year) and
     ``min_change`` (in the measure's unit), so that small municipalities' counts may move by a few
-    people without a warning.
+    people without a warning. A monthly measure's figure is compared with the month before.
     """
 
     code: str
@@ -81,6 +97,10 @@ class Measure:
     max_change: float = 0.5
     min_change: float = 50
     table: str = ""  # the StatFin table ``kustannukset data paivita`` fetches it from
+    monthly: bool = False  # one figure per month (column ``kuukausi``), not per year
+
+    def file_columns(self) -> list[str]:
+        return MONTHLY_FILE_COLUMNS if self.monthly else FILE_COLUMNS
 
 
 MEASURES: dict[str, Measure] = {
@@ -104,13 +124,47 @@ MEASURES: dict[str, Measure] = {
             1.0,
             50,
         ),
-        Measure("tyovoima", "Työvoima (työssäkäyntitilasto)", "henkilöä", True, 0.2, 50, "115b"),
+        Measure(
+            "tyovoima", "Työvoima (työssäkäyntitilasto) 31.12.", "henkilöä", True, 0.2, 50, "115b"
+        ),
+        # The jobseeker counts may multiply: in April 2020 lay-offs took Uusikaupunki from 605 to
+        # 2 238 in a month and Lemland from 18 (December 2019) to 81 (December 2020). A slipped
+        # digit (ten-fold) is still flagged.
         Measure(
             "tyottomat_tyonhakijat",
             "Työttömät työnhakijat joulukuussa",
             "henkilöä",
             True,
-            1.0,
+            4.0,
+            50,
+            "12r5",
+        ),
+        Measure(
+            "tyottomat_tyonhakijat_kk",
+            "Työttömät työnhakijat kuukauden laskentapäivänä",
+            "henkilöä",
+            True,
+            4.0,
+            50,
+            "12r5",
+            monthly=True,
+        ),
+        Measure(
+            "tyottomat_tyonhakijat_ka",
+            "Työttömät työnhakijat, vuoden kuukausien keskiarvo",
+            "henkilöä",
+            True,
+            4.0,
+            50,
+            "12r5",
+        ),
+        Measure(
+            "tyovoima_jakaja",
+            "Työttömien osuuden jakaja: työssäkäyntitilaston työvoima kaksi vuotta aiemmin, "
+            "työnvälitystilaston vuosi",
+            "henkilöä",
+            True,
+            0.2,
             50,
             "12r5",
         ),
@@ -236,12 +290,13 @@ class Source:
     tag: str
     publisher: str
     table: str
-    description: str  # may hold <kuntanumero> and <vuosi>
+    description: str  # may hold <kuntanumero>, <vuosi> and <kuukausi>
     fetched: str = ""  # when the figures were fetched from the publisher's API (ISO date or time)
     updated: str = ""  # when the publisher last updated the table, as the API says
 
-    def describe(self, code: str, year: int) -> str:
-        return self.description.replace(CODE_PLACEHOLDER, code).replace(YEAR_PLACEHOLDER, str(year))
+    def describe(self, code: str, year: int, month: int = 0) -> str:
+        text = self.description.replace(CODE_PLACEHOLDER, code).replace(YEAR_PLACEHOLDER, str(year))
+        return text.replace(MONTH_PLACEHOLDER, f"{month:02d}") if month else text
 
 
 def load_sources(data_dir: Path = DATA_DIR) -> dict[str, Source]:
@@ -289,6 +344,7 @@ class JumpWarning(UserWarning):
     after: Fraction
     file: str
     row: int
+    month: int = 0  # a monthly measure's month (1-12); 0 for a year's figure
 
     def __str__(self) -> str:
         m = MEASURES[self.measure]
@@ -297,9 +353,16 @@ class JumpWarning(UserWarning):
             if self.before
             else "nollasta"
         )
+        if self.month:
+            previous = (
+                f"{self.year}M{self.month - 1:02d}" if self.month > 1 else f"{self.year - 1}M12"
+            )
+            current = f"{self.year}M{self.month:02d}"
+        else:
+            previous, current = str(self.year - 1), str(self.year)
         return (
-            f"{m.name}, {self.name} ({self.code}): {self.year - 1} {_number(self.before)} -> "
-            f"{self.year} {_number(self.after)} ({change}); tarkista luku "
+            f"{m.name}, {self.name} ({self.code}): {previous} {_number(self.before)} -> "
+            f"{current} {_number(self.after)} ({change}); tarkista luku "
             f"({Path(self.file).name} rivi {self.row})"
         )
 
@@ -311,36 +374,46 @@ def _number(value: Fraction) -> str:
 
 
 def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[JumpWarning]:
-    """Year-to-year changes beyond the measure's plausible range (consecutive years only)."""
+    """Changes beyond the measure's plausible range from one year to the next (consecutive years
+    only), or for a monthly measure from one month to the next."""
     found = []
-    ordered = table.sort_values(["mittari", "kuntanumero", "vuosi"])
+    ordered = table.sort_values(["mittari", "kuntanumero", "vuosi", "kuukausi"])
+    columns = ["mittari", "kuntanumero", "vuosi", "kuukausi", "arvo", "tiedosto", "rivi"]
+    limits = {
+        code: (
+            Fraction(m.min_change).limit_denominator(),
+            Fraction(m.max_change).limit_denominator(),
+        )
+        for code, m in MEASURES.items()
+    }
     previous = None
-    for row in ordered.itertuples(index=False):
+    for row in zip(*(ordered[c].tolist() for c in columns), strict=True):
+        measure, code, year, month, value, file, line = row
+        period = year * 12 + month if month else year
         if (
             previous is not None
-            and previous.mittari == row.mittari
-            and previous.kuntanumero == row.kuntanumero
-            and previous.vuosi == row.vuosi - 1
+            and previous[0] == measure
+            and previous[1] == code
+            and previous[2] == period - 1
         ):
-            m = MEASURES[row.mittari]
-            before, after = Fraction(previous.arvo), Fraction(row.arvo)
+            min_change, max_change = limits[measure]
+            before, after = Fraction(previous[3]), Fraction(value)
             diff = abs(after - before)
-            if diff > Fraction(m.min_change).limit_denominator() and (
-                before == 0 or diff / before > Fraction(m.max_change).limit_denominator()
-            ):
+            if diff > min_change and (before == 0 or diff / before > max_change):
                 found.append(
                     JumpWarning(
-                        row.mittari,
-                        row.kuntanumero,
-                        municipalities.name(row.kuntanumero),
-                        int(row.vuosi),
+                        measure,
+                        code,
+                        municipalities.name(code),
+                        int(year),
                         before,
                         after,
-                        row.tiedosto,
-                        int(row.rivi),
+                        file,
+                        int(line),
+                        int(month),
                     )
                 )
-        previous = row
+        previous = (measure, code, period, value)
     return found
 
 
@@ -354,29 +427,45 @@ class Statistics:
     data_dir: Path
     sources: dict[str, Source] = field(default_factory=dict)
     warnings: list[JumpWarning] = field(default_factory=list)
-    # (measure, year) -> {kuntanumero: arvo}, filled on first use (the table never changes)
+    # (measure, year, month) -> {kuntanumero: arvo}, filled on first use (the table never changes)
     _by_measure_year: dict = field(default_factory=dict, repr=False, compare=False)
 
     def values(
-        self, measure: str, year: int, codes: Iterable[str], *, purpose: str = ""
+        self,
+        measure: str,
+        year: int,
+        codes: Iterable[str],
+        *,
+        purpose: str = "",
+        month: int | None = None,
     ) -> dict[str, Fraction]:
-        """The figures of one measure and year for the given municipalities, exactly.
+        """The figures of one measure and year (and month, for a monthly measure) for the given
+        municipalities, exactly.
 
         A missing figure is an error that names the municipality, the measure and the year; it is
         never taken as zero.
         """
-        by_code = self._by_measure_year.get((measure, year))
+        label = MEASURES[measure].name if measure in MEASURES else measure
+        monthly = measure in MEASURES and MEASURES[measure].monthly
+        if monthly and month is None:
+            raise InputError(
+                f"{label} ({measure}) on kuukausittainen: valitse kuukausi, tai käytä vuoden "
+                "lukua (esim. joulukuu tai vuoden keskiarvo)"
+                + (f" – tarvitaan: {purpose}" if purpose else "")
+            )
+        cache_key = (measure, year, month if monthly else None)
+        by_code = self._by_measure_year.get(cache_key)
         if by_code is None:
-            rows = self.table[(self.table["mittari"] == measure) & (self.table["vuosi"] == year)]
+            rows = self.rows(measure, year, month if monthly else None)
             by_code = dict(zip(rows["kuntanumero"], rows["arvo"], strict=True))
-            self._by_measure_year[(measure, year)] = by_code
+            self._by_measure_year[cache_key] = by_code
+        when = f"kuukaudelta {year}M{month:02d}" if monthly else f"vuodelta {year}"
         result = {}
         for code in codes:
             if code not in by_code:
-                label = MEASURES[measure].name if measure in MEASURES else measure
                 where = self.files_of(measure)
                 raise InputError(
-                    f"{label} vuodelta {year} puuttuu kunnalta {self.municipalities.name(code)} "
+                    f"{label} {when} puuttuu kunnalta {self.municipalities.name(code)} "
                     f"({code}){' – tarvitaan: ' + purpose if purpose else ''}. Hae se: "
                     f"kustannukset data paivita --vuodet {year} --kunnat {code}",
                     file=where[0] if len(where) == 1 else self.data_dir / "tilastot",
@@ -385,10 +474,13 @@ class Statistics:
             result[code] = Fraction(by_code[code])
         return result
 
-    def rows(self, measure: str, year: int | None = None) -> pd.DataFrame:
+    def rows(self, measure: str, year: int | None = None, month: int | None = None) -> pd.DataFrame:
+        """A measure's rows, of one year and month if given (a monthly measure has 12 a year)."""
         mask = self.table["mittari"] == measure
         if year is not None:
             mask &= self.table["vuosi"] == year
+        if month is not None:
+            mask &= self.table["kuukausi"] == month
         return self.table[mask]
 
     def files_of(self, measure: str) -> list[Path]:
@@ -450,6 +542,27 @@ def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
     return _load_statistics(data_dir, load_municipalities(data_dir))
 
 
+def _month(text: str, measure: Measure, *, file: Path, row: int) -> int:
+    """A monthly measure's month (1-12); 0 for a year's figure, whose ``kuukausi`` stays empty."""
+    if not measure.monthly:
+        if text:
+            raise InputError(
+                f"{measure.name} on vuositieto: kuukausi pitää jättää tyhjäksi, ei '{text}'",
+                file=file,
+                row=row,
+                column="kuukausi",
+            )
+        return 0
+    if not (text.isdigit() and 1 <= int(text) <= 12 and len(text) <= 2):
+        raise InputError(
+            f"{measure.name} on kuukausittainen: kuukauden pitää olla 1–12, ei '{text}'",
+            file=file,
+            row=row,
+            column="kuukausi",
+        )
+    return int(text)
+
+
 def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statistics:
     sources = load_sources(data_dir)
     folder = data_dir / "tilastot"
@@ -457,7 +570,9 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
     if not files:
         raise InputError("tilastotiedostoja (*.csv) ei löydy", file=folder)
     records = []
-    seen: dict[tuple[str, str, int], tuple[Path, int]] = {}
+    seen: dict[tuple[str, str, int, int], tuple[Path, int]] = {}
+    # lahde -> (its sources, publisher, table, fetched), worked out once per distinct text
+    named_by_text: dict[str, tuple[list[Source] | None, str, str, str]] = {}
     for path in files:
         table = read_table(path, REQUIRED_STAT_COLUMNS)
         for row in table.rows:
@@ -480,6 +595,7 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
                     column="vuosi",
                 )
             year = int(year_text)
+            month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
             value = table.number(row, "arvo")
             if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
                 raise InputError(
@@ -499,21 +615,29 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
                 )
             if not row["lahde"]:
                 raise InputError("lähde puuttuu", file=path, row=row.line, column="lahde")
-            named = _resolve_source(row["lahde"], sources, file=path, row=row.line)
+            if row["lahde"] not in named_by_text:
+                found = _resolve_source(row["lahde"], sources, file=path, row=row.line)
+                named_by_text[row["lahde"]] = (
+                    found,
+                    _unique_join((s.publisher for s in found or []), "; "),
+                    _unique_join((s.table for s in found or []), "; "),
+                    _unique_join((s.fetched for s in found or []), "; "),
+                )
+            named, publisher, table_name, fetched = named_by_text[row["lahde"]]
             if named is None:
-                source, publisher, tags = row["lahde"], "", ""
+                source, tags = row["lahde"], ""
                 table_name, fetched = row["taulukko"], row["haettu"]
             else:
-                source = SOURCE_SEPARATOR.join(s.describe(code, year) for s in named)
-                publisher = _unique_join((s.publisher for s in named), "; ")
+                source = SOURCE_SEPARATOR.join(s.describe(code, year, month) for s in named)
                 tags = row["lahde"]
-                table_name = row["taulukko"] or _unique_join((s.table for s in named), "; ")
-                fetched = row["haettu"] or _unique_join((s.fetched for s in named), "; ")
-            key = (measure, code, year)
+                table_name = row["taulukko"] or table_name
+                fetched = row["haettu"] or fetched
+            key = (measure, code, year, month)
             if key in seen:
                 other_path, other_line = seen[key]
+                when = f"{year}M{month:02d}" if month else str(year)
                 raise InputError(
-                    f"sama luku ({measure}, {row['kunta']}, {year}) on kahdesti; toinen: "
+                    f"sama luku ({measure}, {row['kunta']}, {when}) on kahdesti; toinen: "
                     f"{other_path.name} rivi {other_line}",
                     file=path,
                     row=row.line,
@@ -526,6 +650,7 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
                     "kuntanumero": code,
                     "kunta": row["kunta"],
                     "vuosi": year,
+                    "kuukausi": month,
                     "arvo": value,
                     "tila": status,
                     "taulukko": table_name,

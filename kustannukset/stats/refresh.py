@@ -34,7 +34,7 @@ from pathlib import Path
 
 from kustannukset.stats.fetch import Figure, TableFetch
 from kustannukset.stats.loader import (
-    FILE_COLUMNS,
+    MEASURES,
     SOURCE_COLUMNS,
     SOURCES_FILE,
     Statistics,
@@ -64,7 +64,14 @@ def source_record(fetch: TableFetch) -> dict[str, str]:
         "julkaisija": spec.publisher,
         "taulukko": f"StatFin {spec.id} ({spec.name})",
         "kuvaus": f"PxWeb-rajapinta {fetch.url}: Alue KU<kuntanumero>; "
-        + ("Kuukausi <vuosi>M12" if spec.monthly else "Vuosi <vuosi>")
+        + (
+            "Kuukausi <vuosi>M01–<vuosi>M12 (kuukausiluvut rivin kuukaudelta, vuoden luvut "
+            "joulukuulta)"
+            if spec.monthly_measures
+            else "Kuukausi <vuosi>M12"
+            if spec.monthly
+            else "Vuosi <vuosi>"
+        )
         + "".join(f"; {k} {_selection(v)}" for k, v in spec.fixed.items())
         + (f" ({spec.note})" if spec.note else ""),
         "haettu": fetch.fetched_at,
@@ -79,15 +86,14 @@ def _selection(values: list[str]) -> str:
 
 
 def compare(stats: Statistics, figures: list[Figure], allow_preliminary: bool) -> list[Change]:
+    columns = ["mittari", "kuntanumero", "vuosi", "kuukausi", "arvo", "tila"]
     current = {
-        (r.mittari, r.kuntanumero, int(r.vuosi)): r
-        for r in stats.table[["mittari", "kuntanumero", "vuosi", "arvo", "tila"]].itertuples(
-            index=False
-        )
+        (r.mittari, r.kuntanumero, int(r.vuosi), int(r.kuukausi)): r
+        for r in stats.table[columns].itertuples(index=False)
     }
     changes = []
     for f in figures:
-        old = current.get((f.measure, f.code, f.year))
+        old = current.get((f.measure, f.code, f.year, f.month))
         if old is None:
             changes.append(Change(NEW, f))
             continue
@@ -132,8 +138,8 @@ def report(changes: list[Change], fetches: dict[str, TableFetch], stats: Statist
                 + ", ".join(f"'{k}': {v}" for k, v in by_marker.items())
                 + "); niitä ei kirjoiteta"
             )
-            for measure, code, year, marker in fetch.missing[:10]:
-                lines.append(f"    {measure} {name(code)} ({code}) {year}: {marker}")
+            for measure, code, period, marker in fetch.missing[:10]:
+                lines.append(f"    {measure} {name(code)} ({code}) {period}: {marker}")
             if len(fetch.missing) > 10:
                 lines.append(f"    … ja {len(fetch.missing) - 10} muuta")
     counts = Counter((c.figure.measure, c.kind) for c in changes)
@@ -153,7 +159,7 @@ def report(changes: list[Change], fetches: dict[str, TableFetch], stats: Statist
         lines.append(f"  {measure}: {', '.join(parts)}")
     for c in changes:
         f = c.figure
-        where = f"{f.measure} {name(f.code)} ({f.code}) {f.year}"
+        where = f"{f.measure} {name(f.code)} ({f.code}) {f.period}"
         if c.kind == CHANGED:
             status = f", {c.old_status} -> {f.status}" if c.old_status != f.status else ""
             warn = (
@@ -217,20 +223,25 @@ def new_files(
     for c in writes:
         by_measure.setdefault(c.figure.measure, []).append(c)
     for measure, items in by_measure.items():
-        replaced = {(c.figure.code, c.figure.year) for c in items}
+        replaced = {(c.figure.code, c.figure.year, c.figure.month) for c in items}
         # the replaced rows may live in any file; each file drops its own
         targets = {Path(p) for p in stats.rows(measure)["tiedosto"]}
         home = data_dir / "tilastot" / f"{measure}.csv"
         targets.add(home)
         for path in sorted(targets):
             columns, rows = _read_rows(path)
-            columns = columns or list(FILE_COLUMNS)
+            columns = columns or MEASURES[measure].file_columns()
             kept = [
                 r
                 for r in rows
                 if not (
                     r.get("mittari") == measure
-                    and (r.get("kuntanumero"), int(r.get("vuosi", "0") or 0)) in replaced
+                    and (
+                        r.get("kuntanumero"),
+                        int(r.get("vuosi", "0") or 0),
+                        int(r.get("kuukausi", "0") or 0),
+                    )
+                    in replaced
                 )
             ]
             if path == home:
@@ -241,13 +252,16 @@ def new_files(
                         "kuntanumero": c.figure.code,
                         "kunta": stats.municipalities.name(c.figure.code),
                         "vuosi": str(c.figure.year),
+                        **({"kuukausi": str(c.figure.month)} if c.figure.month else {}),
                         "arvo": c.figure.value,
                         "tila": c.figure.status,
                         "lahde": tags[c.figure.table],
                     }
                     for c in items
                 ]
-                kept.sort(key=lambda r: (int(r["vuosi"]), r["kuntanumero"]))
+                kept.sort(
+                    key=lambda r: (int(r["vuosi"]), int(r.get("kuukausi") or 0), r["kuntanumero"])
+                )
             if path != home and len(kept) == len(rows):
                 continue
             files[path] = _csv(columns, kept)

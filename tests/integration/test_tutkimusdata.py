@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,41 @@ def test_import_keeps_fetched_figures(tmp_path):
     fetched.write_text(text + "vieraskieliset,020,Akaa,2021,500,lopullinen,testihaku\n", "utf-8")
     _tool().main(RESEARCH, out)
     assert "vieraskieliset,020,Akaa,2021,500,lopullinen,testihaku\n" in fetched.read_text("utf-8")
+
+
+def _research_copy(tmp_path, edit) -> Path:
+    """The research folder by links, with turn2's monthly jobseekers file edited by ``edit``."""
+    copy = tmp_path / "research"
+    copy.mkdir()
+    for path in RESEARCH.iterdir():
+        if path.name != "turn2":
+            (copy / path.name).symlink_to(path)
+    (copy / "turn2").mkdir()
+    for path in (RESEARCH / "turn2").iterdir():
+        (copy / "turn2" / path.name).symlink_to(path)
+    name = "unemployed_jobseekers_monthly_all.csv"
+    lines = (RESEARCH / "turn2" / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    (copy / "turn2" / name).unlink()
+    (copy / "turn2" / name).write_text("".join(edit(lines)), encoding="utf-8")
+    return copy
+
+
+def test_import_stops_when_another_municipality_is_missing(tmp_path):
+    # only Pertunmaa (merged into Mäntyharju 1.1.2025) may be absent from the 2025-division list
+    research = _research_copy(
+        tmp_path, lambda lines: [x for x in lines if ",020,Pirkanmaa," not in x]
+    )
+    with pytest.raises(SystemExit, match=r"puuttuvat kunnat \['020', '588'\]"):
+        _tool().main(research, tmp_path / "data")
+
+
+def test_import_stops_at_an_empty_month_outside_aland(tmp_path):
+    # turn2: Akaa 2019M01 is 628; an empty cell is accepted only in Åland (suppressed there)
+    def empty_akaa_january(lines):
+        edited = [x.replace(",2019M01,628,", ",2019M01,,") for x in lines]
+        assert sum(a != b for a, b in zip(lines, edited, strict=True)) == 1
+        return edited
+
+    research = _research_copy(tmp_path, empty_akaa_january)
+    with pytest.raises(SystemExit, match="Akaa 2019M01: luku puuttuu"):
+        _tool().main(research, tmp_path / "data")

@@ -21,7 +21,7 @@ def test_every_figure_names_its_source_and_status():
     stats = load_statistics()
     table = stats.table
     assert (table["lahde"].str.len() > 0).all()
-    assert set(table["tila"]) <= {"lopullinen", "ennakko", "arvio", "esimerkki"}
+    assert set(table["tila"]) <= {"lopullinen", "ennakko", "johdettu", "arvio", "esimerkki"}
     assert set(table["mittari"]) <= set(MEASURES)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -95,25 +96,104 @@ def test_note_for_a_notebook(stats):
     )
 
 
+def _summary_line(summary: str, measure: str) -> str:
+    """The summary row of a measure, its cells separated by single spaces."""
+    line = next(x for x in summary.splitlines() if x.split()[:1] == [measure])
+    return " ".join(line.split()[1:])
+
+
 def test_kattavuus_command_shows_the_imported_coverage(capsys):
     assert main(["data", "kattavuus"]) == 0
     out = capsys.readouterr().out
     assert "Tilastojen kattavuus: 23 kuntaa" in out
     summary = out.split("\n\n")[1]
-    assert "vakiluku               23 L  23 L  23 L  23 L  23 L  23 L  23 E" in summary
-    assert "vakiluku: Väkiluku 31.12. – 161/161 lukua" in out
+    # years: 2015 (key figures), 2017-2018 (derived labour force), 2019-2024
+    assert summary.splitlines()[0].split() == [
+        "2015",
+        "2017",
+        "2018",
+        *map(str, range(2019, 2025)),
+    ]
+    assert _summary_line(summary, "vakiluku") == "23 L · · 23 L 23 L 23 L 23 L 23 L 23 E"
+    # the labour force: derived from the 12r5 denominator (A) for 2017-2021, except Kangasala's
+    # real 115b figures 2019-2023 (L)
+    assert _summary_line(summary, "tyovoima") == (
+        "· 23 A 23 A 1 L + 22 A 1 L + 22 A 1 L + 22 A 1 L 1 L ·"
+    )
+    # months 2019M01-2023M10 for all 23; Kangasala's own series runs to 2024M12
+    assert _summary_line(summary, "tyottomat_tyonhakijat_kk") == (
+        "· · · 23 L 23 L 23 L 23 L 1 L + 22 o 1 L"
+    )
+    assert _summary_line(summary, "tyottomat_tyonhakijat_ka") == "· · · 23 J 23 J 23 J 23 J · ·"
+    # 23 municipalities x 7 years (2015, 2019-2024) of the 9 years shown
+    assert f"vakiluku: Väkiluku 31.12. – {23 * 7}/{23 * 9} lukua" in out
+    # 23 x 58 months 2019M01-2023M10, and Kangasala's 2023M11-2024M12 (14 months)
+    assert (
+        "tyottomat_tyonhakijat_kk: Työttömät työnhakijat kuukauden laskentapäivänä – "
+        f"kuukausittainen: {23 * 58 + 14}/{12 * 23 * 9} kuukausilukua"
+    ) in out
     assert "Tampere (837)" in out
     assert "kustannukset data paivita --taulukot 11re 11rm 12r5 115b" in out
 
 
 def test_kattavuus_csv_is_the_long_table(capsys):
     assert main(["data", "kattavuus", "--csv", "--kunnat", "kaikki", "--vuodet", "2019"]) == 0
-    cov = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str)
-    assert list(cov.columns) == ["mittari", "kuntanumero", "kunta", "vuosi", "tila"]
-    assert len(cov) == 12 * 309
+    cov = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    assert list(cov.columns) == ["mittari", "kuntanumero", "kunta", "vuosi", "tila", "kuukausia"]
+    assert len(cov) == 15 * 309  # 15 measures
     population = cov[cov["mittari"] == "vakiluku"]
     assert (population["tila"] == "lopullinen").all()
     assert population["kuntanumero"].str.len().eq(3).all()
+    assert (population["kuukausia"] == "").all()  # a year's figure has no months
+    months = cov[cov["mittari"] == "tyottomat_tyonhakijat_kk"].set_index("kuntanumero")
+    assert months.loc["837", ["tila", "kuukausia"]].tolist() == ["lopullinen", "12"]
+    # Kökar's 2019: only July has a figure (the others are suppressed in the source, '')
+    assert months.loc["318", ["tila", "kuukausia"]].tolist() == ["osittain", "1"]
+    # Pertunmaa (joined Mäntyharju 1.1.2025) is not in the 2025-division research list
+    assert months.loc["588", ["tila", "kuukausia"]].tolist() == ["puuttuu", "0"]
+
+
+def _monthly_data(tmp_path, rows: list[tuple]) -> Path:
+    """A data folder with tyottomat_tyonhakijat_kk rows (code, year, month, value[, status])."""
+    data = make_data(tmp_path / "data", {"vakiluku": [("020", 2023, 16405)]})
+    lines = ["mittari,kuntanumero,kunta,vuosi,kuukausi,arvo,tila,lahde"]
+    for code, year, month, value, *status in rows:
+        name = {"020": "Akaa", "211": "Kangasala"}[code]
+        lines.append(
+            f"tyottomat_tyonhakijat_kk,{code},{name},{year},{month},{value},"
+            f"{status[0] if status else 'lopullinen'},testi"
+        )
+    (data / "tilastot" / "tyottomat_tyonhakijat_kk.csv").write_text(
+        "\n".join(lines) + "\n", encoding="utf-8"
+    )
+    return data
+
+
+def test_monthly_measure_year_is_whole_only_with_twelve_months(tmp_path):
+    rows = [("020", 2023, m, 100 + m) for m in range(1, 13)]  # Akaa: all twelve
+    rows += [("211", 2023, m, 500) for m in range(1, 11)]  # Kangasala: January-October
+    rows += [("211", 2022, m, 500, "ennakko" if m == 12 else "lopullinen") for m in range(1, 13)]
+    stats = load_statistics(_monthly_data(tmp_path, rows))
+    cov = k.coverage(stats, ["tyottomat_tyonhakijat_kk"], ["020", "211"], [2022, 2023])
+    got = {(r.kuntanumero, r.vuosi): (r.tila, r.kuukausia) for r in cov.itertuples()}
+    assert got == {
+        ("020", 2022): ("puuttuu", 0),
+        ("020", 2023): ("lopullinen", 12),
+        ("211", 2022): ("ennakko", 12),  # one preliminary month makes the year preliminary
+        ("211", 2023): ("osittain", 10),
+    }
+    summary = k.summary(cov)
+    assert summary.loc["tyottomat_tyonhakijat_kk", "2023"] == "1 L + 1 o"
+    assert k.matrix(cov, "tyottomat_tyonhakijat_kk").loc["Kangasala (211)"].tolist() == ["E", "o"]
+    # a year with months missing is worth fetching again; 2022 of Akaa too
+    assert k.fill_command(cov, stats.municipalities) == (
+        "kustannukset data paivita --taulukot 12r5 --vuodet 2022-2023"
+    )
+    note = k.note(stats, "tyottomat_tyonhakijat_kk", 2023, ["020", "211"])
+    assert note.startswith(
+        "Työttömät työnhakijat kuukauden laskentapäivänä 2023: kuukausiluku 22/24 "
+        "kunta-kuukaudelta (22 lopullinen, 2 puuttuu)."
+    )
 
 
 def test_figures_table_keeps_missing_figures_missing(small_data):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,8 @@ def table_115b() -> Table:
         ),
         {"vaesto": first["values"][0]},
     )
-    for year, (employed, unemployed) in {"2022": (700, 50), "2023": (710, 40)}.items():
+    # test rows near Akaa's real size, so that no jump from its 2021 labour force (7 598) is flagged
+    for year, (employed, unemployed) in {"2022": (7000, 600), "2023": (7100, 500)}.items():
         key = {"Alue": "KU020", "Sukupuoli": "SSS", "Ikä": "SSS", "Vuosi": year}
         table.add({**key, "Pääasiallinen toiminta": "11"}, {"vaesto": str(employed)})
         table.add({**key, "Pääasiallinen toiminta": "12"}, {"vaesto": str(unemployed)})
@@ -297,18 +299,19 @@ def test_paivita_adds_new_years_and_sums_ages(data, capsys):
 def test_a_final_figure_is_not_replaced_by_a_preliminary_one_without_saying_so(data, capsys):
     table = table_115b()  # 2023 is marked '2023*' in the metadata: preliminary
     rows = (data / "tilastot" / "tyolliset.csv").read_text(encoding="utf-8")
-    rows += "tyolliset,020,Akaa,2023,705,lopullinen,testirivi käsin\n"  # a test row
+    rows += "tyolliset,020,Akaa,2023,7050,lopullinen,testirivi käsin\n"  # a test row
     (data / "tilastot" / "tyolliset.csv").write_text(rows, encoding="utf-8")
     with serve({B115: table}) as server:
         options = "--taulukot 115b --vuodet 2022 2023 --kunnat 020"
         code, out, _ = run(capsys, options, server.base_url, data)
         assert code == 0
         assert (
-            "HUOM: tyolliset Akaa (020) 2023: lopullinen 705 pidetään; rajapinnan ennakkotieto 710"
-            in out
+            "HUOM: tyolliset Akaa (020) 2023: lopullinen 7 050 pidetään; rajapinnan ennakkotieto "
+            "7 100" in out
         )
+        assert "Varoitus" not in out
         stats = load_statistics(data)
-        assert stats.values("tyolliset", 2023, ["020"])["020"] == 705
+        assert stats.values("tyolliset", 2023, ["020"])["020"] == 7050
         assert (
             stats.rows("tyottomat", 2023).set_index("kuntanumero").loc["020", "tila"] == "ennakko"
         )
@@ -317,7 +320,7 @@ def test_a_final_figure_is_not_replaced_by_a_preliminary_one_without_saying_so(d
         )
         code, out, _ = run(capsys, options + " --salli-ennakko", server.base_url, data)
     assert "HUOM: lopullinen luku korvataan ennakkotiedolla" in out
-    assert load_statistics(data).values("tyolliset", 2023, ["020"])["020"] == 710
+    assert load_statistics(data).values("tyolliset", 2023, ["020"])["020"] == 7100
 
 
 def test_missing_marker_in_a_response_is_reported_not_written(data, capsys):
@@ -332,6 +335,72 @@ def test_missing_marker_in_a_response_is_reported_not_written(data, capsys):
     # Kangasala's real December 2024 figures, as cached, agree with the imported ones
     assert "tyottomat_tyonhakijat: 1 ennallaan" in out
     assert stats.values("tyottomyysaste", 2024, ["020"])["020"] == pytest.approx(10.6)
+
+
+# Test values (not real figures): Akaa's unemployed jobseekers 2024M01-2024M12 and 2025M01-M03.
+AKAA_2024 = [700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 712]
+
+
+def table_12r5_months() -> Table:
+    """12r5 as cached, with test rows for Akaa: every month of 2024 (denominator and rate in
+    December), and January-March 2025."""
+    r5 = Table.from_sample("tyonv_12r5_unemployment_rate.json")
+    for month, value in enumerate(AKAA_2024, start=1):
+        r5.add({"Alue": "KU020", "Kuukausi": f"2024M{month:02d}"}, {"TYOTTOMATLOPUSSA": str(value)})
+    r5.add({"Alue": "KU020", "Kuukausi": "2024M12"}, {"TYOVOIMATK": "7600", "TYOTOSUUS": "10.6"})
+    for month in (1, 2, 3):
+        r5.add({"Alue": "KU020", "Kuukausi": f"2025M{month:02d}"}, {"TYOTTOMATLOPUSSA": "720"})
+    return r5
+
+
+def test_paivita_reads_every_month_of_12r5_and_derives_the_year(data, capsys):
+    with serve({R5: table_12r5_months()}) as server:
+        code, out, err = run(
+            capsys, "--taulukot 12r5 --vuodet 2024-2025 --kunnat 020", server.base_url, data
+        )
+    assert code == 0, err
+    assert "taulukossa 12r5 on vuodelta 2025 vain kuukaudet 2025M01–2025M03" in out
+    stats = load_statistics(data)
+    months = stats.rows("tyottomat_tyonhakijat_kk", 2024)
+    months = months[months["kuntanumero"] == "020"].set_index("kuukausi")
+    assert months["arvo"].tolist() == AKAA_2024 and list(months.index) == list(range(1, 13))
+    assert set(months["tila"]) == {"lopullinen"}
+    assert (
+        "Kuukausi <vuosi>M01–<vuosi>M12" in stats.sources[months["lahdetunnus"].iloc[0]].description
+    )
+    assert stats.rows("tyottomat_tyonhakijat_kk", 2025)["kuntanumero"].tolist() == ["020"] * 3
+    # December gives the year's figures
+    assert stats.values("tyottomat_tyonhakijat", 2024, ["020"]) == {"020": 712}
+    assert stats.values("tyovoima_jakaja", 2024, ["020"]) == {"020": 7600}
+    # the mean of the twelve months: (12 x 700 + 0+1+...+9 + 10 + 12) / 12 = 8 467 / 12
+    # = 705.583..., written to two decimals and marked derived
+    mean = stats.rows("tyottomat_tyonhakijat_ka", 2024).set_index("kuntanumero").loc["020"]
+    assert mean["arvo"] == Fraction("705.58") and mean["tila"] == "johdettu"
+    assert "keskiarvo kahdella desimaalilla (johdettu)" in mean["lahde"]
+    # no mean and no December for 2025, which has three months
+    assert stats.rows("tyottomat_tyonhakijat_ka", 2025).empty
+    assert stats.rows("tyottomat_tyonhakijat", 2025).empty
+    text = (data / "tilastot" / "tyottomat_tyonhakijat_kk.csv").read_text(encoding="utf-8")
+    assert "tyottomat_tyonhakijat_kk,020,Akaa,2024,12,712,lopullinen,pxweb-12r5-" in text
+
+
+def test_fetched_115b_labour_force_replaces_the_derived_estimate(data, capsys):
+    table = table_115b()
+    # test rows whose sum is Akaa's derived 2021 labour force (7 598)
+    key = {"Alue": "KU020", "Sukupuoli": "SSS", "Ikä": "SSS", "Vuosi": "2021"}
+    for activity, value in (("11", "7000"), ("12", "598"), ("11+12", "7598")):
+        table.add({**key, "Pääasiallinen toiminta": activity}, {"vaesto": value})
+    before = load_statistics(data).rows("tyovoima", 2021).set_index("kuntanumero").loc["020"]
+    assert (before["arvo"], before["tila"]) == (7598, "arvio")
+    with serve({B115: table}) as server:
+        code, out, err = run(
+            capsys, "--taulukot 115b --vuodet 2021 --kunnat 020", server.base_url, data
+        )
+    assert code == 0, err
+    assert "muuttuu: tyovoima Akaa (020) 2021: 7 598 -> 7 598, arvio -> lopullinen" in out
+    after = load_statistics(data).rows("tyovoima", 2021).set_index("kuntanumero").loc["020"]
+    assert (after["arvo"], after["tila"]) == (7598, "lopullinen")
+    assert after["taulukko"] == "StatFin 115b (työssäkäyntitilasto)"
 
 
 def test_a_server_error_mid_way_is_retried_and_the_run_completes(data, capsys, monkeypatch):

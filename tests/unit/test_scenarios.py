@@ -23,15 +23,28 @@ from kustannukset.scenarios.rules import EXCEPTION, FAILS, MEETS, check_scenario
 from tests.conftest import run_cli
 
 SOURCE = "esimerkkiluku testiä varten"
-# Example figures (not real): kuntanumero -> (name, {measure: value}).
+# Example figures (not real): kuntanumero -> (name, {measure: value}). The labour force (tyovoima,
+# 2021, as the 20 000 rule reads it) is the employed plus the unemployed.
 MINI = {
-    "837": ("Tampere", {"vakiluku": 1000, "tyottomat_18_64": 1000, "tyolliset": 15000}),
-    "604": ("Pirkkala", {"vakiluku": 300, "tyottomat_18_64": 500, "tyolliset": 4000}),
-    "536": ("Nokia", {"vakiluku": 200, "tyottomat_18_64": 500, "tyolliset": 3000}),
-    "790": ("Sastamala", {"vakiluku": 400, "tyottomat_18_64": 600, "tyolliset": 8000}),
-    "250": ("Kihniö", {"vakiluku": 100, "tyottomat_18_64": 100, "tyolliset": 800}),
+    "837": (
+        "Tampere",
+        {"vakiluku": 1000, "tyottomat_18_64": 1000, "tyolliset": 15000, "tyovoima": 16000},
+    ),
+    "604": (
+        "Pirkkala",
+        {"vakiluku": 300, "tyottomat_18_64": 500, "tyolliset": 4000, "tyovoima": 4500},
+    ),
+    "536": (
+        "Nokia",
+        {"vakiluku": 200, "tyottomat_18_64": 500, "tyolliset": 3000, "tyovoima": 3500},
+    ),
+    "790": (
+        "Sastamala",
+        {"vakiluku": 400, "tyottomat_18_64": 600, "tyolliset": 8000, "tyovoima": 8600},
+    ),
+    "250": ("Kihniö", {"vakiluku": 100, "tyottomat_18_64": 100, "tyolliset": 800, "tyovoima": 900}),
 }
-YEARS = {"vakiluku": 2021, "tyottomat_18_64": 2019, "tyolliset": 2019}
+YEARS = {"vakiluku": 2021, "tyottomat_18_64": 2019, "tyolliset": 2019, "tyovoima": 2021}
 
 
 def write_mini_data(target: Path, extra: dict[str, dict[str, int]] | None = None) -> Path:
@@ -199,16 +212,17 @@ def test_two_municipality_area_under_20000_and_a_non_contiguous_pair(mini):
           - {nimi: Pieni, vastuukunta: Sastamala, jasenet: [Sastamala, Kihniö]}
         """,
     )
-    # labour force = employed + unemployed 18-64 (2019)
-    assert checks.loc["Iso", "Työvoima"] == 15000 + 1000 + 4000 + 500 + 3000 + 500
+    # labour force 31.12.2021
+    assert checks.loc["Iso", "Työvoima"] == 16000 + 4500 + 3500
     assert checks.loc["Iso", "20 000 -sääntö"] == MEETS
-    assert checks.loc["Pieni", "Työvoima"] == 8000 + 600 + 800 + 100  # 9 500 < 20 000
+    assert checks.loc["Pieni", "Työvoima"] == 8600 + 900  # 9 500 < 20 000
     assert checks.loc["Pieni", "20 000 -sääntö"] == FAILS
     assert checks.loc["Iso", "Yhtenäinen"] == "kyllä"  # Tampere borders Pirkkala and Nokia
     # Sastamala and Kihniö have no common border (Parkano and Ikaalinen lie between)
     assert checks.loc["Pieni", "Yhtenäinen"] == "ei: erillään Sastamala"
-    assert "Työttömät, 18–64-vuotiaat" in checks.loc["Pieni", "Työvoiman mittarit"]
-    assert "johdettu arvio" in checks.loc["Pieni", "Työvoiman mittarit"]
+    assert checks.loc["Pieni", "Työvoiman mittarit"] == (
+        "Työvoima (työssäkäyntitilasto) 31.12.2021 (johdettu arvio)"
+    )
 
 
 def test_exception_is_flagged_not_passed(mini):
@@ -224,7 +238,7 @@ def test_exception_is_flagged_not_passed(mini):
         """,
     )
     assert checks.loc["Yksin", "20 000 -sääntö"] == EXCEPTION
-    assert checks.loc["Yksin", "Työvoima"] == 800 + 100
+    assert checks.loc["Yksin", "Työvoima"] == 900
 
 
 def test_real_neighbours_and_non_neighbours():
@@ -254,24 +268,31 @@ def test_decided_areas_pass_as_the_facts_say():
     tampere = checks.loc["Tampereen seudun työllisyysalue"]
     assert tampere["20 000 -sääntö"] == MEETS and tampere["Yhtenäinen"] == "kyllä"
     west = checks.loc["Läntisen Pirkanmaan työllisyysalue"]
-    # Sastamala, Hämeenkyrö, Ikaalinen, Kihniö, Parkano, Punkalaidun: employed + unemployed 18-64
-    # 2019 (Tilastokeskus, Kuntien avainluvut)
-    assert west["Työvoima"] == (
-        (9281 + 839) + (4284 + 377) + (2518 + 288) + (702 + 67) + (2305 + 266) + (1036 + 73)
-    )  # 22 036
+    # Labour force 31.12.2021, derived from the 12r5 denominator of 2023, by hand from
+    # data-research/turn2/labour_force_115b_derived_all.csv: Sastamala 10 024, Hämeenkyrö 4 640,
+    # Ikaalinen 2 743, Kihniö 743, Parkano 2 483, Punkalaidun 1 038. (Until the 2021 labour force
+    # was imported, the rule used employed + unemployed 18-64 of 2019: 22 036.)
+    assert west["Työvoima"] == 10024 + 4640 + 2743 + 743 + 2483 + 1038  # 21 671
     assert west["20 000 -sääntö"] == MEETS and west["Yhtenäinen"] == "kyllä"
     south = checks.loc["Eteläisen Keski-Suomen työllisyysalue"]
     assert south["Yhtenäinen"] == "kyllä"  # Mänttä-Vilppula borders Jämsä and Keuruu
+    # Jämsä 8 304, Joutsa 1 644, Keuruu 3 759, Luhanka 279, Multia 560, Mänttä-Vilppula 3 737,
+    # Petäjävesi 1 643, Toivakka 1 000 (same file): 20 926, just over the limit (2019: 21 482)
+    assert south["Työvoima"] == 8304 + 1644 + 3759 + 279 + 560 + 3737 + 1643 + 1000
+    assert south["20 000 -sääntö"] == MEETS
 
 
 def test_august_2023_valkeakoski_alone_is_an_exception_and_manttavilppula_fails():
     context = load_context()
     checks = check_scenario(context, context.scenario("elokuu_2023")).set_index("Alue")
     valkeakoski = checks.loc["Valkeakoski yksin"]
-    assert valkeakoski["Työvoima"] == 8172 + 945  # about 9 000 employed (FACTS-2025 A2)
+    # turn2/labour_force_115b_derived_all.csv, 2021: Valkeakoski 9 009 ("about 9 000" at the end
+    # of 2021, FACTS-2025 A2), Mänttä-Vilppula 3 737 (2019 employed + unemployed 18-64: 9 117 and
+    # 3 878)
+    assert valkeakoski["Työvoima"] == 9009
     assert valkeakoski["20 000 -sääntö"] == EXCEPTION
     assert checks.loc["Mänttä-Vilppula (suunta auki)", "20 000 -sääntö"] == FAILS
-    assert checks.loc["Mänttä-Vilppula (suunta auki)", "Työvoima"] == 3461 + 417
+    assert checks.loc["Mänttä-Vilppula (suunta auki)", "Työvoima"] == 3737
     assert checks.loc["Tampere ja 14 kuntaa", "Yhtenäinen"] == "kyllä"
 
 

@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 
 from kustannukset.core.errors import InputError
+from kustannukset.stats.fetch import TABLES
 from kustannukset.stats.loader import (
     MEASURES,
     JumpWarning,
@@ -197,10 +198,179 @@ def test_measures_name_their_table_when_the_client_can_fetch_them():
         "tyottomat",
         "tyovoima",
         "tyottomat_tyonhakijat",
+        "tyottomat_tyonhakijat_kk",
+        "tyottomat_tyonhakijat_ka",
+        "tyovoima_jakaja",
         "tyottomyysaste",
     }
+    # and the table each names gives it
+    for code in fetchable:
+        assert code in TABLES[MEASURES[code].table].measures, code
 
 
 def test_values_are_exact_fractions(real):
     rate = real.values("tyottomyysaste", 2019, ["020"])["020"]
     assert rate == Fraction(8)
+
+
+# --- monthly measures -------------------------------------------------------------------------
+
+MONTHLY_HEADER = "mittari,kuntanumero,kunta,vuosi,kuukausi,arvo,tila,lahde\n"
+
+
+def _monthly(tmp_path, lines: list[str]):
+    data = make_data(tmp_path, {"vakiluku": [("020", 2023, 16405)]})
+    (data / "tilastot" / "tyottomat_tyonhakijat_kk.csv").write_text(
+        MONTHLY_HEADER + "".join(f"tyottomat_tyonhakijat_kk,020,Akaa,{x},testi\n" for x in lines),
+        encoding="utf-8",
+    )
+    return data
+
+
+def test_monthly_figures_are_read_by_month(tmp_path):
+    data = _monthly(tmp_path, ["2023,1,900,lopullinen", "2023,2,880,lopullinen"])
+    stats = load_statistics(data)
+    assert stats.values("tyottomat_tyonhakijat_kk", 2023, ["020"], month=2) == {"020": 880}
+    assert len(stats.rows("tyottomat_tyonhakijat_kk", 2023)) == 2
+    # a year's figure has month 0
+    assert stats.rows("vakiluku", 2023)["kuukausi"].tolist() == [0]
+    with pytest.raises(InputError, match="kuukausittainen: valitse kuukausi"):
+        stats.values("tyottomat_tyonhakijat_kk", 2023, ["020"])
+    with pytest.raises(InputError, match="kuukaudelta 2023M03 puuttuu kunnalta Akaa"):
+        stats.values("tyottomat_tyonhakijat_kk", 2023, ["020"], month=3)
+
+
+def test_monthly_figure_needs_its_month_and_a_year_has_none(tmp_path):
+    with pytest.raises(InputError, match="kuukauden pitää olla 1–12, ei '13'") as err:
+        load_statistics(_monthly(tmp_path / "a", ["2023,13,900,lopullinen"]))
+    assert (err.value.row, err.value.column) == (2, "kuukausi")
+    with pytest.raises(InputError, match="kuukauden pitää olla 1–12, ei ''"):
+        load_statistics(_monthly(tmp_path / "b", ["2023,,900,lopullinen"]))
+    data = make_data(tmp_path / "c", {"vakiluku": [("020", 2023, 16405)]})
+    path = data / "tilastot" / "vakiluku.csv"
+    path.write_text(
+        MONTHLY_HEADER + "vakiluku,020,Akaa,2023,12,16405,lopullinen,testi\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="vuositieto: kuukausi pitää jättää tyhjäksi"):
+        load_statistics(data)
+
+
+def test_the_same_month_twice_is_an_error(tmp_path):
+    data = _monthly(tmp_path, ["2023,1,900,lopullinen", "2023,01,900,lopullinen"])
+    with pytest.raises(
+        InputError, match=r"\(tyottomat_tyonhakijat_kk, Akaa, 2023M01\) on kahdesti"
+    ):
+        load_statistics(data)
+
+
+def test_monthly_jump_is_measured_from_the_month_before(tmp_path):
+    # December 2022 -> January 2023 are adjacent; 60 -> 610 is a slipped digit (more than 5-fold);
+    # March after January is not compared with it
+    data = _monthly(
+        tmp_path, ["2022,12,60,lopullinen", "2023,1,610,lopullinen", "2023,3,5000,lopullinen"]
+    )
+    with pytest.warns(JumpWarning) as caught:
+        stats = load_statistics(data)
+    assert len(stats.warnings) == 1
+    assert "Akaa (020): 2022M12 60 -> 2023M01 610 (+917 %)" in str(caught[0].message)
+
+
+def test_derived_status_is_accepted(tmp_path):
+    data = make_data(tmp_path, {"tyottomat_tyonhakijat_ka": [("020", 2021, "722.33", "johdettu")]})
+    row = load_statistics(data).rows("tyottomat_tyonhakijat_ka", 2021).iloc[0]
+    assert (row["arvo"], row["tila"]) == (Fraction("722.33"), "johdettu")
+
+
+# --- the jobseekers and labour force of every municipality (data-research/turn2) -------------
+
+
+def test_akaa_2021_mean_is_the_mean_of_its_twelve_months(real):
+    # turn2/unemployed_jobseekers_monthly_all.csv, Akaa 2021M01-2021M12
+    months = [831, 796, 819, 783, 700, 757, 750, 649, 631, 634, 637, 681]
+    got = [
+        real.values("tyottomat_tyonhakijat_kk", 2021, ["020"], month=m)["020"] for m in range(1, 13)
+    ]
+    assert got == months
+    # 831+796+819+783+700+757+750+649+631+634+637+681 = 8 668; 8 668 / 12 = 722.333...
+    assert sum(months) == 8668
+    mean = real.rows("tyottomat_tyonhakijat_ka", 2021).set_index("kuntanumero").loc["020"]
+    assert mean["arvo"] == Fraction("722.33") and mean["tila"] == "johdettu"
+    assert "JOHDETTU" in mean["lahde"] and "2021M01–2021M12" in mean["lahde"]
+    # December is the twelfth month
+    assert real.values("tyottomat_tyonhakijat", 2021, ["020"]) == {"020": 681}
+
+
+def test_december_is_month_twelve_everywhere(real):
+    months = real.rows("tyottomat_tyonhakijat_kk")
+    december = months[months["kuukausi"] == 12].set_index(["kuntanumero", "vuosi"])["arvo"]
+    year_end = real.rows("tyottomat_tyonhakijat").set_index(["kuntanumero", "vuosi"])["arvo"]
+    assert december.to_dict() == year_end.to_dict()
+
+
+def test_valkeakoski_2021_labour_force_is_derived_and_says_so(real):
+    row = real.rows("tyovoima", 2021).set_index("kuntanumero").loc["908"]
+    # turn2/labour_force_115b_derived_all.csv: 9 009, "about 9 000" in the Government's decision
+    assert row["arvo"] == 9009 and row["tila"] == "arvio"
+    assert row["lahde"].startswith("ARVIO, johdettu: työssäkäyntitilaston (StatFin 115b)")
+    assert "TYOVOIMATK kaksi vuotta myöhemmin" in row["lahde"]
+    # ... which is the 12r5 denominator of 2023
+    assert real.values("tyovoima_jakaja", 2023, ["908"]) == {"908": 9009}
+
+
+def test_kangasala_labour_force_is_the_12r5_denominator_two_years_later(real):
+    # the identity the derived figures rest on: 115b 2019-2021 (real, Kangasala's repository) =
+    # TYOVOIMATK 2021-2023 (two pulls of 12r5 that agree)
+    force = real.rows("tyovoima").set_index(["kuntanumero", "vuosi"])
+    denominator = real.rows("tyovoima_jakaja").set_index(["kuntanumero", "vuosi"])
+    for year, value in {2019: 15316, 2020: 15562, 2021: 15904}.items():
+        assert force.loc[("211", year), "arvo"] == value
+        assert force.loc[("211", year), "tila"] == "lopullinen"  # the real 115b figure is kept
+        assert denominator.loc[("211", year + 2), "arvo"] == value
+        assert " | " in denominator.loc[("211", year + 2), "lahdetunnus"]
+    # Kangasala 2017 has no real 115b figure here: derived from TYOVOIMATK 2019 = 15 182
+    assert force.loc[("211", 2017), "arvo"] == 15182
+    assert force.loc[("211", 2017), "tila"] == "arvio"
+
+
+def test_every_municipality_but_pertunmaa_has_the_new_figures(real):
+    everyone = set(real.municipalities.all)
+    for measure, years in {
+        "tyovoima": range(2017, 2022),
+        "tyovoima_jakaja": range(2019, 2024),
+    }.items():
+        for year in years:
+            have = set(real.rows(measure, year)["kuntanumero"])
+            # Pertunmaa (588) joined Mäntyharju on 1.1.2025; the research list is of 2025
+            assert everyone - have == {"588"}, (measure, year)
+    # Mäntyharju's figure is its own: employed 1 957 + unemployed 18-64 251 (Kuntien avainluvut
+    # 2019) + 1 unemployed of another age = 2 209; with Pertunmaa it would be about 2 880
+    assert real.values("tyovoima", 2019, ["507"]) == {"507": 2209}
+    assert real.values("tyolliset", 2019, ["507"]) == {"507": 1957}
+    assert real.values("tyottomat_18_64", 2019, ["507"]) == {"507": 251}
+
+
+def test_suppressed_aland_months_are_missing_not_zero(real):
+    # Kökar 2019: only July (5) in the source; the other months are empty cells
+    kokar = real.rows("tyottomat_tyonhakijat_kk", 2019)
+    kokar = kokar[kokar["kuntanumero"] == "318"]
+    assert kokar[["kuukausi", "arvo"]].values.tolist() == [[7, 5]]
+    with pytest.raises(InputError, match="kuukaudelta 2019M01 puuttuu kunnalta Kökar"):
+        real.values("tyottomat_tyonhakijat_kk", 2019, ["318"], month=1)
+    # ... and a year with a month missing has no annual mean (the source's 5.0 is of one month)
+    assert "318" not in set(real.rows("tyottomat_tyonhakijat_ka", 2019)["kuntanumero"])
+    assert "318" not in set(real.rows("tyottomat_tyonhakijat", 2019)["kuntanumero"])
+
+
+def test_row_counts_of_the_new_measures(real):
+    counts = real.table.groupby("mittari").size()
+    # 308 municipalities x 58 months (2019M01-2023M10) - 137 empty Åland cells in the source
+    # + Kangasala's 2023M11-2024M12 (14) from its own repository
+    assert counts["tyottomat_tyonhakijat_kk"] == 308 * 58 - 137 + 14
+    # 308 x 4 years - 20 years with a month missing (Åland) = 1 212
+    assert counts["tyottomat_tyonhakijat_ka"] == 308 * 4 - 20
+    # 308 x 4 Decembers - 8 empty + Kangasala's 2023 and 2024
+    assert counts["tyottomat_tyonhakijat"] == 308 * 4 - 8 + 2
+    # 308 x 5 years (2017-2021) derived; Kangasala 2019-2021 real instead, and its 2022-2023
+    assert counts["tyovoima"] == 308 * 5 + 2
+    # 308 x 5 years (2019-2023) + Kangasala 2024
+    assert counts["tyovoima_jakaja"] == 308 * 5 + 1
