@@ -49,8 +49,9 @@ POOL_BASES = {
     "370 841 € / 525 320 asukasta 31.12.2021) kerrottuna alueen väkiluvulla, "
     "ESIMERKKI: alueen todellista kustannuspottia ei ole tiedossa",
 }
-# Statistics that make sense as a cost key (a rate is not a count).
-KEY_MEASURES = tuple(m for m in MEASURES if m != "tyottomyysaste")
+# Statistics that make sense as a cost key (a rate is not a count; a key is a year's figure, so a
+# monthly measure is not one: its December or annual mean is).
+KEY_MEASURES = tuple(m for m in MEASURES if m != "tyottomyysaste" and not MEASURES[m].monthly)
 TOP_KEYS = {"nimi", "kuvaus", "lahde", "jakoperuste", "potti", "alennukset", "alueet"}
 AREA_KEYS = {"nimi", "vastuukunta", "jasenet", "poikkeus", "jakoperuste", "potti", "kuvaus"}
 

@@ -322,6 +322,15 @@ def test_labels_say_example_pool_and_estimate():
     assert "ESIMERKKI" in text and "370 841" in text
     assert "johdettu arvio" in text
     assert "ARVIO" in text  # state funding
+    # the per-capita columns name their measures and years
+    assert (
+        "Tunnusluvut: €/asukas = Väkiluku 31.12.2021; €/työtön = Työttömät työnhakijat, vuoden "
+        "kuukausien keskiarvo 2021" in text
+    )
+    assert "20 000 -sääntö tarkistettu luvuilla: Työvoima (työssäkäyntitilasto) 31.12.2021" in text
+    # Akaa's 2021 mean of twelve months is 722.33 (turn2/unemployed_jobseekers_annual_mean_all.csv)
+    akaa = result.municipalities.set_index("Kunta").loc["Akaa"]
+    assert akaa["€/työtön"] == pytest.approx(int(akaa["Maksuosuus €"]) / 722.33)
 
 
 # --- bad scenario files ------------------------------------------------------------------------------
@@ -372,6 +381,13 @@ potti: {peruste: kokeilu_2023}
             ["tuntematon jakoperuste 'asukkaat'"],
         ),
         (
+            "nimi: x\njakoperuste:\n  tyottomat_tyonhakijat_kk: {paino: 1, vuosi: 2021}\n"
+            "potti: {peruste: kokeilu_2023}\n"
+            "alueet:\n  - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere]}\n",
+            3,
+            ["tuntematon jakoperuste 'tyottomat_tyonhakijat_kk'", "tyottomat_tyonhakijat_ka"],
+        ),
+        (
             GOOD_HEAD + "alueet:\n  - {nimi: A, vastuukunta: Tampere, jasenet: [Tampere]}\n"
             "alennus: {kunnat: {Tampere: 10}}\n",
             6,
@@ -396,6 +412,7 @@ potti: {peruste: kokeilu_2023}
         "lead-not-member",
         "weights-not-1",
         "unknown-key",
+        "monthly-key",
         "unknown-section",
         "bad-year",
         "yaml-syntax",
