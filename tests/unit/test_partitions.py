@@ -1,0 +1,732 @@
+"""Legal partitions into contiguous areas (kustannukset.scenarios.partitions).
+
+Expected counts come from hand arithmetic (worked out in the comments) or from a brute force
+written here: every set partition of the nodes, generated as restricted growth strings and
+filtered by the rules with plain Python sets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter, deque
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kustannukset.scenarios.context import load_context
+from kustannukset.scenarios.partitions import (
+    PartitionInputError,
+    PartitionSpace,
+    area_count,
+    area_sums,
+    area_totals,
+    blocks_of,
+    canonical_labels,
+    find_partition,
+    induced_adjacency,
+    key_shares,
+    minimal_areas,
+    recursive_partitions,
+    split_pool,
+)
+
+# --- independent helpers ----------------------------------------------------------------------
+
+
+def set_partitions(items: list) -> list[list[list]]:
+    """Every partition of ``items``, from restricted growth strings a[0] = 0,
+    a[i] <= 1 + max(a[:i])."""
+    result = []
+
+    def extend(string: list[int], top: int) -> None:
+        if len(string) == len(items):
+            blocks: list[list] = [[] for _ in range(top + 1)]
+            for item, label in zip(items, string, strict=True):
+                blocks[label].append(item)
+            result.append(blocks)
+            return
+        for label in range(top + 2):
+            extend([*string, label], max(top, label))
+
+    if not items:
+        return [[]]
+    extend([0], 0)
+    return result
+
+
+def connected(block, adjacency) -> bool:
+    block = set(block)
+    start = next(iter(block))
+    seen, queue = {start}, deque([start])
+    while queue:
+        v = queue.popleft()
+        for u in adjacency.get(v, ()):
+            if u in block and u not in seen:
+                seen.add(u)
+                queue.append(u)
+    return seen == block
+
+
+def brute_force(nodes, adjacency, weights, threshold, fixed=()) -> set[frozenset]:
+    """The legal partitions, each as a frozenset of frozenset blocks."""
+    fixed = [frozenset(b) for b in fixed]
+    legal_block: dict[frozenset, bool] = {}  # the same blocks recur in many partitions
+
+    def legal(block: frozenset) -> bool:
+        if block not in legal_block:
+            legal_block[block] = sum(weights[v] for v in block) >= threshold and connected(
+                block, adjacency
+            )
+        return legal_block[block]
+
+    found = set()
+    for blocks in set_partitions(list(nodes)):
+        blocks = [frozenset(b) for b in blocks]
+        if all(f in blocks for f in fixed) and all(legal(b) for b in blocks):
+            found.add(frozenset(blocks))
+    return found
+
+
+def enumerated(space: PartitionSpace, **options) -> list[frozenset]:
+    found = []
+    for chunk in space.iter_labels(**options):
+        found += [frozenset(blocks_of(row, space.nodes)) for row in chunk]
+    return found
+
+
+def by_areas(partitions) -> dict[int, int]:
+    return dict(sorted(Counter(len(p) for p in partitions).items()))
+
+
+def path(names: str) -> dict[str, set[str]]:
+    adjacency = {v: set() for v in names}
+    for a, b in itertools.pairwise(names):
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    return adjacency
+
+
+def cycle(names: str) -> dict[str, set[str]]:
+    adjacency = path(names)
+    adjacency[names[0]].add(names[-1])
+    adjacency[names[-1]].add(names[0])
+    return adjacency
+
+
+def ones(names: str) -> dict[str, int]:
+    return dict.fromkeys(names, 1)
+
+
+def P(*blocks: str) -> frozenset:
+    return frozenset(frozenset(b) for b in blocks)
+
+
+# --- hand-counted graphs ----------------------------------------------------------------------
+
+
+def test_path_of_four_unit_weights():
+    # The connected blocks of a path are intervals, so a partition is a composition of 4.
+    # Threshold 1: every composition, 2^3 = 8 (any subset of the 3 cuts).
+    # Threshold 2: parts of at least 2: 4 and 2+2, so 2 partitions.
+    assert PartitionSpace("abcd", path("abcd"), ones("abcd"), 1).count() == 8
+    space = PartitionSpace("abcd", path("abcd"), ones("abcd"), 2)
+    assert space.count() == 2
+    assert space.count_by_areas() == {1: 1, 2: 1}
+    assert set(enumerated(space)) == {P("abcd"), P("ab", "cd")}
+
+
+def test_path_of_five_unit_weights_threshold_two():
+    # Compositions of 5 into parts of at least 2: 5, 2+3, 3+2.
+    space = PartitionSpace("abcde", path("abcde"), ones("abcde"), 2)
+    assert space.count() == 3
+    assert set(enumerated(space)) == {P("abcde"), P("ab", "cde"), P("abc", "de")}
+
+
+def test_weighted_path():
+    # a(3) - b(1) - c(1) - d(3), threshold 3. The 8 subsets of the cuts a|b, b|c, c|d:
+    # none: abcd 8 ok; a|bcd: 3, 5 ok; ab|cd: 4, 4 ok; abc|d: 5, 3 ok;
+    # a|b|cd: b = 1 fails; a|bc|d: bc = 2 fails; ab|c|d: c = 1 fails; a|b|c|d fails.
+    weights = {"a": 3, "b": 1, "c": 1, "d": 3}
+    space = PartitionSpace("abcd", path("abcd"), weights, 3)
+    assert space.count() == 4
+    assert space.count_by_areas() == {1: 1, 2: 3}
+    assert set(enumerated(space)) == {P("abcd"), P("a", "bcd"), P("ab", "cd"), P("abc", "d")}
+
+
+def test_cycle_of_four():
+    # Blocks of a cycle are arcs. Threshold 1: cutting k >= 2 of the 4 edges gives k arcs
+    # (cutting one edge leaves one block): 1 + C(4,2) + C(4,3) + C(4,4) = 1 + 6 + 4 + 1 = 12.
+    # (Of the 15 set partitions, {ac, bd}, {ac, b, d} and {bd, a, c} are not arcs.)
+    assert PartitionSpace("abcd", cycle("abcd"), ones("abcd"), 1).count() == 12
+    # Threshold 2: the whole cycle, or two arcs of two: {ab, cd} and {bc, da}.
+    space = PartitionSpace("abcd", cycle("abcd"), ones("abcd"), 2)
+    assert space.count() == 3
+    assert set(enumerated(space)) == {P("abcd"), P("ab", "cd"), P("bc", "da")}
+
+
+def test_cycle_of_six_threshold_two():
+    # Arcs of at least 2 nodes: the whole cycle (1); k cut edges with no two adjacent:
+    # k = 2: C(6,2) - 6 adjacent pairs = 9; k = 3: every other edge, 2 ways. 1 + 9 + 2 = 12.
+    space = PartitionSpace("abcdef", cycle("abcdef"), ones("abcdef"), 2)
+    assert space.count() == 12
+    assert space.count_by_areas() == {1: 1, 2: 9, 3: 2}
+
+
+def test_star():
+    # Hub h, leaves x, y, z. Threshold 1, unit weights: each leaf alone or with the hub: 2^3 = 8.
+    star = {"h": {"x", "y", "z"}, "x": {"h"}, "y": {"h"}, "z": {"h"}}
+    assert PartitionSpace("hxyz", star, ones("hxyz"), 1).count() == 8
+    # Threshold 2: no leaf reaches it alone, so all join the hub: 1.
+    assert PartitionSpace("hxyz", star, ones("hxyz"), 2).count() == 1
+    # h = 1, x = 2, y = 2, z = 1, threshold 2: z must join h (h + z = 2); x and y may each
+    # stand alone or join: 2 * 2 = 4 partitions, with 1, 2, 2 and 3 areas.
+    weights = {"h": 1, "x": 2, "y": 2, "z": 1}
+    space = PartitionSpace("hxyz", star, weights, 2)
+    assert space.count() == 4
+    assert space.count_by_areas() == {1: 1, 2: 2, 3: 1}
+    assert set(enumerated(space)) == {
+        P("hxyz"),
+        P("hxz", "y"),
+        P("hyz", "x"),
+        P("hz", "x", "y"),
+    }
+
+
+def test_canonical_rows_of_a_small_case():
+    # Canonical labels: blocks numbered by their first node in the node order.
+    space = PartitionSpace("abcd", path("abcd"), {"a": 3, "b": 1, "c": 1, "d": 3}, 3)
+    rows = {tuple(row) for chunk in space.iter_labels() for row in chunk.tolist()}
+    assert rows == {(0, 0, 0, 0), (0, 1, 1, 1), (0, 0, 1, 1), (0, 0, 0, 1)}
+
+
+# --- disconnected input, no partition, fixed blocks -------------------------------------------
+
+
+def test_disconnected_node_set_is_partitioned_part_by_part():
+    # Two separate edges a-b and c-d: each part is partitioned on its own.
+    adjacency = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"c"}}
+    # Threshold 1: each edge either whole or split, 2 * 2 = 4.
+    assert PartitionSpace("abcd", adjacency, ones("abcd"), 1).count() == 4
+    # Threshold 2: each edge whole, 1.
+    space = PartitionSpace("abcd", adjacency, ones("abcd"), 2)
+    assert space.count() == 1
+    assert enumerated(space) == [P("ab", "cd")]
+    # An isolated node below the threshold cannot be placed anywhere: no partition, no error.
+    adjacency["e"] = set()
+    space = PartitionSpace("abcde", adjacency, ones("abcde"), 2)
+    assert space.count() == 0
+    assert space.count_by_areas() == {}
+    assert enumerated(space) == []
+
+
+def test_threshold_nobody_meets_gives_zero():
+    space = PartitionSpace("abcd", path("abcd"), ones("abcd"), 5)
+    assert space.count() == 0
+    assert space.count_by_areas() == {}
+    assert list(space.iter_labels()) == []
+    assert list(recursive_partitions("abcd", path("abcd"), ones("abcd"), 5)) == []
+
+
+def test_empty_node_set_has_the_empty_partition():
+    space = PartitionSpace([], {}, {}, 10)
+    assert space.count() == 1
+    assert space.count_by_areas() == {0: 1}
+    chunks = list(space.iter_labels())
+    assert [c.shape for c in chunks] == [(1, 0)]
+
+
+def test_fixed_block_and_the_rest():
+    # Path a-b-c-d-e, unit weights, threshold 2.
+    # Without fixing: compositions of 5 into parts >= 2: 5, 2+3, 3+2 = 3.
+    # Fixing {a, b}: the rest c-d-e must be one block (3 = 3 only): 1 partition.
+    space = PartitionSpace("abcde", path("abcde"), ones("abcde"), 2, fixed=[["a", "b"]])
+    assert space.count() == 1
+    assert enumerated(space) == [P("ab", "cde")]
+    assert space.fixed == (frozenset("ab"),)
+    # Fixing {c, d}: a-b is fine but e is alone with weight 1: nothing.
+    space = PartitionSpace("abcde", path("abcde"), ones("abcde"), 2, fixed=[["c", "d"]])
+    assert space.count() == 0
+    assert enumerated(space) == []
+    # Fixing a block that a free partition would also produce does not double it.
+    space = PartitionSpace("abcde", path("abcde"), ones("abcde"), 1, fixed=[["b", "c"]])
+    # a alone; d-e: whole or split: 2 partitions, each with {b, c}.
+    assert set(enumerated(space)) == {P("a", "bc", "de"), P("a", "bc", "d", "e")}
+
+
+def test_everything_fixed():
+    space = PartitionSpace("abcd", path("abcd"), ones("abcd"), 2, fixed=[["c", "d"], ["a", "b"]])
+    assert space.count() == 1
+    assert space.count_by_areas() == {2: 1}
+    assert [c.tolist() for c in space.iter_labels()] == [[[0, 0, 1, 1]]]
+
+
+@pytest.mark.parametrize(
+    ("fixed", "message"),
+    [
+        ([["a", "x"]], "tuntematon kunta x"),
+        ([[]], "kiinnitetty alue on tyhjä"),
+        ([["a", "b"], ["b", "c"]], "kunta b on kahdessa kiinnitetyssä alueessa"),
+        ([["a", "c"]], "kiinnitetty alue {a, c} ei ole yhtenäinen"),
+        ([["a"]], "kiinnitetyn alueen {a} työvoima 1 on alle rajan 2"),
+    ],
+)
+def test_bad_fixed_blocks(fixed, message):
+    with pytest.raises(PartitionInputError, match=message.replace("{", r"\{").replace("}", r"\}")):
+        PartitionSpace("abcde", path("abcde"), ones("abcde"), 2, fixed=fixed)
+
+
+def test_bad_fixed_block_names_the_nodes():
+    with pytest.raises(PartitionInputError) as caught:
+        PartitionSpace("abcde", path("abcde"), ones("abcde"), 2, fixed=[["a", "c"]])
+    assert set(caught.value.nodes) == {"a", "c"}
+    assert isinstance(caught.value, ValueError)
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nodes", "adjacency", "weights", "threshold", "message"),
+    [
+        ("ab", {"a": {"b"}, "b": {"a"}, "q": set()}, ones("ab"), 1, "tuntematon kunta q"),
+        ("ab", {"a": {"b", "q"}, "b": {"a"}}, ones("ab"), 1, "tuntematon kunta q"),
+        ("ab", {"a": {"b"}}, ones("ab"), 1, "naapuruus ei ole symmetrinen"),
+        ("aba", {}, ones("ab"), 1, "kunta a on annettu kahdesti"),
+        ("ab", {}, {"a": 1}, 1, "kunnalta b puuttuu työvoima"),
+        ("ab", {}, {"a": 1, "b": 1, "c": 1}, 1, "työvoimatiedoissa on tuntematon kunta c"),
+        ("ab", {}, {"a": 1, "b": -1}, 1, "kunnan b työvoima on negatiivinen"),
+        ("ab", {}, {"a": 1, "b": 1.5}, 1, "kunnan b työvoima ei ole kokonaisluku"),
+        ("ab", {}, ones("ab"), "20 000", "työvoimaraja ei ole kokonaisluku"),
+    ],
+)
+def test_bad_input(nodes, adjacency, weights, threshold, message):
+    with pytest.raises(PartitionInputError, match=message):
+        PartitionSpace(list(nodes), adjacency, weights, threshold)
+
+
+def test_integral_weights_of_other_types_are_accepted():
+    weights = {"a": Fraction(4, 2), "b": np.int64(2), "c": 2.0}
+    assert PartitionSpace("abc", path("abc"), weights, 2).count() == 4  # compositions of 3
+
+
+def test_induced_adjacency_drops_outside_nodes():
+    country = {"a": {"b", "z"}, "b": {"a", "c"}, "c": {"b"}, "z": {"a"}}
+    assert induced_adjacency(country, ["a", "b"]) == {"a": {"b"}, "b": {"a"}}
+    assert induced_adjacency(country, ["a", "q"]) == {"a": set(), "q": set()}
+
+
+# --- brute-force cross-check ------------------------------------------------------------------
+
+
+def random_case(rng: random.Random, n: int, connected_only: bool = True, extra: float = 0.3):
+    """A random graph on ``n`` nodes (connected: a random tree plus extra edges), random weights
+    from 0 to 9, and a threshold from 0 to just above the total weight, often a small fraction of
+    it so that there are many partitions. Nodes come in a random order."""
+    names = [f"k{i}" for i in range(n)]
+    adjacency = {v: set() for v in names}
+
+    def link(a, b):
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+
+    if connected_only:
+        for i in range(1, n):
+            link(names[i], names[rng.randrange(i)])
+    for a, b in itertools.combinations(names, 2):
+        if rng.random() < extra:
+            link(a, b)
+    weights = {v: rng.randint(0, 9) for v in names}
+    total = sum(weights.values())
+    upper = max(1, total // 3) if rng.random() < 0.7 else total + 1
+    threshold = rng.randint(0, upper)
+    rng.shuffle(names)
+    return names, adjacency, weights, threshold
+
+
+@st.composite
+def graphs(draw, connected_only: bool = True, max_nodes: int = 9):
+    n = draw(st.integers(1, max_nodes))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    extra = draw(st.floats(0, 0.6))
+    return random_case(rng, n, connected_only, extra)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_matches_brute_force_on_seeded_random_graphs(seed):
+    # sizes 4 to 9 in turn, each four times, connected and not
+    rng = random.Random(seed)
+    n = 4 + seed % 6
+    nodes, adjacency, weights, threshold = random_case(rng, n, connected_only=seed % 4 != 3)
+    expected = brute_force(nodes, adjacency, weights, threshold)
+    space = PartitionSpace(nodes, adjacency, weights, threshold)
+    found = enumerated(space, chunk_size=16)
+    assert len(found) == len(set(found)) == space.count()
+    assert set(found) == expected
+    assert space.count_by_areas() == by_areas(expected)
+
+
+@settings(max_examples=40)
+@given(graphs())
+def test_matches_brute_force_on_random_connected_graphs(case):
+    nodes, adjacency, weights, threshold = case
+    expected = brute_force(nodes, adjacency, weights, threshold)
+    space = PartitionSpace(nodes, adjacency, weights, threshold)
+    found = enumerated(space, chunk_size=64)
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert space.count() == len(expected)
+    assert space.count_by_areas() == by_areas(expected)
+
+
+@settings(max_examples=30)
+@given(graphs(connected_only=False, max_nodes=8))
+def test_matches_brute_force_on_random_disconnected_graphs(case):
+    nodes, adjacency, weights, threshold = case
+    expected = brute_force(nodes, adjacency, weights, threshold)
+    space = PartitionSpace(nodes, adjacency, weights, threshold, cache_bytes=0)
+    found = enumerated(space, chunk_size=1)
+    assert len(found) == len(set(found)) == space.count()
+    assert set(found) == expected
+
+
+@settings(max_examples=30)
+@given(graphs(max_nodes=8), st.randoms(use_true_random=False))
+def test_fixed_blocks_match_brute_force(case, rng):
+    nodes, adjacency, weights, threshold = case
+    legal = sorted(brute_force(nodes, adjacency, weights, threshold), key=sorted)
+    if not legal:
+        return
+    # fix some blocks of one legal partition
+    blocks = sorted(rng.choice(legal), key=sorted)
+    fixed = [b for b in blocks if rng.random() < 0.5]
+    expected = brute_force(nodes, adjacency, weights, threshold, fixed)
+    space = PartitionSpace(nodes, adjacency, weights, threshold, fixed=fixed)
+    found = enumerated(space, chunk_size=3)
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+
+
+@settings(max_examples=40)
+@given(graphs(max_nodes=8))
+def test_baseline_matches_brute_force(case):
+    nodes, adjacency, weights, threshold = case
+    found = [frozenset(p) for p in recursive_partitions(nodes, adjacency, weights, threshold)]
+    assert len(found) == len(set(found))
+    assert set(found) == brute_force(nodes, adjacency, weights, threshold)
+
+
+@settings(max_examples=30)
+@given(graphs(), st.randoms(use_true_random=False))
+def test_count_does_not_depend_on_the_order(case, rng):
+    nodes, adjacency, weights, threshold = case
+    space = PartitionSpace(nodes, adjacency, weights, threshold)
+    shuffled = list(nodes)
+    rng.shuffle(shuffled)
+    reordered_adjacency = {v: adjacency[v] for v in reversed(shuffled)}
+    other = PartitionSpace(shuffled, reordered_adjacency, weights, threshold)
+    assert other.count() == space.count()
+    assert other.count_by_areas() == space.count_by_areas()
+    assert set(enumerated(other)) == set(enumerated(space))
+
+
+@pytest.fixture(scope="module")
+def pirkanmaa():
+    """Pirkanmaa's municipalities, their neighbours as the contiguity check sees them, and the
+    labour force of the 20 000 rule as the parameter file defines it."""
+    context = load_context()
+    codes = context.statistics.municipalities.in_region("Pirkanmaa")
+    spec = context.rule("tyovoima").value
+    weights = dict.fromkeys(codes, 0)
+    for measure in spec["mittarit"]:
+        for code, value in context.values(measure, int(spec["vuosi"]), codes).items():
+            weights[code] += value
+    return codes, induced_adjacency(context.boundaries.neighbours, codes), weights
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_matches_brute_force_on_parts_of_the_real_map(pirkanmaa, seed):
+    # a random connected set of 4 to 9 Pirkanmaa municipalities, grown from a random one
+    codes, adjacency, weights = pirkanmaa
+    rng = random.Random(seed)
+    size = 4 + seed % 6
+    chosen = [rng.choice(codes)]
+    while len(chosen) < size:
+        frontier = sorted({u for v in chosen for u in adjacency[v]} - set(chosen))
+        chosen.append(rng.choice(frontier))
+    local = induced_adjacency(adjacency, chosen)
+    total = sum(weights[v] for v in chosen)
+    threshold = rng.randint(0, int(total) // 2)
+    expected = brute_force(chosen, local, weights, threshold)
+    space = PartitionSpace(chosen, local, {v: weights[v] for v in chosen}, threshold)
+    found = enumerated(space)
+    assert len(found) == len(set(found)) == space.count()
+    assert set(found) == expected
+
+
+def test_chunks_have_the_asked_size():
+    # Threshold 1 on a path of 7: 2^6 = 64 compositions.
+    space = PartitionSpace("abcdefg", path("abcdefg"), ones("abcdefg"), 1)
+    sizes = [len(c) for c in space.iter_labels(chunk_size=10)]
+    assert sizes == [10] * 6 + [4]
+    assert all(c.dtype == np.int8 for c in space.iter_labels(chunk_size=10))
+
+
+def test_enumerating_after_counting_gives_the_same_partitions():
+    nodes = "abcdefgh"
+    space = PartitionSpace(nodes, cycle(nodes), ones(nodes), 2)
+    space.count()
+    again = PartitionSpace(nodes, cycle(nodes), ones(nodes), 2)
+    assert sorted(enumerated(space), key=sorted) == sorted(enumerated(again), key=sorted)
+    assert len(enumerated(space)) == space.count()
+
+
+# --- a larger real-looking case: properties without brute force -------------------------------
+
+GRID_ROWS, GRID_COLUMNS = 3, 5
+
+
+def grid() -> tuple[list[str], dict[str, set[str]], dict[str, int]]:
+    """A 3 x 5 grid of 15 nodes with varied weights: too many set partitions to brute-force
+    (Bell(15) = 1 382 958 545)."""
+    names = [f"{r}{c}" for r in range(GRID_ROWS) for c in range(GRID_COLUMNS)]
+    adjacency = {v: set() for v in names}
+    for r in range(GRID_ROWS):
+        for c in range(GRID_COLUMNS):
+            if c + 1 < GRID_COLUMNS:
+                adjacency[f"{r}{c}"].add(f"{r}{c + 1}")
+                adjacency[f"{r}{c + 1}"].add(f"{r}{c}")
+            if r + 1 < GRID_ROWS:
+                adjacency[f"{r}{c}"].add(f"{r + 1}{c}")
+                adjacency[f"{r + 1}{c}"].add(f"{r}{c}")
+    weights = {v: 1 + (7 * i) % 5 for i, v in enumerate(names)}
+    return names, adjacency, weights
+
+
+def test_every_partition_of_a_grid_is_legal_and_unique():
+    names, adjacency, weights = grid()
+    space = PartitionSpace(names, adjacency, weights, 8)
+    found = enumerated(space, chunk_size=1000)
+    assert len(found) == space.count() > 1000
+    assert len(set(found)) == len(found)
+    for partition in found:
+        assert sorted(v for b in partition for v in b) == sorted(names)
+        for block in partition:
+            assert connected(block, adjacency)
+            assert sum(weights[v] for v in block) >= 8
+    assert by_areas(found) == space.count_by_areas()
+    # the baseline agrees
+    baseline = [frozenset(p) for p in recursive_partitions(names, adjacency, weights, 8)]
+    assert set(baseline) == set(found)
+    assert len(baseline) == len(found)
+
+
+def test_grid_with_a_small_cache_and_chunks():
+    names, adjacency, weights = grid()
+    full = set(enumerated(PartitionSpace(names, adjacency, weights, 10)))
+    tight = PartitionSpace(names, adjacency, weights, 10, cache_bytes=2000)
+    found = enumerated(tight, chunk_size=7)
+    assert len(found) == len(full)
+    assert set(found) == full
+
+
+def test_product_of_parts_streamed_row_by_row():
+    # Three separate paths of 4 (threshold 1: 8 partitions each) give 8^3 = 512 partitions;
+    # chunks of 5 rows force the stream to split the product of the parts.
+    adjacency = {}
+    for names in ("abcd", "efgh", "ijkl"):
+        adjacency |= path(names)
+    nodes = "aeibfjcgkdhl"  # interleaved, so the canonical labels interleave the parts
+    space = PartitionSpace(nodes, adjacency, ones(nodes), 1, cache_bytes=0)
+    found = enumerated(space, chunk_size=5)
+    assert len(found) == len(set(found)) == space.count() == 512
+    # each path is cut at any subset of its 3 gaps, independently of the others
+    per_path = [
+        brute_force(names, path(names), ones(names), 1) for names in ("abcd", "efgh", "ijkl")
+    ]
+    assert [len(p) for p in per_path] == [8, 8, 8]
+    expected = {frozenset().union(*combo) for combo in itertools.product(*per_path)}
+    assert set(found) == expected
+
+
+# --- minimal areas ----------------------------------------------------------------------------
+
+# v is joined to a and b, both to c, c to d:      v(1) - a(2) - c(3) - d(10)
+#                                                   \- b(2) -/
+SQUARE = {"v": {"a", "b"}, "a": {"v", "c"}, "b": {"v", "c"}, "c": {"a", "b", "d"}, "d": {"c"}}
+SQUARE_WEIGHTS = {"v": 1, "a": 2, "b": 2, "c": 3, "d": 10}
+
+
+def test_minimal_areas_by_hand():
+    # Threshold 5. For v: {v,a,b} = 5, {v,a,c} = 6, {v,b,c} = 6 reach it, and no connected
+    # proper subset containing v does ({v}, {v,a}, {v,b} weigh 1, 3, 3). Every other area of v
+    # contains one of them, so it has a removable member.
+    nodes = "vabcd"
+    assert minimal_areas("v", nodes, SQUARE, SQUARE_WEIGHTS, 5) == [
+        frozenset("vab"),
+        frozenset("vac"),
+        frozenset("vbc"),
+    ]
+    # d alone is 10: only {d}.
+    assert minimal_areas("d", nodes, SQUARE, SQUARE_WEIGHTS, 5) == [frozenset("d")]
+    # c (3): {a,c} = 5, {b,c} = 5, {c,d} = 13; each minus its other member is {c} = 3.
+    assert minimal_areas("c", nodes, SQUARE, SQUARE_WEIGHTS, 5) == [
+        frozenset("ac"),
+        frozenset("bc"),
+        frozenset("cd"),
+    ]
+    # A threshold above the total: none.
+    assert minimal_areas("v", nodes, SQUARE, SQUARE_WEIGHTS, 100) == []
+    space = PartitionSpace(nodes, SQUARE, SQUARE_WEIGHTS, 5)
+    assert space.minimal_areas("v") == minimal_areas("v", nodes, SQUARE, SQUARE_WEIGHTS, 5)
+
+
+def test_minimal_areas_of_unknown_node():
+    with pytest.raises(PartitionInputError, match="tuntematon kunta q"):
+        minimal_areas("q", "vabcd", SQUARE, SQUARE_WEIGHTS, 5)
+
+
+def brute_minimal_areas(node, nodes, adjacency, weights, threshold) -> set[frozenset]:
+    """The definition, literally: connected, contains node, reaches the threshold, and removing
+    any one other member leaves a disconnected set or one below the threshold."""
+    others = [v for v in nodes if v != node]
+    found = set()
+    for size in range(len(others) + 1):
+        for extra in itertools.combinations(others, size):
+            area = frozenset([node, *extra])
+            if not connected(area, adjacency):
+                continue
+            if sum(weights[v] for v in area) < threshold:
+                continue
+            if all(
+                not connected(area - {m}, adjacency)
+                or sum(weights[v] for v in area - {m}) < threshold
+                for m in extra
+            ):
+                found.add(area)
+    return found
+
+
+@settings(max_examples=50)
+@given(graphs(), st.data())
+def test_minimal_areas_match_the_definition(case, data):
+    nodes, adjacency, weights, threshold = case
+    node = data.draw(st.sampled_from(nodes))
+    found = minimal_areas(node, nodes, adjacency, weights, threshold)
+    assert len(found) == len(set(found))
+    assert set(found) == brute_minimal_areas(node, nodes, adjacency, weights, threshold)
+
+
+# --- single partitions ------------------------------------------------------------------------
+
+
+def test_labels_of_and_finding_a_partition():
+    space = PartitionSpace("abcd", path("abcd"), {"a": 3, "b": 1, "c": 1, "d": 3}, 3)
+    row = space.labels_of([["d", "c"], ["b", "a"]])  # any block order, any member order
+    assert row.tolist() == [0, 0, 1, 1]
+    hits = [(k, find_partition(chunk, row)) for k, chunk in enumerate(space.iter_labels())]
+    assert sum(len(found) for _, found in hits) == 1
+    assert space.is_legal([["a", "b"], ["c", "d"]])
+    assert space.is_legal([["a", "b", "c"], ["d"]])  # abc|d: 5, 3
+    assert not space.is_legal([["a", "b"], ["c"], ["d"]])  # c = 1
+    assert not PartitionSpace("abc", path("abc"), ones("abc"), 1).is_legal([["a", "c"], ["b"]])
+
+
+def test_is_legal_requires_the_fixed_blocks():
+    space = PartitionSpace("abcd", path("abcd"), ones("abcd"), 1, fixed=[["a", "b"]])
+    assert space.is_legal([["a", "b"], ["c", "d"]])
+    assert not space.is_legal([["a"], ["b"], ["c", "d"]])
+
+
+@pytest.mark.parametrize(
+    ("blocks", "message"),
+    [
+        ([["a", "b"], ["c"]], "aluejaosta puuttuu 1 kuntaa: d"),
+        ([["a", "b"], ["b", "c", "d"]], "kunta b on aluejaossa kahdesti"),
+        ([["a", "b", "c", "d", "q"]], "aluejaossa on tuntematon kunta q"),
+    ],
+)
+def test_labels_of_rejects_what_is_not_a_partition(blocks, message):
+    space = PartitionSpace("abcd", path("abcd"), ones("abcd"), 1)
+    with pytest.raises(PartitionInputError, match=message):
+        space.labels_of(blocks)
+
+
+# --- label matrices ---------------------------------------------------------------------------
+
+
+def reference_canonical(row) -> list[int]:
+    seen: dict[int, int] = {}
+    return [seen.setdefault(label, len(seen)) for label in row]
+
+
+@settings(max_examples=50)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.lists(
+            st.lists(st.integers(-5, 300), min_size=n, max_size=n), min_size=1, max_size=20
+        )
+    )
+)
+def test_canonical_labels_number_blocks_by_first_appearance(rows):
+    matrix = np.array(rows, dtype=np.int64)
+    canonical = canonical_labels(matrix)
+    assert canonical.tolist() == [reference_canonical(r) for r in rows]
+
+
+def test_canonical_labels_make_equal_partitions_equal():
+    a = np.array([[5, 5, 2, 9], [1, 2, 1, 2]], dtype=np.int8)
+    b = np.array([[0, 0, 7, 3], [4, 0, 4, 0]], dtype=np.int8)
+    assert (canonical_labels(a) == canonical_labels(b)).all()
+    assert canonical_labels(a).dtype == np.int8
+
+
+# Two partitions of four nodes p, q, r, s: {p, q}{r, s} and {p}{q, r, s}.
+LABELS = np.array([[0, 0, 1, 1], [0, 1, 1, 1]], dtype=np.int8)
+POPULATION = np.array([10.0, 30.0, 20.0, 40.0])
+
+
+def test_area_totals_and_sums():
+    # {p,q} = 40, {r,s} = 60; {p} = 10, {q,r,s} = 90.
+    assert area_totals(LABELS, POPULATION).tolist() == [[40, 60], [10, 90]]
+    assert area_sums(LABELS, POPULATION).tolist() == [[40, 40, 60, 60], [10, 90, 90, 90]]
+    assert area_count(LABELS).tolist() == [2, 2]
+    assert area_count(np.array([[0, 1, 2, 0]])).tolist() == [3]
+
+
+def test_key_shares_and_split_pool():
+    # Shares by population: p 10/40, q 30/40, r 20/60, s 40/60; then 1, 30/90, 20/90, 40/90.
+    shares = key_shares(LABELS, POPULATION)
+    expected = [[0.25, 0.75, 1 / 3, 2 / 3], [1.0, 1 / 3, 2 / 9, 4 / 9]]
+    np.testing.assert_allclose(shares, expected)
+    # A pool of 2 € per inhabitant split by a different key (jobseekers 1, 1, 2, 0):
+    # first partition: {p,q} pool 80, key 1+1 -> 40, 40; {r,s} pool 120, key 2+0 -> 120, 0.
+    # second: {p} pool 20 -> 20; {q,r,s} pool 180, key 1+2+0 -> 60, 120, 0.
+    payments = split_pool(LABELS, [1, 1, 2, 0], 2 * POPULATION)
+    np.testing.assert_allclose(payments, [[40, 40, 120, 0], [20, 60, 120, 0]])
+
+
+def test_area_key_sum_zero_gives_nan():
+    shares = key_shares(np.array([[0, 1]]), [0, 5])
+    assert np.isnan(shares[0, 0])
+    assert shares[0, 1] == 1.0
+
+
+def test_vectorised_pool_split_matches_a_loop():
+    names, adjacency, weights = grid()
+    space = PartitionSpace(names, adjacency, weights, 9)
+    key = np.array([weights[v] for v in names], dtype=float)
+    pool = np.arange(1, len(names) + 1, dtype=float) * 100
+    for chunk in space.iter_labels(chunk_size=500):
+        payments = split_pool(chunk, key, pool)
+        for row, paid in zip(chunk[:50], payments[:50], strict=True):
+            for label in set(row.tolist()):
+                members = [i for i, x in enumerate(row) if x == label]
+                area_pool = sum(pool[i] for i in members)
+                area_key = sum(key[i] for i in members)
+                for i in members:
+                    assert paid[i] == pytest.approx(area_pool * key[i] / area_key)
+            assert paid.sum() == pytest.approx(pool.sum())
