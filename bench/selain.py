@@ -35,7 +35,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kustannukset.paths import NOTEBOOKS_DIR
+from kustannukset.core.paths import NOTEBOOKS_DIR
 from tests.jupyterlab_selain import (
     EXPLORER,
     FIGURE,
