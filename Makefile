@@ -42,6 +42,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/raportit.py
 	$(PY) bench/skenaariot.py
+	$(PY) bench/selain.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
