@@ -12,7 +12,7 @@ It takes plain inputs and imports nothing else of the package:
 - ``adjacency``: node -> neighbouring nodes. It must be symmetric and name only known nodes (see
   :func:`induced_adjacency` to cut a larger map down to the node set). A node missing from it has
   no neighbours.
-- ``weights``: node -> non-negative integer weight (labour force).
+- ``weights``: node -> non-negative integer weight (labour force), for exactly the nodes.
 - ``threshold``: the integer minimum weight of a block.
 
 Partitions are returned as **label matrices**: one row per partition, one column per node, the
@@ -39,7 +39,8 @@ into one integer (Kronecker substitution), so one pass gives the count by number
 Enumeration walks the same recursion and builds the label matrices of each connected set from those
 of its components with numpy (repeat, tile, add), keeping the matrices of small sets in a cache of
 bounded size and streaming the large ones. Memory is bounded by the memo (one entry per connected
-set the recursion meets), the cache limit and the chunk size, not by the number of partitions.
+set the recursion meets and, while enumerating, the blocks found for each), the cache limit and the
+chunk size, not by the number of partitions.
 
 :func:`recursive_partitions` is the straightforward enumerator (smallest unassigned node first,
 every connected block containing it, recurse) kept as the baseline for the benchmark and the tests.
@@ -526,8 +527,7 @@ class PartitionSpace:
         return result
 
     def _stream_part(self, c: int, limit: int) -> Iterator[np.ndarray]:
-        """The part's matrix in pieces of at most ``limit`` rows (more only if one edge's
-        combinations cannot be split further)."""
+        """The part's matrix in pieces of at most ``limit`` rows."""
         if self._count_of(c) <= limit:
             yield self._matrix(c)
             return
@@ -607,8 +607,9 @@ class PartitionSpace:
                 row[g.index[v]] = label
         missing = [g.nodes[i] for i in np.flatnonzero(row < 0)]
         if missing:
+            what = "kunta" if len(missing) == 1 else f"{len(missing)} kuntaa:"
             raise PartitionInputError(
-                f"aluejaosta puuttuu {len(missing)} kuntaa: {', '.join(map(str, missing))}", missing
+                f"aluejaosta puuttuu {what} {', '.join(map(str, missing))}", missing
             )
         return canonical_labels(row[None, :]).astype(self.dtype)[0]
 
@@ -665,6 +666,8 @@ def _minimal_areas(g: _Graph, node: Node) -> list[frozenset]:
     stack = [(start, 0)]
     while stack:
         block, excluded = stack.pop()
+        if weigh(g.component(g.full & ~excluded, block)) < threshold:
+            continue  # even everything still reachable would not reach the threshold
         weight = weigh(block)
         if weight >= threshold:
             # Supersets of a set that reaches the threshold are never minimal: stop growing.

@@ -155,6 +155,15 @@ def test_weighted_path():
     assert space.count() == 4
     assert space.count_by_areas() == {1: 1, 2: 3}
     assert set(enumerated(space)) == {P("abcd"), P("a", "bcd"), P("ab", "cd"), P("abc", "d")}
+    # the same as tuples of blocks, each tuple ordered by the blocks' first nodes
+    assert sorted(space.iter_partitions()) == sorted(
+        [
+            (frozenset("abcd"),),
+            (frozenset("a"), frozenset("bcd")),
+            (frozenset("ab"), frozenset("cd")),
+            (frozenset("abc"), frozenset("d")),
+        ]
+    )
 
 
 def test_cycle_of_four():
@@ -475,6 +484,14 @@ def test_chunks_have_the_asked_size():
     assert all(c.dtype == np.int8 for c in space.iter_labels(chunk_size=10))
 
 
+def test_the_order_is_the_same_every_time():
+    names, adjacency, weights = grid()
+    first = list(PartitionSpace(names, adjacency, weights, 9).iter_labels(chunk_size=100))
+    again = list(PartitionSpace(names, adjacency, weights, 9).iter_labels(chunk_size=100))
+    assert len(first) == len(again) > 1
+    assert all((a == b).all() for a, b in zip(first, again, strict=True))
+
+
 def test_enumerating_after_counting_gives_the_same_partitions():
     nodes = "abcdefgh"
     space = PartitionSpace(nodes, cycle(nodes), ones(nodes), 2)
@@ -644,7 +661,8 @@ def test_is_legal_requires_the_fixed_blocks():
 @pytest.mark.parametrize(
     ("blocks", "message"),
     [
-        ([["a", "b"], ["c"]], "aluejaosta puuttuu 1 kuntaa: d"),
+        ([["a", "b"], ["c"]], "aluejaosta puuttuu kunta d"),
+        ([["a", "b"]], "aluejaosta puuttuu 2 kuntaa: c, d"),
         ([["a", "b"], ["b", "c", "d"]], "kunta b on aluejaossa kahdesti"),
         ([["a", "b", "c", "d", "q"]], "aluejaossa on tuntematon kunta q"),
     ],
