@@ -50,6 +50,7 @@ SMALL_AREA = ("paatetty_2025", "Tampereen seudun työllisyysalue")
 TARGET_ENUMERATE_S = 10.0
 TARGET_EVALUATE_S = 10.0
 TARGET_MEMORY_MB = 1024.0
+MIN_FOR_ESTIMATE = 1000  # partitions the time-limited baseline must find before extrapolating
 
 
 class Clock:
@@ -115,7 +116,8 @@ def _connected(block, adjacency) -> bool:
 
 
 def baseline(codes, adjacency, weights, threshold, limit_s: float) -> tuple[int, Clock, bool]:
-    """Partitions yielded by the recursive enumerator, its time, and whether it finished."""
+    """Partitions yielded by the recursive enumerator, its time, and whether it finished. The
+    time limit is checked at each partition found, so the run stops at the first one after it."""
     clock = Clock()
     found = 0
     with clock:
@@ -257,13 +259,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"perusmenetelmä, koko {REGION}: {number(found)} jakoa, {slow_clock}")
     else:
         rate = found / slow_clock.wall
-        estimate = total / rate
         print(
-            f"perusmenetelmä, koko {REGION}: keskeytetty {args.perusura_sekunnit:.0f} s jälkeen, "
-            f"{number(found)} jakoa ({rate:,.0f} jakoa/s); ARVIO koko ajasta samalla "
-            f"nopeudella: {number(estimate / 60)} min (lineaarinen ekstrapolointi, ei mitattu; "
-            "jakoja ei löydy tasaisesti, joten arvio on karkea)"
+            f"perusmenetelmä, koko {REGION}: aikaraja {args.perusura_sekunnit:.0f} s, keskeytetty "
+            f"ensimmäisen rajan jälkeen löytyneen jaon kohdalla: {slow_clock}, "
+            f"{number(found)} / {number(total)} jakoa ({rate:,.0f} jakoa/s); "
+            f"koko ajo kestäisi siis yli {args.perusura_sekunnit:.0f} s (mitattu alaraja)"
         )
+        if found >= MIN_FOR_ESTIMATE:
+            print(
+                f"  ARVIO koko ajasta samalla nopeudella: {number(total / rate / 60)} min "
+                "(lineaarinen ekstrapolointi, ei mitattu; jakoja ei löydy tasaisesti, joten arvio "
+                "on karkea)"
+            )
+        else:
+            print(f"  alle {MIN_FOR_ESTIMATE} jakoa: liian vähän ekstrapolointiin")
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nmuistin huippu (koko prosessi, ru_maxrss): {number(peak_mb)} Mt")
