@@ -49,6 +49,7 @@ every connected block containing it, recurse) kept as the baseline for the bench
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from numbers import Integral, Rational
 
@@ -332,7 +333,7 @@ class PartitionSpace:
         self._memo: dict[int, int] = {}
         self._counts: dict[int, int] = {}
         self._keep_edges = False
-        self._edges_of: dict[int, list] = {}
+        self._edges_of: dict[int, array | list] = {}
         self._cache: dict[int, np.ndarray] = {}
         self._cache_left = cache_bytes
         self._ind: dict[int, np.ndarray] = {}
@@ -370,9 +371,10 @@ class PartitionSpace:
     def _grow(self, c: int) -> int:
         """Every block containing the pivot of the connected set ``c`` that leaves a partitionable
         rest; returns the packed polynomial of ``c`` and memoises it. While enumerating, also
-        keeps the list of ``(block, components of the rest)`` of ``c``, in a fixed order."""
+        keeps, in a fixed order, the components of the rest that each such block leaves (see
+        :meth:`_edges`)."""
         g = self._g
-        edges: list | None = [] if self._keep_edges else None
+        edges = self._new_edges() if self._keep_edges else None
         expand, weigh, threshold = g.expand, g.weigh, g.threshold
         memo, x = self._memo, self._x
         total = 0
@@ -410,7 +412,8 @@ class PartitionSpace:
                     if product:
                         total += product
                         if edges is not None:
-                            edges.append((block, parts))
+                            edges.append(len(parts))
+                            edges.extend(parts)
                 candidates = expand(block) & c & ~block & ~excluded
                 children = []
                 while candidates:
@@ -474,17 +477,28 @@ class PartitionSpace:
             size = min(size, self._g.weigh(mask) // self.threshold)
         return size
 
-    def _edges(self, c: int) -> list:
-        """The blocks of the part ``c`` and the components each leaves."""
+    def _new_edges(self) -> array | list:
+        # Flat and compact (8 bytes an entry) when the masks fit in 64 bits: the edges of every
+        # connected set are kept at once while enumerating.
+        return array("Q") if self._g.n <= 64 else []
+
+    def _edges(self, c: int) -> Iterator[list[int]]:
+        """For each block of the part ``c`` (in a fixed order), the components of the rest. The
+        block itself is ``c`` minus the components. Stored flat: a count, then that many masks."""
         if c in self._fixed_set:
-            return [(c, [])]
+            yield []
+            return
         found = self._edges_of.get(c)
         if found is None:  # counted before enumeration started: walk it again
             self._keep_edges = True
             self._memo.pop(c, None)
             self._grow(c)
-            found = self._edges_of.get(c, [])
-        return found
+            found = self._edges_of.get(c, ())
+        i, end = 0, len(found)
+        while i < end:
+            k = found[i]
+            yield [found[i + 1]] if k == 1 else list(found[i + 1 : i + 1 + k])
+            i += 1 + k
 
     def _matrix(self, c: int) -> np.ndarray:
         """All partitions of the part ``c`` (see above). Cached while the cache has room."""
@@ -493,7 +507,7 @@ class PartitionSpace:
             return found
         cache = self._cache
         pieces = []
-        for _, parts in self._edges(c):
+        for parts in self._edges(c):
             if len(parts) == 1:
                 single = cache.get(parts[0])
                 pieces.append(single if single is not None else self._matrix(parts[0]))
@@ -532,7 +546,7 @@ class PartitionSpace:
             yield self._matrix(c)
             return
         indicator = self._indicator(c)
-        for _, parts in self._edges(c):
+        for parts in self._edges(c):
             for piece in self._stream_product(parts, limit):
                 yield piece + indicator
 
