@@ -12,7 +12,7 @@ It takes plain inputs and imports nothing else of the package:
 - ``adjacency``: node -> neighbouring nodes. It must be symmetric and name only known nodes (see
   :func:`induced_adjacency` to cut a larger map down to the node set). A node missing from it has
   no neighbours.
-- ``weights``: node -> non-negative integer weight (labour force).
+- ``weights``: node -> non-negative integer weight (labour force), for exactly the nodes.
 - ``threshold``: the integer minimum weight of a block.
 
 Partitions are returned as **label matrices**: one row per partition, one column per node, the
@@ -39,7 +39,8 @@ into one integer (Kronecker substitution), so one pass gives the count by number
 Enumeration walks the same recursion and builds the label matrices of each connected set from those
 of its components with numpy (repeat, tile, add), keeping the matrices of small sets in a cache of
 bounded size and streaming the large ones. Memory is bounded by the memo (one entry per connected
-set the recursion meets), the cache limit and the chunk size, not by the number of partitions.
+set the recursion meets and, while enumerating, the blocks found for each), the cache limit and the
+chunk size, not by the number of partitions.
 
 :func:`recursive_partitions` is the straightforward enumerator (smallest unassigned node first,
 every connected block containing it, recurse) kept as the baseline for the benchmark and the tests.
@@ -48,6 +49,7 @@ every connected block containing it, recurse) kept as the baseline for the bench
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from numbers import Integral, Rational
 
@@ -331,7 +333,7 @@ class PartitionSpace:
         self._memo: dict[int, int] = {}
         self._counts: dict[int, int] = {}
         self._keep_edges = False
-        self._edges_of: dict[int, list] = {}
+        self._edges_of: dict[int, array | list] = {}
         self._cache: dict[int, np.ndarray] = {}
         self._cache_left = cache_bytes
         self._ind: dict[int, np.ndarray] = {}
@@ -369,9 +371,10 @@ class PartitionSpace:
     def _grow(self, c: int) -> int:
         """Every block containing the pivot of the connected set ``c`` that leaves a partitionable
         rest; returns the packed polynomial of ``c`` and memoises it. While enumerating, also
-        keeps the list of ``(block, components of the rest)`` of ``c``, in a fixed order."""
+        keeps, in a fixed order, the components of the rest that each such block leaves (see
+        :meth:`_edges`)."""
         g = self._g
-        edges: list | None = [] if self._keep_edges else None
+        edges = self._new_edges() if self._keep_edges else None
         expand, weigh, threshold = g.expand, g.weigh, g.threshold
         memo, x = self._memo, self._x
         total = 0
@@ -409,7 +412,8 @@ class PartitionSpace:
                     if product:
                         total += product
                         if edges is not None:
-                            edges.append((block, parts))
+                            edges.append(len(parts))
+                            edges.extend(parts)
                 candidates = expand(block) & c & ~block & ~excluded
                 children = []
                 while candidates:
@@ -473,17 +477,28 @@ class PartitionSpace:
             size = min(size, self._g.weigh(mask) // self.threshold)
         return size
 
-    def _edges(self, c: int) -> list:
-        """The blocks of the part ``c`` and the components each leaves."""
+    def _new_edges(self) -> array | list:
+        # Flat and compact (8 bytes an entry) when the masks fit in 64 bits: the edges of every
+        # connected set are kept at once while enumerating.
+        return array("Q") if self._g.n <= 64 else []
+
+    def _edges(self, c: int) -> Iterator[list[int]]:
+        """For each block of the part ``c`` (in a fixed order), the components of the rest. The
+        block itself is ``c`` minus the components. Stored flat: a count, then that many masks."""
         if c in self._fixed_set:
-            return [(c, [])]
+            yield []
+            return
         found = self._edges_of.get(c)
         if found is None:  # counted before enumeration started: walk it again
             self._keep_edges = True
             self._memo.pop(c, None)
             self._grow(c)
-            found = self._edges_of.get(c, [])
-        return found
+            found = self._edges_of.get(c, ())
+        i, end = 0, len(found)
+        while i < end:
+            k = found[i]
+            yield [found[i + 1]] if k == 1 else list(found[i + 1 : i + 1 + k])
+            i += 1 + k
 
     def _matrix(self, c: int) -> np.ndarray:
         """All partitions of the part ``c`` (see above). Cached while the cache has room."""
@@ -492,7 +507,7 @@ class PartitionSpace:
             return found
         cache = self._cache
         pieces = []
-        for _, parts in self._edges(c):
+        for parts in self._edges(c):
             if len(parts) == 1:
                 single = cache.get(parts[0])
                 pieces.append(single if single is not None else self._matrix(parts[0]))
@@ -526,13 +541,12 @@ class PartitionSpace:
         return result
 
     def _stream_part(self, c: int, limit: int) -> Iterator[np.ndarray]:
-        """The part's matrix in pieces of at most ``limit`` rows (more only if one edge's
-        combinations cannot be split further)."""
+        """The part's matrix in pieces of at most ``limit`` rows."""
         if self._count_of(c) <= limit:
             yield self._matrix(c)
             return
         indicator = self._indicator(c)
-        for _, parts in self._edges(c):
+        for parts in self._edges(c):
             for piece in self._stream_product(parts, limit):
                 yield piece + indicator
 
@@ -607,8 +621,9 @@ class PartitionSpace:
                 row[g.index[v]] = label
         missing = [g.nodes[i] for i in np.flatnonzero(row < 0)]
         if missing:
+            what = "kunta" if len(missing) == 1 else f"{len(missing)} kuntaa:"
             raise PartitionInputError(
-                f"aluejaosta puuttuu {len(missing)} kuntaa: {', '.join(map(str, missing))}", missing
+                f"aluejaosta puuttuu {what} {', '.join(map(str, missing))}", missing
             )
         return canonical_labels(row[None, :]).astype(self.dtype)[0]
 
@@ -665,6 +680,8 @@ def _minimal_areas(g: _Graph, node: Node) -> list[frozenset]:
     stack = [(start, 0)]
     while stack:
         block, excluded = stack.pop()
+        if weigh(g.component(g.full & ~excluded, block)) < threshold:
+            continue  # even everything still reachable would not reach the threshold
         weight = weigh(block)
         if weight >= threshold:
             # Supersets of a set that reaches the threshold are never minimal: stop growing.

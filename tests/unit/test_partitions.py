@@ -155,6 +155,15 @@ def test_weighted_path():
     assert space.count() == 4
     assert space.count_by_areas() == {1: 1, 2: 3}
     assert set(enumerated(space)) == {P("abcd"), P("a", "bcd"), P("ab", "cd"), P("abc", "d")}
+    # the same as tuples of blocks, each tuple ordered by the blocks' first nodes
+    assert sorted(space.iter_partitions()) == sorted(
+        [
+            (frozenset("abcd"),),
+            (frozenset("a"), frozenset("bcd")),
+            (frozenset("ab"), frozenset("cd")),
+            (frozenset("abc"), frozenset("d")),
+        ]
+    )
 
 
 def test_cycle_of_four():
@@ -467,12 +476,46 @@ def test_matches_brute_force_on_parts_of_the_real_map(pirkanmaa, seed):
     assert set(found) == expected
 
 
+@pytest.mark.parametrize(("length", "dtype"), [(40, np.int8), (70, np.int8), (130, np.int16)])
+def test_long_paths(length, dtype):
+    # Unit weights, threshold t = a third of the length rounded down (4t > length, so at most
+    # 3 parts): compositions of `length` into parts of at least t. One part; two parts a + b
+    # with t <= a <= length - t: length - 2t + 1 ways; three parts: the length - 3t units over
+    # t each spread over 3 parts, C(length - 3t + 2, 2) ways (3 for the lengths here).
+    names = [f"n{i}" for i in range(length)]
+    adjacency = {v: set() for v in names}
+    for a, b in itertools.pairwise(names):
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    t = length // 3
+    two = length - 2 * t + 1
+    three = (length - 3 * t + 1) * (length - 3 * t + 2) // 2
+    space = PartitionSpace(names, adjacency, dict.fromkeys(names, 1), t)
+    assert space.count_by_areas() == {1: 1, 2: two, 3: three}
+    chunks = list(space.iter_labels())
+    assert all(c.dtype == dtype for c in chunks)
+    rows = np.concatenate(chunks)
+    assert len(rows) == 1 + two + three
+    # every row is a composition: labels never decrease along the path, each part >= t
+    assert (np.diff(rows.astype(int), axis=1) >= 0).all()
+    for row in rows:
+        assert np.bincount(row).min() >= t
+
+
 def test_chunks_have_the_asked_size():
     # Threshold 1 on a path of 7: 2^6 = 64 compositions.
     space = PartitionSpace("abcdefg", path("abcdefg"), ones("abcdefg"), 1)
     sizes = [len(c) for c in space.iter_labels(chunk_size=10)]
     assert sizes == [10] * 6 + [4]
     assert all(c.dtype == np.int8 for c in space.iter_labels(chunk_size=10))
+
+
+def test_the_order_is_the_same_every_time():
+    names, adjacency, weights = grid()
+    first = list(PartitionSpace(names, adjacency, weights, 9).iter_labels(chunk_size=100))
+    again = list(PartitionSpace(names, adjacency, weights, 9).iter_labels(chunk_size=100))
+    assert len(first) == len(again) > 1
+    assert all((a == b).all() for a, b in zip(first, again, strict=True))
 
 
 def test_enumerating_after_counting_gives_the_same_partitions():
@@ -644,7 +687,8 @@ def test_is_legal_requires_the_fixed_blocks():
 @pytest.mark.parametrize(
     ("blocks", "message"),
     [
-        ([["a", "b"], ["c"]], "aluejaosta puuttuu 1 kuntaa: d"),
+        ([["a", "b"], ["c"]], "aluejaosta puuttuu kunta d"),
+        ([["a", "b"]], "aluejaosta puuttuu 2 kuntaa: c, d"),
         ([["a", "b"], ["b", "c", "d"]], "kunta b on aluejaossa kahdesti"),
         ([["a", "b", "c", "d", "q"]], "aluejaossa on tuntematon kunta q"),
     ],
