@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) bench/raportit.py
 	$(PY) bench/skenaariot.py
 	$(PY) bench/selain.py
+	$(PY) bench/aluejaot.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
