@@ -389,7 +389,7 @@ BAD_COSTS = [
     ("20x1;henkilostokulut;1;1;esimerkki;l;", "vuosi"),
     ("2021;palkat;1;1;esimerkki;l;", "kustannuslaji"),
     ("2021;henkilostokulut;-1;1;esimerkki;l;", "talousarvio"),
-    ("2021;henkilostokulut;1;;esimerkki;l;", "toteuma"),
+    ("2021;henkilostokulut;1;x;esimerkki;l;", "toteuma"),
     ("2021;henkilostokulut;1;1,001;esimerkki;l;", "toteuma"),
     ("2021;henkilostokulut;1;1;keksitty;l;", "tila"),
     ("2021;henkilostokulut;1;1;esimerkki;;", "lahde"),
