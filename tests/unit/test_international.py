@@ -320,8 +320,18 @@ def test_example_tasaus_csv_adds_up_exactly():
     rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
     assert len(rows) == 22 and {r["tila"] for r in rows} == {"esimerkki"}
     total_cents = sum(round(Fraction(r["tasaus"]) * 100) for r in rows)
-    # 2021 example: actual 672 815,35 + 141 260 + 353 480 minus invoiced 600 000 + 130 000 + 316 210
-    assert total_cents == 67281535 + 14126000 + 35348000 - 60000000 - 13000000 - 31621000
+    # 2021 example: actual 672 815,35 + 141 260 + 353 480 minus state project funding
+    # 15 000 (OMA-valmennus) + 10 000 (whole pool), minus invoiced 600 000 + 130 000 + 316 210
+    assert total_cents == (
+        67281535 + 14126000 + 35348000 - 1500000 - 1000000 - 60000000 - 13000000 - 31621000
+    )
+    # the decision per service: henkilöstö (672 815,35 - 8 264,78) / 600 000 = +10,76 % and
+    # OMA-valmennus (259 000 - 15 000) / 220 000 = +10,9 % reach 10 %; Mainio
+    # (141 260 - 1 735,22) / 130 000 = +7,3 % and yrityskoordinaattori 9 400 / 9 000 = +4,4 % do not
+    assert {r["henkilostokulut_paatos"] for r in rows} == {"tasauslasku"}
+    assert {r["oma_valmennus_paatos"] for r in rows} == {"tasauslasku"}
+    assert {r["mainio_paatos"] for r in rows} == {"siirto"}
+    assert {r["yrityskoordinaattori_paatos"] for r in rows} == {"siirto"}
 
 
 def test_example_arvio_text_shows_the_notice():
