@@ -13,6 +13,7 @@ from collections.abc import Callable
 from kustannukset.cli import data as cli_data
 from kustannukset.cli import jako as cli_jako
 from kustannukset.cli import kv as cli_kv
+from kustannukset.cli import laskut as cli_laskut
 from kustannukset.cli import raportti as cli_raportti
 from kustannukset.cli import skenaariot as cli_skenaariot
 from kustannukset.cli.common import Parser, translate_argparse
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="komento", metavar="KOMENTO", parser_class=Parser)
     sub.required = True
-    for module in (cli_jako, cli_raportti, cli_kv, cli_data, cli_skenaariot):
+    for module in (cli_jako, cli_raportti, cli_kv, cli_laskut, cli_data, cli_skenaariot):
         module.register(sub)
     return parser
 

@@ -1,5 +1,6 @@
 """``kustannukset arvio VUOSI`` and ``kustannukset tasaus VUOSI``: the international expertise
-services' August estimate and February equalisation, per municipality."""
+services' August estimate and February equalisation, per municipality (with the decision of the
+10 % rule per service)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from kustannukset import international as kv
 from kustannukset.cli.common import data_dir_arg, year_arg
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("vuosi", type=year_arg, metavar="VUOSI", help="vuosi, esim. 2021")
+def inputs_args(p: argparse.ArgumentParser) -> None:
+    """The data folder and the input files' options (shared with ``laskut``)."""
     data_dir_arg(p)
     p.add_argument(
         "--tapahtumat",
@@ -26,7 +27,22 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="TIEDOSTO",
         help=f"kustannuspotti (CSV; oletus: datakansion {kv.COSTS_FILE})",
     )
+    p.add_argument(
+        "--hankerahoitus",
+        type=Path,
+        metavar="TIEDOSTO",
+        help=f"valtion hankerahoitus (CSV; oletus: datakansion {kv.FUNDING_FILE}, jos on)",
+    )
     p.add_argument("--csv", action="store_true", help="pilkuin eroteltu CSV (desimaalipiste)")
+
+
+def load(args: argparse.Namespace) -> kv.Inputs:
+    return kv.load_inputs(args.data, args.tapahtumat, args.kustannukset, args.hankerahoitus)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("vuosi", type=year_arg, metavar="VUOSI", help="vuosi, esim. 2021")
+    inputs_args(p)
 
 
 def register(sub) -> None:
@@ -44,10 +60,12 @@ def register(sub) -> None:
     p = sub.add_parser(
         "tasaus",
         help="kansainväliset palvelut: vuoden VUOSI tasauslaskut (helmikuu VUOSI+1)",
-        description="Vertaa vuoden VUOSI toteutuneita kustannuksia talousarvioon. Muutos = "
-        "|toteuma - talousarvio| / talousarvio; kun se on vähintään 10 %, hinnat päivitetään ja "
-        "tehdään tasauslaskut, muuten erotus siirretään seuraavan vuoden ensimmäiseen laskuun. "
-        "Tasaukset täsmäävät sentilleen tasattavaan erotukseen.",
+        description="Vertaa vuoden VUOSI toteutuneita kustannuksia (valtion hankerahoituksen "
+        "jälkeen) talousarvioon palveluittain. Muutos = |toteuma - talousarvio| / talousarvio; "
+        "palvelulla, jonka muutos on vähintään 10 %, hinta päivitetään ja tehdään tasauslasku "
+        "helmikuussa, muiden palvelujen erotus siirretään seuraavan vuoden ensimmäiseen laskuun "
+        "(kustannukset laskut VUOSI+1 --jakso 1). Tasaukset täsmäävät sentilleen tasattavaan "
+        "erotukseen. CSV:ssä palvelukohtaiset sarakkeet <palvelu>_paatos ja <palvelu>_tasaus.",
     )
     _common(p)
     p.set_defaults(run=run_equalisation)
@@ -59,13 +77,15 @@ def _csv_or_notices(args: argparse.Namespace, table, notices: tuple[str, ...], i
     for notice in notices:
         print(notice, file=sys.stderr if args.csv else sys.stdout)
     if args.csv:
-        _write_csv(table, _status(inputs))
+        write_csv(table, status(inputs))
     return bool(args.csv)
 
 
 def run_estimate(args: argparse.Namespace) -> int:
-    inputs = kv.load_inputs(args.data, args.tapahtumat, args.kustannukset)
-    est = kv.estimate(args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules)
+    inputs = load(args)
+    est = kv.estimate(
+        args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules, inputs.funding
+    )
     table = kv.estimate_table(est)
     if _csv_or_notices(args, table, est.notices, inputs):
         return 0
@@ -83,23 +103,37 @@ def run_estimate(args: argparse.Namespace) -> int:
 
 
 def run_equalisation(args: argparse.Namespace) -> int:
-    inputs = kv.load_inputs(args.data, args.tapahtumat, args.kustannukset)
-    eq = kv.equalise(args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules)
+    inputs = load(args)
+    eq = kv.equalise(
+        args.vuosi, inputs.events, inputs.costs, inputs.stats, inputs.rules, inputs.funding
+    )
     table = kv.equalisation_table(eq)
+    if args.csv:
+        # the decision of the 10 % rule per service, beside each municipality's part of it
+        for u in eq.units:
+            table[f"{u.unit.code}_paatos"] = kv.decision(u.exceeds)
+            table[f"{u.unit.code}_tasaus"] = [float(u.difference(c)) for c in table["kuntanumero"]]
     if _csv_or_notices(args, table, eq.notices, inputs):
         return 0
     print(f"Kansainvälisen osaamisen palvelut: vuoden {eq.year} tasaus (helmikuu {eq.year + 1})")
     print(kv.summary_text(eq))
+    print()
+    print(
+        "Palveluittain (päätös: " + "; ".join(f"{k} = {v}" for k, v in kv.DECISIONS.items()) + "):"
+    )
+    print(kv.text_table(kv.with_total_row(kv.units_table(eq), "nimi")))
+    print()
     print(kv.text_table(kv.with_total_row(table)))
     return 0
 
 
-def _write_csv(table, status: str) -> None:
+def write_csv(table, status: str) -> None:
     table = table.copy()
-    table["osuus_pct"] = [f"{v:.3f}" for v in table["osuus_pct"]]
+    if "osuus_pct" in table:
+        table["osuus_pct"] = [f"{v:.3f}" for v in table["osuus_pct"]]
     table["tila"] = status
     table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.2f")
 
 
-def _status(inputs: kv.Inputs) -> str:
+def status(inputs: kv.Inputs) -> str:
     return kv.EXAMPLE if inputs.events.is_example or inputs.costs.is_example else kv.ACTUAL

@@ -15,12 +15,18 @@ from kustannukset.core.paths import DATA_DIR
 from kustannukset.international.rules import (
     ACTUAL,
     COST_COLUMNS,
+    COST_SERVICE,
     COSTS_FILE,
     EVENT_COLUMNS,
     EVENTS_FILE,
     EXAMPLE,
+    FUNDING_COLUMNS,
+    FUNDING_FILE,
     KEY_YEAR_OVERRIDE,
     ROW_STATUSES,
+    SPLIT_BY_EVENTS,
+    SPLIT_BY_KEY,
+    WHOLE_POOL,
     YES_NO,
     Rules,
     suggest,
@@ -47,6 +53,8 @@ class Event:
     per_diems: Fraction
     kilometres: Fraction
     status: str
+    client: str = ""  # the client's identifier, when the events file gives one
+    visits: int | None = None  # visits on the row (native-language advice), when given
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,16 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                     row=row.line,
                     column="kotoutumisvuosi",
                 )
-            limit = rules.max_integration_year(date)
+            try:
+                limit = rules.max_integration_year(date)
+            except InputError:
+                raise InputError(
+                    f"päivälle {date:%d.%m.%Y} ei ole kotoutumisajan sääntöä (parametri "
+                    "kotoutumisaika): tapahtuma on päivätty ennen sääntöjen voimaantuloa",
+                    file=table.path,
+                    row=row.line,
+                    column="pvm",
+                ) from None
             if not text.isdigit() or int(text) < 1:
                 raise InputError(
                     f"kotoutumisvuoden pitää olla kokonaisluku 1–{limit}, ei '{text}'",
@@ -229,6 +246,25 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                 row=row.line,
                 column="tila",
             )
+        visits = None
+        if row["kaynnit"]:
+            text = row["kaynnit"]
+            if not service.by_visit:
+                raise InputError(
+                    f"{service.name}: käyntien määrä annetaan vain käynneittäin "
+                    "hinnoiteltavalle palvelulle",
+                    file=table.path,
+                    row=row.line,
+                    column="kaynnit",
+                )
+            if not text.isdigit() or int(text) < 1:
+                raise InputError(
+                    f"käyntien määrän pitää olla positiivinen kokonaisluku, ei '{text}'",
+                    file=table.path,
+                    row=row.line,
+                    column="kaynnit",
+                )
+            visits = int(text)
         events.append(
             Event(
                 line=row.line,
@@ -241,6 +277,8 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                 per_diems=travel["paivarahat"],
                 kilometres=travel["kilometrikulut"],
                 status=status,
+                client=row["asiakas"],
+                visits=visits,
             )
         )
     return Events(path=table.path, events=tuple(events))
@@ -255,10 +293,11 @@ class CostLine:
     year: int
     kind: str
     budget: Fraction
-    actual: Fraction
+    actual: Fraction | None  # None: the year is not closed yet
     status: str
     source: str
     key_year_override: int | None
+    service: str = ""  # a unit-priced service, when the cost file gives costs per service
 
 
 @dataclass(frozen=True)
@@ -285,14 +324,32 @@ class Costs:
         return sorted({c.year for c in self.lines})
 
     def total(self, year: int, which: str, split: str | None, rules: Rules) -> Fraction:
-        return sum(
-            (
-                getattr(c, which)
-                for c in self.of_year(year)
-                if split is None or rules.cost_kinds[c.kind].split == split
-            ),
-            Fraction(0),
-        )
+        lines = [
+            c
+            for c in self.of_year(year)
+            if split is None or rules.cost_kinds[c.kind].split == split
+        ]
+        if which == "actual":
+            self.check_closed(year)
+        return sum((getattr(c, which) for c in lines), Fraction(0))
+
+    def is_closed(self, year: int) -> bool:
+        """Whether every cost row of ``year`` gives its actual cost."""
+        return all(c.actual is not None for c in self.of_year(year))
+
+    def check_closed(self, year: int) -> None:
+        for c in self.of_year(year):
+            if c.actual is None:
+                raise InputError(
+                    f"vuoden {year} toteuma puuttuu: vuotta ei ole vielä suljettu",
+                    file=self.path,
+                    row=c.line,
+                    column="toteuma",
+                )
+
+    def by_service(self, year: int) -> bool:
+        """Whether the unit-priced costs of ``year`` are given per service."""
+        return any(c.service for c in self.of_year(year))
 
     def key_year_override(self, year: int) -> int | None:
         values = {c.key_year_override for c in self.of_year(year)}
@@ -311,7 +368,8 @@ def read_costs(path: Path, rules: Rules) -> Costs:
     """Read and validate the cost pool: one row per year and cost kind, budget and actual."""
     table = read_table(Path(path), COST_COLUMNS)
     lines: list[CostLine] = []
-    seen: dict[tuple[int, str], int] = {}
+    seen: dict[tuple[int, str, str], int] = {}
+    by_service_rows: dict[tuple[int, str], tuple[bool, int]] = {}
     overrides: dict[int, tuple[int | None, int]] = {}
     for row in table.rows:
         year = _year(row["vuosi"], file=table.path, row=row.line, column="vuosi")
@@ -324,17 +382,43 @@ def read_costs(path: Path, rules: Rules) -> Costs:
                 row=row.line,
                 column="kustannuslaji",
             )
-        if (year, kind) in seen:
+        ident = (year, kind, row[COST_SERVICE].strip())
+        if ident in seen:
             raise InputError(
-                f"kustannuslaji {kind} vuodelta {year} on kahdesti "
-                f"(myös rivillä {seen[year, kind]})",
+                f"kustannuslaji {' '.join(filter(None, ident[1:]))} vuodelta {year} on kahdesti "
+                f"(myös rivillä {seen[ident]})",
                 file=table.path,
                 row=row.line,
                 column="kustannuslaji",
             )
-        seen[year, kind] = row.line
+        seen[ident] = row.line
+        service = row[COST_SERVICE].strip()
+        if service:
+            if rules.cost_kinds[kind].split != SPLIT_BY_EVENTS:
+                raise InputError(
+                    f"palvelu annetaan vain suoritteiden kustannuslajille, ei lajille {kind}",
+                    file=table.path,
+                    row=row.line,
+                    column=COST_SERVICE,
+                )
+            if service not in rules.services:
+                raise InputError(
+                    f"tuntematon palvelu '{service}'{suggest(service, rules.services)}",
+                    file=table.path,
+                    row=row.line,
+                    column=COST_SERVICE,
+                )
+        per_service = by_service_rows.setdefault((year, kind), (bool(service), row.line))
+        if per_service[0] != bool(service):
+            raise InputError(
+                f"vuoden {year} suoritteiden kustannukset annetaan joko palveluittain tai "
+                f"yhteissummana, ei molempina (rivi {per_service[1]})",
+                file=table.path,
+                row=row.line,
+                column=COST_SERVICE,
+            )
         budget = _amount(table, row, "talousarvio", what="talousarvio")
-        actual = _amount(table, row, "toteuma", what="toteuma")
+        actual = _amount(table, row, "toteuma", what="toteuma") if row["toteuma"].strip() else None
         status = row["tila"].strip().lower()
         if status not in ROW_STATUSES:
             raise InputError(
@@ -367,8 +451,89 @@ def read_costs(path: Path, rules: Rules) -> Costs:
                 column=KEY_YEAR_OVERRIDE,
             )
         overrides.setdefault(year, (override, row.line))
-        lines.append(CostLine(row.line, year, kind, budget, actual, status, row["lahde"], override))
+        lines.append(
+            CostLine(row.line, year, kind, budget, actual, status, row["lahde"], override, service)
+        )
     return Costs(path=table.path, lines=tuple(lines))
+
+
+# --- state project funding
+
+
+@dataclass(frozen=True)
+class Grant:
+    """State project funding of one year for one target: a cost kind split by key, a unit-priced
+    service (or 'suoritteet' when costs are given only as a total), or 'potti' = the whole pool
+    split by key."""
+
+    line: int
+    year: int
+    target: str
+    amount: Fraction
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Funding:
+    path: Path | None
+    grants: tuple[Grant, ...]
+
+    @property
+    def is_example(self) -> bool:
+        return bool(self.path and EXAMPLE in self.path.name) or any(
+            g.status == EXAMPLE for g in self.grants
+        )
+
+    def of_year(self, year: int) -> list[Grant]:
+        return [g for g in self.grants if g.year == year]
+
+
+NO_FUNDING = Funding(None, ())
+
+
+def read_funding(path: Path, rules: Rules) -> Funding:
+    """Read the state project funding: one row per year and target, with its source."""
+    table = read_table(Path(path), FUNDING_COLUMNS)
+    targets = (
+        [WHOLE_POOL]
+        + [k for k, v in rules.cost_kinds.items() if v.split in (SPLIT_BY_KEY, SPLIT_BY_EVENTS)]
+        + list(rules.services)
+    )
+    grants = []
+    seen: dict[tuple[int, str], int] = {}
+    for row in table.rows:
+        year = _year(row["vuosi"], file=table.path, row=row.line, column="vuosi")
+        target = row["kohde"].strip()
+        if target not in targets:
+            raise InputError(
+                f"tuntematon kohde '{target}'{suggest(target, targets)} "
+                f"(kohteet: {', '.join(targets)})",
+                file=table.path,
+                row=row.line,
+                column="kohde",
+            )
+        if (year, target) in seen:
+            raise InputError(
+                f"kohde {target} vuodelta {year} on kahdesti (myös rivillä {seen[year, target]})",
+                file=table.path,
+                row=row.line,
+                column="kohde",
+            )
+        seen[year, target] = row.line
+        amount = _amount(table, row, "summa", what="hankerahoitus")
+        status = row["tila"].strip().lower() or ACTUAL
+        if status not in ROW_STATUSES:
+            raise InputError(
+                f"tuntematon tila '{row['tila']}' (sallitut: {', '.join(ROW_STATUSES)})",
+                file=table.path,
+                row=row.line,
+                column="tila",
+            )
+        if not row["lahde"]:
+            raise InputError("lähde puuttuu", file=table.path, row=row.line, column="lahde")
+        grants.append(Grant(row.line, year, target, amount, status, row["lahde"]))
+    return Funding(table.path, tuple(grants))
 
 
 # --- loading
@@ -380,18 +545,26 @@ class Inputs:
     stats: Statistics
     events: Events
     costs: Costs
+    funding: Funding = NO_FUNDING
 
 
 def load_inputs(
-    data_dir: Path = DATA_DIR, events_path: Path | None = None, costs_path: Path | None = None
+    data_dir: Path = DATA_DIR,
+    events_path: Path | None = None,
+    costs_path: Path | None = None,
+    funding_path: Path | None = None,
 ) -> Inputs:
-    """Everything the cycle needs; defaults to the example data set of ``data_dir``."""
+    """Everything the cycle needs; defaults to the example data set of ``data_dir`` (the funding
+    file is optional: without one, there is no project funding)."""
     data_dir = Path(data_dir)
     rules = Rules(data_dir)
     stats = load_statistics(data_dir)
     events = read_events(events_path or data_dir / EVENTS_FILE, rules, stats.municipalities)
     costs = read_costs(costs_path or data_dir / COSTS_FILE, rules)
-    return Inputs(rules, stats, events, costs)
+    if funding_path is None and (data_dir / FUNDING_FILE).is_file():
+        funding_path = data_dir / FUNDING_FILE
+    funding = read_funding(funding_path, rules) if funding_path else NO_FUNDING
+    return Inputs(rules, stats, events, costs, funding)
 
 
 def check_parameters(vuosi, kunta, data_dir: Path = DATA_DIR) -> tuple[int, str]:

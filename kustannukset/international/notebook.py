@@ -30,6 +30,7 @@ class Report:
     data_dir: Path
     inputs: kv.Inputs
     eq: kv.Equalisation
+    first_invoice: kv.PeriodInvoices | None  # next year's first invoice, when its data exist
 
     @property
     def codes(self) -> list[str]:
@@ -47,8 +48,13 @@ def validate_parameters(vuosi: object, kunta: object = "", data_kansio: object =
         raise InputError("datakansiota ei löydy", file=data_dir)
     year, code = kv.check_parameters(vuosi, kunta, data_dir)
     inputs = kv.load_inputs(data_dir)
-    eq = kv.equalise(year, inputs.events, inputs.costs, inputs.stats, inputs.rules)
-    return Report(year, code, data_dir, inputs, eq)
+    eq = kv.equalise(year, inputs.events, inputs.costs, inputs.stats, inputs.rules, inputs.funding)
+    first = None
+    if year + 1 in inputs.costs.years():
+        first = kv.period_invoices(
+            year + 1, 1, inputs.events, inputs.costs, inputs.stats, inputs.rules, inputs.funding
+        )
+    return Report(year, code, data_dir, inputs, eq, first)
 
 
 def banner(r: Report) -> str:
@@ -85,7 +91,16 @@ def rules_text(r: Report) -> str:
         f"- Kustannuspotti (henkilöstö, Mainio) jaetaan vieraskielisten suhteessa: talousarviossa "
         f"31.12.{rules.key_year(r.year, kv.BUDGET)}, laskutuksessa "
         f"31.12.{rules.key_year(r.year, kv.INVOICING)}.",
-        f"- Tasausraja: |toteuma − talousarvio| / talousarvio ≥ {euros(rules.threshold(r.year) * 100)} %.",
+        f"- Tasausraja palveluittain: |toteuma − hankerahoitus − talousarvio| / talousarvio ≥ "
+        f"{euros(rules.threshold(r.year) * 100)} %.",
+        f"- Laskutusjakso: {rules.period_kind(r.year)} ({rules.periods(r.year)} jaksoa vuodessa); "
+        "palvelutapahtumat laskutetaan jälkikäteen jakson päätyttyä.",
+        "- Omakielisen neuvonnan käynti: "
+        + (
+            "jokainen käynti vähintään tunnin hinnalla."
+            if rules.visit_rule(when) == kv.AT_LEAST_AN_HOUR
+            else "tunnit × hinta (alle tunnin käynti suhteessa kestoonsa)."
+        ),
     ]
     return "\n".join(lines)
 
@@ -159,6 +174,115 @@ def summary_text(r: Report) -> str:
     return kv.summary_text(r.eq)
 
 
+def units_table(r: Report) -> Table:
+    """The 10 % rule per service: budget, actual, project funding, change and the branch."""
+    t = kv.with_total_row(kv.units_table(r.eq), "nimi").drop(columns=["palvelu"])
+    t = t.rename(
+        columns={
+            "nimi": "Palvelu",
+            "talousarvio": "Talousarvio",
+            "toteuma": "Toteuma",
+            "hankerahoitus": "Hankerahoitus",
+            "toteuma_netto": "Toteuma − hankerahoitus",
+            "laskutettu": "Laskutettu",
+            "muutos_pct": "Muutos %",
+            "paatos": "Päätös",
+            "hintakerroin": "Hintakerroin",
+            "tasaus": "Tasaus",
+        }
+    )
+    money = ["Talousarvio", "Toteuma", "Hankerahoitus", "Toteuma − hankerahoitus", "Laskutettu"]
+    formats = {c: (lambda v: euros(v, 2)) for c in [*money, "Tasaus"]}
+    formats["Muutos %"] = lambda v: "" if pd.isna(v) else f"{v:.2f}".replace(".", ",") + " %"
+    formats["Hintakerroin"] = lambda v: "" if pd.isna(v) else f"{v:.4f}".replace(".", ",")
+    return Table(t, formats)
+
+
+def funding_text(r: Report) -> str:
+    grants = r.inputs.funding.of_year(r.year)
+    if not grants:
+        return f"Valtion hankerahoitusta ei ole annettu vuodelle {r.year}."
+    lines = [
+        "Valtion hankerahoitus vähentää palvelun toteutuneita kustannuksia ennen hintojen "
+        "vahvistamista ja ennen kustannuspotin jakoa:",
+        "",
+    ]
+    for g in grants:
+        target = "koko kustannuspotti" if g.target == kv.WHOLE_POOL else g.target
+        lines.append(f"- {target}: {euros(g.amount, 2)} € ({g.status}; lähde: {g.source})")
+    return "\n".join(lines)
+
+
+def municipality_table(r: Report) -> Table:
+    """The annex's yearly report per municipality: its clients (distinct clients where the events
+    name them; the other events counted as events) and the services produced, beside what was
+    invoiced and the equalisation."""
+    events = [e for e in r.inputs.events.events if e.date.year == r.year]
+    summary = kv.client_summary(events, r.year, r.inputs.rules, list(r.eq.names))
+    rows = []
+    for code in r.codes:
+        own = [e for e in events if e.code == code]
+        produced = "; ".join(
+            f"{row.palvelu} {euros(row.maara, 2).removesuffix(',00')} {row.yksikko}"
+            for row in summary[summary["kuntanumero"] == code].itertuples()
+        )
+        rows.append(
+            {
+                "Kunta": r.eq.names[code],
+                "Asiakkaita (eri asiakkaita)": len({e.client for e in own if e.client}),
+                "Tapahtumia, asiakasta ei yksilöity": sum(1 for e in own if not e.client),
+                "Tuotetut palvelut": produced or "–",
+                "Laskutettu": float(r.eq.billing.total(code) + r.eq.pool_invoiced[code]),
+                "Tasauslasku helmikuussa": float(r.eq.february(code)),
+                f"Tasaus vuoden {r.year + 1} 1. laskussa": float(r.eq.carried(code)),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if len(rows) > 1:
+        frame = kv.with_total_row(frame, "Kunta")
+    formats = {c: (lambda v: euros(v, 2)) for c in frame.columns[4:]}
+    return Table(frame, formats)
+
+
+def first_invoice_text(r: Report) -> str:
+    inv = r.first_invoice
+    if inv is None:
+        return (
+            f"Vuoden {r.year + 1} kustannuksia ei ole annettu, joten vuoden {r.year + 1} "
+            "ensimmäistä laskua ei voi vielä muodostaa."
+        )
+    return (
+        f"Vuoden {inv.year} ensimmäinen lasku ({kv.period_label(inv)}): jakson tapahtumat, "
+        "kustannuspotin jakson osuus ja rivillä "
+        f"Tasaus {r.year} vuoden {r.year} alle tasausrajan jääneiden palvelujen erotus. "
+        f"Sama lasku komentoriviltä: kustannukset laskut {inv.year} --jakso 1."
+    )
+
+
+def first_invoice_table(r: Report) -> Table | None:
+    inv = r.first_invoice
+    if inv is None:
+        return None
+    t = kv.invoices_table(inv, r.inputs.rules)
+    t = t[t["kuntanumero"].isin(r.codes)]
+    if len(t) > 1:
+        t = kv.with_total_row(t)
+    names = {s.code: s.name for s in r.inputs.rules.services.values()}
+    t = t.rename(
+        columns={
+            "kuntanumero": "Kuntanumero",
+            "kunta": "Kunta",
+            "matkakulut": "Matkakulut",
+            f"tasaus_{r.year}": f"Tasaus {r.year}",
+            "lasku_yhteensa": "Lasku yhteensä",
+            **{f"potti_{k}": f"Potti: {v.name}" for k, v in r.inputs.rules.cost_kinds.items()},
+            **names,
+        }
+    )
+    t = t.loc[:, [c for c in t.columns if c in ("Kuntanumero", "Kunta") or (t[c] != 0).any()]]
+    return Table(t, {c: (lambda v: euros(v, 2)) for c in t.columns[2:]})
+
+
 def equalisation_table(r: Report) -> Table:
     t = kv.equalisation_table(r.eq)
     t = t[t["kuntanumero"].isin(r.codes)].drop(columns=["vieraskieliset", "osuus_pct"])
@@ -225,7 +349,12 @@ def invoices_workbook(r: Report, path: Path) -> None:
         ("Suoritelaskutus", invoiced_table(r).frame),
         ("Kustannuspotti", pool_table(r).frame),
         ("Vahvistetut hinnat", final_prices_table(r).frame),
+        ("Palveluittain", units_table(r).frame),
+        ("Kuntaraportti", municipality_table(r).frame),
     ]
+    first = first_invoice_table(r)
+    if first is not None:
+        sheets.append((f"Ensimmäinen lasku {r.year + 1}", first.frame))
     for index, (title, frame) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
@@ -248,6 +377,8 @@ def available_years(data_dir: Path = DATA_DIR) -> list[int]:
     inputs = kv.load_inputs(data_dir)
     years = []
     for year in sorted(set(inputs.costs.years()) & set(inputs.events.years())):
+        if not inputs.costs.is_closed(year):
+            continue  # the year's actual costs are not known yet: nothing to equalise
         try:
             inputs.rules.key_measure(year)
         except InputError:

@@ -19,6 +19,7 @@ from kustannukset.stats.loader import MEASURES
 PARAMETER_FILE = Path("parametrit") / "kansainvaliset_palvelut.yaml"
 EVENTS_FILE = Path("esimerkki") / "kv_palvelutapahtumat_esimerkki.csv"
 COSTS_FILE = Path("esimerkki") / "kv_kustannukset_esimerkki.csv"
+FUNDING_FILE = Path("esimerkki") / "kv_hankerahoitus_esimerkki.csv"
 
 EXAMPLE = "esimerkki"
 ACTUAL = "toteuma"
@@ -41,8 +42,20 @@ OPTIONAL_EVENT_COLUMNS = [
     "paivarahat",
     "kilometrikulut",
     "tila",
+    "asiakas",
+    "kaynnit",
 ]
 COST_COLUMNS = ["vuosi", "kustannuslaji", "talousarvio", "toteuma", "tila", "lahde"]
+COST_SERVICE = "palvelu"  # optional column: the unit-priced service of a 'suoritteet' row
+FUNDING_COLUMNS = ["vuosi", "kohde", "summa", "tila", "lahde"]
+WHOLE_POOL = "potti"  # funding for the whole cost pool split by key
+
+MONTH = "kuukausi"
+QUARTER = "neljannes"
+PERIODS = {MONTH: 12, QUARTER: 4}
+PRO_RATA = "suhteessa"
+AT_LEAST_AN_HOUR = "vahintaan_tunti"
+VISIT_RULES = (PRO_RATA, AT_LEAST_AN_HOUR)
 KEY_YEAR_OVERRIDE = "vieraskieliset_vuosi"
 
 YES_NO = {"kyllä": True, "kylla": True, "k": True, "ei": False, "e": False, "": False}
@@ -78,6 +91,7 @@ class ServiceType:
     unit: str  # Finnish: asiakasvuosi, ryhmä, tunti ...
     integer: bool  # the quantity is a count
     by_integration_year: bool  # priced by integration year (OMA-valmennus)
+    by_visit: bool = False  # priced per hour per visit (omakielinen neuvonta)
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,7 @@ class Rules:
                 unit=str(node.get("yksikko", "")),
                 integer=bool(node.get("kokonaisluku", False)),
                 by_integration_year=bool(node.get("kotoutumisvuosittain", False)),
+                by_visit=bool(node.get("kaynneittain", False)),
             )
         self.cost_kinds: dict[str, CostKind] = {}
         for code, node in self.params.node("kustannuslajit").items():
@@ -196,3 +211,25 @@ class Rules:
 
     def month(self, name: str, year: int) -> int:
         return self._int(name, jan1(year))
+
+    def _choice(self, name: str, when: dt.date, choices) -> str:
+        entry = self.params[name].at(when)
+        if entry.value not in choices:
+            raise InputError(
+                f"{name} pitää olla {' tai '.join(choices)}, ei '{entry.value}'",
+                file=self.params.path,
+                row=entry.line,
+                column="arvo",
+            )
+        return str(entry.value)
+
+    def period_kind(self, year: int) -> str:
+        """'kuukausi' or 'neljannes': the invoicing period of ``year``."""
+        return self._choice("laskutusjakso", jan1(year), tuple(PERIODS))
+
+    def periods(self, year: int) -> int:
+        return PERIODS[self.period_kind(year)]
+
+    def visit_rule(self, when: dt.date) -> str:
+        """How a visit of native-language advice is priced: pro rata or at least an hour."""
+        return self._choice("neuvontakaynti", when, VISIT_RULES)
