@@ -20,7 +20,7 @@ area, exactly the engine's formula in floating point without discounts (euros un
 exported partition is evaluated exactly by ``kustannukset skenaariot``).
 
 Memory: the partitions are streamed; only the summaries are kept, plus each municipality's payment
-in each partition as float32 for the medians while that takes at most :data:`MEDIAN_LIMIT_BYTES`.
+in each partition (float64) for the medians while that takes at most :data:`MEDIAN_LIMIT_BYTES`.
 """
 
 from __future__ import annotations
@@ -380,8 +380,8 @@ def summarise(
     decided_legal = bool(blocks) and space.is_legal(blocks)
     target = basis.payments(space.labels_of(blocks)[None, :])[0] if blocks else None
 
-    keep = count * n * 4 <= MEDIAN_LIMIT_BYTES
-    stored = np.empty((count, n), dtype=np.float32) if keep and count else None
+    keep = count * n * 8 <= MEDIAN_LIMIT_BYTES
+    stored = np.empty((count, n), dtype=np.float64) if keep and count else None
     low = np.full(n, np.inf)
     high = np.full(n, -np.inf)
     below = np.zeros(n, dtype=np.int64)
@@ -400,9 +400,11 @@ def summarise(
         areas = area_count(chunk)
         per_area = basis.area_per_inhabitant(chunk, pay)
         area_spread = np.nanmax(per_area, axis=1) - np.nanmin(per_area, axis=1)
+        area_spread[area_spread < 1e-9] = 0.0  # floating-point noise of equal areas
         with np.errstate(invalid="ignore", divide="ignore"):
             per_capita = pay / basis.population
         spread = np.nanmax(per_capita, axis=1) - np.nanmin(per_capita, axis=1)
+        spread[spread < 1e-9] = 0.0
         # Spreads closer than a cent are equal: the per-inhabitant pool gives every area the same
         # € per inhabitant up to floating-point noise.
         cents = np.floor(area_spread * 100 + 0.5)
