@@ -117,7 +117,13 @@ class Region:
         for area in self.fixed:
             if area.members == members:
                 return area.name
-        return f"{self.context.name(self.lead(members))}n alue"
+        lead = self.context.name(self.lead(members))
+        others = len(members) - 1
+        if not others:
+            return lead
+        return (
+            f"{lead} ja {others} muu{'' if others == 1 else 'ta'} kunta{'' if others == 1 else 'a'}"
+        )
 
 
 def resolve(context: Context, texts: Iterable[str], option: str = "--kunnat") -> list[str]:

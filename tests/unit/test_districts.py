@@ -101,7 +101,9 @@ def test_adapter_threshold_option_and_lead_by_labour_force():
     region = districts.load_region(StubContext(), threshold=8000)
     # With 8 000: every block of the path reaching it; the lead of C+D is C (12 000 > 9 000).
     assert region.lead({"003", "004"}) == "003"
-    assert region.area_name({"003", "004"}) == "Ceen alue"
+    assert region.area_name({"003", "004"}) == "Cee ja 1 muu kunta"
+    assert region.area_name({"002", "003", "004"}) == "Cee ja 2 muuta kuntaa"
+    assert region.area_name({"001"}) == "Aa"
     # Partitions of the path into intervals of at least 8 000 (A 15, B 8, C 12, D 9 thousand):
     # every cut of the 3 gaps is legal, 2**3 = 8.
     assert region.space().count() == 8
