@@ -26,7 +26,7 @@ in each partition (float64) for the medians while that takes at most :data:`MEDI
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -422,6 +422,8 @@ def summarise(
         for name, (first, second) in scores.items():
             _offer(heaps[name], top, seen, chunk, first, second, areas, area_spread, spread)
         seen += len(chunk)
+    if seen != count:
+        raise AssertionError(f"the stream gave {seen} partitions, the count is {count}")
 
     table = _table(region, basis, low, high, stored, target, below, equal, count)
     ranked = {
@@ -619,12 +621,6 @@ def write_scenario(path: Path, text: str) -> None:
     if not path.parent.is_dir():
         raise InputError("kansiota ei ole", file=path.parent)
     path.write_text(text, encoding="utf-8")
-
-
-def iter_payments(space: PartitionSpace, basis: Basis, chunk_size: int = CHUNK) -> Iterator:
-    """(labels, payments) per chunk of the stream."""
-    for chunk in space.iter_labels(chunk_size):
-        yield chunk, basis.payments(chunk)
 
 
 def no_partition_reason(region: Region) -> str:
