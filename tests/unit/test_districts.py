@@ -16,6 +16,12 @@ from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.model import KeyPart, MunicipalityNames
+from kustannukset.scenarios.partitions import (
+    PartitionSpace,
+    induced_adjacency,
+    recursive_partitions,
+)
+from kustannukset.view.formatting import euros
 from tests.conftest import run_cli
 
 # A path A - B - C - D of four hand-made municipalities.
@@ -282,3 +288,37 @@ def test_cli_writes_a_scenario_that_skenaariot_reads(tmp_path):
     missing = run_cli("aluejaot", *args, "--kirjoita", str(tmp_path / "x.yaml"), "--jako", "3")
     assert missing.returncode == 2 and "laillisia jakoja on 2" in missing.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_cli_count_agrees_with_the_straightforward_enumerator(context):
+    # The decided Tampere area's 16 municipalities: the command's count against the recursive
+    # baseline (every connected block of the first unassigned municipality, recursively).
+    area = next(a for a in context.scenario("paatetty_2025").areas if a.lead == "837")
+    region = districts.load_region(context, area.members, only=True)
+    expected = sum(
+        1
+        for _ in recursive_partitions(
+            region.codes, region.adjacency, region.labour, region.threshold
+        )
+    )
+    names = [context.name(c) for c in area.members]
+    result = run_cli("aluejaot", "--vain", "--kunnat", *names)
+    assert result.returncode == 0, result.stderr
+    assert f"Laillisia aluejakoja: {euros(expected)} " in result.stdout
+
+
+def test_cli_fixed_area_partitions_the_rest(context):
+    # Western Pirkanmaa fixed as decided: the partitions of the other 17 municipalities alone.
+    _, west = districts.scenario_area(context, "paatetty_2025:2")
+    region = districts.load_region(context)
+    rest = [c for c in region.codes if c not in west.members]
+    alone = PartitionSpace(
+        rest,
+        induced_adjacency(region.adjacency, rest),
+        {c: region.labour[c] for c in rest},
+        region.threshold,
+    )
+    result = run_cli("aluejaot", "--kiinnitetty", "paatetty_2025:2", "--karki", "1")
+    assert result.returncode == 0, result.stderr
+    assert f"Laillisia aluejakoja: {euros(alone.count())} " in result.stdout
+    assert "kiinnitetty: Läntisen Pirkanmaan työllisyysalue" in result.stdout
