@@ -11,6 +11,10 @@ Measures, in the same run:
   by the unemployed-jobseeker key of the parameter file (``tunnusluvut``), with each
   municipality's smallest and largest payment per inhabitant;
 - where the shipped scenarios' areas (restricted to these municipalities) are in the stream;
+- the summaries of ``kustannukset aluejaot`` (``scenarios.districts.summarise``: count by areas,
+  each municipality's minimum, median and maximum, the decided areas' percentile, the top
+  partitions) in one streamed pass, under the key and pool of ``paatetty_2025`` and under the
+  unemployed-jobseeker key;
 - the peak memory of the process (``ru_maxrss``);
 - the straightforward recursive enumerator as the baseline: run to the end on the municipalities
   of the decided Tampere area, and with a time limit on the whole region (its rate, and an
@@ -34,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.partitions import (
     PartitionSpace,
@@ -229,6 +234,31 @@ def main(argv: list[str] | None = None) -> int:
                 f"{number(positions[name])} / {number(seen)}"
             )
 
+    # 3b. the summaries of the command line, in one streamed pass each
+    region = districts.load_region(context)
+    jobless_key = districts.parse_key(f"{keys['tyoton']['mittari']}:{keys['tyoton']['vuosi']}")
+    summary_clocks = []
+    for key in (None, jobless_key):
+        basis = districts.load_basis(region, key=key)
+        summary_clock = Clock()
+        with summary_clock:
+            summary = districts.summarise(region, basis)
+        summary_clocks.append(summary_clock)
+        print(
+            f"\nyhteenvedot (luettelointi + arviointi + mediaanit + sijoitus + kärkijaot, "
+            f"jakoperuste {basis.key_label}): {summary_clock}, {number(summary.count)} jakoa"
+        )
+        table = summary.table
+        print(
+            "  päätettyjen alueiden persentiili (osuus jaoista, joissa kunta maksaa vähemmän): "
+            + ", ".join(
+                f"{name} {value:.1f}"
+                for name, value in zip(table["Kunta"], table["Persentiili %"], strict=True)
+            )
+        )
+        for note in summary.notes:
+            print(f"  huom: {note}")
+
     # 4. the baseline
     scenario, area_name = SMALL_AREA
     area = next(a for a in context.scenario(scenario).areas if a.name == area_name)
@@ -282,12 +312,18 @@ def main(argv: list[str] | None = None) -> int:
         f"arviointi {evaluate_clock.wall:.2f} s (tavoite < {TARGET_EVALUATE_S:.0f} s), "
         f"muisti {number(peak_mb)} Mt (tavoite < {number(TARGET_MEMORY_MB)} Mt)"
     )
+    print(
+        "yhteenvedot kokonaisuudessaan: "
+        + ", ".join(f"{c.wall:.2f} s" for c in summary_clocks)
+        + f" (tavoite < {TARGET_ENUMERATE_S + TARGET_EVALUATE_S:.0f} s kukin)"
+    )
     print(f"kuorma ajon jälkeen (1/5/15 min): {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     ok = (
         enumerate_total < TARGET_ENUMERATE_S
         and evaluate_clock.wall < TARGET_EVALUATE_S
         and peak_mb < TARGET_MEMORY_MB
         and seen == total
+        and all(c.wall < TARGET_ENUMERATE_S + TARGET_EVALUATE_S for c in summary_clocks)
     )
     print("Tavoitteet saavutettu." if ok else "TAVOITE EI TÄYTY.")
     return 0 if ok else 1

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from kustannukset.cli import aluejaot as cli_aluejaot
 from kustannukset.cli import data as cli_data
 from kustannukset.cli import jako as cli_jako
 from kustannukset.cli import kv as cli_kv
@@ -31,7 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="komento", metavar="KOMENTO", parser_class=Parser)
     sub.required = True
-    for module in (cli_jako, cli_raportti, cli_kv, cli_laskut, cli_data, cli_skenaariot):
+    for module in (
+        cli_jako,
+        cli_raportti,
+        cli_kv,
+        cli_laskut,
+        cli_data,
+        cli_skenaariot,
+        cli_aluejaot,
+    ):
         module.register(sub)
     return parser
 

@@ -25,6 +25,7 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options
 from kustannukset.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display_path
 from kustannukset.international import notebook as international
+from kustannukset.scenarios import districts_report as districts
 from kustannukset.scenarios import notebook as scenarios
 from kustannukset.shared_costs import notebook as yearly
 from kustannukset.stats.loader import load_statistics
@@ -44,6 +45,7 @@ JOB_PROVIDERS: list[Callable[[list[int] | None, Path, Options], list[Job]]] = [
     yearly.jobs,
     international.jobs,
     scenarios.jobs,
+    districts.jobs,
 ]
 
 

@@ -33,9 +33,16 @@ def test_raportti_renders_every_report_and_says_where(raportti):
         "Kansainväliset palvelut 2021: kaikki kunnat",
         "Kansainväliset palvelut 2021: Tampere",
         "Työllisyysalueiden skenaariot 2025",
+        "Kaikki lailliset työllisyysaluejaot",
     ):
         assert any(line.startswith(title + ":") for line in lines), (title, result.stdout)
-    assert sorted(p.name for p in out.iterdir()) == ["2021", "2023", "2024", "skenaariot"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2021",
+        "2023",
+        "2024",
+        "aluejaot",
+        "skenaariot",
+    ]
 
 
 def test_every_year_has_notebook_html_and_excel(rendered):

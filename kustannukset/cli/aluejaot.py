@@ -1,0 +1,239 @@
+"""``kustannukset aluejaot``: every legal partition of the municipalities into employment areas,
+counted and evaluated; a municipality's minimal legal areas; a partition written as a scenario."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from kustannukset.cli.common import data_dir_arg
+from kustannukset.core.errors import InputError
+from kustannukset.scenarios import districts
+from kustannukset.scenarios.context import load_context
+from kustannukset.scenarios.tables import text_table
+from kustannukset.view.formatting import euros
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "aluejaot",
+        help="kaikki lailliset työllisyysaluejaot: määrä, kuntien maksut, vähimmäisalueet",
+        description="Luettelee kaikki tavat jakaa kunnat maantieteellisesti yhtenäisiin "
+        "työllisyysalueisiin, joiden työvoima on vähintään raja (oletus: Pirkanmaan kunnat, "
+        "työvoima ja raja data/parametrit/tyollisyysalueet.yaml). Tulostaa jakojen määrän, kunkin "
+        "kunnan pienimmän, mediaani- ja suurimman maksun kaikissa jaoissa, päätettyjen alueiden "
+        "sijoituksen ja kärkijaot.",
+    )
+    p.add_argument(
+        "--kunnat",
+        nargs="+",
+        default=[],
+        metavar="KUNTA",
+        help="lisää kuntia Pirkanmaan kuntiin (esim. Jämsä Keuruu)",
+    )
+    p.add_argument(
+        "--vain", action="store_true", help="vain --kunnat-valinnan kunnat, ei Pirkanmaata"
+    )
+    p.add_argument("--kunta", metavar="KUNTA", help="luettele kunnan pienimmät lailliset alueet")
+    p.add_argument(
+        "--kiinnitetty",
+        nargs="+",
+        default=[],
+        metavar="SKENAARIO:ALUE",
+        help="pidä skenaarion alue sellaisenaan (alueen nimi tai numero), jaa loput",
+    )
+    p.add_argument("--raja", type=int, metavar="N", help="työvoiman raja (oletus parametreista)")
+    p.add_argument(
+        "--skenaario",
+        default=districts.DEFAULT_SCENARIO,
+        metavar="NIMI",
+        help="skenaario, jonka ensimmäisen alueen jakoperuste ja potti käytetään "
+        f"(oletus {districts.DEFAULT_SCENARIO})",
+    )
+    p.add_argument(
+        "--avain",
+        metavar="MITTARI:VUOSI",
+        help="muu jakoperuste, esim. tyottomat_tyonhakijat_ka:2021 tai "
+        "vakiluku:2021:0.5+tyottomat_tyonhakijat_ka:2021:0.5",
+    )
+    p.add_argument(
+        "--paatetyt",
+        default=districts.DECIDED_SCENARIO,
+        metavar="NIMI",
+        help="skenaario, jonka sijoitus näytetään (oletus päätetyt alueet 2025)",
+    )
+    p.add_argument("--karki", type=int, default=districts.TOP, metavar="N", help="kärkijakoja")
+    p.add_argument("--csv", action="store_true", help="kuntien yhteenveto CSV:nä")
+    p.add_argument("--kirjoita", metavar="TIEDOSTO", help="kirjoita jako skenaariotiedostoksi")
+    p.add_argument(
+        "--jako", type=int, metavar="N", help="kirjoitettavan jaon numero (kärkilistoista)"
+    )
+    data_dir_arg(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.vain and not args.kunnat:
+        raise InputError("--vain tarvitsee --kunnat-valinnan kunnat", column="--vain")
+    if (args.kirjoita is None) != (args.jako is None):
+        raise InputError("anna --kirjoita ja --jako yhdessä", column="--kirjoita")
+    if args.raja is not None and args.raja < 0:
+        raise InputError(f"raja {args.raja} on negatiivinen", column="--raja")
+    context = load_context(args.data)
+    region = districts.load_region(
+        context, args.kunnat, only=args.vain, fixed=args.kiinnitetty, threshold=args.raja
+    )
+    key = districts.parse_key(args.avain) if args.avain else None
+    if args.kunta:
+        (code,) = districts.resolve(context, [args.kunta], "--kunta")
+        if code not in region.codes:
+            raise InputError(f"{args.kunta} ei ole valittujen kuntien joukossa", column="--kunta")
+        return _minimal(region, code)
+    space = region.space()
+    if args.kirjoita:
+        basis = districts.load_basis(region, args.skenaario, key)
+        blocks = districts.partition_at(space, args.jako - 1)
+        title = f"Aluejako {args.jako}/{space.count()}"
+        description = (
+            f"Laillinen aluejako numero {args.jako} ({len(region.codes)} kuntaa, raja "
+            f"{region.threshold}); vastuukunta on alueen suurimman työvoiman kunta."
+        )
+        text = districts.scenario_text(region, blocks, basis, title, description)
+        districts.write_scenario(args.kirjoita, text)
+        print(f"Kirjoitettu {args.kirjoita}: {len(blocks)} aluetta.")
+        print(text_table(districts.blocks_table(region, blocks)))
+        return 0
+
+    started = time.perf_counter()
+    count = space.count()
+    by_areas = space.count_by_areas()
+    counted = time.perf_counter() - started
+    out = sys.stderr if args.csv else sys.stdout
+    print(_header(region), file=out)
+    parts = region.components()
+    if len(parts) > 1:
+        shown = "; ".join(", ".join(context.name(c) for c in p) for p in parts)
+        print(
+            f"Huom: kunnat eivät ole yhtenäinen joukko, vaan {len(parts)} erillistä osaa: "
+            f"{shown}. Kukin osa jaetaan erikseen.",
+            file=out,
+        )
+    print(f"Laillisia aluejakoja: {euros(count)} (laskettu {counted:.1f} s)", file=out)
+    if not count:
+        print(f"Laillisia aluejakoja ei ole: {districts.no_partition_reason(region)}.", file=out)
+        return 0
+    print(
+        "Alueiden määrän mukaan: "
+        + ", ".join(f"{k} aluetta: {euros(v)}" for k, v in by_areas.items()),
+        file=out,
+    )
+    try:
+        basis = districts.load_basis(region, args.skenaario, key)
+        summary = districts.summarise(
+            region, basis, decided=_decided(region, args.paatetyt), top=args.karki, space=space
+        )
+    except InputError as exc:
+        print(f"Maksuja ei voi laskea: {exc}", file=out)
+        return 0
+    if args.csv:
+        table = summary.table.copy()
+        table.insert(0, "Huom", _estimate_note(basis))
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return 0
+    _print_summary(summary)
+    return 0
+
+
+def _decided(region: districts.Region, name: str) -> str | None:
+    """The decided scenario, when it places every chosen municipality."""
+    scenario = region.context.scenario(name)
+    return name if set(region.codes) <= set(scenario.members) else None
+
+
+def _header(region: districts.Region) -> str:
+    fixed = ""
+    if region.fixed:
+        fixed = "; kiinnitetty: " + ", ".join(a.name for a in region.fixed)
+    return (
+        f"Kunnat ({len(region.codes)}): {', '.join(region.names)}\n"
+        f"Työvoima: {region.labour_label}; raja {euros(region.threshold)}; naapuruus "
+        f"kuntarajoista (yhteinen rajajana){fixed}"
+    )
+
+
+def _estimate_note(basis: districts.Basis) -> str:
+    return f"ESIMERKKI: potti {basis.pool_label}; jakoperuste {basis.key_label}"
+
+
+def _minimal(region: districts.Region, code: str) -> int:
+    context = region.context
+    table = districts.minimal_areas_table(region, code)
+    print(_header(region))
+    name = context.name(code)
+    if table.empty:
+        print(f"{name}: pienimpiä laillisia alueita ei ole (raja {euros(region.threshold)}).")
+        return 0
+    print(
+        f"{name}: {len(table)} pienintä laillista aluetta (yhtenäinen, työvoima vähintään "
+        f"{euros(region.threshold)}, eikä yhtäkään muuta kuntaa voi poistaa):"
+    )
+    print(text_table(table))
+    return 0
+
+
+def _shown(value, decimals: int = 0) -> str:
+    return "–" if value is None or value != value else euros(value, decimals)
+
+
+def _print_summary(summary: districts.Summary) -> None:
+    region, basis = summary.region, summary.basis
+    print()
+    print(f"Jakoperuste: {basis.key_label} ({basis.source})")
+    print(f"Kustannuspotti: {basis.pool_label}")
+    print(f"€/asukas: {basis.population_label}")
+    table = summary.table.drop(columns=["Kuntanumero"]).copy()
+    for column in table.columns:
+        if column.endswith(" €"):
+            table[column] = [_shown(v) for v in table[column]]
+        elif column.endswith("€/asukas"):
+            table[column] = [_shown(v, 2) for v in table[column]]
+        elif column == "Persentiili %":
+            table[column] = [_shown(v, 1) for v in table[column]]
+    print()
+    print("Kuntien maksut kaikissa laillisissa jaoissa (pienin, mediaani, suurin):")
+    print(text_table(table))
+    if summary.decided is not None:
+        legal = "on" if summary.decided_legal else "EI ole"
+        print(
+            "Päätetyt alueet: kuntien osat alueista; jako "
+            f"{legal} näiden kuntien laillinen jako. Persentiili = osuus jaoista, joissa kunta "
+            "maksaa vähemmän kuin päätetyillä alueilla (yhtä suuri maksu lasketaan puoliksi)."
+        )
+        if not summary.decided_legal:
+            print(
+                "  Rajan yli ulottuva alue on laskettu vain valittujen kuntien osalta "
+                "(Mänttä-Vilppula: Eteläisen Keski-Suomen alueen kunnat saa mukaan valinnalla "
+                "--kunnat)."
+            )
+    for name, label in districts.CRITERIA.items():
+        print()
+        print(f"Kärkijaot: {label}")
+        for ranked in summary.top[name]:
+            areas = " | ".join(
+                f"{region.context.name(region.lead(b))}: "
+                + ", ".join(sorted(region.context.name(c) for c in b))
+                for b in ranked.blocks
+            )
+            print(
+                f"  jako {ranked.index + 1}: {ranked.areas} aluetta, €/asukas-ero alueiden "
+                f"välillä {_shown(ranked.area_spread, 2)}, kuntien välillä "
+                f"{_shown(ranked.spread, 2)}: {areas}"
+            )
+    print()
+    print(
+        "Huom: potti on ESIMERKKI ja työvoima johdettu arvio; maksut ovat pyöristämättömiä "
+        "laskelmia ilman alennuksia. Kirjoita jako skenaarioksi: --kirjoita TIEDOSTO.yaml --jako N"
+    )
+    for note in summary.notes:
+        print(f"Huom: {note}")

@@ -1,0 +1,63 @@
+"""The partitions report: papermill renders it with maps and charts into reports/aluejaot/
+(notebook, HTML without code, Excel), labelled as example and estimate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.render.driver import all_jobs
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def rendered(reports) -> Path:
+    return reports / "aluejaot"
+
+
+def test_partitions_report_is_one_of_all_reports_but_not_of_a_single_year():
+    assert "aluejaot.ipynb" in [job.notebook for job in all_jobs(None, DATA_DIR)]
+    assert "aluejaot.ipynb" not in [job.notebook for job in all_jobs([2023], DATA_DIR)]
+
+
+def test_notebook_html_and_excel(rendered):
+    names = sorted(p.name for p in rendered.iterdir())
+    assert names == ["aluejaot.html", "aluejaot.ipynb", "aluejaot.xlsx"]
+
+
+def test_html_shows_counts_maps_charts_and_labels(rendered):
+    html = (rendered / "aluejaot.html").read_text(encoding="utf-8")
+    assert "ar.validate_parameters" not in html  # no code
+    assert "Laillisia aluejakoja" in html and "Persentiili" in html
+    assert "ESIMERKKI" in html and "ARVIO" in html
+    # the count chart, the minimal-area maps, the distribution chart
+    assert html.count("data:image/png;base64") >= 3
+    assert "Maanmittauslaitos" in html
+
+
+def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
+    wb = load_workbook(rendered / "aluejaot.xlsx")
+    assert wb.sheetnames == [
+        "Jakojen määrä",
+        "Kunnat 1",
+        "Kärkijaot 1",
+        "Kunnat 2",
+        "Kärkijaot 2",
+        "Pienimmät alueet",
+        "Huomiot",
+    ]
+    assert "ESIMERKKI" in wb["Jakojen määrä"]["A1"].value
+    counts = [
+        (r[0].value, r[1].value) for r in wb["Jakojen määrä"].iter_rows(min_row=4) if r[0].value
+    ]
+    assert [a for a, _ in counts] == sorted(a for a, _ in counts)
+    # Valkeakoski (labour force 9 009) with Kangasala (15 904): 24 913, one of its minimal areas.
+    minimal = [[c.value for c in r] for r in wb["Pienimmät alueet"].iter_rows(min_row=2)]
+    assert ["Valkeakoski", 1, 2, 24913, "Kangasala", "Valkeakoski, Kangasala"] in minimal
+    header = [c.value for c in wb["Kunnat 1"][4]]
+    assert header[:5] == ["Kunta", "Kuntanumero", "Pienin €", "Mediaani €", "Suurin €"]
+    assert "Persentiili %" in header

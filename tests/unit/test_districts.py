@@ -1,0 +1,324 @@
+"""Every legal partition evaluated (kustannukset.scenarios.districts) and the command
+``kustannukset aluejaot``: the adapter on hand-made data, the summaries by hand, the export round
+trip, and the command line end to end."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from kustannukset.scenarios import districts
+from kustannukset.scenarios.context import load_context
+from kustannukset.scenarios.engine import evaluate
+from kustannukset.scenarios.model import KeyPart, MunicipalityNames
+from kustannukset.scenarios.partitions import (
+    PartitionSpace,
+    induced_adjacency,
+    recursive_partitions,
+)
+from kustannukset.view.formatting import euros
+from tests.conftest import run_cli
+
+# A path A - B - C - D of four hand-made municipalities.
+CODES = ["001", "002", "003", "004"]
+NAMES = {"001": "Aa", "002": "Bee", "003": "Cee", "004": "Dee"}
+EDGES = [("001", "002"), ("002", "003"), ("003", "004")]
+LABOUR = {"001": 15000, "002": 8000, "003": 12000, "004": 9000}
+POPULATION = {"001": 30000, "002": 16000, "003": 24000, "004": 20000}
+JOBLESS = {"001": 300, "002": 100, "003": 200, "004": 200}
+
+
+class StubContext:
+    """The parts of the scenario context the adapter reads, over hand-made figures."""
+
+    def __init__(self, threshold: int = 20000, decided=(("001", "002"), ("003", "004"))):
+        graph = nx.Graph(EDGES)
+        self.graph = graph
+        self.statistics = SimpleNamespace(
+            municipalities=SimpleNamespace(in_region=lambda region: list(CODES))
+        )
+        self.names = MunicipalityNames(dict(NAMES))
+        self.boundaries = SimpleNamespace(
+            neighbours={c: set(graph[c]) for c in CODES},
+            components=lambda codes: [
+                sorted(p) for p in nx.connected_components(graph.subgraph(codes))
+            ],
+        )
+        self._rules = {
+            "tyovoima": {"mittarit": ["tyovoima"], "vuosi": 2021},
+            "tyovoimaraja": threshold,
+            "tunnusluvut": {"asukas": {"mittari": "vakiluku", "vuosi": 2021}},
+        }
+        self._figures = {"tyovoima": LABOUR, "vakiluku": POPULATION, "tyottomat": JOBLESS}
+        self._decided = SimpleNamespace(
+            areas=[SimpleNamespace(members=m) for m in decided],
+            members=[c for m in decided for c in m],
+            path=Path("paatetty.yaml"),
+        )
+
+    def name(self, code):
+        return NAMES[code]
+
+    def rule(self, name):
+        return SimpleNamespace(value=self._rules[name], status="arvio")
+
+    def values(self, measure, year, codes, *, purpose=""):
+        return {c: Fraction(self._figures[measure][c]) for c in codes}
+
+    def scenario(self, name):
+        return self._decided
+
+
+def stub_basis() -> districts.Basis:
+    """1 € per inhabitant as each municipality's contribution to its area's pool, split by the
+    jobless key."""
+    return districts.Basis(
+        key=(KeyPart("tyottomat", Fraction(1), 2021),),
+        key_values=np.array([[JOBLESS[c] for c in CODES]], dtype=float),
+        pool_of_node=np.array([POPULATION[c] for c in CODES], dtype=float),
+        pool_per_area=None,
+        pool_label="1 € asukasta kohden (ESIMERKKI)",
+        key_label="työttömät",
+        population=np.array([POPULATION[c] for c in CODES], dtype=float),
+        population_label="väkiluku",
+        source="testi",
+    )
+
+
+def test_adapter_reads_labour_force_adjacency_and_threshold():
+    region = districts.load_region(StubContext())
+    assert region.codes == CODES
+    assert region.labour == LABOUR
+    assert region.threshold == 20000
+    assert region.adjacency["002"] == {"001", "003"}
+    # Intervals of the path of at least 20 000: ABCD (44 000) and AB (23 000) | CD (21 000);
+    # A alone (15 000), D alone (9 000), ABC | D and A | BCD all fail.
+    space = region.space()
+    assert space.count() == 2
+    assert space.count_by_areas() == {1: 1, 2: 1}
+
+
+def test_adapter_threshold_option_and_lead_by_labour_force():
+    region = districts.load_region(StubContext(), threshold=8000)
+    # With 8 000: every block of the path reaching it; the lead of C+D is C (12 000 > 9 000).
+    assert region.lead({"003", "004"}) == "003"
+    assert region.area_name({"003", "004"}) == "Cee ja 1 muu kunta"
+    assert region.area_name({"002", "003", "004"}) == "Cee ja 2 muuta kuntaa"
+    assert region.area_name({"001"}) == "Aa"
+    # Partitions of the path into intervals of at least 8 000 (A 15, B 8, C 12, D 9 thousand):
+    # every cut of the 3 gaps is legal, 2**3 = 8.
+    assert region.space().count() == 8
+
+
+def test_minimal_areas_of_a_municipality():
+    region = districts.load_region(StubContext())
+    # D (9 000) needs C (21 000); C+D is minimal; B+C+D would not be (B removable).
+    assert districts.minimal_areas(region, "004") == [frozenset({"003", "004"})]
+    # B (8 000): A+B 23 000 and B+C 20 000 are minimal.
+    assert districts.minimal_areas(region, "002") == [
+        frozenset({"001", "002"}),
+        frozenset({"002", "003"}),
+    ]
+    table = districts.minimal_areas_table(region, "002")
+    assert list(table["Työvoima"]) == [23000, 20000]
+    assert table["Kunnat"].iloc[0] == "Bee, Aa"
+
+
+def test_summaries_by_hand():
+    region = districts.load_region(StubContext())
+    summary = districts.summarise(region, stub_basis(), decided="paatetty", top=2, chunk_size=1)
+    assert summary.count == 2
+    assert summary.decided_legal
+    table = summary.table.set_index("Kuntanumero")
+    # All in one area: pool 90 000, jobless 800: A 90 000 * 300/800 = 33 750, B 11 250,
+    # C 22 500, D 22 500.
+    # AB | CD: AB's pool 46 000 over 400 jobless: A 34 500, B 11 500; CD's 44 000 over 400:
+    # C 22 000, D 22 000.
+    assert table.loc["001", "Pienin €"] == pytest.approx(33750)
+    assert table.loc["001", "Suurin €"] == pytest.approx(34500)
+    assert table.loc["001", "Mediaani €"] == pytest.approx((33750 + 34500) / 2)
+    assert table.loc["003", "Pienin €"] == pytest.approx(22000)
+    assert table.loc["003", "Suurin €"] == pytest.approx(22500)
+    # The decided areas are AB | CD: A pays more there than in the other partition (1 below,
+    # 1 equal: (1 + 1/2) / 2 = 75 %); C pays less (0 below, 1 equal: 25 %).
+    assert table.loc["001", "Päätetyt alueet €"] == pytest.approx(34500)
+    assert table.loc["001", "Persentiili %"] == pytest.approx(75.0)
+    assert table.loc["003", "Persentiili %"] == pytest.approx(25.0)
+    assert table.loc["001", "Päätetyt alueet €/asukas"] == pytest.approx(34500 / 30000)
+    assert table.loc["002", "Pienin €/asukas"] == pytest.approx(11250 / 16000)
+    # € per inhabitant between municipalities: one area: A 1.125, B 0.703125, C 0.9375,
+    # D 1.125, spread 0.421875; AB | CD: A 1.15, B 0.71875, C 0.91667, D 1.1, spread 0.43125.
+    # The per-inhabitant pool gives every area 1 € per inhabitant: no spread between areas.
+    first, second = summary.top["tasaisin"]
+    assert first.blocks == (frozenset(CODES),)
+    assert first.spread == pytest.approx(0.421875)
+    assert first.area_spread == pytest.approx(0.0)
+    assert second.spread == pytest.approx(0.43125)
+    assert summary.top["vahiten"][0].areas == 1
+    assert summary.top["eniten"][0].areas == 2
+    assert summary.top["eniten"][0].blocks == (frozenset({"001", "002"}), frozenset({"003", "004"}))
+
+
+def test_a_constant_pool_per_area_and_a_mixed_key():
+    basis = stub_basis()
+    basis.pool_of_node, basis.pool_per_area = None, 1000.0
+    basis.key = (
+        KeyPart("tyottomat", Fraction(1, 2), 2021),
+        KeyPart("vakiluku", Fraction(1, 2), 2021),
+    )
+    basis.key_values = np.array(
+        [[JOBLESS[c] for c in CODES], [POPULATION[c] for c in CODES]], dtype=float
+    )
+    labels = np.array([[0, 0, 1, 1]], dtype=np.int8)
+    pay = basis.payments(labels)[0]
+    # AB: 1 000 * (1/2 * 300/400 + 1/2 * 30 000/46 000) = 375 + 326.087 = 701.087
+    assert pay[0] == pytest.approx(375 + 500 * 30000 / 46000)
+    # CD: 1 000 * (1/2 * 200/400 + 1/2 * 24 000/44 000) = 250 + 272.727
+    assert pay[2] == pytest.approx(250 + 500 * 24000 / 44000)
+    assert pay[:2].sum() == pytest.approx(1000) and pay[2:].sum() == pytest.approx(1000)
+
+
+def test_percentile_definition():
+    # 1, 2, 3, 4 against 3: two below, one equal: (2 + 1/2) / 4 = 62.5 %
+    assert districts.percentile_of(np.array([1.0, 2.0, 3.0, 4.0]), 3.0) == pytest.approx(62.5)
+
+
+def test_no_partition_says_why():
+    region = districts.load_region(StubContext(threshold=50000))
+    assert region.space().count() == 0
+    assert "alle rajan 50 000" in districts.no_partition_reason(region)
+
+
+def test_parse_key_normalises_weights_and_rejects_mistakes():
+    key = districts.parse_key("vakiluku:2021:1+tyottomat_tyonhakijat_ka:2021:3")
+    assert [(p.measure, p.weight, p.year) for p in key] == [
+        ("vakiluku", Fraction(1, 4), 2021),
+        ("tyottomat_tyonhakijat_ka", Fraction(3, 4), 2021),
+    ]
+    with pytest.raises(districts.InputError, match="MITTARI:VUOSI"):
+        districts.parse_key("vakiluku")
+
+
+@pytest.fixture(scope="module")
+def context():
+    return load_context()
+
+
+def test_scenario_pool_per_inhabitant(context):
+    region = districts.load_region(context)
+    basis = districts.load_basis(region)
+    assert basis.pool_of_node is not None
+    tampere = region.codes.index("837")
+    # The 2023 shared costs with the flat rate, 147 477.33 + 92 971.71 + 49 695.75 + 80 696.07
+    # = 370 840.86 €, per inhabitant of 525 320 (31.12.2021), times Tampere's 244 223.
+    assert basis.pool_of_node[tampere] == pytest.approx(370840.86 * 244223 / 525320, abs=0.01)
+
+
+def test_export_round_trip(context, tmp_path):
+    region = districts.load_region(context)
+    basis = districts.load_basis(region)
+    space = region.space()
+    blocks = districts.partition_at(space, 0)
+    path = tmp_path / "jako.yaml"
+    districts.write_scenario(path, districts.scenario_text(region, blocks, basis, "Jako 1", "x"))
+    scenario = context.scenario(path)
+    assert {frozenset(a.members) for a in scenario.areas} == set(blocks)
+    assert space.is_legal([a.members for a in scenario.areas])
+    assert districts.position_of(space, [a.members for a in scenario.areas]) == 0
+    result = evaluate(context, scenario, with_funding=False)
+    assert set(result.areas["20 000 -sääntö"]) == {"täyttyy"}
+    assert set(result.areas["Yhtenäinen"]) == {"kyllä"}
+
+
+def test_cli_counts_two_municipalities_by_hand():
+    # Labour force 31.12.2021 (data/tilastot): Akaa 7 598, Valkeakoski 9 009; they are neighbours.
+    # With the threshold 7 598 both alone or together: 2 partitions.
+    result = run_cli("aluejaot", "--vain", "--kunnat", "Akaa", "Valkeakoski", "--raja", "7598")
+    assert result.returncode == 0, result.stderr
+    assert "Laillisia aluejakoja: 2 " in result.stdout
+    assert "1 aluetta: 1, 2 aluetta: 1" in result.stdout
+    assert "Persentiili" in result.stdout and "ESIMERKKI" in result.stdout
+
+
+def test_cli_threshold_nobody_meets_is_a_count_of_zero():
+    # 7 598 + 9 009 = 16 607 < 20 000
+    result = run_cli("aluejaot", "--vain", "--kunnat", "Akaa", "Valkeakoski")
+    assert result.returncode == 0
+    assert "Laillisia aluejakoja: 0 " in result.stdout
+    assert "Laillisia aluejakoja ei ole" in result.stdout and "alle rajan 20 000" in result.stdout
+
+
+def test_cli_disconnected_municipalities():
+    # Tampere and Sastamala share no boundary: two parts, each on its own.
+    result = run_cli("aluejaot", "--vain", "--kunnat", "Tampere", "Sastamala", "--raja", "1")
+    assert result.returncode == 0, result.stderr
+    assert "2 erillistä osaa" in result.stdout
+    assert "Laillisia aluejakoja: 1 " in result.stdout
+
+
+def test_cli_unknown_municipality_is_one_finnish_line():
+    result = run_cli("aluejaot", "--kunnat", "Tamperee")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert "tuntematon kunta 'Tamperee'" in result.stderr and "Tampere" in result.stderr
+
+
+def test_cli_minimal_areas_of_valkeakoski():
+    result = run_cli("aluejaot", "--kunta", "Valkeakoski")
+    assert result.returncode == 0, result.stderr
+    # Valkeakoski 9 009 + Kangasala 15 904 = 24 913; Valkeakoski + Lempäälä 20 800.
+    assert "Valkeakoski, Kangasala" in result.stdout and "24 913" in result.stdout
+    assert "Valkeakoski, Lempäälä" in result.stdout and "20 800" in result.stdout
+
+
+def test_cli_writes_a_scenario_that_skenaariot_reads(tmp_path):
+    path = tmp_path / "jako.yaml"
+    args = ["--vain", "--kunnat", "Akaa", "Valkeakoski", "--raja", "7598"]
+    result = run_cli("aluejaot", *args, "--kirjoita", str(path), "--jako", "2")
+    assert result.returncode == 0, result.stderr
+    shown = run_cli("skenaariot", str(path))
+    assert shown.returncode == 0, shown.stderr
+    assert "Akaa" in shown.stdout and "Valkeakoski" in shown.stdout
+    missing = run_cli("aluejaot", *args, "--kirjoita", str(tmp_path / "x.yaml"), "--jako", "3")
+    assert missing.returncode == 2 and "laillisia jakoja on 2" in missing.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_cli_count_agrees_with_the_straightforward_enumerator(context):
+    # The decided Tampere area's 16 municipalities: the command's count against the recursive
+    # baseline (every connected block of the first unassigned municipality, recursively).
+    area = next(a for a in context.scenario("paatetty_2025").areas if a.lead == "837")
+    region = districts.load_region(context, area.members, only=True)
+    expected = sum(
+        1
+        for _ in recursive_partitions(
+            region.codes, region.adjacency, region.labour, region.threshold
+        )
+    )
+    names = [context.name(c) for c in area.members]
+    result = run_cli("aluejaot", "--vain", "--kunnat", *names)
+    assert result.returncode == 0, result.stderr
+    assert f"Laillisia aluejakoja: {euros(expected)} " in result.stdout
+
+
+def test_cli_fixed_area_partitions_the_rest(context):
+    # Western Pirkanmaa fixed as decided: the partitions of the other 17 municipalities alone.
+    _, west = districts.scenario_area(context, "paatetty_2025:2")
+    region = districts.load_region(context)
+    rest = [c for c in region.codes if c not in west.members]
+    alone = PartitionSpace(
+        rest,
+        induced_adjacency(region.adjacency, rest),
+        {c: region.labour[c] for c in rest},
+        region.threshold,
+    )
+    result = run_cli("aluejaot", "--kiinnitetty", "paatetty_2025:2", "--karki", "1")
+    assert result.returncode == 0, result.stderr
+    assert f"Laillisia aluejakoja: {euros(alone.count())} " in result.stdout
+    assert "kiinnitetty: Läntisen Pirkanmaan työllisyysalue" in result.stdout
