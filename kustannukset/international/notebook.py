@@ -14,7 +14,7 @@ from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
-from kustannukset.view.excel import write_frame
+from kustannukset.view.excel import NOTE, TITLE, WARNING, put, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
@@ -217,7 +217,6 @@ def services_chart(r: Report):
 def invoices_workbook(r: Report, path: Path) -> None:
     """The equalising invoices, unit-price billing and final prices, with a totals row."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     sheets = [
@@ -229,18 +228,21 @@ def invoices_workbook(r: Report, path: Path) -> None:
     for index, (title, frame) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws["A1"] = f"Kansainvälisen osaamisen palvelut {r.year}: {title.lower()} – {r.who}"
-        ws["A1"].font = Font(bold=True, size=13)
+        put(
+            ws,
+            1,
+            1,
+            f"Kansainvälisen osaamisen palvelut {r.year}: {title.lower()} – {r.who}",
+            TITLE,
+        )
         row = 2
         for notice in r.eq.notices:
-            ws.cell(row=row, column=1, value=notice).font = Font(
-                bold=notice == kv.EXAMPLE_NOTICE, color="C00000"
-            )
+            put(ws, row, 1, notice, WARNING if notice == kv.EXAMPLE_NOTICE else NOTE)
             row += 1
         row += 1
         percent_columns = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
         write_frame(ws, frame, row, percent_columns, float_format=CENT_FORMAT)
-    wb.save(path)
+    save(wb, path)
 
 
 def available_years(data_dir: Path = DATA_DIR) -> list[int]:

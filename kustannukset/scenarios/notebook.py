@@ -21,7 +21,16 @@ from kustannukset.scenarios.maps import area_map, value_map
 from kustannukset.scenarios.model import Scenario
 from kustannukset.scenarios.tables import rule_summary, side_by_side, table
 from kustannukset.stats import coverage as kattavuus
-from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, write_frame
+from kustannukset.view.excel import (
+    DECIMAL_FORMAT,
+    NORMAL,
+    TITLE,
+    notices,
+    put,
+    save,
+    sheet_title,
+    write_frame,
+)
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
@@ -247,28 +256,33 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
     return fig
 
 
+WORKBOOK_NOTICE = "Kustannuspotti on ESIMERKKI; valtionosuus ja työvoima ovat ARVIOITA."
+
+
 def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
 def workbook(comparison: Comparison, path: Path) -> None:
-    """The comparison in Excel: areas and rules, payments, changes, and the notes."""
+    """The comparison in Excel: areas and rules, payments, changes, and the notes. Every sheet
+    starts with its title and the example notice."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Alueet"
-    ws.cell(
-        row=1,
-        column=1,
-        value="Kustannuspotti on ESIMERKKI; valtionosuus ja työvoima ovat ARVIOITA.",
-    ).font = WARNING
+    wb.remove(wb.active)
+
+    def sheet(title: str, heading: str):
+        ws = wb.create_sheet(sheet_title(title, wb.sheetnames))
+        put(ws, 1, 1, heading, TITLE)
+        return ws, notices(ws, [WORKBOOK_NOTICE]) + 1
+
+    ws, row = sheet("Alueet", "Alueet ja säännöt")
     frames = []
     for result in comparison.results:
         frame = result.areas.copy()
         frame.insert(0, "Skenaario", result.scenario.name)
         frames.append(frame)
-    write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), 3)
+    write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), row)
     sheets = [
         ("Maksuosuudet", side_by_side(comparison.results, "Maksuosuus €"), {}),
         ("Muutokset", side_by_side(comparison.results, "Muutos €"), {}),
@@ -276,26 +290,23 @@ def workbook(comparison: Comparison, path: Path) -> None:
         ("Euroa per työtön", side_by_side(comparison.results, "€/työtön"), "dec"),
     ]
     for title, frame, kind in sheets:
-        ws = wb.create_sheet(title)
+        ws, row = sheet(title, f"{title} skenaarioittain")
         formats = {c: DECIMAL_FORMAT for c in frame.columns} if kind == "dec" else {}
-        write_frame(ws, _excel_frame(frame), 1, formats)
+        write_frame(ws, _excel_frame(frame), row, formats)
     for result in comparison.results:
-        ws = wb.create_sheet(result.scenario.code[:31])
-        write_frame(ws, _excel_frame(result.municipalities), 1, {"Osuus %": DECIMAL_FORMAT})
-    ws = wb.create_sheet("Huomiot")
-    row = 1
+        ws, row = sheet(result.scenario.name, f"{result.scenario.name}: kunnat")
+        write_frame(ws, _excel_frame(result.municipalities), row, {"Osuus %": DECIMAL_FORMAT})
+    ws, row = sheet("Huomiot", "Huomiot ja lähteet")
     for result in comparison.results:
-        ws.cell(row=row, column=1, value=result.scenario.name).font = WARNING
+        put(ws, row, 1, result.scenario.name, TITLE)
         row += 1
         for note in result.notes:
-            ws.cell(row=row, column=1, value=note)
+            put(ws, row, 1, note, NORMAL)
             row += 1
         row += 1
-    ws.cell(
-        row=row, column=1, value="Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)"
-    )
+    put(ws, row, 1, "Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)", NORMAL)
     ws.column_dimensions["A"].width = 140
-    wb.save(path)
+    save(wb, path)
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
