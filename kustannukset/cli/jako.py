@@ -12,7 +12,7 @@ from kustannukset.cli.common import data_dir_arg, year_arg
 from kustannukset.core.money import PUBLISHED, RULE_DESCRIPTIONS, RULES
 from kustannukset.shared_costs.division import CARRIER_NOBODY, CARRIERS
 from kustannukset.shared_costs.pricing import division_table, load_year
-from kustannukset.view.formatting import euro_table
+from kustannukset.view.formatting import euro_table, spreadsheet_safe
 
 
 def _date(text: str) -> dt.date:
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if inputs.is_estimate:
         print(f"Huom: vuoden {inputs.year} luvut ovat ARVIO.", file=sys.stderr)
     if args.csv:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        spreadsheet_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
     print(f"Kuntien maksuosuudet {inputs.label}")
     print(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kustannukset import international as kv
 from kustannukset.cli.common import data_dir_arg, year_arg
+from kustannukset.view.formatting import spreadsheet_safe
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -98,7 +99,9 @@ def _write_csv(table, status: str) -> None:
     table = table.copy()
     table["osuus_pct"] = [f"{v:.3f}" for v in table["osuus_pct"]]
     table["tila"] = status
-    table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.2f")
+    spreadsheet_safe(table).to_csv(
+        sys.stdout, index=False, lineterminator="\n", float_format="%.2f"
+    )
 
 
 def _status(inputs: kv.Inputs) -> str:

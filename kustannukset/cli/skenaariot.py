@@ -12,6 +12,7 @@ from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.model import read_scenario_yaml
 from kustannukset.scenarios.tables import text_table
+from kustannukset.view.formatting import spreadsheet_safe
 
 
 def register(sub) -> None:
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
             frame = result.municipalities.copy()
             frame.insert(0, "Skenaario", result.scenario.code)
             frames.append(frame)
-        pd.concat(frames, ignore_index=True).to_csv(sys.stdout, index=False, lineterminator="\n")
+        csv = spreadsheet_safe(pd.concat(frames, ignore_index=True))
+        csv.to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
     for result in results:
         print(f"== {result.scenario.name} ({result.scenario.code}) ==")

@@ -3,10 +3,16 @@ column type, missing values as a dash."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 
+from kustannukset.scenarios import notebook as scenarios_notebook
 from kustannukset.view import excel
+from kustannukset.view.formatting import spreadsheet_safe
+from tests.conftest import run_cli
 
 
 def _saved(tmp_path, wb):
@@ -64,3 +70,28 @@ def test_formats_widths_missing_values_and_print_setup(tmp_path):
     assert saved.page_setup.orientation == "landscape"
     assert saved.page_setup.fitToWidth == 1 and saved.page_setup.fitToHeight == 0
     assert saved.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_a_formula_in_an_area_name_stays_text_in_csv_and_workbook(data_copy, tmp_path):
+    path = data_copy / "skenaariot" / "elokuu_2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    bomb = '=HYPERLINK("http://example.invalid","x")'
+    path.write_text(text.replace("nimi: Läntinen Pirkanmaa", f"nimi: '{bomb}'"), encoding="utf-8")
+    result = run_cli("skenaariot", "elokuu_2023", "--csv", "--data", str(data_copy))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    areas = {row["Alue"] for row in rows}
+    assert "'" + bomb in areas and bomb not in areas
+    comparison = scenarios_notebook.validate_parameters(["elokuu_2023"], data_copy)
+    scenarios_notebook.workbook(comparison, tmp_path / "s.xlsx")
+    wb = load_workbook(tmp_path / "s.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert any(c.value == bomb for c in cells)
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_csv_prefixes_only_formula_like_texts():
+    frame = pd.DataFrame({"Kunta": ["=A1", "@x", "Akaa", "-1"], "Muutos €": [-5, 3, 0, 1]})
+    safe = spreadsheet_safe(frame)
+    assert list(safe["Kunta"]) == ["'=A1", "'@x", "Akaa", "'-1"]
+    assert list(safe["Muutos €"]) == [-5, 3, 0, 1]
