@@ -90,12 +90,21 @@ def rules_text(r: Report) -> str:
     return "\n".join(lines)
 
 
+def example_notice(r: Report) -> str:
+    """The example notice when the report's figures are examples, for every table and chart."""
+    return kv.EXAMPLE_NOTICE if kv.EXAMPLE_NOTICE in r.eq.notices else ""
+
+
 def client_table(r: Report) -> Table:
     """Client counts by service and integration year (the municipality's, or all together)."""
     counts = kv.client_counts(r.inputs.events.events, r.year, r.inputs.rules)
     counts = counts[counts["kuntanumero"].isin(r.codes)]
     if counts.empty:
-        return Table(pd.DataFrame({"Palvelu": [], "Määrä": []}), caption="Ei palvelutapahtumia")
+        return Table(
+            pd.DataFrame({"Palvelu": [], "Määrä": []}),
+            caption="Ei palvelutapahtumia",
+            notice=example_notice(r),
+        )
     grouped = counts.groupby(["palvelu", "kotoutumisvuosi", "yksikko"], sort=False)["maara"].sum()
     frame = grouped.reset_index().rename(
         columns={
@@ -105,7 +114,12 @@ def client_table(r: Report) -> Table:
             "maara": "Määrä",
         }
     )
-    return Table(frame, {"Määrä": lambda v: euros(v, 2).removesuffix(",00")})
+    return Table(
+        frame,
+        {"Määrä": lambda v: euros(v, 2).removesuffix(",00")},
+        caption=f"Asiakkaat {r.year} palveluittain ja kotoutumisvuosittain: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def invoiced_table(r: Report) -> Table:
@@ -125,7 +139,12 @@ def invoiced_table(r: Report) -> Table:
     frame = frame.loc[:, (frame != 0).any(axis=0)]
     if len(rows) > 1:
         frame = kv.with_total_row(frame, "Kunta")
-    return Table(frame, {c: (lambda v: euros(v, 2)) for c in frame.columns if c != "Kunta"})
+    return Table(
+        frame,
+        {c: (lambda v: euros(v, 2)) for c in frame.columns if c != "Kunta"},
+        caption=f"Suoritelaskutus {r.year} yksikköhinnoin ja matkakulut, €: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def pool_table(r: Report) -> Table:
@@ -152,6 +171,8 @@ def pool_table(r: Report) -> Table:
             "Laskutettu (talousarvio)": lambda v: euros(v, 2),
             "Toteutunut": lambda v: euros(v, 2),
         },
+        caption=f"Kustannuspotin jako {r.year}, €: {r.who}",
+        notice=example_notice(r),
     )
 
 
@@ -176,7 +197,12 @@ def equalisation_table(r: Report) -> Table:
             "tasaus": "Tasaus",
         }
     )
-    return Table(t, {c: (lambda v: euros(v, 2)) for c in t.columns[2:]})
+    return Table(
+        t,
+        {c: (lambda v: euros(v, 2)) for c in t.columns[2:]},
+        caption=f"Tasauslaskut {r.year}, €: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def final_prices_table(r: Report) -> Table:
@@ -188,7 +214,12 @@ def final_prices_table(r: Report) -> Table:
             "vahvistettu_hinta": "Vahvistettu hinta",
         }
     )
-    return Table(t, {"Hinta": lambda v: euros(v, 2), "Vahvistettu hinta": lambda v: euros(v, 2)})
+    return Table(
+        t,
+        {"Hinta": lambda v: euros(v, 2), "Vahvistettu hinta": lambda v: euros(v, 2)},
+        caption=f"Hinnat ja vahvistetut hinnat {r.year}, €",
+        notice=example_notice(r),
+    )
 
 
 def equalisation_chart(r: Report):

@@ -176,6 +176,7 @@ class Explorer:
             ax=ax,
             title="€/asukas, ero kuntien keskiarvoon",
             label="€/asukas",
+            unit=0.01,
         )
 
 

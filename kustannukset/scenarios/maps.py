@@ -9,13 +9,11 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.colors import TwoSlopeNorm
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
 from kustannukset.scenarios.model import Scenario
-from kustannukset.view.formatting import euros
+from kustannukset.view.charts import FinnishTicks, diverging_colours, diverging_norm
 
 STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
 BACKGROUND = "#e6e6e6"
@@ -114,8 +112,11 @@ def value_map(
     title: str = "",
     label: str = "",
     cmap: str = "RdBu_r",
+    unit: float = 1.0,
 ):
-    """Municipalities coloured by a value (diverging around zero); a missing value in grey."""
+    """Municipalities coloured by a value, diverging around zero on a symmetric scale; a value
+    under half the rounding ``unit`` (it rounds to zero) in a neutral colour, a missing value in
+    grey."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = _neighbours_of(boundaries, codes)
@@ -125,15 +126,14 @@ def value_map(
     if missing:
         _draw(ax, boundaries, missing, ["#bbbbbb"] * len(missing))
     if known:
-        low, high = min(known.values()), max(known.values())
-        bound = max(abs(low), abs(high)) or 1.0
-        norm = TwoSlopeNorm(vmin=-bound, vcenter=0.0, vmax=bound)
+        norm = diverging_norm(known.values(), unit)
         colormap = plt.get_cmap(cmap)
         chosen = sorted(known)
-        _draw(ax, boundaries, chosen, [colormap(norm(known[c])) for c in chosen])
+        colours = diverging_colours([known[c] for c in chosen], colormap, norm, unit)
+        _draw(ax, boundaries, chosen, colours)
         mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
         bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
-        bar.formatter = FuncFormatter(lambda v, _pos: euros(v))
+        bar.formatter = FinnishTicks()
         bar.update_ticks()
     _frame(ax, boundaries, codes)
     ax.set_title(title, fontsize=10)

@@ -74,11 +74,11 @@ def rule_summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def table(frame: pd.DataFrame, caption: str = "") -> Table:
+def table(frame: pd.DataFrame, caption: str = "", notice: str = "") -> Table:
     """The frame as a notebook table (HTML and plain text alike), missing figures as '–'."""
     formats = {
         column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
         for column in frame.columns
         if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
     }
-    return Table(frame, formats, caption)
+    return Table(frame, formats, caption, notice)

@@ -10,6 +10,7 @@ import pandas as pd
 from kustannukset.core.money import display, exact
 
 NBSP = "\u00a0"
+MINUS = "\u2212"
 
 
 def euros(value: float | int | Fraction, decimals: int = 0) -> str:
@@ -23,6 +24,15 @@ def euros(value: float | int | Fraction, decimals: int = 0) -> str:
     if decimals:
         text += "," + str(int(rest)).zfill(decimals)
     return sign + text
+
+
+def axis_number(value: float, decimals: int = 0) -> str:
+    """A chart label: '175 000', '0,25', '−2' (the minus sign U+2212 and a non-breaking space
+    between thousands; never '−0')."""
+    text = euros(abs(value), decimals).replace(" ", NBSP)
+    if value < 0 and text.strip("0,") != "":
+        return MINUS + text
+    return text
 
 
 def percent(value: float | Fraction, decimals: int = 1) -> str:
