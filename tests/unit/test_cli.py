@@ -49,7 +49,22 @@ def test_jako_table_is_readable_and_labels_estimates():
     assert result.returncode == 0
     assert "Kuntien maksuosuudet 2024 (arvio)" in result.stdout
     assert "ARVIO" in result.stderr
-    assert re.search(r"Tampere\s+837", result.stdout)
+    assert re.search(r"^Tampere\s+\d", result.stdout, re.MULTILINE)  # names left-aligned
+    assert "alennus_eur" not in result.stdout and "Alennus €" in result.stdout
+
+
+def test_jako_fits_100_columns_and_sums_like_the_report():
+    result = run_cli("jako", "2023")
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    # the summary row is the price table's: each column's exact total rounded once, so the
+    # first service is 147 477 (its published total), not the 147 479 of the rounded rows
+    summa = [line for line in lines if line.startswith("Summa")]
+    assert any("147 477" in line for line in summa)
+    assert not any("147 479" in line for line in summa)
+    assert any(line.rstrip().endswith("370 841") for line in summa)
+    wide = run_cli("jako", "2023", "--leveys", "250").stdout.splitlines()
+    assert len([line for line in wide if line.startswith("Summa")]) == 1  # one block
 
 
 def test_exact_sum_csv_adds_up():
