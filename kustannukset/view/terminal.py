@@ -41,13 +41,13 @@ def add_width_option(parser) -> None:
     )
 
 
-def note(text: str, columns: int, indent: str = "") -> str:
-    """A note wrapped to the width, words kept whole."""
+def note(text: str, columns: int, hanging: int = 0) -> str:
+    """A note wrapped to the width, words kept whole; continuation lines indented by
+    ``hanging``."""
     return textwrap.fill(
         text,
         width=columns,
-        initial_indent=indent,
-        subsequent_indent=indent + ("  " if indent else ""),
+        subsequent_indent=" " * hanging,
         break_long_words=False,
         break_on_hyphens=False,
     )

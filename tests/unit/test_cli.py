@@ -7,8 +7,10 @@ import csv
 import io
 import re
 
+import pandas as pd
 import pytest
 
+from kustannukset.view import terminal
 from tests.conftest import edit_csv, run_cli
 
 
@@ -227,3 +229,42 @@ def test_command_line_mistakes_are_explained_in_finnish():
     assert missing.returncode == 2 and "pakollinen argumentti puuttuu: VUOSI" in missing.stderr
     choice = run_cli("jako", "2023", "--pyoristys", "pyorea")
     assert "virheellinen valinta 'pyorea'" in choice.stderr and "Traceback" not in choice.stderr
+
+
+def test_skenaariot_fit_the_width_in_a_b_c_order():
+    result = run_cli("skenaariot")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    titles = [line for line in lines if line.startswith("== ")]
+    assert [t[3] for t in titles[:3]] == ["A", "B", "C"]
+    narrow = run_cli("skenaariot", "elokuu_2023", "--leveys", "80").stdout.splitlines()
+    assert max(len(line) for line in narrow) <= 80
+    # the municipality names start at the left edge, the payments end at the right of a column
+    akaa = next(line for line in narrow if "Akaa" in line)
+    assert re.match(r"Tampere ja 14 kuntaa +Akaa +3,70 +11 625 ", akaa)
+    listed = run_cli("skenaariot", "--lista").stdout.splitlines()
+    assert [line.split(":", 1)[0] for line in listed[:3]] == [
+        "huhtikuu_2023",  # A
+        "elokuu_2023",  # B
+        "paatetty_2025",  # C
+    ]
+
+
+def test_terminal_table_wraps_headers_and_splits_blocks():
+    frame = pd.DataFrame(
+        {
+            "Kunta": ["Mänttä-Vilppula", "Akaa"],
+            "Alennus €": [1234, 5],
+            "Pitkä otsikko tässä": [1, 2],
+        }
+    )
+    text = terminal.table(frame, columns=30)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 30
+    assert any(line.startswith("Mänttä-Vilppula") for line in lines)
+    assert any(line.endswith("1 234") for line in lines)  # numbers right-aligned
+    # "Pitkä otsikko tässä" wraps to its longest word (7); 15 + 2 + 9 + 2 + 7 = 35 > 30: two
+    # blocks, each starting with the names
+    assert "otsikko" in text and "Pitkä otsikko tässä" not in text
+    assert sum(line.startswith("Akaa") for line in lines) == 2
