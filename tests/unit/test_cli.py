@@ -268,3 +268,14 @@ def test_terminal_table_wraps_headers_and_splits_blocks():
     # blocks, each starting with the names
     assert "otsikko" in text and "Pitkä otsikko tässä" not in text
     assert sum(line.startswith("Akaa") for line in lines) == 2
+
+
+def test_tasaus_fits_100_columns_with_finnish_headers():
+    result = run_cli("tasaus", "2021")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "potti_laskutettu" not in result.stdout and "Tasaus €" in result.stdout
+    assert any(re.match(r"837 +Tampere +18 996 +72,598 % ", line) for line in lines)
+    csv_header = run_cli("tasaus", "2021", "--csv").stdout.splitlines()[0]
+    assert csv_header.startswith("kuntanumero,kunta,vieraskieliset,osuus_pct,")  # unchanged
