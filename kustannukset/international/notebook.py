@@ -230,6 +230,7 @@ def equalisation_chart(r: Report):
         title=f"Tasaus {r.year} kunnittain (positiivinen = lisälasku)",
         xlabel="euroa",
         decimals=2,
+        notice=example_notice(r),
     )
 
 
@@ -241,7 +242,11 @@ def services_chart(r: Report):
         [float(sum(billing.by_service[c][s] for c in r.codes)) for s in rules.services]
     )
     return charts.payment_bars(
-        names, values, title=f"Suoritelaskutus {r.year} palveluittain: {r.who}", xlabel="euroa"
+        names,
+        values,
+        title=f"Suoritelaskutus {r.year} palveluittain: {r.who}",
+        xlabel="euroa",
+        notice=example_notice(r),
     )
 
 

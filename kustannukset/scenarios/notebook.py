@@ -24,6 +24,7 @@ from kustannukset.stats import coverage as kattavuus
 from kustannukset.view.charts import (
     MIN_ANNOTATION_PT,
     FinnishTicks,
+    add_notice,
     diverging_colours,
     diverging_norm,
     text_colour,
@@ -218,7 +219,8 @@ def change_maps(comparison: Comparison):
             title=result.scenario.name,
             label="muutos €",
         )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    add_notice(fig, WORKBOOK_NOTICE)
     return fig
 
 
@@ -287,7 +289,8 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
         fontsize=9,
     )
     ax.text(0, -0.08, "Lähde: Tilastokeskus", transform=ax.transAxes, fontsize=7, va="top")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    add_notice(fig, WORKBOOK_NOTICE)
     return fig
 
 

@@ -224,6 +224,7 @@ def payment_chart(inputs: YearInputs):
         table["maksuosuus"],
         title=f"Maksuosuus {inputs.label}",
         xlabel="euroa",
+        notice=estimate_notice(inputs),
     )
 
 
@@ -236,6 +237,7 @@ def per_capita_chart(inputs: YearInputs):
         title=f"Maksuosuus asukasta kohden {inputs.label} ({key_label_of(inputs)})",
         xlabel="euroa / asukas",
         decimals=2,
+        notice=estimate_notice(inputs),
     )
 
 

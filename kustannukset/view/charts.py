@@ -108,9 +108,16 @@ class Chart:
 
 
 def payment_bars(
-    names: pd.Series, values: pd.Series, *, title: str, xlabel: str, decimals: int = 0
+    names: pd.Series,
+    values: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    decimals: int = 0,
+    notice: str = "",
 ) -> Chart:
-    """Horizontal bars, largest at the top, each labelled with its value."""
+    """Horizontal bars, largest at the top, each labelled with its value; an example or estimate
+    ``notice`` in red under the chart."""
     order = values.sort_values().index
     height = 0.3 * len(order) + 1.2
     figure = Figure(figsize=(8, height), dpi=DPI)
@@ -127,4 +134,11 @@ def payment_bars(
     ax.xaxis.set_major_formatter(FinnishTicks())
     ax.margins(x=0.15, y=0.01)
     ax.spines[["top", "right"]].set_visible(False)
+    if notice:
+        add_notice(figure, notice)
     return Chart(figure, title)
+
+
+def add_notice(figure, notice: str) -> None:
+    """The example or estimate notice in red at the figure's lower left corner."""
+    figure.text(0.01, 0.005, notice, color="#c00000", fontsize=8, ha="left", va="bottom")

@@ -51,3 +51,10 @@ def test_text_colour_contrasts_with_the_cell():
     assert charts.text_colour("#67001f") == "white"  # dark red
     assert charts.text_colour("#f2f2f2") == "black"
     assert charts.text_colour("#053061") == "white"  # dark blue
+
+
+def test_example_notice_is_on_the_chart():
+    chart = charts.payment_bars(
+        pd.Series(["Akaa"]), pd.Series([1.0]), title="t", xlabel="x", notice="ESIMERKKI"
+    )
+    assert "ESIMERKKI" in [t.get_text() for t in chart.figure.texts]
