@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.image import imsave
 from matplotlib.ticker import MaxNLocator
 
 from kustannukset.core.errors import InputError
@@ -203,19 +204,23 @@ class Explorer:
 
 
 class ExplorerFigure:
-    """The explorer's chart and map, drawn once: :meth:`update` moves the bars and recolours the
-    map in place and returns the figure as PNG bytes (no new figure, no new artists per change)."""
+    """The explorer's chart and map, drawn once: :meth:`update` moves the bars, recolours them by
+    area and recolours the map, and returns the figure as PNG bytes. Only what changes is drawn
+    again (bars, the payment axis, the map's municipalities and its colour bar) over a saved
+    background; the municipalities keep their alphabetical places in the chart."""
 
     def __init__(self, explorer: Explorer, dpi: int = FIGURE_DPI) -> None:
         self.explorer = explorer
         self.figure = Figure(figsize=(12, 6), dpi=dpi)
-        FigureCanvasAgg(self.figure)
+        self.canvas = FigureCanvasAgg(self.figure)
         self.chart_ax, map_ax = self.figure.subplots(1, 2, width_ratios=[1, 1.15])
-        n = len(explorer.codes)
+        # alphabetical, the first at the top
+        self.order = sorted(explorer.codes, key=lambda c: explorer.name(c).lower(), reverse=True)
+        n = len(self.order)
         self.bars = self.chart_ax.barh(range(n), [0.0] * n, color="#2b6ca3")
+        self.chart_ax.set_yticks(range(n), [explorer.name(c) for c in self.order], fontsize=7)
         self.chart_ax.set_xlabel("maksuosuus € (esimerkkipotti)")
         self.chart_ax.set_title("Maksuosuudet (ESIMERKKI); väri = alue", fontsize=10)
-        self.chart_ax.tick_params(axis="y", labelsize=7)
         self.chart_ax.xaxis.set_major_formatter(FinnishTicks())
         self.chart_ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         self.chart_ax.spines[["top", "right"]].set_visible(False)
@@ -229,26 +234,29 @@ class ExplorerFigure:
             unit=0.01,
         )
         self.figure.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.1, wspace=0.15)
+        self.changing = [*self.bars, self.chart_ax.xaxis, self.map.collection, self.map.bar.ax]
+        for artist in self.changing:
+            artist.set_animated(True)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def update(self, result: ScenarioResult) -> bytes:
         frame = result.municipalities
         payments = dict(zip(frame["Kuntanumero"], frame["Maksuosuus €"], strict=True))
-        order = sorted(
-            self.explorer.codes, key=lambda c: (_number(payments.get(c)), self.explorer.name(c))
-        )
-        values = [_number(payments.get(c)) for c in order]
+        values = [_number(payments.get(c)) for c in self.order]
         areas = self.explorer.area_names
-        for bar, value, code in zip(self.bars, values, order, strict=True):
+        for bar, value, code in zip(self.bars, values, self.order, strict=True):
             bar.set_width(value)
             area = areas.index(self.explorer.assignment[code])
             bar.set_color(AREA_COLOURS[area % len(AREA_COLOURS)])
-        self.chart_ax.set_yticks(
-            range(len(order)), [self.explorer.name(c) for c in order], fontsize=7
-        )
         self.chart_ax.set_xlim(0, max([*values, 1.0]) * 1.08)
         self.map.update(_difference_from_mean(frame))
+        self.canvas.restore_region(self.background)
+        for artist in self.changing:
+            self.figure.draw_artist(artist)
+        pixels = np.asarray(self.canvas.buffer_rgba())
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
 
