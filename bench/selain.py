@@ -9,8 +9,9 @@ user's change (the dropdown's ``change``, the press on a slider's track) until
 as median and worst over N changes of each kind.
 
 The baseline is a second notebook in the same server and browser with the same controls (a
-dropdown, a slider) and an Output widget that only prints their values and shows one of two images
-of the explorer figure's size, drawn beforehand: the round trip browser → kernel → browser with
+dropdown, a slider released to send its value) and the same display (an HTML table and an HTML
+image) that only shows their values and one of two images of the explorer figure's size, drawn
+beforehand: the round trip browser → kernel → browser with
 no computation and no drawing, measured the same way. Changes of the two notebooks alternate.
 
 Then a fast drag: the slider's handle is moved back and forth in many small steps within about half
@@ -83,37 +84,34 @@ def kuva(n):
 
 kuvat = [kuva(1), kuva(2)]""",
     # The same controls as the explorer; a change only prints the values and shows an image.
-    """valinta = w.Dropdown(
+    """import base64
+import html
+
+valinta = w.Dropdown(
     options=["Alue A", "Alue B"],
     description="Kunta",
     layout=w.Layout(width="300px"),
     style={"description_width": "120px"},
 )
-liuku = w.FloatSlider(
-    value=0.0,
-    min=0.0,
-    max=1.0,
-    step=0.05,
-    description="Paino",
-    style={"description_width": "200px"},
-    layout=w.Layout(width="450px"),
+liuku = w.IntSlider(
+    value=0, min=0, max=100, step=5, continuous_update=False, layout=w.Layout(width="260px")
 )
-tulos = w.Output()
+taulukko = w.HTML().add_class("selain-taulukko")
+kuva = w.HTML().add_class("selain-kuva")
 laskuri = [0]
+kuvat_url = [base64.b64encode(k).decode("ascii") for k in kuvat]
 
 
 def paivita(_muutos=None):
     laskuri[0] += 1
-    with tulos:
-        tulos.clear_output(wait=True)
-        print(f"{valinta.value} {liuku.value:.2f} ({laskuri[0]})")
-        display(Image(kuvat[laskuri[0] % 2]))
+    taulukko.value = "<pre>" + html.escape(f"{valinta.value} {liuku.value} ({laskuri[0]})") + "</pre>"
+    kuva.value = f'<img src="data:image/png;base64,{kuvat_url[laskuri[0] % 2]}">'
 
 
 valinta.observe(paivita, names="value")
 liuku.observe(paivita, names="value")
 paivita()
-display(w.VBox([liuku, valinta, tulos]))""",
+display(w.VBox([liuku, valinta, w.VBox([taulukko, kuva]).add_class("selain-naytto")]))""",
 ]
 
 # In the page: notes the time of the user's event (capture phase, before any widget code) and,

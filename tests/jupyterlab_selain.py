@@ -330,11 +330,12 @@ class NotebookPage:
         return [text.strip() for text in self.page.locator(ERROR_OUTPUTS).all_inner_texts()]
 
 
-# The explorer's widgets (kustannukset.scenarios.explorer.widgets) as ipywidgets 8 draws them: one
-# Output widget holds the text table (stdout) and the figure (a PNG image).
-OUTPUT = ".widget-output"
-TABLE = f'{OUTPUT} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]'
-FIGURE = f'{OUTPUT} .jp-OutputArea-output[data-mime-type="image/png"] img'
+# The explorer's widgets (kustannukset.scenarios.explorer.widgets) as ipywidgets 8 draws them: a
+# box (CSS class selain-naytto) holds two HTML widgets, the text table (selain-taulukko, a <pre>)
+# and the figure (selain-kuva, an <img> with a PNG data URL).
+OUTPUT = ".selain-naytto"
+TABLE = f"{OUTPUT} .selain-taulukko pre"
+FIGURE = f"{OUTPUT} .selain-kuva img"
 DROPDOWN = ".widget-dropdown"  # <label>municipality</label><select>areas</select>
 SLIDER = ".widget-slider"  # noUiSlider: .noUi-base is the track, .noUi-handle the handle
 UPDATE_TIMEOUT = 60_000  # ms; a limit for a hung update, not a speed requirement

@@ -23,6 +23,7 @@ from kustannukset.stats.coverage import select_municipalities
 from kustannukset.stats.fetch import TABLES
 from kustannukset.stats.loader import MEASURES, load_statistics
 from kustannukset.stats.pxweb import DEFAULT_BASE_URL, Client, PxWebError
+from kustannukset.view.formatting import spreadsheet_safe
 
 BASE_URL_ENV = "KUSTANNUKSET_PXWEB_OSOITE"
 
@@ -142,7 +143,7 @@ def run_coverage(args: argparse.Namespace) -> int:
     codes = k.select_municipalities(stats.municipalities, args.kunnat)
     cov = k.coverage(stats, args.mittarit, codes, _years(args.vuodet))
     if args.csv:
-        cov.to_csv(sys.stdout, index=False, lineterminator="\n")
+        spreadsheet_safe(cov).to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
     n = len(codes)
     print(f"Tilastojen kattavuus: {n} kuntaa, datakansio {args.data}")

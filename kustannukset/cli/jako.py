@@ -11,8 +11,9 @@ import pandas as pd
 from kustannukset.cli.common import data_dir_arg, year_arg
 from kustannukset.core.money import PUBLISHED, RULE_DESCRIPTIONS, RULES
 from kustannukset.shared_costs.division import CARRIER_NOBODY, CARRIERS
-from kustannukset.shared_costs.pricing import division_table, load_year
-from kustannukset.view.formatting import euro_table
+from kustannukset.shared_costs.pricing import division_table, load_year, published_layout
+from kustannukset.view import terminal
+from kustannukset.view.formatting import percent, spreadsheet_safe
 
 
 def _date(text: str) -> dt.date:
@@ -40,6 +41,7 @@ def register(sub) -> None:
         help="pyöristyssääntö: " + "; ".join(RULE_DESCRIPTIONS[r] for r in RULES),
     )
     p.add_argument("--csv", action="store_true", help="pilkuin eroteltu CSV (desimaalipiste)")
+    terminal.add_width_option(p)
     p.add_argument(
         "--alennuksen-kattaja",
         choices=list(CARRIERS),
@@ -55,6 +57,10 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
+def _discount_pct(value) -> str:
+    return "" if pd.isna(value) else f"{value:g} %".replace(".", ",")
+
+
 def run(args: argparse.Namespace) -> int:
     inputs = load_year(
         args.vuosi,
@@ -66,16 +72,18 @@ def run(args: argparse.Namespace) -> int:
     if inputs.is_estimate:
         print(f"Huom: vuoden {inputs.year} luvut ovat ARVIO.", file=sys.stderr)
     if args.csv:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        spreadsheet_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
+    columns = terminal.width(args.leveys)
     print(f"Kuntien maksuosuudet {inputs.label}")
-    print(
+    header = (
         f"Jakoperuste: {inputs.key_name}{inputs.key_year}; pyöristys: "
         f"{RULE_DESCRIPTIONS[args.pyoristys]}"
     )
-    total = {c: int(table[c].sum()) for c in table.columns if c not in ("kunta", "kuntanumero")}
-    summa = pd.DataFrame([{"kunta": "Summa (rivien summa)", "kuntanumero": "", **total}])
-    print(euro_table(pd.concat([table, summa], ignore_index=True)))
+    print(terminal.note(header, columns))
+    layout = published_layout(inputs, args.pyoristys)
+    formats = {"%-osuus": lambda v: percent(v, 1), "Alennus %": _discount_pct}
+    print(terminal.table(layout, columns, formats))
     if inputs.is_estimate:
-        print(inputs.services[0].source)
+        print(terminal.note(inputs.services[0].source, columns))
     return 0

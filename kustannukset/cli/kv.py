@@ -10,6 +10,8 @@ from pathlib import Path
 
 from kustannukset import international as kv
 from kustannukset.cli.common import data_dir_arg, year_arg
+from kustannukset.view import terminal
+from kustannukset.view.formatting import euros, spreadsheet_safe
 
 
 def inputs_args(p: argparse.ArgumentParser) -> None:
@@ -34,6 +36,7 @@ def inputs_args(p: argparse.ArgumentParser) -> None:
         help=f"valtion hankerahoitus (CSV; oletus: datakansion {kv.FUNDING_FILE}, jos on)",
     )
     p.add_argument("--csv", action="store_true", help="pilkuin eroteltu CSV (desimaalipiste)")
+    terminal.add_width_option(p)
 
 
 def load(args: argparse.Namespace) -> kv.Inputs:
@@ -75,7 +78,10 @@ def _csv_or_notices(args: argparse.Namespace, table, notices: tuple[str, ...], i
     """With --csv: the notices to stderr and the table as CSV to stdout (True, done). Without:
     the notices to stdout, ahead of the readable table the caller prints (False)."""
     for notice in notices:
-        print(notice, file=sys.stderr if args.csv else sys.stdout)
+        print(
+            notice if args.csv else _wrapped(args, notice),
+            file=sys.stderr if args.csv else sys.stdout,
+        )
     if args.csv:
         write_csv(table, status(inputs))
     return bool(args.csv)
@@ -89,16 +95,18 @@ def run_estimate(args: argparse.Namespace) -> int:
     table = kv.estimate_table(est)
     if _csv_or_notices(args, table, est.notices, inputs):
         return 0
-    print(
+    title = (
         f"Kansainvälisen osaamisen palvelut: kustannusarvio vuodelle {est.year} "
         f"(elokuu {est.year - 1}, vuoden {est.base_year} toteuman perusteella)"
     )
-    print(
+    print(_wrapped(args, title))
+    text = (
         f"Suoritteet: vuoden {est.base_year} asiakasmäärät × {est.price_date:%d.%m.%Y} voimassa "
         f"olevat hinnat. Kustannuspotti {kv.euros_cents(float(est.pool_total))} € "
         f"(toteuma {est.base_year}) jaettuna: {est.key.label}."
     )
-    print(kv.text_table(kv.with_total_row(table)))
+    print(_wrapped(args, text))
+    print(_terminal_table(args, table))
     return 0
 
 
@@ -116,15 +124,49 @@ def run_equalisation(args: argparse.Namespace) -> int:
     if _csv_or_notices(args, table, eq.notices, inputs):
         return 0
     print(f"Kansainvälisen osaamisen palvelut: vuoden {eq.year} tasaus (helmikuu {eq.year + 1})")
-    print(kv.summary_text(eq))
+    print(_wrapped(args, kv.summary_text(eq)))
     print()
-    print(
-        "Palveluittain (päätös: " + "; ".join(f"{k} = {v}" for k, v in kv.DECISIONS.items()) + "):"
-    )
-    print(kv.text_table(kv.with_total_row(kv.units_table(eq), "nimi")))
+    decisions = "; ".join(f"{k} = {v}" for k, v in kv.DECISIONS.items())
+    print(_wrapped(args, f"Palveluittain (päätös: {decisions}):"))
+    units = kv.with_total_row(kv.units_table(eq), "nimi")
+    unit_formats = {c: kv.euros_cents for c in units.columns if units[c].dtype.kind == "f"}
+    print(terminal.table(units, terminal.width(args.leveys), unit_formats, keep=1))
     print()
-    print(kv.text_table(kv.with_total_row(table)))
+    print(_terminal_table(args, table))
     return 0
+
+
+TERMINAL_HEADERS = {
+    "kuntanumero": "Kuntanumero",
+    "kunta": "Kunta",
+    "vieraskieliset": "Vieraskieliset",
+    "osuus_pct": "Osuus %",
+    "suoritteet": "Suoritteet €",
+    "kustannuspotti": "Kustannuspotti €",
+    "arvio_yhteensa": "Arvio yhteensä €",
+    "potti_laskutettu": "Potti laskutettu €",
+    "potti_toteutunut": "Potti toteutunut €",
+    "suoritteet_laskutettu": "Suoritteet laskutettu €",
+    "suoritteet_vahvistettu": "Suoritteet vahvistetuin hinnoin €",
+    "matkakulut": "Matkakulut €",
+    "tasaus": "Tasaus €",
+}
+
+
+def _wrapped(args: argparse.Namespace, text: str) -> str:
+    columns = terminal.width(args.leveys)
+    return "\n".join(terminal.note(line, columns) for line in text.splitlines())
+
+
+def _terminal_table(args: argparse.Namespace, table) -> str:
+    """The table with its summary row for the terminal: Finnish headers, cents, the width."""
+    frame = kv.with_total_row(table)
+    formats = {c: kv.euros_cents for c in frame.columns if frame[c].dtype.kind == "f"}
+    formats["vieraskieliset"] = lambda v: euros(v, 0)
+    formats["osuus_pct"] = lambda v: "" if v != v else f"{v:.3f}".replace(".", ",") + " %"
+    frame = frame.rename(columns=TERMINAL_HEADERS)
+    formats = {TERMINAL_HEADERS.get(c, c): f for c, f in formats.items()}
+    return terminal.table(frame, terminal.width(args.leveys), formats, keep=2)
 
 
 def write_csv(table, status: str) -> None:
@@ -132,7 +174,9 @@ def write_csv(table, status: str) -> None:
     if "osuus_pct" in table:
         table["osuus_pct"] = [f"{v:.3f}" for v in table["osuus_pct"]]
     table["tila"] = status
-    table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.2f")
+    spreadsheet_safe(table).to_csv(
+        sys.stdout, index=False, lineterminator="\n", float_format="%.2f"
+    )
 
 
 def status(inputs: kv.Inputs) -> str:

@@ -10,6 +10,7 @@ import sys
 from kustannukset import international as kv
 from kustannukset.cli.common import year_arg
 from kustannukset.cli.kv import inputs_args, load, status, write_csv
+from kustannukset.view import terminal
 
 
 def _period(text: str) -> int:
@@ -48,22 +49,30 @@ def run_invoices(args: argparse.Namespace) -> int:
         inputs.funding,
     )
     table = kv.invoices_table(inv, inputs.rules)
+    columns = terminal.width(args.leveys)
     for notice in inv.notices:
-        print(notice, file=sys.stderr if args.csv else sys.stdout)
+        if args.csv:
+            print(notice, file=sys.stderr)
+        else:
+            print(terminal.note(notice, columns))
     if args.csv:
         write_csv(table, status(inputs))
         return 0
     print(f"Kansainvälisen osaamisen palvelut: laskut {inv.year}, {kv.period_label(inv)}")
-    print(
+    note = (
         "Palvelut jaksolla päivätyistä tapahtumista (palvelukoodit sarakkeina), matkakulut "
         f"sellaisinaan, kustannuspotin talousarviosta jakson osuus ({inv.period}/{inv.periods} "
         "kertymänä) jaettuna laskutuksen avaimella."
     )
+    print(terminal.note(note, columns))
     if inv.carried is not None:
-        print(
+        carried = (
             f"Sarake tasaus_{inv.carried_from}: vuoden {inv.carried_from} tasaus niiden "
             "palvelujen osalta, joiden muutos jäi alle tasausrajan (kustannukset tasaus "
             f"{inv.carried_from})."
         )
-    print(kv.text_table(kv.with_total_row(table)))
+        print(terminal.note(carried, columns))
+    frame = kv.with_total_row(table)
+    formats = {c: kv.euros_cents for c in frame.columns if frame[c].dtype.kind == "f"}
+    print(terminal.table(frame, columns, formats, keep=2))
     return 0

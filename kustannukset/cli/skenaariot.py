@@ -11,7 +11,9 @@ from kustannukset.cli.common import data_dir_arg
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.model import read_scenario_yaml
-from kustannukset.scenarios.tables import text_table
+from kustannukset.scenarios.tables import terminal_table
+from kustannukset.view import terminal
+from kustannukset.view.formatting import spreadsheet_safe
 
 
 def register(sub) -> None:
@@ -26,6 +28,7 @@ def register(sub) -> None:
     data_dir_arg(p)
     p.add_argument("--csv", action="store_true", help="kuntarivit pilkuin eroteltuna CSV:nä")
     p.add_argument("--lista", action="store_true", help="luettele skenaariot ja lopeta")
+    terminal.add_width_option(p)
     p.set_defaults(run=run)
 
 
@@ -33,10 +36,10 @@ def run(args: argparse.Namespace) -> int:
 
     context = load_context(args.data)
     if args.lista:
-        for path in context.scenario_paths():
+        for path in _in_order(context.scenario_paths()):
             print(f"{path.stem}: {read_scenario_yaml(path).get('nimi', '')}")
         return 0
-    names = args.nimet or [p.stem for p in context.scenario_paths()]
+    names = args.nimet or [p.stem for p in _in_order(context.scenario_paths())]
     # Read and check every scenario before printing anything.
     scenarios = [context.scenario(name) for name in names]
     results = [evaluate(context, scenario) for scenario in scenarios]
@@ -46,14 +49,21 @@ def run(args: argparse.Namespace) -> int:
             frame = result.municipalities.copy()
             frame.insert(0, "Skenaario", result.scenario.code)
             frames.append(frame)
-        pd.concat(frames, ignore_index=True).to_csv(sys.stdout, index=False, lineterminator="\n")
+        csv = spreadsheet_safe(pd.concat(frames, ignore_index=True))
+        csv.to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
+    columns = terminal.width(args.leveys)
     for result in results:
-        print(f"== {result.scenario.name} ({result.scenario.code}) ==")
-        print(text_table(result.areas))
+        print(terminal.note(f"== {result.scenario.name} ({result.scenario.code}) ==", columns))
+        print(terminal_table(result.areas, columns))
         print()
-        print(text_table(result.municipalities.drop(columns=["Kuntanumero"])))
+        print(terminal_table(result.municipalities.drop(columns=["Kuntanumero"]), columns))
         for note in result.notes:
-            print(f"Huom: {note}")
+            print(terminal.note(f"Huom: {note}", columns, hanging=6))
         print()
     return 0
+
+
+def _in_order(paths):
+    """Scenario files in the order of their names: A, B, C, then the others."""
+    return sorted(paths, key=lambda p: (str(read_scenario_yaml(p).get("nimi", "")), p.stem))

@@ -14,7 +14,7 @@ from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
-from kustannukset.view.excel import write_frame
+from kustannukset.view.excel import NOTE, TITLE, WARNING, put, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
@@ -105,12 +105,21 @@ def rules_text(r: Report) -> str:
     return "\n".join(lines)
 
 
+def example_notice(r: Report) -> str:
+    """The example notice when the report's figures are examples, for every table and chart."""
+    return kv.EXAMPLE_NOTICE if kv.EXAMPLE_NOTICE in r.eq.notices else ""
+
+
 def client_table(r: Report) -> Table:
     """Client counts by service and integration year (the municipality's, or all together)."""
     counts = kv.client_counts(r.inputs.events.events, r.year, r.inputs.rules)
     counts = counts[counts["kuntanumero"].isin(r.codes)]
     if counts.empty:
-        return Table(pd.DataFrame({"Palvelu": [], "Määrä": []}), caption="Ei palvelutapahtumia")
+        return Table(
+            pd.DataFrame({"Palvelu": [], "Määrä": []}),
+            caption="Ei palvelutapahtumia",
+            notice=example_notice(r),
+        )
     grouped = counts.groupby(["palvelu", "kotoutumisvuosi", "yksikko"], sort=False)["maara"].sum()
     frame = grouped.reset_index().rename(
         columns={
@@ -120,7 +129,12 @@ def client_table(r: Report) -> Table:
             "maara": "Määrä",
         }
     )
-    return Table(frame, {"Määrä": lambda v: euros(v, 2).removesuffix(",00")})
+    return Table(
+        frame,
+        {"Määrä": lambda v: euros(v, 2).removesuffix(",00")},
+        caption=f"Asiakkaat {r.year} palveluittain ja kotoutumisvuosittain: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def invoiced_table(r: Report) -> Table:
@@ -140,7 +154,12 @@ def invoiced_table(r: Report) -> Table:
     frame = frame.loc[:, (frame != 0).any(axis=0)]
     if len(rows) > 1:
         frame = kv.with_total_row(frame, "Kunta")
-    return Table(frame, {c: (lambda v: euros(v, 2)) for c in frame.columns if c != "Kunta"})
+    return Table(
+        frame,
+        {c: (lambda v: euros(v, 2)) for c in frame.columns if c != "Kunta"},
+        caption=f"Suoritelaskutus {r.year} yksikköhinnoin ja matkakulut, €: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def pool_table(r: Report) -> Table:
@@ -167,6 +186,8 @@ def pool_table(r: Report) -> Table:
             "Laskutettu (talousarvio)": lambda v: euros(v, 2),
             "Toteutunut": lambda v: euros(v, 2),
         },
+        caption=f"Kustannuspotin jako {r.year}, €: {r.who}",
+        notice=example_notice(r),
     )
 
 
@@ -300,7 +321,12 @@ def equalisation_table(r: Report) -> Table:
             "tasaus": "Tasaus",
         }
     )
-    return Table(t, {c: (lambda v: euros(v, 2)) for c in t.columns[2:]})
+    return Table(
+        t,
+        {c: (lambda v: euros(v, 2)) for c in t.columns[2:]},
+        caption=f"Tasauslaskut {r.year}, €: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def final_prices_table(r: Report) -> Table:
@@ -312,7 +338,12 @@ def final_prices_table(r: Report) -> Table:
             "vahvistettu_hinta": "Vahvistettu hinta",
         }
     )
-    return Table(t, {"Hinta": lambda v: euros(v, 2), "Vahvistettu hinta": lambda v: euros(v, 2)})
+    return Table(
+        t,
+        {"Hinta": lambda v: euros(v, 2), "Vahvistettu hinta": lambda v: euros(v, 2)},
+        caption=f"Hinnat ja vahvistetut hinnat {r.year}, €",
+        notice=example_notice(r),
+    )
 
 
 def equalisation_chart(r: Report):
@@ -323,6 +354,7 @@ def equalisation_chart(r: Report):
         title=f"Tasaus {r.year} kunnittain (positiivinen = lisälasku)",
         xlabel="euroa",
         decimals=2,
+        notice=example_notice(r),
     )
 
 
@@ -334,14 +366,17 @@ def services_chart(r: Report):
         [float(sum(billing.by_service[c][s] for c in r.codes)) for s in rules.services]
     )
     return charts.payment_bars(
-        names, values, title=f"Suoritelaskutus {r.year} palveluittain: {r.who}", xlabel="euroa"
+        names,
+        values,
+        title=f"Suoritelaskutus {r.year} palveluittain: {r.who}",
+        xlabel="euroa",
+        notice=example_notice(r),
     )
 
 
 def invoices_workbook(r: Report, path: Path) -> None:
     """The equalising invoices, unit-price billing and final prices, with a totals row."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     sheets = [
@@ -358,18 +393,21 @@ def invoices_workbook(r: Report, path: Path) -> None:
     for index, (title, frame) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws["A1"] = f"Kansainvälisen osaamisen palvelut {r.year}: {title.lower()} – {r.who}"
-        ws["A1"].font = Font(bold=True, size=13)
+        put(
+            ws,
+            1,
+            1,
+            f"Kansainvälisen osaamisen palvelut {r.year}: {title.lower()} – {r.who}",
+            TITLE,
+        )
         row = 2
         for notice in r.eq.notices:
-            ws.cell(row=row, column=1, value=notice).font = Font(
-                bold=notice == kv.EXAMPLE_NOTICE, color="C00000"
-            )
+            put(ws, row, 1, notice, WARNING if notice == kv.EXAMPLE_NOTICE else NOTE)
             row += 1
         row += 1
         percent_columns = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
         write_frame(ws, frame, row, percent_columns, float_format=CENT_FORMAT)
-    wb.save(path)
+    save(wb, path)
 
 
 def available_years(data_dir: Path = DATA_DIR) -> list[int]:

@@ -29,6 +29,7 @@ from kustannukset.scenarios import districts_report as districts
 from kustannukset.scenarios import notebook as scenarios
 from kustannukset.shared_costs import notebook as yearly
 from kustannukset.stats.loader import load_statistics
+from kustannukset.view.html import finish_report
 
 KERNEL = "python3"
 
@@ -82,7 +83,7 @@ def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     body, _ = exporter.from_notebook_node(nb)
-    output.write_text(body, encoding="utf-8")
+    output.write_text(finish_report(body), encoding="utf-8")
 
 
 def render(job: Job, out_dir: Path = REPORTS_DIR) -> list[Path]:

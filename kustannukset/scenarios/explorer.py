@@ -7,24 +7,45 @@ papermill and nbval; :func:`widgets` builds the ipywidgets interface around it f
 
 from __future__ import annotations
 
+import base64
 import html
+import io
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.image import imsave
+from matplotlib.ticker import MaxNLocator
 
 from kustannukset.core.errors import InputError
 from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
 from kustannukset.scenarios.fast import sweep_measures
-from kustannukset.scenarios.maps import value_map
+from kustannukset.scenarios.maps import AREA_COLOURS, ValueMapArtist, value_map
 from kustannukset.scenarios.model import Area, KeyPart, Scenario, measure_label
 from kustannukset.scenarios.rules import default_lead
 from kustannukset.scenarios.tables import text_table
+from kustannukset.view.charts import FinnishTicks
 
 EXTRA_AREAS = ("Uusi alue 1", "Uusi alue 2")
+FIGURE_DPI = 72
+# CSS classes of the explorer's display, for the browser test and benchmark
+DISPLAY_CLASS = "selain-naytto"
+TABLE_CLASS = "selain-taulukko"
+FIGURE_CLASS = "selain-kuva"
+
+
+def _columns(result: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    municipalities = result.municipalities[["Alue", "Kunta", "Maksuosuus €", "€/asukas"]]
+    areas = result.areas[
+        ["Alue", "Vastuukunta", "Kuntia", "Potti €", "Työvoima", "20 000 -sääntö", "Yhtenäinen"]
+    ]
+    return municipalities, areas
 
 
 @dataclass
@@ -139,16 +160,18 @@ class Explorer:
 
     def compute(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Payments per municipality and the checks per area, for the current state."""
-        result = self.result()
-        municipalities = result.municipalities[["Alue", "Kunta", "Maksuosuus €", "€/asukas"]]
-        areas = result.areas[
-            ["Alue", "Vastuukunta", "Kuntia", "Potti €", "Työvoima", "20 000 -sääntö", "Yhtenäinen"]
-        ]
-        return municipalities, areas
+        return _columns(self.result())
 
     def render_text(self) -> str:
-        municipalities, areas = self.compute()
+        return self.text_of(self.result())
+
+    def text_of(self, result: ScenarioResult) -> str:
+        """The area checks and the payments of a result, as text."""
+        municipalities, areas = _columns(result)
         return text_table(areas) + "\n\n" + text_table(municipalities)
+
+    def name(self, code: str) -> str:
+        return self.names[self.codes.index(code)]
 
     def chart(self, ax=None):
         municipalities, _ = self.compute()
@@ -176,17 +199,97 @@ class Explorer:
             ax=ax,
             title="€/asukas, ero kuntien keskiarvoon",
             label="€/asukas",
+            unit=0.01,
         )
 
 
-def widgets(explorer: Explorer):
-    """The interactive interface: one dropdown per municipality, one slider per key measure; any
-    change recomputes and redraws the tables, the chart and the map."""
-    import ipywidgets as w
-    from IPython.display import display
+class ExplorerFigure:
+    """The explorer's chart and map, drawn once: :meth:`update` moves the bars, recolours them by
+    area and recolours the map, and returns the figure as PNG bytes. Only what changes is drawn
+    again (bars, the payment axis, the map's municipalities and its colour bar) over a saved
+    background; the municipalities keep their alphabetical places in the chart."""
 
-    output = w.Output()
-    timing = w.HTML()
+    def __init__(self, explorer: Explorer, dpi: int = FIGURE_DPI) -> None:
+        self.explorer = explorer
+        self.figure = Figure(figsize=(12, 6), dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.chart_ax, map_ax = self.figure.subplots(1, 2, width_ratios=[1, 1.15])
+        # alphabetical, the first at the top
+        self.order = sorted(explorer.codes, key=lambda c: explorer.name(c).lower(), reverse=True)
+        n = len(self.order)
+        self.bars = self.chart_ax.barh(range(n), [0.0] * n, color="#2b6ca3")
+        self.chart_ax.set_yticks(range(n), [explorer.name(c) for c in self.order], fontsize=7)
+        self.chart_ax.set_xlabel("maksuosuus € (esimerkkipotti)")
+        self.chart_ax.set_title("Maksuosuudet (ESIMERKKI); väri = alue", fontsize=10)
+        self.chart_ax.xaxis.set_major_formatter(FinnishTicks())
+        self.chart_ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        self.chart_ax.spines[["top", "right"]].set_visible(False)
+        self.chart_ax.set_ylim(-0.6, n - 0.4)
+        self.map = ValueMapArtist(
+            map_ax,
+            explorer.context.boundaries,
+            explorer.codes,
+            title="€/asukas, ero kuntien keskiarvoon",
+            label="€/asukas",
+            unit=0.01,
+        )
+        self.figure.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.1, wspace=0.15)
+        self.changing = [*self.bars, self.chart_ax.xaxis, self.map.collection, self.map.bar.ax]
+        for artist in self.changing:
+            artist.set_animated(True)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def update(self, result: ScenarioResult) -> bytes:
+        frame = result.municipalities
+        payments = dict(zip(frame["Kuntanumero"], frame["Maksuosuus €"], strict=True))
+        values = [_number(payments.get(c)) for c in self.order]
+        areas = self.explorer.area_names
+        for bar, value, code in zip(self.bars, values, self.order, strict=True):
+            bar.set_width(value)
+            area = areas.index(self.explorer.assignment[code])
+            bar.set_color(AREA_COLOURS[area % len(AREA_COLOURS)])
+        self.chart_ax.set_xlim(0, max([*values, 1.0]) * 1.08)
+        self.map.update(_difference_from_mean(frame))
+        self.canvas.restore_region(self.background)
+        for artist in self.changing:
+            self.figure.draw_artist(artist)
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        buffer = io.BytesIO()
+        imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 1})
+        return buffer.getvalue()
+
+
+def _number(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def _difference_from_mean(frame: pd.DataFrame) -> dict[str, float]:
+    share = {
+        c: float(v)
+        for c, v in zip(frame["Kuntanumero"], frame["€/asukas"], strict=True)
+        if v is not None and not pd.isna(v)
+    }
+    mean = float(np.mean(list(share.values()))) if share else 0.0
+    return {c: v - mean for c, v in share.items()}
+
+
+def slider_label(label: str) -> str:
+    """A measure's label for its slider, in full."""
+    return f"{label}, paino %"
+
+
+def widgets(explorer: Explorer):
+    """The interactive interface: one dropdown per municipality, one slider per key measure (its
+    weight in per cent, the full measure name beside it). A change shows the new table at once and
+    then the figure, redrawn in place; a slider sends its value when released, so a drag computes
+    once, with its last position."""
+    import ipywidgets as w
+
+    table = w.HTML().add_class(TABLE_CLASS)
+    picture = w.HTML().add_class(FIGURE_CLASS)
+    status = w.HTML()
+    drawing = ExplorerFigure(explorer)
     dropdowns = {
         code: w.Dropdown(
             options=explorer.area_names,
@@ -198,40 +301,43 @@ def widgets(explorer: Explorer):
         for code, name in zip(explorer.codes, explorer.names, strict=True)
     }
     sliders = [
-        w.FloatSlider(
-            value=float(weight),
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            description=label[:28],
-            style={"description_width": "200px"},
-            layout=w.Layout(width="450px"),
+        w.IntSlider(
+            value=int(percent_points(weight)),
+            min=0,
+            max=100,
+            step=5,
+            description="",
+            continuous_update=False,
+            layout=w.Layout(width="260px"),
         )
-        for weight, label in zip(explorer.weights, explorer.measure_labels, strict=True)
+        for weight in explorer.weights
+    ]
+    start_weights = None if explorer.weights is None else explorer.weights.copy()
+    start_positions = np.array([s.value for s in sliders], dtype=float)
+    rows = [
+        w.HBox([w.Label(slider_label(label), layout=w.Layout(width="420px")), slider])
+        for slider, label in zip(sliders, explorer.measure_labels, strict=True)
     ]
 
     def update(_change=None) -> None:
-        raw = np.array([s.value for s in sliders])
+        raw = np.array([s.value for s in sliders], dtype=float)
         if raw.sum() <= 0:
-            timing.value = "<b>Anna ainakin yhdelle mittarille painoa.</b>"
+            status.value = "<b>Anna ainakin yhdelle mittarille painoa.</b>"
             return
-        explorer.weights = raw / raw.sum()
+        # the sliders' starting positions stand for the scenario's own weights (which need not be
+        # whole multiples of 5 %)
+        untouched = start_weights is not None and np.array_equal(raw, start_positions)
+        explorer.weights = start_weights.copy() if untouched else raw / raw.sum()
         explorer.assignment = {c: d.value for c, d in dropdowns.items()}
         try:
-            text = explorer.render_text()
+            result = explorer.result()
         except InputError as exc:
-            timing.value = f"<b>{html.escape(exc.message)}</b>"
+            status.value = f"<b>{html.escape(exc.message)}</b>"
             return
-        with output:
-            output.clear_output(wait=True)
-            print(text)
-            fig, axes = plt.subplots(1, 2, figsize=(13, 6))
-            explorer.chart(axes[0])
-            explorer.map(axes[1])
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
-        timing.value = "Painot normitetaan summaan 1."
+        table.value = "<pre>" + html.escape(explorer.text_of(result)) + "</pre>"
+        status.value = "Painot normitetaan summaan 100 %."
+        png = base64.b64encode(drawing.update(result)).decode("ascii")
+        picture.value = f'<img alt="Maksuosuudet ja kartta" src="data:image/png;base64,{png}">'
 
     for control in [*dropdowns.values(), *sliders]:
         control.observe(update, names="value")
@@ -239,13 +345,19 @@ def widgets(explorer: Explorer):
     grid = w.GridBox(
         list(dropdowns.values()), layout=w.Layout(grid_template_columns="repeat(3, 310px)")
     )
+    display = w.VBox([table, picture]).add_class(DISPLAY_CLASS)
     return w.VBox(
         [
             w.HTML("<b>Jakoperusteen painot</b>"),
-            *sliders,
+            *rows,
             w.HTML("<b>Kuntien alueet</b>"),
             grid,
-            timing,
-            output,
+            status,
+            display,
         ]
     )
+
+
+def percent_points(weight: float) -> float:
+    """A weight (0…1) as the slider's per cent, to its 5-point steps."""
+    return 5 * math.floor(float(weight) * 20 + 0.5)

@@ -9,13 +9,12 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import to_rgba
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
 from kustannukset.scenarios.model import Scenario
-from kustannukset.view.formatting import euros
+from kustannukset.view.charts import FinnishTicks, diverging_colours, diverging_norm
 
 STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
 BACKGROUND = "#e6e6e6"
@@ -114,8 +113,11 @@ def value_map(
     title: str = "",
     label: str = "",
     cmap: str = "RdBu_r",
+    unit: float = 1.0,
 ):
-    """Municipalities coloured by a value (diverging around zero); a missing value in grey."""
+    """Municipalities coloured by a value, diverging around zero on a symmetric scale; a value
+    under half the rounding ``unit`` (it rounds to zero) in a neutral colour, a missing value in
+    grey."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = _neighbours_of(boundaries, codes)
@@ -125,17 +127,74 @@ def value_map(
     if missing:
         _draw(ax, boundaries, missing, ["#bbbbbb"] * len(missing))
     if known:
-        low, high = min(known.values()), max(known.values())
-        bound = max(abs(low), abs(high)) or 1.0
-        norm = TwoSlopeNorm(vmin=-bound, vcenter=0.0, vmax=bound)
+        norm = diverging_norm(known.values(), unit)
         colormap = plt.get_cmap(cmap)
         chosen = sorted(known)
-        _draw(ax, boundaries, chosen, [colormap(norm(known[c])) for c in chosen])
+        colours = diverging_colours([known[c] for c in chosen], colormap, norm, unit)
+        _draw(ax, boundaries, chosen, colours)
         mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
         bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
-        bar.formatter = FuncFormatter(lambda v, _pos: euros(v))
+        bar.formatter = FinnishTicks()
         bar.update_ticks()
     _frame(ax, boundaries, codes)
     ax.set_title(title, fontsize=10)
     _attribution(ax, with_statistics=True)
     return ax
+
+
+class ValueMapArtist:
+    """A value map drawn once and then recoloured: :meth:`update` changes the municipalities'
+    colours and the colour bar's scale in place (no new artists), for the explorer."""
+
+    def __init__(
+        self,
+        ax,
+        boundaries: Boundaries,
+        codes,
+        title: str = "",
+        label: str = "",
+        cmap: str = "RdBu_r",
+        unit: float = 1.0,
+    ) -> None:
+        self.codes = sorted(codes)
+        self.unit = unit
+        self.colormap = plt.get_cmap(cmap)
+        around = _neighbours_of(boundaries, self.codes)
+        _draw(ax, boundaries, around, [BACKGROUND] * len(around))
+        self._ring_owner = []
+        rings = []
+        for code in self.codes:
+            for ring in _outer_rings(boundaries, code):
+                rings.append(ring)
+                self._ring_owner.append(code)
+        self.collection = PolyCollection(
+            rings, facecolors=["#bbbbbb"] * len(rings), edgecolors="white", linewidths=0.6
+        )
+        ax.add_collection(self.collection)
+        self.norm = diverging_norm([], unit)
+        self.mappable = plt.cm.ScalarMappable(norm=self.norm, cmap=self.colormap)
+        self.bar = ax.figure.colorbar(self.mappable, ax=ax, shrink=0.6, label=label)
+        self.bar.formatter = FinnishTicks()
+        _frame(ax, boundaries, self.codes)
+        ax.set_title(title, fontsize=10)
+        _attribution(ax, with_statistics=True)
+
+    def update(self, values: Mapping[str, float | None]) -> None:
+        known = {
+            c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))
+        }
+        scale = diverging_norm(known.values(), self.unit)
+        self.norm.vmin, self.norm.vmax = scale.vmin, scale.vmax
+        shown = [c for c in self.codes if c in known]
+        colours = dict(
+            zip(
+                shown,
+                diverging_colours([known[c] for c in shown], self.colormap, self.norm, self.unit),
+                strict=True,
+            )
+        )
+        grey = to_rgba("#bbbbbb")
+        self.collection.set_facecolors([colours.get(c, grey) for c in self._ring_owner])
+        self.mappable.changed()
+        self.bar.formatter = FinnishTicks()
+        self.bar.update_ticks()

@@ -21,10 +21,28 @@ from kustannukset.scenarios.maps import area_map, value_map
 from kustannukset.scenarios.model import Scenario
 from kustannukset.scenarios.tables import rule_summary, side_by_side, table
 from kustannukset.stats import coverage as kattavuus
-from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, write_frame
-from kustannukset.view.formatting import euros
+from kustannukset.view.charts import (
+    MIN_ANNOTATION_PT,
+    FinnishTicks,
+    add_notice,
+    diverging_colours,
+    diverging_norm,
+    text_colour,
+)
+from kustannukset.view.excel import (
+    DECIMAL_FORMAT,
+    NORMAL,
+    TITLE,
+    notices,
+    put,
+    save,
+    sheet_title,
+    write_frame,
+)
+from kustannukset.view.formatting import axis_number, euros
 from kustannukset.view.tables import Table
 
+WORKBOOK_NOTICE = "Kustannuspotti on ESIMERKKI; valtionosuus ja työvoima ovat ARVIOITA."
 DEFAULT_SCENARIOS = ["huhtikuu_2023", "elokuu_2023", "paatetty_2025"]
 
 
@@ -98,7 +116,7 @@ def intro(comparison: Comparison) -> str:
 
 
 def rules_table(comparison: Comparison) -> Table:
-    return table(rule_summary(comparison.results))
+    return table(rule_summary(comparison.results), caption="Alueet ja lain säännöt")
 
 
 def rules_text(comparison: Comparison) -> str:
@@ -122,7 +140,11 @@ def rules_text(comparison: Comparison) -> str:
 
 
 def payments_table(comparison: Comparison) -> Table:
-    return table(side_by_side(comparison.results, "Maksuosuus €"))
+    return table(
+        side_by_side(comparison.results, "Maksuosuus €"),
+        caption="Kuntien maksuosuudet skenaarioittain, €",
+        notice=WORKBOOK_NOTICE,
+    )
 
 
 def changes_table(comparison: Comparison) -> Table:
@@ -130,7 +152,14 @@ def changes_table(comparison: Comparison) -> Table:
     return table(
         side_by_side(comparison.results, "Muutos €"),
         caption=f"Muutos kokeilukauden maksuosuuteen (hinnat {year}) verrattuna, €",
+        notice=WORKBOOK_NOTICE,
     )
+
+
+PER_UNIT_CAPTIONS = {
+    "€/asukas": "Maksuosuus asukasta kohden skenaarioittain, € / asukas",
+    "€/työtön": "Maksuosuus työtöntä kohden skenaarioittain, € / työtön",
+}
 
 
 def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Table:
@@ -138,6 +167,8 @@ def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Tabl
     return Table(
         frame,
         {c: (lambda v: "–" if pd.isna(v) else euros(v, 2)) for c in frame.columns[1:]},
+        caption=PER_UNIT_CAPTIONS.get(column, column),
+        notice=WORKBOOK_NOTICE,
     )
 
 
@@ -147,7 +178,11 @@ def area_totals_table(comparison: Comparison) -> Table:
         frame = result.areas.copy()
         frame.insert(0, "Skenaario", result.scenario.name.split(" – ")[0])
         frames.append(frame)
-    return table(pd.concat(frames, ignore_index=True))
+    return table(
+        pd.concat(frames, ignore_index=True),
+        caption="Alueiden kustannuspotit, työvoima ja valtionosuus",
+        notice=WORKBOOK_NOTICE,
+    )
 
 
 def notes_text(comparison: Comparison) -> str:
@@ -184,7 +219,8 @@ def change_maps(comparison: Comparison):
             title=result.scenario.name,
             label="muutos €",
         )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    add_notice(fig, WORKBOOK_NOTICE)
     return fig
 
 
@@ -220,22 +256,32 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
     frame = sensitivity_table(comparison, name, delta)
     pivot = frame.pivot(index="Kunta", columns="Mittari", values="Paino ylös €")
     pivot = pivot.loc[sorted(pivot.index, key=str.lower), list(dict.fromkeys(frame["Mittari"]))]
-    bound = float(np.abs(pivot.to_numpy()).max()) or 1.0
-    fig, ax = plt.subplots(figsize=(8, 0.3 * len(pivot) + 2))
-    image = ax.imshow(pivot.to_numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto")
-    ax.set_xticks(range(len(pivot.columns)), [_short(c) for c in pivot.columns], fontsize=7)
+    values = pivot.to_numpy(dtype=float)
+    norm = diverging_norm(values.ravel(), unit=1.0)
+    colormap = plt.get_cmap("RdBu_r")
+    colours = np.array(diverging_colours(values.ravel(), colormap, norm, unit=1.0))
+    fig, ax = plt.subplots(figsize=(9, 0.34 * len(pivot) + 2.2))
+    ax.imshow(colours.reshape(*values.shape, 4), aspect="auto")
+    ax.set_xticks(range(len(pivot.columns)), [_short(c) for c in pivot.columns], fontsize=8)
     ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=8)
     for i in range(pivot.shape[0]):
         for j in range(pivot.shape[1]):
+            value = values[i, j]
+            label = axis_number(value, 0)
             ax.text(
                 j,
                 i,
-                f"{pivot.iat[i, j]:+,.0f}".replace(",", " "),
+                label if label == "0" or value < 0 else "+" + label,
                 ha="center",
                 va="center",
-                fontsize=6,
+                fontsize=MIN_ANNOTATION_PT,
+                color=text_colour(colours[i * values.shape[1] + j]),
             )
-    fig.colorbar(image, ax=ax, label="muutos €", shrink=0.6)
+    bar = fig.colorbar(
+        plt.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, label="muutos €", shrink=0.6
+    )
+    bar.formatter = FinnishTicks()
+    bar.update_ticks()
     scenario = next(s for s in comparison.scenarios if s.code == name)
     ax.set_title(
         f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan "
@@ -243,7 +289,8 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
         fontsize=9,
     )
     ax.text(0, -0.08, "Lähde: Tilastokeskus", transform=ax.transAxes, fontsize=7, va="top")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    add_notice(fig, WORKBOOK_NOTICE)
     return fig
 
 
@@ -252,23 +299,25 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def workbook(comparison: Comparison, path: Path) -> None:
-    """The comparison in Excel: areas and rules, payments, changes, and the notes."""
+    """The comparison in Excel: areas and rules, payments, changes, and the notes. Every sheet
+    starts with its title and the example notice."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Alueet"
-    ws.cell(
-        row=1,
-        column=1,
-        value="Kustannuspotti on ESIMERKKI; valtionosuus ja työvoima ovat ARVIOITA.",
-    ).font = WARNING
+    wb.remove(wb.active)
+
+    def sheet(title: str, heading: str):
+        ws = wb.create_sheet(sheet_title(title, wb.sheetnames))
+        put(ws, 1, 1, heading, TITLE)
+        return ws, notices(ws, [WORKBOOK_NOTICE]) + 1
+
+    ws, row = sheet("Alueet", "Alueet ja säännöt")
     frames = []
     for result in comparison.results:
         frame = result.areas.copy()
         frame.insert(0, "Skenaario", result.scenario.name)
         frames.append(frame)
-    write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), 3)
+    write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), row)
     sheets = [
         ("Maksuosuudet", side_by_side(comparison.results, "Maksuosuus €"), {}),
         ("Muutokset", side_by_side(comparison.results, "Muutos €"), {}),
@@ -276,26 +325,23 @@ def workbook(comparison: Comparison, path: Path) -> None:
         ("Euroa per työtön", side_by_side(comparison.results, "€/työtön"), "dec"),
     ]
     for title, frame, kind in sheets:
-        ws = wb.create_sheet(title)
+        ws, row = sheet(title, f"{title} skenaarioittain")
         formats = {c: DECIMAL_FORMAT for c in frame.columns} if kind == "dec" else {}
-        write_frame(ws, _excel_frame(frame), 1, formats)
+        write_frame(ws, _excel_frame(frame), row, formats)
     for result in comparison.results:
-        ws = wb.create_sheet(result.scenario.code[:31])
-        write_frame(ws, _excel_frame(result.municipalities), 1, {"Osuus %": DECIMAL_FORMAT})
-    ws = wb.create_sheet("Huomiot")
-    row = 1
+        ws, row = sheet(result.scenario.name, f"{result.scenario.name}: kunnat")
+        write_frame(ws, _excel_frame(result.municipalities), row, {"Osuus %": DECIMAL_FORMAT})
+    ws, row = sheet("Huomiot", "Huomiot ja lähteet")
     for result in comparison.results:
-        ws.cell(row=row, column=1, value=result.scenario.name).font = WARNING
+        put(ws, row, 1, result.scenario.name, TITLE)
         row += 1
         for note in result.notes:
-            ws.cell(row=row, column=1, value=note)
+            put(ws, row, 1, note, NORMAL)
             row += 1
         row += 1
-    ws.cell(
-        row=row, column=1, value="Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)"
-    )
+    put(ws, row, 1, "Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)", NORMAL)
     ws.column_dimensions["A"].width = 140
-    wb.save(path)
+    save(wb, path)
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:

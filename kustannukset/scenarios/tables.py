@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from kustannukset.scenarios.engine import ScenarioResult
+from kustannukset.view import terminal
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
@@ -23,6 +24,17 @@ def _cell(value, decimals: int = 0) -> str:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return euros(value, decimals)
     return str(value)
+
+
+def terminal_table(frame: pd.DataFrame, columns: int = terminal.DEFAULT_WIDTH) -> str:
+    """The frame for the terminal, at most ``columns`` wide: names left, numbers right (two
+    decimals where the column asks for them), missing figures as '–'."""
+    formats = {
+        column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
+        for column in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
+    }
+    return terminal.table(frame, columns, formats)
 
 
 def text_table(frame: pd.DataFrame) -> str:
@@ -74,11 +86,11 @@ def rule_summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def table(frame: pd.DataFrame, caption: str = "") -> Table:
+def table(frame: pd.DataFrame, caption: str = "", notice: str = "") -> Table:
     """The frame as a notebook table (HTML and plain text alike), missing figures as '–'."""
     formats = {
         column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
         for column in frame.columns
         if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
     }
-    return Table(frame, formats, caption)
+    return Table(frame, formats, caption, notice)

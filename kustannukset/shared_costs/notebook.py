@@ -60,6 +60,15 @@ def banner(inputs: YearInputs) -> str:
     return text
 
 
+def estimate_notice(inputs: YearInputs) -> str:
+    """The notice every table and chart of an estimated year carries."""
+    return (
+        f"ARVIO: vuoden {inputs.year} luvut ovat arvio, eivät julkaistu hintataulukko."
+        if (inputs.is_estimate)
+        else ""
+    )
+
+
 def inputs_table(inputs: YearInputs) -> Table:
     """The services with their costs, flat rate and source."""
     rows = [
@@ -75,6 +84,7 @@ def inputs_table(inputs: YearInputs) -> Table:
         pd.DataFrame(rows),
         {"Kustannusvuosi": str},
         caption=f"Palvelujen kulut (flat rate {euros(inputs.division_input.flat_rate_pct)} %)",
+        notice=estimate_notice(inputs),
     )
 
 
@@ -99,6 +109,7 @@ def cost_summary(inputs: YearInputs) -> Table:
         frame,
         {"HTV": lambda v: euros(v, 2)},
         caption=f"Kokeilun jaettavat kustannukset {inputs.label}",
+        notice=estimate_notice(inputs),
     )
 
 
@@ -112,7 +123,12 @@ def key_shares(inputs: YearInputs) -> Table:
             "%-osuus": [float(division.key_share(c)) for c in division.codes],
         }
     )
-    return Table(frame, {"%-osuus": percent_format(2)}, caption="Jakoperusteen osuudet")
+    return Table(
+        frame,
+        {"%-osuus": percent_format(2)},
+        caption=f"Jakoperusteen osuudet {inputs.label}",
+        notice=estimate_notice(inputs),
+    )
 
 
 def price_table(inputs: YearInputs, rule: str = PUBLISHED) -> Table:
@@ -122,6 +138,7 @@ def price_table(inputs: YearInputs, rule: str = PUBLISHED) -> Table:
         frame,
         {"%-osuus": percent_format(1), "Alennus %": lambda v: "" if pd.isna(v) else f"{v:g} %"},
         caption=f"Kuntien maksuosuudet {inputs.label} (pyöristys: {rule})",
+        notice=estimate_notice(inputs),
     )
 
 
@@ -162,7 +179,7 @@ def rounding_differences(inputs: YearInputs) -> Table:
         f"tasasumman {euros(total_exact)} € (kustannukset yhteensä "
         f"{euros(to_euros(division.pool))} €); eroja {len(changed)} kunnalla"
     )
-    return Table(frame, caption=caption)
+    return Table(frame, caption=caption, notice=estimate_notice(inputs))
 
 
 def rounding_rules_text() -> str:
@@ -188,6 +205,7 @@ def what_if_discounts(inputs: YearInputs, on: dt.date = WHAT_IF_DISCOUNT_DATE) -
         frame,
         caption=f"Mitä jos: vuoden {inputs.label} taulukko alennuksilla, jotka olivat voimassa "
         f"{on:%d.%m.%Y} (maksuosuudet €; rivien summa)",
+        notice=estimate_notice(inputs),
     )
 
 
@@ -206,6 +224,7 @@ def payment_chart(inputs: YearInputs):
         table["maksuosuus"],
         title=f"Maksuosuus {inputs.label}",
         xlabel="euroa",
+        notice=estimate_notice(inputs),
     )
 
 
@@ -218,6 +237,7 @@ def per_capita_chart(inputs: YearInputs):
         title=f"Maksuosuus asukasta kohden {inputs.label} ({key_label_of(inputs)})",
         xlabel="euroa / asukas",
         decimals=2,
+        notice=estimate_notice(inputs),
     )
 
 

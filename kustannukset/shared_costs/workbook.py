@@ -5,12 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment
 
 from kustannukset.core.money import EXACT_SUM, PUBLISHED, RULE_DESCRIPTIONS
 from kustannukset.shared_costs.pricing import YearInputs, cost_table, published_layout
 from kustannukset.stats import coverage as kattavuus
-from kustannukset.view.excel import BOLD, DECIMAL_FORMAT, PERCENT_FORMAT, WARNING, write_frame
+from kustannukset.view.excel import (
+    BOLD,
+    DECIMAL_FORMAT,
+    NORMAL,
+    PERCENT_FORMAT,
+    TITLE,
+    notices,
+    put,
+    save,
+    write_frame,
+)
+
+
+def estimate_notice(inputs: YearInputs) -> str:
+    """The estimate notice: the cost source's own text, marked ARVIO once."""
+    source = inputs.services[0].source.strip()
+    return source if source.upper().startswith("ARVIO") else f"ARVIO – {source}"
 
 
 def price_table_workbook(inputs: YearInputs, path: Path) -> None:
@@ -18,31 +34,24 @@ def price_table_workbook(inputs: YearInputs, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = f"Hinnat {inputs.year}"[:31]
-    ws["A1"] = f"Hinnat vuodelle {inputs.label}"
-    ws["A1"].font = Font(bold=True, size=14)
-    row = 2
-    if inputs.is_estimate:
-        ws.cell(row=row, column=1, value=f"ARVIO – {inputs.services[0].source}").font = WARNING
-        row += 1
-    ws.cell(row=row, column=1, value="Pyöristys: " + RULE_DESCRIPTIONS[PUBLISHED])
+    put(ws, 1, 1, f"Hinnat vuodelle {inputs.label}", TITLE)
+    notice = [estimate_notice(inputs)] if inputs.is_estimate else []
+    row = notices(ws, notice)
+    put(ws, row, 1, "Pyöristys: " + RULE_DESCRIPTIONS[PUBLISHED], NORMAL)
     row += 2
     costs = cost_table(inputs)
     row = write_frame(ws, costs, row, {"HTV": DECIMAL_FORMAT})
-    ws.cell(row=row, column=1, value=f"Kuntien maksuosuudet {inputs.label}").font = BOLD
+    put(ws, row, 1, f"Kuntien maksuosuudet {inputs.label}", BOLD)
     layout = published_layout(inputs, PUBLISHED)
     layout["Alennus %"] = layout["Alennus %"] / 100
     write_frame(ws, layout, row + 1, {"%-osuus": PERCENT_FORMAT, "Alennus %": PERCENT_FORMAT})
-    ws.freeze_panes = None
 
     invoices = wb.create_sheet("Laskut (tasasumma)")
-    invoices["A1"] = f"Laskut {inputs.label}: " + RULE_DESCRIPTIONS[EXACT_SUM]
-    invoices["A1"].font = BOLD
-    if inputs.is_estimate:
-        invoices["A2"] = "ARVIO"
-        invoices["A2"].font = WARNING
+    put(invoices, 1, 1, f"Laskut {inputs.label}: " + RULE_DESCRIPTIONS[EXACT_SUM], TITLE)
+    row = notices(invoices, notice) + 1
     exact = published_layout(inputs, EXACT_SUM)
     exact["Alennus %"] = exact["Alennus %"] / 100
-    write_frame(invoices, exact, 3, {"%-osuus": PERCENT_FORMAT, "Alennus %": PERCENT_FORMAT})
+    write_frame(invoices, exact, row, {"%-osuus": PERCENT_FORMAT, "Alennus %": PERCENT_FORMAT})
 
     sources = wb.create_sheet("Lähteet")
     lines = [
@@ -57,9 +66,11 @@ def price_table_workbook(inputs: YearInputs, path: Path) -> None:
         ("Alennukset", inputs.discount_source),
         ("Tila", "ARVIO" if inputs.is_estimate else "julkaistu hintataulukko"),
     ]
-    for r, (what, text) in enumerate(lines, start=1):
-        sources.cell(row=r, column=1, value=what).font = BOLD
-        sources.cell(row=r, column=2, value=text)
+    put(sources, 1, 1, f"Lähteet {inputs.label}", TITLE)
+    row = notices(sources, notice) + 1
+    for r, (what, text) in enumerate(lines, start=row):
+        put(sources, r, 1, what, BOLD)
+        put(sources, r, 2, text, NORMAL).alignment = Alignment(wrap_text=True, vertical="top")
     sources.column_dimensions["A"].width = 18
-    sources.column_dimensions["B"].width = 120
-    wb.save(path)
+    sources.column_dimensions["B"].width = 100
+    save(wb, path)

@@ -8,16 +8,81 @@ cell's value; ``chart.figure`` is the matplotlib figure for further work.
 from __future__ import annotations
 
 import io
+import itertools
+import math
 
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
-from kustannukset.view.formatting import euros
+from kustannukset.view.formatting import axis_number, euros
 
-_EURO_AXIS = FuncFormatter(lambda value, _pos: euros(value))
 DPI = 96
+NEUTRAL = "#f2f2f2"
+MIN_ANNOTATION_PT = 8
+
+
+def tick_decimals(locs) -> int:
+    """As many decimals as the spacing of the ticks needs: 0 for 25 000 or 1, 1 for 0,5 and 2 for
+    0,25 (at most 3)."""
+    values = sorted({float(v) for v in locs if math.isfinite(float(v))})
+    steps = [b - a for a, b in itertools.pairwise(values) if b - a > 0]
+    if not steps:
+        return 0 if not values or float(values[0]).is_integer() else 2
+    decimals = 0
+    step = min(steps)
+    while decimals < 3 and abs(step * 10**decimals - math.floor(step * 10**decimals + 0.5)) > 1e-6:
+        decimals += 1
+    return decimals
+
+
+class FinnishTicks(Formatter):
+    """Tick labels in Finnish: the decimals the ticks' spacing needs, a non-breaking space between
+    thousands and the minus sign '−' (never '−0')."""
+
+    def __init__(self) -> None:
+        self._decimals = 0
+
+    def set_locs(self, locs) -> None:
+        self._decimals = tick_decimals(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        return axis_number(x, self._decimals)
+
+
+def text_colour(background) -> str:
+    """Black or white text, whichever reads better on ``background`` (relative luminance)."""
+    r, g, b, _ = to_rgba(background)
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return "black" if luminance > 0.179 else "white"
+
+
+MIN_SCALE_UNITS = 10
+
+
+def diverging_norm(values, unit: float = 1.0) -> Normalize:
+    """A scale centred on zero, symmetric, at least ten rounding units wide either way (so that a
+    difference of one unit is a pale colour, not the scale's darkest)."""
+    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
+    bound = max([*finite, MIN_SCALE_UNITS * float(unit)])
+    return Normalize(vmin=-bound, vmax=bound)
+
+
+def diverging_colours(values, cmap, norm: Normalize, unit: float = 1.0) -> list:
+    """Colours for differences: a neutral grey-white for those under half the rounding unit
+    (they round to zero), the colour map elsewhere."""
+    array = np.asarray(values, dtype=float)
+    colours = cmap(norm(array))
+    small = np.abs(array) < unit / 2
+    colours[small] = to_rgba(NEUTRAL)
+    return list(colours)
 
 
 class Chart:
@@ -43,9 +108,16 @@ class Chart:
 
 
 def payment_bars(
-    names: pd.Series, values: pd.Series, *, title: str, xlabel: str, decimals: int = 0
+    names: pd.Series,
+    values: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    decimals: int = 0,
+    notice: str = "",
 ) -> Chart:
-    """Horizontal bars, largest at the top, each labelled with its value."""
+    """Horizontal bars, largest at the top, each labelled with its value; an example or estimate
+    ``notice`` in red under the chart."""
     order = values.sort_values().index
     height = 0.3 * len(order) + 1.2
     figure = Figure(figsize=(8, height), dpi=DPI)
@@ -59,7 +131,14 @@ def payment_bars(
     ax.bar_label(bars, labels=[euros(v, decimals) for v in values[order]], padding=3, fontsize=8)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
-    ax.xaxis.set_major_formatter(_EURO_AXIS)
+    ax.xaxis.set_major_formatter(FinnishTicks())
     ax.margins(x=0.15, y=0.01)
     ax.spines[["top", "right"]].set_visible(False)
+    if notice:
+        add_notice(figure, notice)
     return Chart(figure, title)
+
+
+def add_notice(figure, notice: str) -> None:
+    """The example or estimate notice in red at the figure's lower left corner."""
+    figure.text(0.01, 0.005, notice, color="#c00000", fontsize=8, ha="left", va="bottom")

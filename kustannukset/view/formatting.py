@@ -10,6 +10,7 @@ import pandas as pd
 from kustannukset.core.money import display, exact
 
 NBSP = "\u00a0"
+MINUS = "\u2212"
 
 
 def euros(value: float | int | Fraction, decimals: int = 0) -> str:
@@ -25,6 +26,15 @@ def euros(value: float | int | Fraction, decimals: int = 0) -> str:
     return sign + text
 
 
+def axis_number(value: float, decimals: int = 0) -> str:
+    """A chart label: '175 000', '0,25', '−2' (the minus sign U+2212 and a non-breaking space
+    between thousands; never '−0')."""
+    text = euros(abs(value), decimals).replace(" ", NBSP)
+    if value < 0 and text.strip("0,") != "":
+        return MINUS + text
+    return text
+
+
 def percent(value: float | Fraction, decimals: int = 1) -> str:
     """0.031 -> '3,1 %'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -38,3 +48,20 @@ def euro_table(frame: pd.DataFrame) -> str:
         column: euros for column in frame.columns if pd.api.types.is_numeric_dtype(frame[column])
     }
     return frame.to_string(index=False, formatters=formatters)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for CSV that a spreadsheet may open: a text cell that would start a formula
+    (``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe, as OWASP's
+    advice on CSV injection asks. Numbers, including negative ones, stay numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = [
+                "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+                for v in out[column]
+            ]
+    return out

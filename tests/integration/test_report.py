@@ -59,8 +59,8 @@ def test_every_year_has_notebook_html_and_excel(rendered):
 def test_html_has_no_code_and_shows_the_result(rendered):
     html = (rendered / "2023" / "maksuosuudet_2023.html").read_text(encoding="utf-8")
     assert "validate_parameters" not in html and "import" not in html.split("<body")[1][:20000]
-    assert "172 405" in html  # Tampere's payment, as published
-    assert "198 436" in html  # Yhteensä kuntien osuus
+    assert "172\u00a0405" in html  # Tampere's payment, as published (a non-breaking space)
+    assert "198 436" in html  # Yhteensä kuntien osuus (in the prose)
 
 
 def test_estimate_is_labelled_in_every_output(rendered):

@@ -7,8 +7,10 @@ import csv
 import io
 import re
 
+import pandas as pd
 import pytest
 
+from kustannukset.view import terminal
 from tests.conftest import edit_csv, run_cli
 
 
@@ -49,7 +51,22 @@ def test_jako_table_is_readable_and_labels_estimates():
     assert result.returncode == 0
     assert "Kuntien maksuosuudet 2024 (arvio)" in result.stdout
     assert "ARVIO" in result.stderr
-    assert re.search(r"Tampere\s+837", result.stdout)
+    assert re.search(r"^Tampere\s+\d", result.stdout, re.MULTILINE)  # names left-aligned
+    assert "alennus_eur" not in result.stdout and "Alennus €" in result.stdout
+
+
+def test_jako_fits_100_columns_and_sums_like_the_report():
+    result = run_cli("jako", "2023")
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    # the summary row is the price table's: each column's exact total rounded once, so the
+    # first service is 147 477 (its published total), not the 147 479 of the rounded rows
+    summa = [line for line in lines if line.startswith("Summa")]
+    assert any("147 477" in line for line in summa)
+    assert not any("147 479" in line for line in summa)
+    assert any(line.rstrip().endswith("370 841") for line in summa)
+    wide = run_cli("jako", "2023", "--leveys", "250").stdout.splitlines()
+    assert len([line for line in wide if line.startswith("Summa")]) == 1  # one block
 
 
 def test_exact_sum_csv_adds_up():
@@ -212,3 +229,53 @@ def test_command_line_mistakes_are_explained_in_finnish():
     assert missing.returncode == 2 and "pakollinen argumentti puuttuu: VUOSI" in missing.stderr
     choice = run_cli("jako", "2023", "--pyoristys", "pyorea")
     assert "virheellinen valinta 'pyorea'" in choice.stderr and "Traceback" not in choice.stderr
+
+
+def test_skenaariot_fit_the_width_in_a_b_c_order():
+    result = run_cli("skenaariot")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    titles = [line for line in lines if line.startswith("== ")]
+    assert [t[3] for t in titles[:3]] == ["A", "B", "C"]
+    narrow = run_cli("skenaariot", "elokuu_2023", "--leveys", "80").stdout.splitlines()
+    assert max(len(line) for line in narrow) <= 80
+    # the municipality names start at the left edge, the payments end at the right of a column
+    akaa = next(line for line in narrow if "Akaa" in line)
+    assert re.match(r"Tampere ja 14 kuntaa +Akaa +3,70 +11 625 ", akaa)
+    listed = run_cli("skenaariot", "--lista").stdout.splitlines()
+    assert [line.split(":", 1)[0] for line in listed[:3]] == [
+        "huhtikuu_2023",  # A
+        "elokuu_2023",  # B
+        "paatetty_2025",  # C
+    ]
+
+
+def test_terminal_table_wraps_headers_and_splits_blocks():
+    frame = pd.DataFrame(
+        {
+            "Kunta": ["Mänttä-Vilppula", "Akaa"],
+            "Alennus €": [1234, 5],
+            "Pitkä otsikko tässä": [1, 2],
+        }
+    )
+    text = terminal.table(frame, columns=30)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 30
+    assert any(line.startswith("Mänttä-Vilppula") for line in lines)
+    assert any(line.endswith("1 234") for line in lines)  # numbers right-aligned
+    # "Pitkä otsikko tässä" wraps to its longest word (7); 15 + 2 + 9 + 2 + 7 = 35 > 30: two
+    # blocks, each starting with the names
+    assert "otsikko" in text and "Pitkä otsikko tässä" not in text
+    assert sum(line.startswith("Akaa") for line in lines) == 2
+
+
+def test_tasaus_fits_100_columns_with_finnish_headers():
+    result = run_cli("tasaus", "2021")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "potti_laskutettu" not in result.stdout and "Tasaus €" in result.stdout
+    assert any(re.match(r"837 +Tampere +18 996 +72,598 % ", line) for line in lines)
+    csv_header = run_cli("tasaus", "2021", "--csv").stdout.splitlines()[0]
+    assert csv_header.startswith("kuntanumero,kunta,vieraskieliset,osuus_pct,")  # unchanged

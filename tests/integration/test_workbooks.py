@@ -1,0 +1,95 @@
+"""Every workbook the reports write, read with openpyxl: number formats by column type, named
+fonts, widths that fit headers and names, frozen header rows, print setup, notices on every sheet
+and no formula anywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kustannukset import international as kv
+
+
+@pytest.fixture(scope="module")
+def workbooks(reports) -> dict[str, object]:
+    return {p.name: load_workbook(p) for p in sorted(Path(reports).rglob("*.xlsx"))}
+
+
+def _header(ws, first: str):
+    return next(row for row in ws.iter_rows() if row[0].value == first)
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_repeated(workbooks):
+    assert len(workbooks) >= 5
+    for name, wb in workbooks.items():
+        for ws in wb.worksheets:
+            assert ws.page_setup.orientation == "landscape", (name, ws.title)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, (name, ws.title)
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+            if ws.print_title_rows:
+                header = int(ws.print_title_rows.split(":")[0].strip("$"))
+                assert ws.freeze_panes == f"A{header + 1}", (name, ws.title)
+                assert ws.cell(row=header, column=1).alignment.wrap_text
+
+
+def test_no_formula_and_every_font_named(workbooks):
+    for name, wb in workbooks.items():
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.value is not None:
+                        assert cell.data_type != "f", (name, ws.title, cell.coordinate)
+                        assert cell.font.name, (name, ws.title, cell.coordinate)
+
+
+def test_headers_and_names_fit_their_columns(workbooks):
+    wb = workbooks["hintataulukko_2023.xlsx"]
+    ws = wb["Hinnat 2023"]
+    longest = "Kokeilukokonaisuuden johtaminen ja koordinointi"  # 47 characters
+    assert any(c.value == longest for c in ws["A"])
+    assert ws.column_dimensions["A"].width >= len(longest)
+    header = _header(ws, "Kunta")
+    for cell in header:
+        word = max(str(cell.value).split(), key=len)  # e.g. "Maksuosuudet", "Yhteensä"
+        assert ws.column_dimensions[cell.column_letter].width >= len(word), cell.value
+    assert ws.row_dimensions[header[0].row].height >= 15
+
+
+def test_per_inhabitant_columns_keep_two_decimals(workbooks):
+    wb = workbooks["skenaariot.xlsx"]
+    for ws in wb.worksheets[5:8]:
+        header = _header(ws, "Alue")
+        col = next(c.column for c in header if c.value == "€/asukas")
+        cell = ws.cell(row=header[0].row + 1, column=col)
+        assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"
+
+
+def test_scenario_sheets_have_human_names_and_the_notice(workbooks):
+    wb = workbooks["skenaariot.xlsx"]
+    assert "paatetty_2025" not in wb.sheetnames
+    assert "C – Päätetyt alueet 2025" in wb.sheetnames
+    for ws in wb.worksheets:
+        assert any("ESIMERKKI" in str(c.value) for c in ws["A"][:4]), ws.title
+    change = wb["Muutokset"]
+    values = [c.value for row in change.iter_rows() for c in row]
+    assert None not in values[values.index("Kunta") :]  # a municipality missing: "–"
+    assert "–" in values
+
+
+def test_estimate_notice_is_not_doubled_and_on_every_sheet(workbooks):
+    wb = workbooks["hintataulukko_2024.xlsx"]
+    for ws in wb.worksheets:
+        texts = [str(c.value) for c in ws["A"][:4]]
+        assert any(t.startswith("ARVIO") for t in texts), ws.title
+        assert not any("ARVIO – ARVIO" in t for t in texts)
+
+
+def test_international_notices_on_every_sheet_and_bold_totals(workbooks):
+    wb = workbooks["kansainvaliset_laskut_2021.xlsx"]
+    for ws in wb.worksheets:
+        assert kv.EXAMPLE_NOTICE in [c.value for c in ws["A"]], ws.title
+    for ws in (wb["Tasauslaskut"], wb["Suoritelaskutus"]):
+        total = next(row for row in ws.iter_rows() if "Summa" in (row[0].value, row[1].value))
+        assert all(c.font.bold and c.font.name == "Calibri" for c in total)
