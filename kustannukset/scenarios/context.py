@@ -31,6 +31,7 @@ from kustannukset.stats.loader import Statistics, load_statistics
 
 RULES_FILE = Path("parametrit") / "tyollisyysalueet.yaml"
 FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"
+COSTS_FILE = Path("parametrit") / "alueiden_kustannukset.yaml"
 # The rules of law 380/2023 hold from 1.1.2025; scenarios are read against them.
 RULES_DATE = dt.date(2025, 1, 1)
 
@@ -42,7 +43,10 @@ class Context:
     boundaries: Boundaries
     rules: ParameterFile
     funding: ParameterFile
+    costs: ParameterFile | None = None  # budgets, the cost model and the reported real figures
     _experiment: YearInputs | None = field(default=None, repr=False)
+    # Derived results computed once per context (such as the national funding allocation).
+    cache: dict = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def names(self) -> MunicipalityNames:
@@ -133,4 +137,5 @@ def load_context(data_dir: Path = DATA_DIR) -> Context:
         boundaries=load_boundaries(data_dir),
         rules=ParameterFile(data_dir / RULES_FILE),
         funding=ParameterFile(data_dir / FUNDING_FILE),
+        costs=ParameterFile(data_dir / COSTS_FILE) if (data_dir / COSTS_FILE).is_file() else None,
     )

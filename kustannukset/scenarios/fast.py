@@ -16,6 +16,7 @@ import pandas as pd
 
 from kustannukset.core.money import display_array
 from kustannukset.scenarios.context import Context
+from kustannukset.scenarios.funding import key_figures, resolve_pool
 from kustannukset.scenarios.model import KeyPart, Scenario, measure_label
 from kustannukset.shared_costs import CARRIER_LEAD, CARRIER_NOBODY, CARRIER_OTHERS
 
@@ -117,11 +118,14 @@ def engine_for(
     area_index = [i for i, area in enumerate(scenario.areas) for _ in area.members]
     values = np.array(
         [
-            [float(v) for v in context.values(m, y, codes, purpose="skenaariolaskin").values()]
+            [
+                float(v)
+                for v in key_figures(context, m, y, codes, purpose="skenaariolaskin").values()
+            ]
             for m, y in measures
         ]
     )
-    pools = [float(context.pool(area.pool, area).total) for area in scenario.areas]
+    pools = [float(resolve_pool(context, area.pool, area).total) for area in scenario.areas]
     return VectorEngine(
         codes=codes,
         names=[context.name(c) for c in codes],

@@ -19,6 +19,7 @@ from kustannukset.view.formatting import euros
 
 STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
 BACKGROUND = "#e6e6e6"
+NEUTRAL = "#f3eddc"  # "no change": distinct from the scale's white centre and the grey around
 AREA_COLOURS = [
     "#1b9e77",
     "#d95f02",
@@ -114,8 +115,11 @@ def value_map(
     title: str = "",
     label: str = "",
     cmap: str = "RdBu_r",
+    neutral: float = 0.0,
 ):
-    """Municipalities coloured by a value (diverging around zero); a missing value in grey."""
+    """Municipalities coloured by a value on a diverging scale centred on zero; a missing value
+    in grey. With ``neutral``, a value smaller than it in size is drawn in one neutral colour and
+    labelled "ei muutosta" (so that rounding noise is not coloured)."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = _neighbours_of(boundaries, codes)
@@ -124,6 +128,21 @@ def value_map(
     missing = [c for c in codes if c not in known]
     if missing:
         _draw(ax, boundaries, missing, ["#bbbbbb"] * len(missing))
+    handles = []
+    if neutral:
+        calm = sorted(c for c, v in known.items() if abs(v) < neutral)
+        if calm:
+            _draw(ax, boundaries, calm, [NEUTRAL] * len(calm))
+        handles.append(
+            Patch(
+                facecolor=NEUTRAL,
+                edgecolor="#999999",
+                label=f"ei muutosta (alle {euros(neutral)} {label.split()[-1] if label else ''})",
+            )
+        )
+        known = {c: v for c, v in known.items() if abs(v) >= neutral}
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     if known:
         low, high = min(known.values()), max(known.values())
         bound = max(abs(low), abs(high)) or 1.0
