@@ -14,12 +14,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.colors import to_rgba
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.money import round_half_up
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate, reality_check
 from kustannukset.scenarios.funding import resolve_pool
+from kustannukset.scenarios.maps import NEUTRAL, value_map
 from tests.conftest import run_cli
 from tests.unit.test_scenarios import write_mini_data, write_scenario
 
@@ -314,3 +316,16 @@ def test_csv_carries_the_status_of_each_figure():
     body = result.stdout
     assert ",ESIMERKKI,ARVIO" in body  # cost model (example fixed part), funding estimate
     assert ",ARVIO,ARVIO" in body  # the decided areas: pool = funding estimate
+
+
+def test_change_map_draws_changes_under_a_euro_as_no_change():
+    context = load_context()
+    # Tampere +0,40 €/as. (no change), Nokia +10, Ylöjärvi -10, Pirkkala -0,99 (no change)
+    values = {"837": 0.4, "536": 10.0, "980": -10.0, "604": -0.99}
+    ax = value_map(context.boundaries, values, label="muutos €/asukas", neutral=1.0)
+    colours = [tuple(c) for coll in ax.collections for c in coll.get_facecolors()]
+    neutral = to_rgba(NEUTRAL)
+    rings = {code: len(context.boundaries.polygons[code]) for code in values}
+    assert colours.count(neutral) == rings["837"] + rings["604"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["ei muutosta (alle 1 €/asukas)"]
