@@ -16,6 +16,7 @@ from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
 from kustannukset.scenarios.model import (
+    POOL_BUDGET,
     POOL_EXPERIMENT_2023,
     POOL_PER_CAPITA_2023,
     SCENARIO_DIR,
@@ -113,7 +114,19 @@ class Context:
                 raise InputError(
                     f"tuntematon skenaario '{text}' (tunnetut: {known})", file=path.parent
                 )
-        return load_scenario(path, self.names)
+        scenario = load_scenario(path, self.names)
+        budgets = [p.split(".", 1)[1] for p in self.costs.parameters] if self.costs else []
+        budgets = [b for b in budgets if f"talousarviot.{b}" in self.costs.parameters]
+        for area in scenario.areas:
+            if area.pool.base == POOL_BUDGET and area.pool.budget not in budgets:
+                raise InputError(
+                    f"tuntematon talousarvio '{area.pool.budget}' (tunnetut: "
+                    f"{', '.join(budgets) or 'ei yhtään'}; {COSTS_FILE})",
+                    file=path,
+                    row=area.pool.line,
+                    column="talousarvio",
+                )
+        return scenario
 
     def values(self, measure: str, year: int, codes, *, purpose: str = "") -> dict[str, Fraction]:
         """Figures for municipalities, also those outside the register (then: missing, an error)."""

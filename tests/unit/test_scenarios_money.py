@@ -153,16 +153,15 @@ def test_pool_kustannusmalli_by_hand(money):
     assert "1 000,00 € työtöntä työnhakijaa kohden" in note and "ESIMERKKI" in note
 
 
-def test_unknown_budget_is_an_error_naming_the_known(money):
+def test_unknown_budget_is_an_error_naming_the_file_row_and_the_known(money):
     context = load_context(money)
-    scenario = context.scenario(
-        write_scenario(
-            money,
-            two("{vakiluku: {paino: 1, vuosi: 2021}}", "{peruste: talousarvio, talousarvio: x}"),
-        )
+    path = write_scenario(
+        money,
+        two("{vakiluku: {paino: 1, vuosi: 2021}}", "{peruste: talousarvio, talousarvio: x}"),
     )
-    with pytest.raises(InputError, match=r"tuntematon talousarvio 'x'.*tampere_2025"):
-        resolve_pool(context, scenario.areas[0].pool, scenario.areas[0])
+    with pytest.raises(InputError, match=r"tuntematon talousarvio 'x'.*tampere_2025") as exc:
+        context.scenario(path)
+    assert exc.value.row == 3 and exc.value.column == "talousarvio"
 
 
 def test_budget_base_needs_a_budget_name(money):
