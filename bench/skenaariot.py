@@ -5,8 +5,11 @@ Measures, in the same run and on the same random weight mixes:
 - a straightforward pandas implementation, one scenario at a time (shares by groupby, weighted sum);
 - an explorer update: recompute one scenario and redraw its table as text.
 
-Both engines must agree; the targets are at least 100 000 evaluations per second for the 23
-Pirkanmaa municipalities and an explorer update under 50 ms.
+Both engines must agree; the targets are at least 1 000 000 evaluations per second for the 23
+Pirkanmaa municipalities, with the new keys (labour force, unemployed jobseekers, the state-grant
+criteria) and pool bases (the cost model, a second scenario with the funding pool and four
+areas), and an explorer update under 50 ms. The machine is shared, so the vectorised engine's
+rate is the best of several repetitions.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.explorer import Explorer
 from kustannukset.scenarios.fast import engine_for, random_weights
 
-SCENARIO = "huhtikuu_2023"  # all 23 municipalities in one area
+SCENARIO = "pirkanmaa_kustannusmalli"  # all 23 municipalities in one area, the cost model
+SECOND = "elokuu_2023_kustannusmalli"  # four areas
+REPEAT = 5
 FAST_COUNT = 200_000
 PANDAS_COUNT = 300
-TARGET_RATE = 100_000
+TARGET_RATE = 1_000_000
 TARGET_UPDATE_MS = 50
 
 
@@ -47,10 +52,20 @@ def main() -> int:
     weights = random_weights(rng, FAST_COUNT, len(engine.measures))
 
     engine.payments(weights[:1000])  # warm-up
-    started = time.perf_counter()
-    fast = engine.payments(weights)
-    fast_seconds = time.perf_counter() - started
-    fast_rate = FAST_COUNT / fast_seconds
+    fast_seconds = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        fast = engine.payments(weights)
+        fast_seconds.append(time.perf_counter() - started)
+    fast_rate = FAST_COUNT / min(fast_seconds)
+    median_rate = FAST_COUNT / float(np.median(fast_seconds))
+    second = engine_for(context, context.scenario(SECOND))
+    second_seconds = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        second.payments(weights)
+        second_seconds.append(time.perf_counter() - started)
+    second_rate = FAST_COUNT / min(second_seconds)
 
     measures = [f"m{i}" for i in range(len(engine.measures))]
     frame = pd.DataFrame(engine.values.T, columns=measures)
@@ -78,14 +93,18 @@ def main() -> int:
     print(
         f"Skenaario: {scenario.name}: {len(engine.codes)} kuntaa, {len(engine.measures)} mittaria"
     )
-    print(f"numpy (vektoroitu): {fast_rate:,.0f} skenaariota/s ({FAST_COUNT} kpl)")
+    print(
+        f"numpy (vektoroitu): {fast_rate:,.0f} skenaariota/s ({FAST_COUNT} kpl, paras "
+        f"{REPEAT} toistosta; mediaani {median_rate:,.0f})"
+    )
+    print(f"numpy, {len(second.area_names)} aluetta ({SECOND}): {second_rate:,.0f} skenaariota/s")
     print(f"pandas (yksi kerrallaan): {slow_rate:,.0f} skenaariota/s ({PANDAS_COUNT} kpl)")
     print(f"nopeusero: {fast_rate / slow_rate:,.0f}-kertainen; tulokset samat")
     print(
         f"skenaarioselaimen päivitys (tarkka laskenta + taulukot tekstinä): mediaani {update_ms:.1f} ms, "
         f"hitain {worst_ms:.1f} ms"
     )
-    ok = fast_rate >= TARGET_RATE and update_ms < TARGET_UPDATE_MS
+    ok = min(fast_rate, second_rate) >= TARGET_RATE and update_ms < TARGET_UPDATE_MS
     print("Tavoitteet saavutettu." if ok else "TAVOITE EI TÄYTY.")
     return 0 if ok else 1
 

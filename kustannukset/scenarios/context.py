@@ -16,6 +16,7 @@ from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
 from kustannukset.scenarios.model import (
+    POOL_BUDGET,
     POOL_EXPERIMENT_2023,
     POOL_PER_CAPITA_2023,
     SCENARIO_DIR,
@@ -31,6 +32,7 @@ from kustannukset.stats.loader import Statistics, load_statistics
 
 RULES_FILE = Path("parametrit") / "tyollisyysalueet.yaml"
 FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"
+COSTS_FILE = Path("parametrit") / "alueiden_kustannukset.yaml"
 # The rules of law 380/2023 hold from 1.1.2025; scenarios are read against them.
 RULES_DATE = dt.date(2025, 1, 1)
 
@@ -42,7 +44,10 @@ class Context:
     boundaries: Boundaries
     rules: ParameterFile
     funding: ParameterFile
+    costs: ParameterFile | None = None  # budgets, the cost model and the reported real figures
     _experiment: YearInputs | None = field(default=None, repr=False)
+    # Derived results computed once per context (such as the national funding allocation).
+    cache: dict = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def names(self) -> MunicipalityNames:
@@ -109,7 +114,19 @@ class Context:
                 raise InputError(
                     f"tuntematon skenaario '{text}' (tunnetut: {known})", file=path.parent
                 )
-        return load_scenario(path, self.names)
+        scenario = load_scenario(path, self.names)
+        budgets = [p.split(".", 1)[1] for p in self.costs.parameters] if self.costs else []
+        budgets = [b for b in budgets if f"talousarviot.{b}" in self.costs.parameters]
+        for area in scenario.areas:
+            if area.pool.base == POOL_BUDGET and area.pool.budget not in budgets:
+                raise InputError(
+                    f"tuntematon talousarvio '{area.pool.budget}' (tunnetut: "
+                    f"{', '.join(budgets) or 'ei yhtään'}; {COSTS_FILE})",
+                    file=path,
+                    row=area.pool.line,
+                    column="talousarvio",
+                )
+        return scenario
 
     def values(self, measure: str, year: int, codes, *, purpose: str = "") -> dict[str, Fraction]:
         """Figures for municipalities, also those outside the register (then: missing, an error)."""
@@ -133,4 +150,5 @@ def load_context(data_dir: Path = DATA_DIR) -> Context:
         boundaries=load_boundaries(data_dir),
         rules=ParameterFile(data_dir / RULES_FILE),
         funding=ParameterFile(data_dir / FUNDING_FILE),
+        costs=ParameterFile(data_dir / COSTS_FILE) if (data_dir / COSTS_FILE).is_file() else None,
     )

@@ -36,6 +36,7 @@ import pandas as pd
 
 from kustannukset.core.errors import InputError
 from kustannukset.scenarios.context import Context
+from kustannukset.scenarios.funding import resolve_pool
 from kustannukset.scenarios.model import Area, KeyPart, PoolSpec, Scenario, measure_label
 from kustannukset.scenarios.partitions import (
     PartitionInputError,
@@ -302,7 +303,7 @@ def _pool(context: Context, spec: PoolSpec, key, codes) -> tuple[np.ndarray | No
 
     def pool_of(members) -> float:
         area = Area("alue", members[0], tuple(members), None, tuple(key), spec, 0)
-        return float(context.pool(spec, area).total)
+        return float(resolve_pool(context, spec, area).total)
 
     singles = np.array([pool_of([c]) for c in codes])
     whole = pool_of(list(codes))

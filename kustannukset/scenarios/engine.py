@@ -20,9 +20,15 @@ import pandas as pd
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.money import EXACT_SUM, PUBLISHED, allocate
-from kustannukset.scenarios.context import Context
-from kustannukset.scenarios.funding import funding_estimate
-from kustannukset.scenarios.model import Area, KeyPart, Pool, Scenario, measure_label
+from kustannukset.scenarios.context import RULES_DATE, Context
+from kustannukset.scenarios.funding import (
+    budget,
+    cost_model,
+    funding_estimate,
+    key_figures,
+    resolve_pool,
+)
+from kustannukset.scenarios.model import SCENARIO_DIR, Area, KeyPart, Pool, Scenario, measure_label
 from kustannukset.scenarios.rules import check_scenario
 from kustannukset.shared_costs import (
     CARRIER_OTHERS,
@@ -54,8 +60,8 @@ def mixed_shares(
 
 def key_values(context: Context, area: Area) -> dict[str, dict[str, Fraction]]:
     return {
-        part.measure: context.values(
-            part.measure, part.year, area.members, purpose=f"jakoperuste, alue {area.name}"
+        part.measure: key_figures(
+            context, part.measure, part.year, area.members, purpose=f"jakoperuste, alue {area.name}"
         )
         for part in area.key
     }
@@ -83,7 +89,7 @@ class AreaDivision:
 
 
 def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
-    pool = context.pool(area.pool, area)
+    pool = resolve_pool(context, area.pool, area)
     shares = mixed_shares(key_values(context, area), area.key)
     inp = DivisionInput(
         services=[
@@ -148,9 +154,41 @@ def _nullable_ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+STATUS_LABELS = {"esimerkki": "ESIMERKKI", "arvio": "ARVIO", "julkaistu": "JULKAISTU"}
+
+
+def baseline_payments(context: Context) -> tuple[str, dict[str, int]] | None:
+    """The payments of the comparison scenario (``vertailuskenaario``: the decided 2025 areas), by
+    municipality code; None when that scenario is not in the data folder."""
+    if "vertailu" in context.cache:
+        return context.cache["vertailu"]
+    name = str(context.rule("vertailuskenaario").value)
+    path = context.data_dir / SCENARIO_DIR / f"{name}.yaml"
+    made = None
+    if path.is_file():
+        scenario = context.scenario(path)
+        payments: dict[str, int] = {}
+        for area in scenario.areas:
+            try:
+                payments.update(divide_area(context, scenario, area).payments)
+            except InputError:
+                continue
+        made = (scenario.name, payments)
+    context.cache["vertailu"] = made
+    return made
+
+
+def _per(value, base) -> float | None:
+    if value is None or base is None or not base:
+        return None
+    return float(Fraction(int(value)) / base)
+
+
 def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True) -> ScenarioResult:
     """Payments per municipality and totals per area; an area whose figures are missing is reported
-    as not computable (with the reason) and the others are still computed."""
+    as not computable (with the reason) and the others are still computed. With the funding: each
+    municipality's estimated state funding, its net (funding - payment) and the change against the
+    decided 2025 areas, each figure with its status (ESIMERKKI, ARVIO, JULKAISTU) in a column."""
 
     notes: list[str] = []
     divisions: dict[str, AreaDivision] = {}
@@ -174,6 +212,7 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         scenario.members,
     )
     funding = funding_estimate(context, scenario) if with_funding else None
+    baseline = baseline_payments(context) if with_funding else None
 
     rows = []
     for area in scenario.areas:
@@ -181,45 +220,74 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         for code in sorted(area.members, key=context.name):
             payment = division.payments[code] if division else None
             old = before.get(code)
-            rows.append(
-                {
-                    "Alue": area.name,
-                    "Kunta": context.name(code),
-                    "Kuntanumero": code,
-                    "Osuus %": float(division.shares[code] * 100) if division else None,
-                    "Maksuosuus €": payment,
-                    f"Kokeilu {context.comparison_year} €": old,
-                    "Muutos €": payment - old if payment is not None and old is not None else None,
-                    "€/asukas": float(payment / capita[code])
-                    if payment is not None and capita[code]
-                    else None,
-                    "€/työtön": float(payment / jobless[code])
-                    if payment is not None and jobless[code]
-                    else None,
-                }
-            )
+            row = {
+                "Alue": area.name,
+                "Kunta": context.name(code),
+                "Kuntanumero": code,
+                "Osuus %": float(division.shares[code] * 100) if division else None,
+                "Maksuosuus €": payment,
+                f"Kokeilu {context.comparison_year} €": old,
+                "Muutos €": payment - old if payment is not None and old is not None else None,
+                "€/asukas": float(payment / capita[code])
+                if payment is not None and capita[code]
+                else None,
+                "€/työtön": float(payment / jobless[code])
+                if payment is not None and jobless[code]
+                else None,
+            }
+            if with_funding:
+                given = funding.by_municipality.get(code)
+                net = given - payment if given is not None and payment is not None else None
+                decided = baseline[1].get(code) if baseline else None
+                change = payment - decided if payment is not None and decided is not None else None
+                row.update(
+                    {
+                        "Valtionosuus, arvio €": given,
+                        "Netto €": net,
+                        "Netto €/asukas": _per(net, capita[code]),
+                        "Muutos päätettyyn 2025 €": change,
+                        "Muutos päätettyyn 2025 €/asukas": _per(change, capita[code]),
+                        "Maksuosuuden tila": STATUS_LABELS[division.pool.status]
+                        if division
+                        else None,
+                        "Valtionosuuden tila": "ARVIO",
+                    }
+                )
+            rows.append(row)
     municipalities = _nullable_ints(
-        pd.DataFrame(rows), ["Maksuosuus €", f"Kokeilu {context.comparison_year} €", "Muutos €"]
+        pd.DataFrame(rows),
+        [
+            "Maksuosuus €",
+            f"Kokeilu {context.comparison_year} €",
+            "Muutos €",
+            "Valtionosuus, arvio €",
+            "Netto €",
+            "Muutos päätettyyn 2025 €",
+        ],
     )
 
     checks = check_scenario(context, scenario)
     area_rows = []
     for area, check in zip(scenario.areas, checks.to_dict("records"), strict=True):
         division = divisions.get(area.name)
+        pool = int(sum(division.payments.values())) if division else None
         row = {
             "Alue": area.name,
             "Vastuukunta": check["Vastuukunta"],
             "Kuntia": check["Kuntia"],
-            "Potti €": int(sum(division.payments.values())) if division else None,
+            "Potti €": pool,
             "Työvoima": check["Työvoima"],
             "20 000 -sääntö": check["20 000 -sääntö"],
             "Yhtenäinen": check["Yhtenäinen"],
         }
         if funding is not None:
-            row["Valtionosuus, arvio €"] = funding.by_area.get(area.name)
+            given = funding.by_area.get(area.name)
+            row["Valtionosuus, arvio €"] = given
+            row["Netto €"] = given - pool if given is not None and pool is not None else None
+            row["Potin tila"] = STATUS_LABELS[division.pool.status] if division else None
         area_rows.append(row)
     areas = _nullable_ints(
-        pd.DataFrame(area_rows), ["Potti €", "Työvoima", "Valtionosuus, arvio €"]
+        pd.DataFrame(area_rows), ["Potti €", "Työvoima", "Valtionosuus, arvio €", "Netto €"]
     )
 
     pools = {divisions[a.name].pool.label for a in scenario.areas if a.name in divisions}
@@ -238,4 +306,89 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
     notes.extend(f"Alue '{r['Alue']}': {r['Huom']}" for r in checks.to_dict("records") if r["Huom"])
     if funding is not None:
         notes.append(funding.note)
+        notes.append(
+            "Netto = valtionosuusarvio − maksuosuus (ARVIO). Muutos päätettyyn 2025 = maksuosuus "
+            "− maksuosuus skenaariossa "
+            + (f"'{baseline[0]}'" if baseline else "päätetyt alueet 2025 (ei aineistossa)")
+        )
     return ScenarioResult(scenario, municipalities, areas, notes, divisions)
+
+
+# --- the reality check --------------------------------------------------------------------------
+
+
+def reference_area(context: Context) -> tuple[list[str], str]:
+    """The members of the area whose budget calibrates the cost model (the Tampere area), and
+    the budget's name."""
+    model_spec = context.costs["kustannusmalli.kalibrointi"].at(RULES_DATE)
+    codes = [
+        context.names.resolve(name, file=context.costs.path, row=model_spec.line, column="kunnat")
+        for name in model_spec.value["kunnat"]
+    ]
+    return codes, str(model_spec.value["talousarvio"])
+
+
+def reality_check(context: Context, scenarios: list[Scenario]) -> pd.DataFrame:
+    """The reference area's reported municipal contributions split by the key each scenario gives
+    that area, and Virrat's result beside its reported payment."""
+    codes, budget_name = reference_area(context)
+    reported = context.costs["todellisuus.virrat_2025"].at(RULES_DATE)
+    total = budget(context, budget_name)
+    virrat = context.names.resolve("Virrat", file=context.costs.path, row=0, column="kunnat")
+    rows = []
+    seen = set()
+    for scenario in scenarios:
+        for area in scenario.areas:
+            if set(area.members) != set(codes):
+                continue
+            label = key_label(area.key)
+            if label in seen:
+                continue
+            seen.add(label)
+            values = {
+                p.measure: key_figures(context, p.measure, p.year, codes, purpose="vertailu")
+                for p in area.key
+            }
+            shares = mixed_shares(values, area.key)
+            # the reported total split exactly and rounded once, as an area's payments are
+            split = allocate({c: Fraction(total.value) * shares[c] for c in codes}, EXACT_SUM)
+            pay = int(split[virrat])
+            rows.append(
+                {
+                    "Jakoperuste": label,
+                    "Skenaario": scenario.code,
+                    "Virtain osuus %": float(shares[virrat] * 100),
+                    "Virrat 2025 €": pay,
+                    "Raportoitu 2025 €": int(reported.value),
+                    "Ero €": pay - int(reported.value),
+                    "Ero %": float(Fraction(pay - int(reported.value), int(reported.value)) * 100),
+                }
+            )
+    frame = _nullable_ints(pd.DataFrame(rows), ["Virrat 2025 €", "Raportoitu 2025 €", "Ero €"])
+    if len(frame):
+        frame = frame.sort_values("Ero %", key=lambda s: s.abs()).reset_index(drop=True)
+    return frame
+
+
+def real_figures(context: Context) -> pd.DataFrame:
+    """The reported real figures the reality check and the cost model use, with status and
+    confidence."""
+    rows = []
+    for name, parameter in context.costs.parameters.items():
+        if not name.startswith(("talousarviot.", "todellisuus.")):
+            continue
+        value = parameter.at(RULES_DATE)
+        rows.append(
+            {
+                "Luku": parameter.description,
+                "€": int(value.value),
+                "Tila": STATUS_LABELS.get(value.status, value.status.upper()),
+                "Luotettavuus": str(value.extra.get("luotettavuus", "")),
+                "Lähde": value.source,
+            }
+        )
+    return _nullable_ints(pd.DataFrame(rows), ["€"])
+
+
+def cost_model_text(context: Context) -> str:
+    return cost_model(context).label

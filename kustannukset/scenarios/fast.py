@@ -16,8 +16,11 @@ import pandas as pd
 
 from kustannukset.core.money import display_array
 from kustannukset.scenarios.context import Context
+from kustannukset.scenarios.funding import key_figures, resolve_pool
 from kustannukset.scenarios.model import KeyPart, Scenario, measure_label
 from kustannukset.shared_costs import CARRIER_LEAD, CARRIER_NOBODY, CARRIER_OTHERS
+
+BLOCK = 1024  # weight vectors per matrix product (a block's result fits in the cache)
 
 
 def sweep_measures(context: Context) -> list[tuple[str, int]]:
@@ -51,11 +54,21 @@ class VectorEngine:
         with np.errstate(invalid="ignore", divide="ignore"):
             self._shares = np.nan_to_num(self.values / sums[:, self.area_index])  # (m, n)
         self._pool_of = self.pools[self.area_index]
+        # Each measure's share times the area's pool: without discounts, the payments of a batch
+        # of weight vectors are one matrix product.
+        self._scaled = self._shares * self._pool_of
         self._undiscounted = (self.discount == 0).astype(float)
 
     @property
     def measure_labels(self) -> list[str]:
         return [measure_label(m, y) for m, y in self.measures]
+
+    def _product(self, weights: np.ndarray) -> np.ndarray:
+        """``weights @ self._scaled`` in blocks that stay in the processor's cache."""
+        out = np.empty((weights.shape[0], self._scaled.shape[1]))
+        for start in range(0, weights.shape[0], BLOCK):
+            np.matmul(weights[start : start + BLOCK], self._scaled, out=out[start : start + BLOCK])
+        return out
 
     def shares(self, weights: np.ndarray) -> np.ndarray:
         """Key shares inside each area for each weight vector: (s, m) -> (s, n)."""
@@ -63,10 +76,10 @@ class VectorEngine:
 
     def payments(self, weights: np.ndarray) -> np.ndarray:
         """Unrounded payments, one row per weight vector (rows of ``weights`` add up to 1)."""
+        if not self.discount.any():
+            return self._product(np.atleast_2d(weights))
         shares = self.shares(weights)
         gross = shares * self._pool_of
-        if not self.discount.any():
-            return gross
         disc = gross * self.discount
         pay = gross - disc
         if self.carrier == CARRIER_NOBODY:
@@ -117,11 +130,14 @@ def engine_for(
     area_index = [i for i, area in enumerate(scenario.areas) for _ in area.members]
     values = np.array(
         [
-            [float(v) for v in context.values(m, y, codes, purpose="skenaariolaskin").values()]
+            [
+                float(v)
+                for v in key_figures(context, m, y, codes, purpose="skenaariolaskin").values()
+            ]
             for m, y in measures
         ]
     )
-    pools = [float(context.pool(area.pool, area).total) for area in scenario.areas]
+    pools = [float(resolve_pool(context, area.pool, area).total) for area in scenario.areas]
     return VectorEngine(
         codes=codes,
         names=[context.name(c) for c in codes],

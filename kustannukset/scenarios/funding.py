@@ -1,14 +1,22 @@
-"""An estimate of the state funding (valtionosuus) the employment task brings, per area.
+"""An estimate of the state funding (valtionosuus) the employment task brings, and the pools and
+keys built on it.
 
 The amount ``kokonaismaara`` less ``vieraskielisyysosa`` is allocated over the municipalities of
 mainland Finland by the weighted shares of ``kriteerit`` (reported 50/50 working-age population and
-unemployment); ``vieraskielisyysosa`` by the share of foreign-language speakers. An area's estimate
-is the sum over its members. All parameters are in ``data/parametrit/valtionosuus.yaml`` with their
-sources, and the result is always labelled an estimate.
+unemployment); ``vieraskielisyysosa`` by the share of foreign-language speakers. A criterion's year
+``uusin`` is the latest year in which every municipality of the allocation has the figure (a
+municipality without the figure in any year stays out and is named). An area's estimate is the sum
+over its members. All parameters are in ``data/parametrit/valtionosuus.yaml`` with their sources,
+and the result is always labelled an estimate (ARVIO).
 
 A municipality's share is of the whole country, so the estimate needs the figures of every mainland
 municipality: when the register holds fewer than ``kuntia_vahintaan`` of them, the estimate is not
 made and the note says why.
+
+On top of the estimate: the pool bases ``valtionosuus`` (members' estimated funding times a
+factor), ``talousarvio`` (a published budget figure) and ``kustannusmalli`` (a fixed cost per area
+plus a variable cost per unemployed jobseeker, calibrated on a published budget), and the key part
+``valtionosuus`` (each member's share of the area's estimated funding).
 """
 
 from __future__ import annotations
@@ -16,11 +24,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+import pandas as pd
+
 from kustannukset.core.errors import InputError
 from kustannukset.core.money import exact, largest_remainder, round_half_up
-from kustannukset.scenarios.context import RULES_DATE, Context
-from kustannukset.scenarios.model import Scenario, measure_label
+from kustannukset.scenarios.context import COSTS_FILE, RULES_DATE, Context
+from kustannukset.scenarios.model import (
+    FUNDING_KEY,
+    POOL_BUDGET,
+    POOL_COST_MODEL,
+    POOL_FUNDING,
+    Area,
+    Pool,
+    PoolSpec,
+    Scenario,
+    measure_label,
+)
 from kustannukset.view.formatting import euros, percent
+
+LATEST = "uusin"
+FOREIGN_PART = "Vieraskielisyysosa"
+CACHE_KEY = "valtionosuus"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    measure: str
+    year: int
+    amount: Fraction  # euros allocated by this criterion
+    weight: Fraction  # of ``amount``
+
+    @property
+    def label(self) -> str:
+        return measure_label(self.measure, self.year)
 
 
 @dataclass(frozen=True)
@@ -30,30 +66,35 @@ class FundingEstimate:
     note: str
 
 
-def _criteria(context: Context):
-    pf = context.funding
-    total = exact(pf["kokonaismaara"].at(RULES_DATE).value)
-    foreign = exact(pf["vieraskielisyysosa"].at(RULES_DATE).value)
-    entry = pf["kriteerit"].at(RULES_DATE)
-    parts = [(str(c["mittari"]), int(c["vuosi"]), exact(c["paino"])) for c in entry.value]
-    if sum(w for _, _, w in parts) != 1:
-        raise InputError(
-            "kriteerien painojen summa ei ole 1", file=pf.path, row=entry.line, column="paino"
-        )
-    lang = pf["vieraskielisyys"].at(RULES_DATE).value
-    return total, foreign, parts, (str(lang["mittari"]), int(lang["vuosi"]))
+@dataclass(frozen=True)
+class Allocation:
+    exact: dict[str, Fraction]  # every municipality in the shares
+    parts: dict[str, dict[str, Fraction]]  # criterion label -> municipality -> euros
+    criteria: tuple[Criterion, ...]
+    missing: list[str]  # mainland municipalities left out (a criterion figure missing)
 
 
-def _available(context: Context, measure: str, year: int) -> dict[str, Fraction]:
-    rows = context.statistics.rows(measure, year)
-    return {
-        code: Fraction(value) for code, value in zip(rows["kuntanumero"], rows["arvo"], strict=True)
-    }
+def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> int:
+    """The latest year in which every municipality has the figure, apart from those that have it
+    in no year at all."""
+    stats = context.statistics
+    years = stats.years(measure)
+    have = {y: set(stats.rows(measure, y)["kuntanumero"]) for y in years}
+    never = set(codes) - set().union(*have.values()) if have else set(codes)
+    for year in reversed(years):
+        if not (set(codes) - have[year] - never):
+            return int(year)
+    raise InputError(
+        f"valtionosuuden peruste {measure}: yhdeltäkään vuodelta ei ole lukua kaikille kunnille",
+        file=context.funding.path,
+    )
 
 
-def national_allocation(context: Context) -> tuple[dict[str, Fraction], list[str]]:
-    """Every mainland municipality's estimated funding, exactly, and the municipalities left out
-    of the shares because a criterion figure is missing (they get no estimate; never a zero)."""
+def _year(context: Context, measure: str, year, codes: list[str]) -> int:
+    return _latest_complete_year(context, measure, codes) if str(year) == LATEST else int(year)
+
+
+def _mainland(context: Context) -> list[str]:
     pf = context.funding
     table = context.statistics.municipalities.table
     excluded_param = pf["ulkopuolella"]
@@ -76,40 +117,106 @@ def national_allocation(context: Context) -> tuple[dict[str, Fraction], list[str
             row=excluded_param.at(RULES_DATE).line,
             column="arvo",
         )
-    total, foreign, parts, language = _criteria(context)
-    criteria = [(m, y, total - foreign, w) for m, y, w in parts]
-    criteria.append((language[0], language[1], foreign, Fraction(1)))
-    figures = {(m, y): _available(context, m, y) for m, y, _, _ in criteria}
-    missing = [c for c in codes if any(c not in figures[(m, y)] for m, y, _, _ in criteria)]
+    return codes
+
+
+def criteria(context: Context, codes: list[str] | None = None) -> tuple[Criterion, ...]:
+    """The criteria with their years resolved and the euros each allocates."""
+    pf = context.funding
+    codes = _mainland(context) if codes is None else codes
+    total = exact(pf["kokonaismaara"].at(RULES_DATE).value)
+    foreign = exact(pf["vieraskielisyysosa"].at(RULES_DATE).value)
+    entry = pf["kriteerit"].at(RULES_DATE)
+    parts = [(str(c["mittari"]), c["vuosi"], exact(c["paino"])) for c in entry.value]
+    if sum(w for _, _, w in parts) != 1:
+        raise InputError(
+            "kriteerien painojen summa ei ole 1", file=pf.path, row=entry.line, column="paino"
+        )
+    lang = pf["vieraskielisyys"].at(RULES_DATE).value
+    result = [Criterion(m, _year(context, m, y, codes), total - foreign, w) for m, y, w in parts]
+    lang_measure = str(lang["mittari"])
+    result.append(
+        Criterion(lang_measure, _year(context, lang_measure, lang["vuosi"], codes), foreign, 1)
+    )
+    return tuple(result)
+
+
+def _available(context: Context, measure: str, year: int) -> dict[str, Fraction]:
+    rows = context.statistics.rows(measure, year)
+    return {
+        code: Fraction(value) for code, value in zip(rows["kuntanumero"], rows["arvo"], strict=True)
+    }
+
+
+def allocation(context: Context) -> Allocation:
+    """Every mainland municipality's estimated funding, exactly and by criterion (computed once
+    per context)."""
+    cached = context.cache.get(CACHE_KEY)
+    if cached is not None:
+        return cached
+    codes = _mainland(context)
+    crit = criteria(context, codes)
+    figures = {(c.measure, c.year): _available(context, c.measure, c.year) for c in crit}
+    missing = [c for c in codes if any(c not in figures[(k.measure, k.year)] for k in crit)]
     used = [c for c in codes if c not in missing]
     result = dict.fromkeys(used, Fraction(0))
-    for measure, year, amount, weight in criteria:
-        values = figures[(measure, year)]
+    parts: dict[str, dict[str, Fraction]] = {}
+    for criterion in crit:
+        values = figures[(criterion.measure, criterion.year)]
         whole = sum(values[c] for c in used)
+        column = parts.setdefault(criterion.label, dict.fromkeys(used, Fraction(0)))
         for code in used:
-            result[code] += amount * weight * values[code] / whole
-    return result, missing
+            euros_ = criterion.amount * criterion.weight * values[code] / whole
+            column[code] += euros_
+            result[code] += euros_
+    made = Allocation(result, parts, crit, missing)
+    context.cache[CACHE_KEY] = made
+    return made
+
+
+def national_allocation(context: Context) -> tuple[dict[str, Fraction], list[str]]:
+    """Every mainland municipality's estimated funding, exactly, and the municipalities left out
+    of the shares because a criterion figure is missing (they get no estimate; never a zero)."""
+    made = allocation(context)
+    return made.exact, made.missing
 
 
 def describe(context: Context) -> str:
-    total, foreign, parts, (lang_measure, lang_year) = _criteria(context)
-    crit = " ja ".join(f"{percent(w, 0)} {measure_label(m, y)}" for m, y, w in parts)
+    pf = context.funding
+    total = exact(pf["kokonaismaara"].at(RULES_DATE).value)
+    foreign = exact(pf["vieraskielisyysosa"].at(RULES_DATE).value)
+    try:
+        crit = criteria(context)
+    except InputError:
+        entry = pf["kriteerit"].at(RULES_DATE).value
+        return (
+            f"Valtionosuus on ARVIO: {euros(total)} € (perusteet "
+            + ", ".join(str(c["mittari"]) for c in entry)
+            + "; lähteet: data/parametrit/valtionosuus.yaml)"
+        )
+    main = " ja ".join(f"{percent(c.weight, 0)} {c.label}" for c in crit[:-1])
     return (
-        f"Valtionosuus on ARVIO: {euros(total - foreign)} € jaettuna {crit} suhteessa, lisäksi "
-        f"{euros(foreign)} € {measure_label(lang_measure, lang_year)} suhteessa "
-        f"(yhteensä {euros(total)} €; lähteet: data/parametrit/valtionosuus.yaml)"
+        f"Valtionosuus on ARVIO: {euros(total - foreign)} € jaettuna {main} suhteessa, lisäksi "
+        f"{euros(foreign)} € {crit[-1].label} suhteessa (yhteensä {euros(total)} €; vuosi on "
+        "uusin, jolta luku on kaikille kunnille; lähteet: data/parametrit/valtionosuus.yaml)"
     )
+
+
+def rounded_national(context: Context) -> dict[str, int]:
+    """Whole euros per municipality, rounded once over the whole country."""
+    made = allocation(context)
+    total = round_half_up(sum(made.exact.values()))
+    return {c: int(v) for c, v in largest_remainder(made.exact, total).items()}
 
 
 def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
     try:
-        exact_amounts, missing = national_allocation(context)
+        made = allocation(context)
     except InputError as exc:
         return FundingEstimate(
             {}, {a.name: None for a in scenario.areas}, f"{describe(context)}. {exc.message}."
         )
-    total = round_half_up(sum(exact_amounts.values()))
-    rounded = {c: int(v) for c, v in largest_remainder(exact_amounts, total).items()}
+    rounded = rounded_national(context)
     by_area: dict[str, int | None] = {}
     for area in scenario.areas:
         by_area[area.name] = (
@@ -117,11 +224,157 @@ def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
             if all(c in rounded for c in area.members)
             else None
         )
-    note = describe(context) + f". Osuudet {len(exact_amounts)} kunnan luvuista."
-    if missing:
-        names = ", ".join(f"{context.name(c)} ({c})" for c in missing)
+    note = describe(context) + f". Osuudet {len(made.exact)} kunnan luvuista."
+    if made.missing:
+        names = ", ".join(f"{context.name(c)} ({c})" for c in made.missing)
         note += (
             f" Jakajasta puuttuu {names}: jonkin perusteen luku puuttuu aineistosta, joten muiden "
             "osuudet ovat hieman yläkanttiin eikä näille kunnille ole arviota."
         )
     return FundingEstimate(rounded, by_area, note)
+
+
+def funding_table(context: Context, codes: list[str]) -> pd.DataFrame:
+    """Each municipality's estimate by criterion (euros, unrounded) and in whole euros."""
+    made = allocation(context)
+    rounded = rounded_national(context)
+    rows = []
+    for code in codes:
+        row: dict[str, object] = {"Kunta": context.name(code), "Kuntanumero": code}
+        for label, column in made.parts.items():
+            row[f"{label} €"] = float(column[code]) if code in column else None
+        row["Valtionosuus, arvio €"] = rounded.get(code)
+        row["Tila"] = "ARVIO"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- keys and pools built on the estimate -----------------------------------------------------------
+
+
+def key_figures(
+    context: Context, measure: str, year: int, codes, *, purpose: str = ""
+) -> dict[str, Fraction]:
+    """A key part's figures: a statistic, or (``valtionosuus``) each municipality's estimated
+    funding, whose shares inside an area are its shares of the area's estimate."""
+    codes = list(codes)
+    if measure != FUNDING_KEY:
+        return context.values(measure, year, codes, purpose=purpose)
+    made = allocation(context)
+    outside = [c for c in codes if c not in made.exact]
+    if outside:
+        names = ", ".join(f"{context.name(c)} ({c})" for c in outside)
+        raise InputError(
+            f"valtionosuusarvio puuttuu: {names} (jonkin valtionosuuden perusteen luku puuttuu)"
+            + (f" – tarvitaan: {purpose}" if purpose else ""),
+            file=context.data_dir / "parametrit" / "valtionosuus.yaml",
+        )
+    return {c: made.exact[c] for c in codes}
+
+
+def _cost_parameter(context: Context, name: str):
+    if context.costs is None:
+        raise InputError(
+            "kustannusparametrit puuttuvat", file=context.data_dir / COSTS_FILE, column=name
+        )
+    return context.costs[name].at(RULES_DATE)
+
+
+def _confidence(value) -> str:
+    level = value.extra.get("luotettavuus")
+    return f", luotettavuus {level}" if level else ""
+
+
+def budget(context: Context, name: str):
+    """A published budget figure (``talousarviot.<name>``) with its status and source."""
+    if context.costs is not None and f"talousarviot.{name}" not in context.costs.parameters:
+        known = ", ".join(
+            p.split(".", 1)[1] for p in context.costs.parameters if p.startswith("talousarviot.")
+        )
+        raise InputError(
+            f"tuntematon talousarvio '{name}' (tunnetut: {known})",
+            file=context.data_dir / COSTS_FILE,
+            column="talousarvio",
+        )
+    return _cost_parameter(context, f"talousarviot.{name}")
+
+
+@dataclass(frozen=True)
+class CostModel:
+    fixed: Fraction  # euros per area
+    per_jobseeker: Fraction  # euros per unemployed jobseeker
+    measure: str
+    year: int
+    label: str
+    status: str
+
+
+def cost_model(context: Context) -> CostModel:
+    """The fixed part from the parameters; the variable part calibrated so that the reference
+    area's budget is its fixed part plus the variable part times its jobseekers."""
+    cached = context.cache.get(POOL_COST_MODEL)
+    if cached is not None:
+        return cached
+    fixed_value = _cost_parameter(context, "kustannusmalli.kiintea")
+    spec = _cost_parameter(context, "kustannusmalli.kalibrointi")
+    fixed = exact(fixed_value.value)
+    calib = spec.value
+    reference = budget(context, str(calib["talousarvio"]))
+    codes = [
+        context.names.resolve(
+            name, file=context.data_dir / COSTS_FILE, row=spec.line, column="kunnat"
+        )
+        for name in calib["kunnat"]
+    ]
+    measure, year = str(calib["mittari"]), int(calib["vuosi"])
+    jobseekers = sum(
+        context.values(measure, year, codes, purpose="kustannusmallin kalibrointi").values()
+    )
+    rate = (exact(reference.value) - fixed) / jobseekers
+    status = fixed_value.status
+    label = (
+        f"kustannusmalli: kiinteä osa {euros(fixed)} € alueelle ({status.upper()}) + "
+        f"{euros(rate, 2)} € työtöntä työnhakijaa kohden ({measure_label(measure, year)}); "
+        f"muuttuva osa kalibroitu: ({euros(reference.value)} € − {euros(fixed)} €) / "
+        f"{euros(jobseekers, 2)} työtöntä työnhakijaa; {euros(reference.value)} € = "
+        f"talousarvio '{calib['talousarvio']}' ({reference.status.upper()}"
+        f"{_confidence(reference)}), työttömät työnhakijat sen {len(codes)} kunnasta"
+    )
+    made = CostModel(fixed, rate, measure, year, label, status)
+    context.cache[POOL_COST_MODEL] = made
+    return made
+
+
+def resolve_pool(context: Context, spec: PoolSpec, area: Area) -> Pool:
+    """An area's pool for any basis: the funding, budget and cost-model bases here, the
+    experiment-era bases and explicit euros by the context."""
+    factor_text = f", kerroin {float(spec.factor):g}" if spec.factor != 1 else ""
+    if spec.base == POOL_FUNDING:
+        funding = key_figures(context, FUNDING_KEY, 0, area.members, purpose="potti")
+        total = sum(funding.values()) * spec.factor
+        label = (
+            f"jäsenkuntien valtionosuusarvioiden summa{factor_text} (ARVIO; "
+            "data/parametrit/valtionosuus.yaml)"
+        )
+        return Pool((("valtionosuusarvio", total),), label, "arvio")
+    if spec.base == POOL_BUDGET:
+        value = budget(context, spec.budget)
+        total = exact(value.value) * spec.factor
+        label = (
+            f"talousarvio '{spec.budget}' {euros(value.value)} €{factor_text} "
+            f"({value.status.upper()}{_confidence(value)}): {value.source}"
+        )
+        return Pool((("talousarvio", total),), label, value.status)
+    if spec.base == POOL_COST_MODEL:
+        model = cost_model(context)
+        jobseekers = sum(
+            context.values(
+                model.measure, model.year, area.members, purpose="kustannusmalli"
+            ).values()
+        )
+        services = (
+            ("kiinteä osa", model.fixed * spec.factor),
+            ("muuttuva osa", model.per_jobseeker * jobseekers * spec.factor),
+        )
+        return Pool(services, model.label + factor_text, model.status)
+    return context.pool(spec, area)

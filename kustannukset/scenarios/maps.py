@@ -15,9 +15,11 @@ from matplotlib.patches import Patch
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
 from kustannukset.scenarios.model import Scenario
 from kustannukset.view.charts import FinnishTicks, diverging_colours, diverging_norm
+from kustannukset.view.formatting import euros
 
 STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
 BACKGROUND = "#e6e6e6"
+NEUTRAL = "#f3eddc"  # "no change": distinct from the scale's white centre and the grey around
 AREA_COLOURS = [
     "#1b9e77",
     "#d95f02",
@@ -114,10 +116,12 @@ def value_map(
     label: str = "",
     cmap: str = "RdBu_r",
     unit: float = 1.0,
+    neutral: float = 0.0,
 ):
-    """Municipalities coloured by a value, diverging around zero on a symmetric scale; a value
+    """Municipalities coloured by a value on a diverging scale centred on zero, symmetric; a value
     under half the rounding ``unit`` (it rounds to zero) in a neutral colour, a missing value in
-    grey."""
+    grey. With ``neutral``, a value smaller than it in size is drawn in one neutral colour and
+    labelled "ei muutosta" (so that rounding noise is not coloured)."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = _neighbours_of(boundaries, codes)
@@ -126,6 +130,21 @@ def value_map(
     missing = [c for c in codes if c not in known]
     if missing:
         _draw(ax, boundaries, missing, ["#bbbbbb"] * len(missing))
+    handles = []
+    if neutral:
+        calm = sorted(c for c, v in known.items() if abs(v) < neutral)
+        if calm:
+            _draw(ax, boundaries, calm, [NEUTRAL] * len(calm))
+        handles.append(
+            Patch(
+                facecolor=NEUTRAL,
+                edgecolor="#999999",
+                label=f"ei muutosta (alle {euros(neutral)} {label.split()[-1] if label else ''})",
+            )
+        )
+        known = {c: v for c, v in known.items() if abs(v) >= neutral}
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     if known:
         norm = diverging_norm(known.values(), unit)
         colormap = plt.get_cmap(cmap)

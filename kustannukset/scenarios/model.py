@@ -10,6 +10,9 @@ the cost key (one statistic or a weighted mix, each with its data year) and the 
       vakiluku: {paino: 0.5, vuosi: 2021}
       tyottomat_18_64: {paino: 0.5, vuosi: 2019}
     potti: {peruste: kokeilu_2023}          # or {palvelut: {nimi: euroa, ...}, tila:, lahde:}
+    # pool bases: kokeilu_2023, kokeilu_2023_asukasta_kohden, valtionosuus (members' estimated
+    # state funding, optional kerroin), talousarvio (with talousarvio: tampere_2025) and
+    # kustannusmalli (fixed cost per area + variable cost per unemployed jobseeker)
     alennukset: {kattaja: ei_kukaan, kunnat: {Sastamala: 20}}
     alueet:
       - nimi: Tampereen seudun työllisyysalue
@@ -49,9 +52,27 @@ POOL_BASES = {
     "370 841 € / 525 320 asukasta 31.12.2021) kerrottuna alueen väkiluvulla, "
     "ESIMERKKI: alueen todellista kustannuspottia ei ole tiedossa",
 }
+POOL_FUNDING = "valtionosuus"
+POOL_BUDGET = "talousarvio"
+POOL_COST_MODEL = "kustannusmalli"
+POOL_BASES.update(
+    {
+        POOL_FUNDING: "jäsenkuntien valtionosuusarvioiden summa (ARVIO)",
+        POOL_BUDGET: "julkaistu talousarvioluku (data/parametrit/alueiden_kustannukset.yaml)",
+        POOL_COST_MODEL: "kustannusmalli: kiinteä osa alueelle + muuttuva osa työtöntä "
+        "työnhakijaa kohden (data/parametrit/alueiden_kustannukset.yaml)",
+    }
+)
+# A key part that is not a statistic: each member's share of the area's estimated state funding
+# (the state-grant criteria themselves, as in the Satakunta area). Its year is the funding year.
+FUNDING_KEY = "valtionosuus"
+FUNDING_KEY_NAME = "Valtionosuuden laskentaperusteet (ARVIO)"
 # Statistics that make sense as a cost key (a rate is not a count; a key is a year's figure, so a
 # monthly measure is not one: its December or annual mean is).
-KEY_MEASURES = tuple(m for m in MEASURES if m != "tyottomyysaste" and not MEASURES[m].monthly)
+KEY_MEASURES = (
+    *(m for m in MEASURES if m != "tyottomyysaste" and not MEASURES[m].monthly),
+    FUNDING_KEY,
+)
 TOP_KEYS = {"nimi", "kuvaus", "lahde", "jakoperuste", "potti", "alennukset", "alueet"}
 AREA_KEYS = {"nimi", "vastuukunta", "jasenet", "poikkeus", "jakoperuste", "potti", "kuvaus"}
 
@@ -67,6 +88,8 @@ def _suggest(word: str, choices) -> str:
 
 def measure_label(measure: str, year: int) -> str:
     """'Väkiluku 31.12.2021', 'Työttömät, 18–64-vuotiaat (työssäkäyntitilasto) 2019'."""
+    if measure == FUNDING_KEY:
+        return f"{FUNDING_KEY_NAME} {year}"
     name = MEASURES[measure].name
     return f"{name}{year}" if name.endswith("31.12.") else f"{name} {year}"
 
@@ -101,6 +124,7 @@ class PoolSpec:
     label: str
     status: str
     line: int
+    budget: str = ""  # the budget parameter of the ``talousarvio`` base
 
 
 @dataclass(frozen=True)
@@ -265,7 +289,10 @@ def parse_pool(node: Any, *, file: Path, line: int) -> PoolSpec:
             column="potti",
         )
     _unknown_keys(
-        node, {"peruste", "kerroin", "palvelut", "tila", "lahde"}, file=file, where="potissa"
+        node,
+        {"peruste", "kerroin", "palvelut", "tila", "lahde", "talousarvio"},
+        file=file,
+        where="potissa",
     )
     factor = Fraction(1)
     if "kerroin" in node:
@@ -296,7 +323,26 @@ def parse_pool(node: Any, *, file: Path, line: int) -> PoolSpec:
                 column="peruste",
             )
         label = POOL_BASES[base] + (f", kerroin {float(factor):g}" if factor != 1 else "")
-        return PoolSpec(base, factor, (), label, "esimerkki", node.line)
+        budget = ""
+        if base == POOL_BUDGET:
+            budget = str(node.get("talousarvio") or "")
+            if not budget:
+                raise InputError(
+                    "potille 'talousarvio' pitää nimetä talousarvioluku, esim. "
+                    "{peruste: talousarvio, talousarvio: tampere_2025}",
+                    file=file,
+                    row=node.line,
+                    column="talousarvio",
+                )
+        elif "talousarvio" in node:
+            raise InputError(
+                "'talousarvio' kuuluu vain potin perusteeseen 'talousarvio'",
+                file=file,
+                row=node.lines["talousarvio"],
+                column="talousarvio",
+            )
+        status = {POOL_FUNDING: "arvio", POOL_BUDGET: "julkaistu"}.get(base, "esimerkki")
+        return PoolSpec(base, factor, (), label, status, node.line, budget)
     services_node = node["palvelut"]
     if not isinstance(services_node, LineDict) or not services_node:
         raise InputError(

@@ -15,10 +15,17 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.context import Context, load_context
-from kustannukset.scenarios.engine import ScenarioResult, evaluate
+from kustannukset.scenarios.engine import (
+    ScenarioResult,
+    cost_model_text,
+    evaluate,
+    real_figures,
+    reality_check,
+)
 from kustannukset.scenarios.fast import engine_for, sensitivity
+from kustannukset.scenarios.funding import criteria, funding_table
 from kustannukset.scenarios.maps import area_map, value_map
-from kustannukset.scenarios.model import Scenario
+from kustannukset.scenarios.model import FUNDING_KEY, Scenario
 from kustannukset.scenarios.tables import rule_summary, side_by_side, table
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view.charts import (
@@ -42,8 +49,25 @@ from kustannukset.view.excel import (
 from kustannukset.view.formatting import axis_number, euros
 from kustannukset.view.tables import Table
 
-WORKBOOK_NOTICE = "Kustannuspotti on ESIMERKKI; valtionosuus ja työvoima ovat ARVIOITA."
-DEFAULT_SCENARIOS = ["huhtikuu_2023", "elokuu_2023", "paatetty_2025"]
+WORKBOOK_NOTICE = (
+    "Potin ja valtionosuuden tila on sarakkeissa (ESIMERKKI, ARVIO, JULKAISTU); "
+    "valtionosuus, netto ja työvoima ovat ARVIOITA."
+)
+DEFAULT_SCENARIOS = [
+    "paatetty_2025",
+    "paatetty_2025_tyovoima",
+    "paatetty_2025_tyottomat",
+    "paatetty_2025_valtionosuus",
+    "paatetty_2025_seka",
+    "elokuu_2023_kustannusmalli",
+    "pirkanmaa_kustannusmalli",
+]
+DEFAULT_SENSITIVITY = "pirkanmaa_kustannusmalli"
+# The keys compared in the closing table: the decided areas by population and by the state-grant
+# criteria.
+POPULATION_SCENARIO = "paatetty_2025"
+CRITERIA_SCENARIO = "paatetty_2025_valtionosuus"
+NEUTRAL_BAND = 1.0  # € per inhabitant: a smaller change is drawn as "no change"
 
 
 @dataclass
@@ -90,7 +114,9 @@ def validate_parameters(
     """Check the parameters, read every scenario and evaluate it; a mistake is a Finnish error."""
     context = load_context(data_folder(data_kansio))
     names = scenario_names(skenaariot)
-    chosen = str(herkkyys_skenaario or names[-1])
+    chosen = str(
+        herkkyys_skenaario or (DEFAULT_SENSITIVITY if DEFAULT_SENSITIVITY in names else names[-1])
+    )
     if chosen not in names:
         raise InputError(
             f"parametri herkkyys_skenaario = '{chosen}' ei ole vertailussa ({', '.join(names)})"
@@ -162,6 +188,120 @@ PER_UNIT_CAPTIONS = {
 }
 
 
+def decided_changes_table(
+    comparison: Comparison, column: str = "Muutos päätettyyn 2025 €"
+) -> Table:
+    return table(
+        side_by_side(comparison.results, column),
+        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 (paatetty_2025) verrattuna",
+    )
+
+
+def net_table(comparison: Comparison, column: str = "Netto €") -> Table:
+    return table(
+        side_by_side(comparison.results, column),
+        caption="Netto = valtionosuusarvio − maksuosuus (ARVIO)",
+    )
+
+
+def funding_tables(comparison: Comparison) -> tuple[Table, Table]:
+    """The state-funding estimate per municipality by criterion, and summed per area of every
+    scenario."""
+    context = comparison.context
+    codes = sorted(
+        {c for s in comparison.scenarios for c in s.members}, key=lambda c: context.name(c).lower()
+    )
+    frame = funding_table(context, codes)
+    rows = []
+    for result in comparison.results:
+        for row in result.areas.to_dict("records"):
+            rows.append(
+                {
+                    "Skenaario": result.scenario.name.split(" – ")[0],
+                    "Alue": row["Alue"],
+                    "Valtionosuus, arvio €": row.get("Valtionosuus, arvio €"),
+                    "Tila": "ARVIO",
+                }
+            )
+    return table(frame.drop(columns=["Kuntanumero"])), table(pd.DataFrame(rows))
+
+
+def key_switch(
+    comparison: Comparison,
+    first: str = POPULATION_SCENARIO,
+    second: str = CRITERIA_SCENARIO,
+    count: int = 5,
+) -> pd.DataFrame:
+    """The municipalities whose net changes most between two scenarios (by default the decided
+    areas by population and by the state-grant criteria)."""
+    context = comparison.context
+    frames = [evaluate(context, context.scenario(name)).municipalities for name in (first, second)]
+    a = frames[0].set_index("Kuntanumero")
+    b = frames[1].set_index("Kuntanumero")
+    frame = pd.DataFrame(
+        {
+            "Kunta": a["Kunta"],
+            "Alue": a["Alue"],
+            "Netto, väkiluku €": a["Netto €"],
+            "Netto, valtionosuusperusteet €": b["Netto €"],
+        }
+    )
+    frame["Muutos €"] = frame["Netto, valtionosuusperusteet €"] - frame["Netto, väkiluku €"]
+    frame = frame.dropna(subset=["Muutos €"])
+    order = frame["Muutos €"].astype(float).abs().sort_values(ascending=False, kind="stable")
+    return frame.loc[order.index[:count]].reset_index(drop=True)
+
+
+def key_switch_table(comparison: Comparison) -> Table:
+    return table(
+        key_switch(comparison),
+        caption="Päätetyt alueet 2025: viisi kuntaa, joiden netto muuttuu eniten, kun väkiluvun "
+        "sijaan jaetaan valtionosuuden laskentaperusteilla (ARVIO)",
+    )
+
+
+def reality(comparison: Comparison) -> pd.DataFrame:
+    """The reality check over every shipped scenario of the decided areas (each key)."""
+    context = comparison.context
+    scenarios = [context.scenario(p) for p in context.scenario_paths()]
+    return reality_check(context, scenarios)
+
+
+def reality_table(comparison: Comparison) -> Table:
+    return table(reality(comparison))
+
+
+def real_figures_table(comparison: Comparison) -> Table:
+    return table(real_figures(comparison.context))
+
+
+def reality_text(comparison: Comparison) -> str:
+    frame = reality(comparison)
+    if frame.empty:
+        return "Vertailtavaa jakoperustetta ei ole."
+    best = frame.iloc[0]
+    population = frame[frame["Skenaario"] == POPULATION_SCENARIO]
+    lines = [
+        f"Lähimpänä raportoitua on jakoperuste **{best['Jakoperuste']}**: Virrat maksaisi "
+        f"{euros(best['Virrat 2025 €'])} € (ero {euros(best['Ero €'])} €, "
+        f"{euros(best['Ero %'], 1)} %)."
+    ]
+    if len(population):
+        row = population.iloc[0]
+        lines.append(
+            f"Väkiluvun mukaan Virrat maksaisi {euros(row['Virrat 2025 €'])} € "
+            f"({euros(row['Ero %'], 1)} % raportoitua enemmän), joten väkiluku ei sovi "
+            "raportoituun lukuun."
+        )
+    lines.append(
+        "Raportoitu vuoden 2025 luku on johdettu (vuoden 2026 arvio 729 790 € + noin 53 000 €; "
+        "luotettavuus Low-Medium) ja kokonaissumma 70,9 milj. € on katkennut teksti (Medium): "
+        "alle muutaman prosentin erot eivät erottele jakoperusteita."
+    )
+    lines.append(f"\n> {cost_model_text(comparison.context)}")
+    return "\n\n".join(lines)
+
+
 def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Table:
     frame = side_by_side(comparison.results, column)
     return Table(
@@ -203,21 +343,28 @@ def area_maps(comparison: Comparison):
     return fig
 
 
-def change_maps(comparison: Comparison):
+def change_maps(comparison: Comparison, column: str = "Muutos päätettyyn 2025 €/asukas"):
+    """Change against the decided 2025 areas, € per inhabitant, on a diverging scale centred on
+    zero; changes under 1 € per inhabitant are drawn as "no change"."""
     count = len(comparison.results)
-    fig, axes = plt.subplots(1, count, figsize=(5.2 * count, 5), squeeze=False)
-    for ax, result in zip(axes[0], comparison.results, strict=True):
+    per_row = min(count, 4)
+    rows = -(-count // per_row)
+    fig, axes = plt.subplots(rows, per_row, figsize=(4.6 * per_row, 4.6 * rows), squeeze=False)
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    for ax, result in zip(axes.flat, comparison.results, strict=False):
         frame = result.municipalities
         values = {
             c: None if pd.isna(v) else float(v)
-            for c, v in zip(frame["Kuntanumero"], frame["Muutos €"], strict=True)
+            for c, v in zip(frame["Kuntanumero"], frame[column], strict=True)
         }
         value_map(
             comparison.context.boundaries,
             values,
             ax=ax,
-            title=result.scenario.name,
-            label="muutos €",
+            title=result.scenario.name.replace(", ", ",\n"),
+            label="muutos €/asukas",
+            neutral=NEUTRAL_BAND,
         )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     add_notice(fig, WORKBOOK_NOTICE)
@@ -320,17 +467,39 @@ def workbook(comparison: Comparison, path: Path) -> None:
     write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), row)
     sheets = [
         ("Maksuosuudet", side_by_side(comparison.results, "Maksuosuus €"), {}),
-        ("Muutokset", side_by_side(comparison.results, "Muutos €"), {}),
+        ("Valtionosuusarvio", side_by_side(comparison.results, "Valtionosuus, arvio €"), {}),
+        ("Netto", side_by_side(comparison.results, "Netto €"), {}),
+        (
+            "Muutos päätettyyn 2025",
+            side_by_side(comparison.results, "Muutos päätettyyn 2025 €"),
+            {},
+        ),
+        ("Muutokset kokeiluun", side_by_side(comparison.results, "Muutos €"), {}),
         ("Euroa per asukas", side_by_side(comparison.results, "€/asukas"), "dec"),
+        ("Netto per asukas", side_by_side(comparison.results, "Netto €/asukas"), "dec"),
+        (
+            "Valtionosuuden perusteet",
+            funding_table(
+                comparison.context, sorted({c for s in comparison.scenarios for c in s.members})
+            ),
+            "dec",
+        ),
+        ("Todellisuustarkistus", reality(comparison), "dec"),
+        ("Todelliset luvut", real_figures(comparison.context), {}),
         ("Euroa per työtön", side_by_side(comparison.results, "€/työtön"), "dec"),
     ]
     for title, frame, kind in sheets:
         ws, row = sheet(title, f"{title} skenaarioittain")
-        formats = {c: DECIMAL_FORMAT for c in frame.columns} if kind == "dec" else {}
+        formats = (
+            {c: DECIMAL_FORMAT for c in frame.columns if frame[c].dtype == float}
+            if kind == "dec"
+            else {}
+        )
         write_frame(ws, _excel_frame(frame), row, formats)
     for result in comparison.results:
         ws, row = sheet(result.scenario.name, f"{result.scenario.name}: kunnat")
-        write_frame(ws, _excel_frame(result.municipalities), row, {"Osuus %": DECIMAL_FORMAT})
+        decimals = {c: DECIMAL_FORMAT for c in ("Osuus %", "Netto €/asukas")}
+        write_frame(ws, _excel_frame(result.municipalities), row, decimals)
     ws, row = sheet("Huomiot", "Huomiot ja lähteet")
     for result in comparison.results:
         put(ws, row, 1, result.scenario.name, TITLE)
@@ -377,6 +546,13 @@ def statistics_text(comparison: Comparison) -> str:
     for scenario in comparison.scenarios:
         for area in scenario.areas:
             for part in area.key:
+                if part.measure == FUNDING_KEY:
+                    # the state-grant criteria stand behind this key part
+                    for criterion in criteria(comparison.context):
+                        used.setdefault((criterion.measure, criterion.year), set()).update(
+                            area.members
+                        )
+                    continue
                 used.setdefault((part.measure, part.year), set()).update(area.members)
             labour = comparison.context.rule("tyovoima").value
             for measure in labour["mittarit"]:

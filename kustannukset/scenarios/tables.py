@@ -15,7 +15,15 @@ from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
 MISSING = "–"
-DECIMAL_COLUMNS = {"Osuus %": 2, "€/asukas": 2, "€/työtön": 2}
+DECIMAL_COLUMNS = {
+    "Osuus %": 2,
+    "€/asukas": 2,
+    "€/työtön": 2,
+    "Netto €/asukas": 2,
+    "Muutos päätettyyn 2025 €/asukas": 2,
+    "Virtain osuus %": 2,
+    "Ero %": 1,
+}
 
 
 def _cell(value, decimals: int = 0) -> str:

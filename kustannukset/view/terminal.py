@@ -42,13 +42,13 @@ def add_width_option(parser) -> None:
 
 
 def note(text: str, columns: int, hanging: int = 0) -> str:
-    """A note wrapped to the width, words kept whole; continuation lines indented by
-    ``hanging``."""
+    """A note wrapped to the width, words kept whole (only a word longer than a whole line, such as
+    a web address, is split); continuation lines indented by ``hanging``."""
     return textwrap.fill(
         text,
         width=columns,
         subsequent_indent=" " * hanging,
-        break_long_words=False,
+        break_long_words=True,
         break_on_hyphens=False,
     )
 

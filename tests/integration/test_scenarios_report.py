@@ -32,27 +32,59 @@ def test_notebook_html_and_excel(rendered):
 def test_html_shows_the_alternatives_rules_maps_and_labels(rendered):
     html = (rendered / "skenaariot.html").read_text(encoding="utf-8")
     assert "sn.validate_parameters" not in html  # no code
-    for name in ["A – Koko Pirkanmaa", "B – Jako elokuussa 2023", "C – Päätetyt alueet 2025"]:
+    for name in ["A2 – Koko Pirkanmaa", "B2 – Jako elokuussa 2023", "C – Päätetyt alueet 2025"]:
         assert name in html
     assert "poikkeus haettu" in html and "täyttyy" in html
     assert "johdettu arvio" in html  # which figures the 20 000 judgement used
-    assert "ESIMERKKI" in html
+    assert "ESIMERKKI" in html and "ARVIO" in html
+    assert "Todellisuustarkistus: Virrat" in html and "782 790" in html
     assert html.count("data:image/png;base64") >= 3  # area maps, change maps, sensitivity
     assert "Lähde: Maanmittauslaitos" in html or "kuntarajat" in html
 
 
-def test_excel_has_rules_payments_and_labels(rendered):
+def test_excel_has_rules_payments_funding_net_and_labels(rendered):
     wb = load_workbook(rendered / "skenaariot.xlsx")
-    assert wb.sheetnames[:3] == ["Alueet", "Maksuosuudet", "Muutokset"]
-    assert "ESIMERKKI" in wb["Alueet"]["A2"].value
+    assert wb.sheetnames[:5] == [
+        "Alueet",
+        "Maksuosuudet",
+        "Valtionosuusarvio",
+        "Netto",
+        "Muutos päätettyyn 2025",
+    ]
+    notice = wb["Alueet"]["A2"].value
+    assert "ESIMERKKI" in notice and "ARVIO" in notice
+
+    def header_row(ws, first: str) -> int:
+        return next(r[0].row for r in ws.iter_rows() if r[0].value == first)
+
     ws = wb["Maksuosuudet"]
-    header_row = next(r[0].row for r in ws.iter_rows() if r[0].value == "Kunta")
-    header = [c.value for c in ws[header_row]]
-    assert header[0] == "Kunta" and len(header) == 4
-    rows = {r[0].value: r for r in ws.iter_rows(min_row=header_row + 1)}
-    # one area for all 23: the 2023 cost per inhabitant times the 23's population 2021
-    # (525 320 + Kuhmoinen 2 158 = 527 478), and the area's payments rounded once, together:
-    # (147 477.33 + 92 971.71 + 49 695.75 + 80 696.07) = 370 840.86;
-    # 370 840.86 * 527 478 / 525 320 = 372 364.26 -> 372 364 (not 148 083 + 93 354 + 49 900 +
-    # 81 028 = 372 365, which rounding each service on its own would bill)
-    assert sum(r[1].value for r in rows.values() if isinstance(r[1].value, int)) == 372364
+    top = header_row(ws, "Kunta")
+    header = [c.value for c in ws[top]]
+    assert header[0] == "Kunta" and len(header) == 8  # seven scenarios
+    decided = header.index("C – Päätetyt alueet 2025")
+
+    def column(sheet: str) -> dict[str, int | None]:
+        ws = wb[sheet]
+        first = header_row(ws, "Kunta")
+        return {
+            r[0].value: (r[decided].value if isinstance(r[decided].value, int) else None)
+            for r in ws.iter_rows(min_row=first + 1)
+            if r[0].value
+        }
+
+    pay, funding, net = column("Maksuosuudet"), column("Valtionosuusarvio"), column("Netto")
+    for name, value in pay.items():
+        if value is not None and funding.get(name) is not None:
+            assert net[name] == funding[name] - value
+    # the decided areas' pool is their funding estimate: three areas, each rounded once (±1 €)
+    known = [n for n, v in pay.items() if v is not None and funding.get(n) is not None]
+    assert abs(sum(pay[n] for n in known) - sum(funding[n] for n in known)) <= 3
+    per_scenario = next(
+        wb[n]
+        for n in wb.sheetnames
+        if str(wb[n]["A1"].value).startswith("C – Päätetyt alueet 2025")
+    )
+    status = [c.value for c in per_scenario[header_row(per_scenario, "Alue")]]
+    assert "Maksuosuuden tila" in status and "Valtionosuuden tila" in status
+    reality = wb["Todellisuustarkistus"]
+    assert header_row(reality, "Jakoperuste")

@@ -237,16 +237,21 @@ def test_skenaariot_fit_the_width_in_a_b_c_order():
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
     titles = [line for line in lines if line.startswith("== ")]
-    assert [t[3] for t in titles[:3]] == ["A", "B", "C"]
+    # the scenarios' own letters, in order: A, A2, B, B2, C, C1 ... C7, then Perusura
+    letters = [t[3:].split(" – ")[0] for t in titles]
+    assert letters[:5] == ["A", "A2", "B", "B2", "C"]
+    assert letters == sorted(letters[:-1]) + ["Perusura"]
     narrow = run_cli("skenaariot", "elokuu_2023", "--leveys", "80").stdout.splitlines()
     assert max(len(line) for line in narrow) <= 80
     # the municipality names start at the left edge, the payments end at the right of a column
     akaa = next(line for line in narrow if "Akaa" in line)
     assert re.match(r"Tampere ja 14 kuntaa +Akaa +3,70 +11 625 ", akaa)
     listed = run_cli("skenaariot", "--lista").stdout.splitlines()
-    assert [line.split(":", 1)[0] for line in listed[:3]] == [
+    assert [line.split(":", 1)[0] for line in listed[:5]] == [
         "huhtikuu_2023",  # A
+        "pirkanmaa_kustannusmalli",  # A2
         "elokuu_2023",  # B
+        "elokuu_2023_kustannusmalli",  # B2
         "paatetty_2025",  # C
     ]
 

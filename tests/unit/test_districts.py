@@ -211,7 +211,7 @@ def context():
 
 def test_scenario_pool_per_inhabitant(context):
     region = districts.load_region(context)
-    basis = districts.load_basis(region)
+    basis = districts.load_basis(region, "perusura")
     assert basis.pool_of_node is not None
     tampere = region.codes.index("837")
     # The 2023 shared costs with the flat rate, 147 477.33 + 92 971.71 + 49 695.75 + 80 696.07

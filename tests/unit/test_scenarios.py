@@ -317,7 +317,7 @@ def test_kuhmoinen_has_no_experiment_payment_and_says_so():
 
 def test_labels_say_example_pool_and_estimate():
     context = load_context()
-    result = evaluate(context, context.scenario("paatetty_2025"))
+    result = evaluate(context, context.scenario("huhtikuu_2023"))
     text = "\n".join(result.notes)
     assert "ESIMERKKI" in text and "370 841" in text
     assert "johdettu arvio" in text

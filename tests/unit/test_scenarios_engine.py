@@ -225,6 +225,14 @@ def _funding_data(tmp_path: Path, total: int, foreign: int) -> Path:
         extra={
             "tyoikaiset_15_64": {"837": 600, "604": 200, "536": 100, "790": 80, "250": 20},
             "vieraskieliset": {"837": 50, "604": 20, "536": 20, "790": 10, "250": 0},
+            # the unemployment criterion: the same figures as the mini data's unemployed
+            "tyottomat_tyonhakijat_ka": {
+                "837": 1000,
+                "604": 500,
+                "536": 500,
+                "790": 600,
+                "250": 100,
+            },
         },
     )
     path = data / "parametrit" / "valtionosuus.yaml"
@@ -249,7 +257,7 @@ def test_a_misspelt_region_to_leave_out_is_an_error(tmp_path):
     path.write_text(text.replace("[Ahvenanmaan maakunta]", "[Ahvenanmaa]"), encoding="utf-8")
     with pytest.raises(InputError, match="maakuntaa Ahvenanmaa ei ole kuntarekisterissä") as exc:
         national_allocation(load_context(data))
-    assert exc.value.row == 61
+    assert exc.value.row == 72
 
 
 def test_state_funding_estimate_by_hand(tmp_path):
