@@ -240,7 +240,7 @@ def test_skenaariot_fit_the_width_in_a_b_c_order():
     # the scenarios' own letters, in order: A, A2, B, B2, C, C1 ... C7, then Perusura
     letters = [t[3:].split(" – ")[0] for t in titles]
     assert letters[:5] == ["A", "A2", "B", "B2", "C"]
-    assert letters == sorted(letters[:-1]) + ["Perusura"]
+    assert letters == [*sorted(letters[:-1]), "Perusura"]
     narrow = run_cli("skenaariot", "elokuu_2023", "--leveys", "80").stdout.splitlines()
     assert max(len(line) for line in narrow) <= 80
     # the municipality names start at the left edge, the payments end at the right of a column
