@@ -183,7 +183,15 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                     row=row.line,
                     column="kotoutumisvuosi",
                 )
-            limit = rules.max_integration_year(date)
+            try:
+                limit = rules.max_integration_year(date)
+            except InputError as exc:  # the event predates every rule: the row is the mistake
+                raise InputError(
+                    f"päivälle {date:%d.%m.%Y} ei ole sääntöä ({exc})",
+                    file=table.path,
+                    row=row.line,
+                    column="pvm",
+                ) from None
             if not text.isdigit() or int(text) < 1:
                 raise InputError(
                     f"kotoutumisvuoden pitää olla kokonaisluku 1–{limit}, ei '{text}'",

@@ -37,7 +37,7 @@ import pandas as pd
 
 from kustannukset.core.csvio import read_table
 from kustannukset.core.errors import InputError
-from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.paths import DATA_DIR, display_path
 
 STAT_COLUMNS = [
     "mittari",
@@ -81,6 +81,11 @@ MONTH_PLACEHOLDER = "<kuukausi>"
 _TAG = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 
 
+# No municipality can hold more people than Finland (5.6 million residents at the end of 2023,
+# Statistics Finland, table 11ra); a count above ten million is a slipped digit, not a figure.
+MAX_PEOPLE = 10_000_000
+
+
 @dataclass(frozen=True)
 class Measure:
     """A statistic, and how far it may plausibly move from one year to the next.
@@ -98,6 +103,9 @@ class Measure:
     min_change: float = 50
     table: str = ""  # the StatFin table ``kustannukset data paivita`` fetches it from
     monthly: bool = False  # one figure per month (column ``kuukausi``), not per year
+    # The plausible range is 0 ..= maximum; a figure outside it is an error, never a warning.
+    maximum: int = MAX_PEOPLE
+    integer: bool = True  # a count of people: a fraction is an error
 
     def file_columns(self) -> list[str]:
         return MONTHLY_FILE_COLUMNS if self.monthly else FILE_COLUMNS
@@ -157,6 +165,7 @@ MEASURES: dict[str, Measure] = {
             4.0,
             50,
             "12r5",
+            integer=False,  # an average of twelve counts
         ),
         Measure(
             "tyovoima_jakaja",
@@ -176,9 +185,30 @@ MEASURES: dict[str, Measure] = {
             1.0,
             5,
             "12r5",
+            maximum=100,
+            integer=False,
         ),
     ]
 }
+
+
+def check_range(value: Fraction, measure: Measure, text: str, *, file: Path, row: int) -> None:
+    """A figure above the measure's plausible maximum, or a fraction of people, is an error."""
+    if value > measure.maximum:
+        raise InputError(
+            f"{measure.name}: {text} on epäuskottavan suuri (enintään "
+            f"{measure.maximum:,} {measure.unit})".replace(",", " "),
+            file=file,
+            row=row,
+            column="arvo",
+        )
+    if measure.integer and value.denominator != 1:
+        raise InputError(
+            f"{measure.name} on henkilömäärä: arvon pitää olla kokonaisluku, ei {text}",
+            file=file,
+            row=row,
+            column="arvo",
+        )
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -222,6 +252,15 @@ class Municipalities:
     def check(self, code: str, name: str | None, *, file: Path, row: int) -> None:
         """An unknown code, or a name that is not the code's name, is an error."""
         if code not in self._names:
+            if name and len(code) == 3 and code.isdigit() and name not in set(self.table["kunta"]):
+                # Neither the code nor the name is in the register: the register lacks the
+                # municipality (a deleted row), so the register is the file to fix.
+                raise InputError(
+                    f"kunta {name} ({code}) puuttuu kuntaluettelosta; sitä käytetään "
+                    f"tiedostossa {display_path(Path(file))} rivillä {row}",
+                    file=self.path,
+                    column="kuntanumero",
+                )
             hint = ""
             if name and name in set(self.table["kunta"]):
                 hint = f" ({name} on kuntanumero {self.code_of(name)})"
@@ -279,6 +318,8 @@ def load_municipalities(data_dir: Path = DATA_DIR) -> Municipalities:
                 "lahde": row["lahde"],
             }
         )
+    if not records:
+        raise InputError("tiedostossa ei ole yhtään kuntaa (vain otsikkorivi)", file=path, row=2)
     frame = pd.DataFrame.from_records(records).set_index("kuntanumero")
     return Municipalities(table=frame, path=path)
 
@@ -597,6 +638,7 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
             year = int(year_text)
             month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
             value = table.number(row, "arvo")
+            check_range(value, MEASURES[measure], row["arvo"], file=path, row=row.line)
             if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
                 raise InputError(
                     f"{MEASURES[measure].name} ei voi olla "
