@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import shutil
 import time
@@ -192,3 +193,41 @@ def writable_folder(folder: Path, what: str) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"{what}: kansioon ei voi kirjoittaa (ei kirjoitusoikeutta)", file=folder)
     return folder
+
+
+JOURNAL = ".vaihto.json"
+
+
+def write_journal(folder: Path, moves: list[tuple[Path, Path]]) -> None:
+    """Record the renames (staged file -> target) that replace several files together; the
+    journal itself appears in one rename, so it is either whole or absent."""
+    folder = Path(folder)
+    record = {"pid": os.getpid(), "siirrot": [[str(a), str(b)] for a, b in moves]}
+    tmp = folder / temporary_name(JOURNAL)
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(record, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, folder / JOURNAL)
+
+
+def complete_journal(folder: Path, *, own: bool = False) -> bool:
+    """Finish the renames of a journal left in ``folder`` (by this run with ``own``, else only a
+    dead run's); True if there was one. Every rename is idempotent, so a repeat is harmless."""
+    journal = Path(folder) / JOURNAL
+    try:
+        record = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        raise InputError(
+            "keskeneräisen päivityksen kirjanpito on vioittunut", file=journal
+        ) from None
+    if not own and pid_alive(int(record.get("pid", 0))):
+        return False  # a live run is finishing it right now
+    for staged, target in record["siirrot"]:
+        if os.path.exists(staged):
+            os.replace(staged, target)
+        checkpoint("siirron-jalkeen")
+    journal.unlink(missing_ok=True)
+    return True

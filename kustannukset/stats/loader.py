@@ -38,6 +38,7 @@ import pandas as pd
 from kustannukset.core.csvio import read_table
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR, display_path
+from kustannukset.core.replace import complete_journal
 
 STAT_COLUMNS = [
     "mittari",
@@ -573,6 +574,13 @@ def load_statistics(
     The result is reused while no file of the folder changes (the tables must not be modified).
     """
     data_dir = Path(data_dir).resolve()
+    try:
+        complete_journal(data_dir)  # a refresh killed while renaming: finish it first
+    except OSError as exc:
+        raise InputError(
+            f"keskeneräistä tilastojen päivitystä ei voitu viedä loppuun ({exc.strerror})",
+            file=data_dir,
+        ) from None
     if municipalities is None:
         return _load_statistics_cached(data_dir, _fingerprint(data_dir))
     return _load_statistics(data_dir, municipalities)
