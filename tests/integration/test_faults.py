@@ -18,8 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from kustannukset.core.paths import PROJECT_ROOT
+from kustannukset.cli import main
+from kustannukset.core.paths import DATA_DIR, PROJECT_ROOT
 from kustannukset.core.replace import clean_dead
+from kustannukset.stats.loader import load_statistics
+from kustannukset.stats.pxweb import Client, PxWebError
+from tests.pxweb_palvelin import Server, Table, serve
+from tests.unit.test_pxweb import RE, RM, snapshot, table_11re
 
 RUNNER = textwrap.dedent(
     """
@@ -216,3 +221,150 @@ def test_a_read_only_target_is_a_finnish_line(tmp_path, out):
     assert result.returncode == 2, result.stderr
     assert "ei kirjoitusoikeutta" in result.stderr and "Error" not in result.stderr
     assert sorted(out.iterdir()) == []
+
+
+# --- kustannukset data paivita against a loopback PxWeb server with each fault -----------------
+
+QUERY = {"Alue": ["KU211"], "Kieli": ["02"], "Vuosi": ["2019"]}
+
+
+def _client(server: Server, **options) -> Client:
+    return Client(server.base_url, **options)
+
+
+def test_retry_after_an_hour_is_refused_at_once_within_the_time_limit():
+    waits, lines = [], []
+    with serve({RM: Table.from_sample("vaerak_11rm_language.json")}) as server:
+        server.fault = "retry-after"
+        client = _client(server, sleep=waits.append, progress=lines.append, time_limit=60)
+        with pytest.raises(PxWebError, match=r"aikarajassa \(60 s.*Retry-After"):
+            client.query(RM, QUERY)
+    assert waits == []  # the hour was never slept
+    assert server.posts == 1
+
+
+def test_a_server_that_never_answers_is_given_up_at_the_time_limit():
+    # without the overall limit: 60 s per attempt, 5 attempts (336 s in the probe)
+    with serve({RM: Table.from_sample("vaerak_11rm_language.json")}) as server:
+        server.fault = "hang"
+        client = _client(server, time_limit=1.5, backoff=0.2)
+        with pytest.raises(PxWebError, match="aikarajassa") as caught:
+            client.metadata(RM)
+    assert "TimeoutError" not in str(caught.value)
+
+
+def test_waiting_is_shown_as_a_progress_line():
+    lines = []
+    with serve({RM: Table.from_sample("vaerak_11rm_language.json")}) as server:
+        server.fail_posts = {1: 503}
+        client = _client(server, backoff=0.01, progress=lines.append)
+        assert client.query(RM, QUERY).cells[0].value == "781"
+    assert len(lines) == 1 and lines[0].startswith("Odotetaan ") and "aikaa jäljellä" in lines[0]
+
+
+def test_a_redirect_to_another_host_is_not_followed():
+    with serve({RM: Table.from_sample("vaerak_11rm_language.json")}) as server:
+        server.fault = "redirect"
+        with pytest.raises(PxWebError, match=r"toiseen osoitteeseen.*localhost"):
+            _client(server).metadata(RM)
+        assert len(server.requests) == 1  # nothing was asked of the other host
+
+
+@pytest.mark.parametrize("fault", ["huge", "huge-no-length"])
+def test_a_huge_answer_is_refused(fault):
+    with serve({RM: Table.from_sample("vaerak_11rm_language.json")}) as server:
+        server.fault = fault
+        with pytest.raises(PxWebError, match="liian suuri"):
+            _client(server).metadata(RM)
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy, ignore=shutil.ignore_patterns("kartat"))
+    return copy
+
+
+def _paivita(url: str, data: Path, *extra: str) -> list[str]:
+    return [
+        "data", "paivita", "--taulukot", "11re", "--vuodet", "2023", "--kunnat", "020",
+        "--osoite", url, "--data", str(data), *extra,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("nan", "ei ole luku"),
+        ("inf", "ei ole luku"),
+        ("1e309", "epäuskottavan"),
+        ("1e999999999", "ei ole luku"),
+        # 20 000 000 > MAX_PEOPLE (10 000 000)
+        ("20000000", "epäuskottavan suuri"),
+        ("16400.5", "kokonaisluku"),
+    ],
+)
+def test_a_bad_figure_in_a_response_is_refused_and_nothing_is_written(data, capsys, value, words):
+    before = snapshot(data)
+    table = table_11re()
+    table.add(
+        {"Alue": "KU020", "Sukupuoli": "SSS", "Vuosi": "2023", "Ikä": "SSS"}, {"vaesto": value}
+    )
+    with serve({RE: table}) as server:
+        code = main(_paivita(server.base_url, data))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert words in err and "Mitään ei kirjoitettu" in err and "Traceback" not in err
+    assert snapshot(data) == before
+
+
+def test_the_time_limit_is_an_option_and_its_message_is_finnish(data, capsys):
+    before = snapshot(data)
+    with serve({RE: table_11re()}) as server:
+        server.fault = "hang"
+        code = main(_paivita(server.base_url, data, "--aikaraja", "1"))
+    err = capsys.readouterr().err
+    assert code == 1 and "aikarajassa (1 s" in err and "--aikaraja" in err
+    assert snapshot(data) == before
+
+
+def _kill_paivita_at(point: str, url: str, data: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "merkki"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kustannukset", *_paivita(url, data)],
+        cwd=PROJECT_ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "KUSTANNUKSET_PYSAHDY": point,
+            "KUSTANNUKSET_PYSAHDY_MERKKI": str(marker),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _wait_for(marker, process)
+    process.kill()
+    process.wait(timeout=30)
+
+
+def test_killed_validation_leaves_a_copy_that_the_next_run_removes(data, tmp_path, capsys):
+    before = snapshot(data)
+    with serve({RE: table_11re()}) as server:
+        _kill_paivita_at("tarkistus", server.base_url, data, tmp_path)
+        assert [p.name.split("-")[-1] for p in data.glob(".kesken-*")] == ["tarkistus"]
+        # the data itself is untouched; the next run removes the dead run's copy and lock
+        assert main(_paivita(server.base_url, data, "--kokeile")) == 0
+    capsys.readouterr()
+    assert snapshot(data) == before
+
+
+def test_killed_between_renames_the_next_load_completes_the_update(data, tmp_path, capsys):
+    with serve({RE: table_11re()}) as server:
+        _kill_paivita_at("siirron-jalkeen", server.base_url, data, tmp_path)
+        assert (data / ".vaihto.json").exists()  # one file renamed, the rest still staged
+        stats = load_statistics(data)  # completes the dead run's renames, then loads
+        # the loopback table gives Akaa 16 400 for 2023 (the data had 16 405)
+        assert stats.values("vakiluku", 2023, ["020"]) == {"020": 16400}
+        assert main(_paivita(server.base_url, data, "--kokeile")) == 0  # takes over the lock
+    assert "Ei muutoksia" in capsys.readouterr().out
+    assert not list(data.rglob(".*"))
