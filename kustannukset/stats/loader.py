@@ -557,11 +557,16 @@ def _unique_join(parts: Iterable[str], sep: str) -> str:
     return sep.join(dict.fromkeys(p for p in parts if p))
 
 
+def _statistics_files(folder: Path) -> list[Path]:
+    """The statistics files; hidden files (a refresh's staged ``.kesken-*`` copies) are not."""
+    return sorted(p for p in folder.glob("*.csv") if not p.name.startswith("."))
+
+
 def _fingerprint(data_dir: Path) -> tuple:
     files = [
         data_dir / "kunnat.csv",
         data_dir / SOURCES_FILE,
-        *sorted((data_dir / "tilastot").glob("*.csv")),
+        *_statistics_files(data_dir / "tilastot"),
     ]
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
 
@@ -615,7 +620,7 @@ def _month(text: str, measure: Measure, *, file: Path, row: int) -> int:
 def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statistics:
     sources = load_sources(data_dir)
     folder = data_dir / "tilastot"
-    files = sorted(folder.glob("*.csv"))
+    files = _statistics_files(folder)
     if not files:
         raise InputError("tilastotiedostoja (*.csv) ei löydy", file=folder)
     records = []

@@ -347,12 +347,20 @@ def _kill_paivita_at(point: str, url: str, data: Path, tmp_path: Path) -> None:
     process.wait(timeout=30)
 
 
-def test_killed_validation_leaves_a_copy_that_the_next_run_removes(data, tmp_path, capsys):
+@pytest.mark.parametrize("point", ["tarkistus", "ennen-vaihtoa"])
+def test_killed_before_the_journal_leaves_the_old_data(data, tmp_path, capsys, point):
     before = snapshot(data)
     with serve({RE: table_11re()}) as server:
-        _kill_paivita_at("tarkistus", server.base_url, data, tmp_path)
-        assert [p.name.split("-")[-1] for p in data.glob(".kesken-*")] == ["tarkistus"]
-        # the data itself is untouched; the next run removes the dead run's copy and lock
+        _kill_paivita_at(point, server.base_url, data, tmp_path)
+        left = [p.name for p in data.rglob(".kesken-*")]
+        if point == "tarkistus":  # the validation copy
+            assert [name.split("-")[-1] for name in left] == ["tarkistus"]
+        else:  # the staged statistics and sources files
+            assert any(name.endswith("vakiluku.csv") for name in left)
+            assert any(name.endswith("tilastolahteet.csv") for name in left)
+        # the data loads as it was (staged files are hidden, and never read)
+        assert load_statistics(data).values("vakiluku", 2023, ["020"]) == {"020": 16405}
+        # the next run removes the dead run's temporary files and lock
         assert main(_paivita(server.base_url, data, "--kokeile")) == 0
     capsys.readouterr()
     assert snapshot(data) == before
