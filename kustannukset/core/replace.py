@@ -33,19 +33,24 @@ LOCK_NAME = ".lukko"
 PAUSE_ENV = "KUSTANNUKSET_PYSAHDY"  # the name of the point to pause at
 PAUSE_MARKER_ENV = "KUSTANNUKSET_PYSAHDY_MERKKI"  # a file written when the pause begins
 PAUSE_SECONDS_ENV = "KUSTANNUKSET_PYSAHDY_SEK"  # how long to pause (default a minute)
+PAUSE_RESUME_ENV = "KUSTANNUKSET_PYSAHDY_JATKA"  # a file whose appearance ends the pause
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
 def checkpoint(name: str) -> None:
     """A test hook: when ``KUSTANNUKSET_PYSAHDY`` is ``name``, note the moment and wait to be
-    killed (a minute, or ``KUSTANNUKSET_PYSAHDY_SEK`` seconds)."""
+    killed (a minute, or ``KUSTANNUKSET_PYSAHDY_SEK`` seconds, or until the file named by
+    ``KUSTANNUKSET_PYSAHDY_JATKA`` appears)."""
     if os.environ.get(PAUSE_ENV) != name:
         return
     marker = os.environ.get(PAUSE_MARKER_ENV)
     if marker:
         Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-    time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
+    resume = os.environ.get(PAUSE_RESUME_ENV)
+    end = time.monotonic() + float(os.environ.get(PAUSE_SECONDS_ENV, "60"))
+    while time.monotonic() < end and not (resume and os.path.exists(resume)):
+        time.sleep(0.05)
 
 
 def pid_alive(pid: int) -> bool:

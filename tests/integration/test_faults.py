@@ -19,8 +19,11 @@ from pathlib import Path
 import pytest
 
 from kustannukset.cli import main
+from kustannukset.core.errors import InputError
+from kustannukset.core.jobs import Job
 from kustannukset.core.paths import DATA_DIR, PROJECT_ROOT
 from kustannukset.core.replace import clean_dead
+from kustannukset.render import driver
 from kustannukset.stats.loader import load_statistics
 from kustannukset.stats.pxweb import Client, PxWebError
 from tests.pxweb_palvelin import Server, Table, serve
@@ -118,13 +121,6 @@ def out(tmp_path) -> Path:
     return folder
 
 
-def test_a_run_renders_and_leaves_nothing_else(tmp_path, out):
-    result = _run(tmp_path, out, "v1")
-    assert result.returncode == 0, result.stderr
-    assert _report(out) == dict.fromkeys(FILES, "v1")
-    assert _leftovers(out) == []
-
-
 def _earlier_report(out: Path) -> None:
     """Version v1 of the report, as an earlier run left it."""
     folder = out / "2023" / "maksuosuudet_2023"
@@ -163,11 +159,13 @@ def test_kill_at_each_step_leaves_one_whole_report(tmp_path, out, point, extra, 
 
 
 def test_second_run_into_the_same_folder_is_refused_and_the_first_finishes(tmp_path, out):
+    resume = tmp_path / "jatka"
     first, marker = _start(
-        tmp_path, out, "v1", pause="muistio-valmis", KUSTANNUKSET_PYSAHDY_SEK="3"
+        tmp_path, out, "v1", pause="muistio-valmis", KUSTANNUKSET_PYSAHDY_JATKA=str(resume)
     )
     _wait_for(marker, first)
     second = _run(tmp_path, out, "v2")
+    resume.touch()  # the first run goes on only now
     assert second.returncode == 2
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and "on jo käynnissä" in lines[0] and f"prosessi {first.pid}" in lines[0]
@@ -193,33 +191,66 @@ def test_ctrl_c_stops_the_kernel_at_once_and_keeps_the_earlier_report(tmp_path, 
     assert _leftovers(out) == []
 
 
-def test_failed_first_render_leaves_no_empty_year_folder(tmp_path, out):
-    result = _run(tmp_path, out, "v1", "vaihto", "ei-luku")
-    assert result.returncode == 1
+@pytest.fixture
+def stand_in(monkeypatch):
+    """The driver in this process, with a stand-in notebook that writes its version."""
+
+    def execute(notebook, output, parameters):
+        if parameters["kesto"] != "0":
+            raise RuntimeError("muistion solu epäonnistui")
+        Path(output).write_text("v1", encoding="utf-8")
+
+    monkeypatch.setattr(driver, "execute_notebook", execute)
+    monkeypatch.setattr(
+        driver, "notebook_to_html", lambda nb, output, title: output.write_text("v1")
+    )
+
+    def job(kesto: str = "0") -> Job:
+        return Job(
+            notebook="x.ipynb",
+            parameters={"kesto": kesto},
+            subdir="2023",
+            stem="maksuosuudet_2023",
+            title="Testiraportti",
+            excel=lambda path: path.write_text("v1"),
+            excel_name="hintataulukko_2023.xlsx",
+        )
+
+    return job
+
+
+def test_a_run_renders_and_leaves_nothing_else(out, stand_in):
+    assert driver.render_jobs([stand_in()], out, log=lambda *a, **k: None) == []
+    assert _report(out) == dict.fromkeys(FILES, "v1")
+    assert _leftovers(out) == []
+
+
+def test_failed_first_render_leaves_no_empty_year_folder(out, stand_in):
+    failures = driver.render_jobs([stand_in("rikki")], out, log=lambda *a, **k: None)
+    assert [message for _, message in failures] == [
+        "Raportin teko epäonnistui (RuntimeError): muistion solu epäonnistui"
+    ]
     assert sorted(out.iterdir()) == []
 
 
-def test_a_file_as_target_is_a_finnish_line(tmp_path):
+def test_a_file_as_target_is_a_finnish_line(tmp_path, stand_in):
     target = tmp_path / "raportit.txt"
     target.write_text("ei kansio", encoding="utf-8")
-    result = _run(tmp_path, target, "v1")
-    assert result.returncode == 2
-    assert result.stderr.startswith("Virhe: ") and "on tiedosto, ei kansio" in result.stderr
-    assert "Error" not in result.stderr
+    with pytest.raises(InputError, match="on tiedosto, ei kansio") as caught:
+        driver.render_jobs([stand_in()], target / "2023")
+    assert str(caught.value).startswith(f"tiedosto {target / '2023'}")
 
 
-def test_a_read_only_target_is_a_finnish_line(tmp_path, out):
+def test_a_read_only_target_is_a_finnish_line(out, stand_in):
     if shutil.which("chattr") is None:
         pytest.skip("chattr puuttuu")
-    made = subprocess.run(["chattr", "+i", str(out)], capture_output=True)
-    if made.returncode != 0:
+    if subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
         pytest.skip("tiedostojärjestelmä ei tue chattr +i")
     try:
-        result = _run(tmp_path, out, "v1")
+        with pytest.raises(InputError, match="ei kirjoitusoikeutta"):
+            driver.render_jobs([stand_in()], out)
     finally:
         subprocess.run(["chattr", "-i", str(out)], check=True)
-    assert result.returncode == 2, result.stderr
-    assert "ei kirjoitusoikeutta" in result.stderr and "Error" not in result.stderr
     assert sorted(out.iterdir()) == []
 
 
