@@ -286,3 +286,18 @@ def test_jump_warning_is_one_finnish_line(data_copy):
     assert warnings, result.stderr
     assert all(x.startswith("Varoitus: ") for x in warnings), result.stderr
     assert "UserWarning" not in result.stderr and "JumpWarning" not in result.stderr
+
+
+def test_scenario_saved_in_windows_1252_reads_as_in_utf8(data_copy, tmp_path):
+    source = data_copy / "skenaariot" / "perusura.yaml"
+    utf8, cp1252 = tmp_path / "perusura.yaml", tmp_path / "w" / "perusura.yaml"
+    cp1252.parent.mkdir()
+    text = source.read_text(encoding="utf-8")
+    assert any(ch in text for ch in "äöÄÖ")  # the test means something only with such letters
+    utf8.write_text(text, encoding="utf-8")
+    cp1252.write_bytes(text.encode("cp1252"))
+    expected = run_cli("skenaariot", str(utf8), "--csv", "--data", str(data_copy))
+    assert expected.returncode == 0, expected.stderr
+    result = run_cli("skenaariot", str(cp1252), "--csv", "--data", str(data_copy))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout
