@@ -15,6 +15,7 @@ the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names th
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -222,6 +223,7 @@ def _render_jobs(jobs: list[Job], out_dir: Path, log, workers: int | None) -> li
         # Ctrl-C: no report is swapped in any more, and the kernels are stopped at once, so the
         # waiting threads end in moments; their temporary folders go with them.
         cancelled.set()
+        logging.disable(logging.CRITICAL)  # the kernel clients' English notes of their end
         stop_kernels()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
