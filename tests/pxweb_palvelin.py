@@ -158,11 +158,19 @@ class Server:
         self.fail_always: int | None = None  # every POST fails with this status
         self.posts = 0
         self.httpd: ThreadingHTTPServer | None = None
+        # A fault for every request: "retry-after" (429 asking to wait an hour), "hang" (never
+        # answers), "redirect" (302 to the same server under another host name), "huge" (a body
+        # of HUGE_BYTES, with or without its length: "huge-no-length").
+        self.fault: str = ""
+        self.stopping = threading.Event()
 
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}{PREFIX}"
+
+
+HUGE_BYTES = 50 * 1024 * 1024  # as in the probe: a 50 MB answer
 
 
 def _handler(server: Server):
@@ -185,8 +193,44 @@ def _handler(server: Server):
                 return None
             return server.tables.get(self.path[len(PREFIX) + 1 :])
 
+        def _fault(self) -> bool:
+            """Answer with the server's fault, if it has one; True if it did."""
+            if server.fault == "retry-after":
+                raw = b"Too many requests"
+                self.send_response(429)
+                self.send_header("Retry-After", "3600")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+            elif server.fault == "hang":
+                server.stopping.wait(60)
+            elif server.fault == "redirect":
+                port = server.httpd.server_address[1]
+                self.send_response(302)
+                self.send_header("Location", f"http://localhost:{port}{self.path}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif server.fault.startswith("huge"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                if server.fault == "huge":
+                    self.send_header("Content-Length", str(HUGE_BYTES))
+                self.end_headers()
+                chunk = b" " * (1024 * 1024)
+                try:
+                    for _ in range(HUGE_BYTES // len(chunk)):
+                        self.wfile.write(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+            else:
+                return False
+            return True
+
         def do_GET(self) -> None:
             server.requests.append(("GET", self.path, None))
+            if self._fault():
+                return
             table = self._table()
             if table is None:
                 self._send(404, "Not found")
@@ -202,6 +246,8 @@ def _handler(server: Server):
                 return
             server.requests.append(("POST", self.path, body))
             server.posts += 1
+            if self._fault():
+                return
             status = server.fail_posts.get(server.posts) or server.fail_always
             if status:
                 self._send(status, "Service unavailable" if status >= 500 else "Too many requests")
@@ -225,6 +271,7 @@ def serve(tables: dict[str, Table]) -> Iterator[Server]:
     try:
         yield server
     finally:
+        server.stopping.set()
         server.httpd.shutdown()
         server.httpd.server_close()
         thread.join(timeout=5)

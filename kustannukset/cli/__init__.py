@@ -7,7 +7,9 @@ nothing is written. Subcommands live next to their formulas; this module only wi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import warnings
 from collections.abc import Callable
 
 from kustannukset.cli import aluejaot as cli_aluejaot
@@ -45,7 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def survive_terminal() -> None:
+    """Characters the terminal's encoding lacks (ä, €, – on an ASCII terminal) are printed as
+    replacement characters instead of ending the run."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # a closed or unusual stream keeps its settings
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def _finnish_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning is one Finnish line, not Python's "file:line: Category: text" format."""
+    print(f"Varoitus: {message}", file=file or sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    survive_terminal()
+    warnings.showwarning = _finnish_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -16,13 +16,14 @@ import warnings
 from kustannukset.cli.common import data_dir_arg
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import display_path
+from kustannukset.core.replace import clean_dead, locked, writable_folder
 from kustannukset.stats import coverage as k
 from kustannukset.stats import fetch
 from kustannukset.stats import refresh as paivitys
 from kustannukset.stats.coverage import select_municipalities
 from kustannukset.stats.fetch import TABLES
 from kustannukset.stats.loader import MEASURES, load_statistics
-from kustannukset.stats.pxweb import DEFAULT_BASE_URL, Client, PxWebError
+from kustannukset.stats.pxweb import DEFAULT_BASE_URL, DEFAULT_TIME_LIMIT, Client, PxWebError
 from kustannukset.view.formatting import spreadsheet_safe
 
 BASE_URL_ENV = "KUSTANNUKSET_PXWEB_OSOITE"
@@ -42,6 +43,16 @@ def _years(values: list[list[int]] | None) -> list[int] | None:
     if not values:
         return None
     return sorted({y for group in values for y in group})
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' ei ole sekuntimäärä") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"aikarajan pitää olla 1–3600 sekuntia, ei {text}")
+    return value
 
 
 def register(sub) -> None:
@@ -98,6 +109,14 @@ def register(sub) -> None:
         metavar="URL",
         help="PxWeb-tietokannan osoite (oletus: Tilastokeskuksen StatFin; ympäristömuuttuja "
         f"{BASE_URL_ENV})",
+    )
+    up.add_argument(
+        "--aikaraja",
+        type=_seconds,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="SEKUNTIA",
+        help=f"koko haun enimmäisaika sekunteina, odotukset mukaan lukien (oletus "
+        f"{DEFAULT_TIME_LIMIT:g})",
     )
     data_dir_arg(up)
     up.set_defaults(run=run_update)
@@ -179,6 +198,13 @@ def run_coverage(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
+    writable_folder(args.data, "datakansio")
+    with locked(args.data, "Tilastojen päivitys"):
+        clean_dead(args.data)
+        return _update(args)
+
+
+def _update(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     stats = _load(args.data)
@@ -186,10 +212,15 @@ def run_update(args: argparse.Namespace) -> int:
     if not codes:
         raise InputError("yhtään kuntaa ei valittu (--kunnat)")
     years = _years(args.vuodet)
-    client = Client(args.osoite or DEFAULT_BASE_URL)
+    client = Client(
+        args.osoite or DEFAULT_BASE_URL,
+        time_limit=args.aikaraja,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     print(
         f"Haetaan {client.base_url}: taulukot {', '.join(args.taulukot)}; {len(codes)} kuntaa; "
-        f"vuodet {', '.join(map(str, years)) if years else 'kaikki 2019 alkaen'}",
+        f"vuodet {', '.join(map(str, years)) if years else 'kaikki 2019 alkaen'}; aikaraja "
+        f"{args.aikaraja:g} s",
         file=sys.stderr,
     )
     try:
@@ -199,10 +230,11 @@ def run_update(args: argparse.Namespace) -> int:
         ):
             table = request.spec.id
             fetch.run_request(client, request, metas[table], fetches[table])
+        figures = [f for fetch in fetches.values() for f in fetch.figures]
+        paivitys.check_figures(figures)
     except PxWebError as exc:
         print(f"Virhe: {exc}\nMitään ei kirjoitettu; data on ennallaan.", file=sys.stderr)
         return 1
-    figures = [f for fetch in fetches.values() for f in fetch.figures]
     changes = paivitys.compare(stats, figures, args.salli_ennakko)
     files = paivitys.new_files(args.data, stats, changes, fetches)
     checked = paivitys.validate(args.data, files) if files else stats
@@ -216,6 +248,6 @@ def run_update(args: argparse.Namespace) -> int:
         print("Mitään ei kirjoitettu (--kokeile).")
         return 0
     if files:
-        paivitys.write_atomically(files)
+        paivitys.write_atomically(args.data, files)
         print("Kirjoitettu: " + ", ".join(display_path(p) for p in files))
     return 0

@@ -15,7 +15,8 @@ def register(sub) -> None:
         "raportti",
         help="tee vuosiraportit (muistio, HTML, Excel) kansioon reports/",
         description="Ajaa raporttimuistiot papermillillä ja tallentaa kunkin vuoden raportin "
-        "kansioon reports/<vuosi>/. Ilman vuotta tehdään kaikki vuodet, joilta on tiedot.",
+        "omaan kansioonsa (reports/<vuosi>/maksuosuudet_<vuosi>/), joka vaihdetaan kerralla "
+        "kokonaan. Ilman vuotta tehdään kaikki vuodet, joilta on tiedot.",
     )
     p.add_argument(
         "vuodet", nargs="*", type=year_arg, metavar="VUOSI", help="vuodet (oletus: kaikki)"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import exact_number, read_text
 
 
 @dataclass(frozen=True)
@@ -44,23 +44,10 @@ class Table:
         )
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(
-        "tiedoston merkistöä ei tunnistettu (odotettiin UTF-8 tai Windows-1252)", file=path
-    )
-
-
 def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
     """Read a CSV file; missing required columns are an error naming the file."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("tiedostoa ei löydy", file=path)
-    text = _decode(path.read_bytes(), path)
+    text = read_text(path)
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
         raise InputError("tiedosto on tyhjä", file=path)
@@ -121,10 +108,4 @@ def parse_number(
             row=row,
             column=column,
         )
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(f"'{text}' ei ole luku", file=file, row=row, column=column) from None
-    if not value.is_finite():
-        raise InputError(f"'{text}' ei ole luku", file=file, row=row, column=column)
-    return Fraction(value)
+    return exact_number(cleaned, file=file, row=row, column=column)

@@ -20,6 +20,7 @@ line, so an error in a file names it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 import yaml
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import GuardedLoader, load_yaml
 
 STATUSES = ("julkaistu", "lopullinen", "ennakko", "arvio", "esimerkki")
 
@@ -39,7 +41,7 @@ class LineDict(dict):
     lines: dict[Any, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(GuardedLoader):
     pass
 
 
@@ -84,22 +86,7 @@ def read_yaml(path: Path, *, kind: str = "tiedosto") -> LineDict:
     """Read a YAML file whose mappings and sequences remember their lines; a syntax error names
     the line. ``kind`` names the file in messages ("skenaariotiedosto")."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{kind}a ei löydy", file=path)
-    text = path.read_text(encoding="utf-8")
-    loader = _LineLoader(text)
-    loader.name = str(path)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"YAML-tiedosto ei ole kelvollinen: {exc.problem}",
-            file=path,
-            row=mark.line + 1 if mark else None,
-        ) from None
-    finally:
-        loader.dispose()
+    data = load_yaml(path, _LineLoader, kind=kind)
     if not isinstance(data, LineDict):
         raise InputError(f"{kind}n pitää olla YAML-avain-arvo-rakenne", file=path)
     return data
@@ -146,6 +133,23 @@ class Parameter:
 
     def line_of(self, when: dt.date) -> int:
         return self.at(when).line
+
+
+# No parameter (a cost in euros, a percentage, a price) is anywhere near a thousand billion.
+MAX_PARAMETER_VALUE = 10**12
+
+
+def _check_value(value: Any, *, file: Path, row: int) -> None:
+    """A numeric parameter value must be finite and of a plausible size."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    if not math.isfinite(value) or abs(value) >= MAX_PARAMETER_VALUE:
+        raise InputError(
+            f"arvo {str(value)[:20]} on epäuskottava (sallittu itseisarvo alle 10^12)",
+            file=file,
+            row=row,
+            column="arvo",
+        )
 
 
 class ParameterFile:
@@ -219,6 +223,7 @@ class ParameterFile:
                     row=line,
                     column="tila",
                 )
+            _check_value(entry["arvo"], file=self.path, row=entry.lines.get("arvo", line))
             extra = {k: v for k, v in entry.items() if k not in ("arvo", "lahde", "tila")}
             values.append(
                 Value(

@@ -1,10 +1,12 @@
 """Rendering reports: papermill runs a parameterised notebook, nbconvert writes an HTML report without
 code, and an optional writer makes the Excel workbook.
 
-Each job renders into a fresh temporary folder; only when every file of the job exists are they moved
-into ``reports/...`` (``os.replace``, one file at a time), so a failed or interrupted run leaves the
-earlier reports as they were. All jobs are attempted; every failure is reported, and the command exits
-non-zero if any failed.
+Each report has a folder of its own (``reports/<year>/maksuosuudet_<year>/``,
+``reports/<year>/kansainvaliset/kansainvaliset_<year>/``, ``reports/skenaariot/``). A job renders into a
+temporary folder beside it, and the finished folder replaces the old one whole in one rename, so a
+failed, interrupted or killed run leaves the earlier report as it was. A lock file keeps a second run
+out of the same target; Ctrl-C stops the kernels at once. All jobs are attempted; every failure is
+reported, and the command exits non-zero if any failed.
 
 Each domain lists its reports in its ``notebook`` module (``jobs``: the requested years, ``None`` = all,
 the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names them.
@@ -12,18 +14,30 @@ the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names th
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import sys
-import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psutil
+
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options
 from kustannukset.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display_path
+from kustannukset.core.replace import (
+    checkpoint,
+    clean_dead,
+    locked,
+    swap_in,
+    temporary_name,
+    writable_folder,
+)
 from kustannukset.international import notebook as international
 from kustannukset.scenarios import districts_report as districts
 from kustannukset.scenarios import notebook as scenarios
@@ -86,26 +100,46 @@ def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
     output.write_text(finish_report(body), encoding="utf-8")
 
 
-def render(job: Job, out_dir: Path = REPORTS_DIR) -> list[Path]:
-    """Render one job; returns the files written. Raises on failure, leaving ``out_dir`` as it was."""
+def job_folder(job: Job, out_dir: Path = REPORTS_DIR) -> Path:
+    """The folder that holds one report's files and is replaced whole: ``<subdir>/<stem>/``, or
+    ``<subdir>/`` itself when it is named after the report (``reports/skenaariot/``)."""
+    base = Path(out_dir) / job.subdir
+    return base if base.name == job.stem else base / job.stem
+
+
+def render(
+    job: Job, out_dir: Path = REPORTS_DIR, cancelled: threading.Event | None = None
+) -> list[Path]:
+    """Render one job; returns the files written. Raises on failure, leaving ``out_dir`` as it was.
+
+    The files are made in a temporary folder beside the report's folder, which is then swapped in
+    whole (:func:`kustannukset.core.replace.swap_in`); until then the previous version stays.
+    """
     if job.check is not None:
         job.check()
-    target = Path(out_dir) / job.subdir
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".kesken-", dir=target) as tmp:
-        tmp_dir = Path(tmp)
+    folder = job_folder(job, out_dir)
+    created = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
+    writable_folder(folder.parent, "raporttikansio")
+    tmp_dir = folder.parent / temporary_name(folder.name)
+    try:
+        tmp_dir.mkdir()
         produced = [tmp_dir / f"{job.stem}.ipynb", tmp_dir / f"{job.stem}.html"]
         execute_notebook(NOTEBOOKS_DIR / job.notebook, produced[0], job.parameters)
+        checkpoint("muistio-valmis")
         notebook_to_html(produced[0], produced[1], job.title)
         if job.excel is not None:
             produced.append(tmp_dir / (job.excel_name or f"{job.stem}.xlsx"))
             job.excel(produced[-1])
-        written = []
-        for path in produced:
-            destination = target / path.name
-            os.replace(path, destination)
-            written.append(destination)
-    return written
+        if cancelled is not None and cancelled.is_set():
+            raise KeyboardInterrupt
+        swap_in(tmp_dir, folder)
+    finally:
+        if tmp_dir.exists():
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+        for parent in created:  # no empty folders after a failure
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+    return [folder / path.name for path in produced]
 
 
 def all_jobs(
@@ -144,15 +178,31 @@ def render_all(
                 f"vuodelle {', '.join(map(str, unknown))} ei ole tietoja; vuodet, joilta on tiedot: "
                 f"{', '.join(map(str, known))}"
             )
-    clean_stale_temporaries(out_dir)
+    return render_jobs(jobs, out_dir, log=log, workers=workers)
+
+
+def render_jobs(
+    jobs: list[Job], out_dir: Path = REPORTS_DIR, *, log=print, workers: int | None = None
+) -> list[tuple[Job, str]]:
+    """Render ``jobs`` into ``out_dir`` holding its lock, after removing what dead runs left."""
+    writable_folder(out_dir, "raporttikansio")
+    with locked(out_dir, "Raporttien teko"):
+        clean_dead(out_dir)
+        return _render_jobs(jobs, out_dir, log, workers)
+
+
+def _render_jobs(jobs: list[Job], out_dir: Path, log, workers: int | None) -> list[tuple[Job, str]]:
     failures: list[tuple[Job, str]] = []
+    cancelled = threading.Event()
 
     def run(job: Job) -> tuple[Job, list[Path] | None, str, float]:
         started = time.perf_counter()
         try:
-            return job, render(job, out_dir), "", time.perf_counter() - started
+            return job, render(job, out_dir, cancelled), "", time.perf_counter() - started
         except InputError as exc:
             return job, None, f"Virhe: {exc}", 0.0
+        except KeyboardInterrupt:
+            return job, None, "keskeytetty", 0.0
         except Exception as exc:  # a failing notebook must not stop the other reports
             return (
                 job,
@@ -163,7 +213,8 @@ def render_all(
 
     # Each report runs in a kernel process of its own; the threads here only wait on them, so
     # reports render side by side, as many at a time as the machine has cores.
-    with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers or default_workers())
+    try:
         for job, written, error, seconds in pool.map(run, jobs):
             if written is None:
                 failures.append((job, error))
@@ -171,6 +222,15 @@ def render_all(
             else:
                 names = ", ".join(p.name for p in written)
                 log(f"{job.title}: {display_path(written[0].parent)}/ ({names}) {seconds:.1f} s")
+    except KeyboardInterrupt:
+        # Ctrl-C: no report is swapped in any more, and the kernels are stopped at once, so the
+        # waiting threads end in moments; their temporary folders go with them.
+        cancelled.set()
+        logging.disable(logging.CRITICAL)  # the kernel clients' English notes of their end
+        stop_kernels()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     if failures:
         log(
             f"{len(failures)} raporttia epäonnistui; aiemmat raportit jätettiin ennalleen.",
@@ -189,7 +249,16 @@ def _first_line(exc: Exception) -> str:
     return text[-1] if text else type(exc).__name__
 
 
+def stop_kernels() -> None:
+    """Kill this process's child processes (the notebook kernels) and theirs."""
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(children, timeout=5)
+
+
 def clean_stale_temporaries(out_dir: Path = REPORTS_DIR) -> None:
-    """Remove temporary folders left by an interrupted run (they never hold a finished report)."""
-    for tmp in Path(out_dir).glob("**/.kesken-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Remove what interrupted runs left (temporary folders, set-aside old versions); a live run's
+    temporaries are kept."""
+    clean_dead(Path(out_dir))

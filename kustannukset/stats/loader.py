@@ -37,7 +37,8 @@ import pandas as pd
 
 from kustannukset.core.csvio import read_table
 from kustannukset.core.errors import InputError
-from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.paths import DATA_DIR, display_path
+from kustannukset.core.replace import complete_journal
 
 STAT_COLUMNS = [
     "mittari",
@@ -81,6 +82,11 @@ MONTH_PLACEHOLDER = "<kuukausi>"
 _TAG = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 
 
+# No municipality can hold more people than Finland (5.6 million residents at the end of 2023,
+# Statistics Finland, table 11ra); a count above ten million is a slipped digit, not a figure.
+MAX_PEOPLE = 10_000_000
+
+
 @dataclass(frozen=True)
 class Measure:
     """A statistic, and how far it may plausibly move from one year to the next.
@@ -98,6 +104,9 @@ class Measure:
     min_change: float = 50
     table: str = ""  # the StatFin table ``kustannukset data paivita`` fetches it from
     monthly: bool = False  # one figure per month (column ``kuukausi``), not per year
+    # The plausible range is 0 ..= maximum; a figure outside it is an error, never a warning.
+    maximum: int = MAX_PEOPLE
+    integer: bool = True  # a count of people: a fraction is an error
 
     def file_columns(self) -> list[str]:
         return MONTHLY_FILE_COLUMNS if self.monthly else FILE_COLUMNS
@@ -157,6 +166,7 @@ MEASURES: dict[str, Measure] = {
             4.0,
             50,
             "12r5",
+            integer=False,  # an average of twelve counts
         ),
         Measure(
             "tyovoima_jakaja",
@@ -176,9 +186,30 @@ MEASURES: dict[str, Measure] = {
             1.0,
             5,
             "12r5",
+            maximum=100,
+            integer=False,
         ),
     ]
 }
+
+
+def check_range(value: Fraction, measure: Measure, text: str, *, file: Path, row: int) -> None:
+    """A figure above the measure's plausible maximum, or a fraction of people, is an error."""
+    if value > measure.maximum:
+        raise InputError(
+            f"{measure.name}: {text} on epäuskottavan suuri (enintään "
+            f"{measure.maximum:,} {measure.unit})".replace(",", " "),
+            file=file,
+            row=row,
+            column="arvo",
+        )
+    if measure.integer and value.denominator != 1:
+        raise InputError(
+            f"{measure.name} on henkilömäärä: arvon pitää olla kokonaisluku, ei {text}",
+            file=file,
+            row=row,
+            column="arvo",
+        )
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -222,6 +253,15 @@ class Municipalities:
     def check(self, code: str, name: str | None, *, file: Path, row: int) -> None:
         """An unknown code, or a name that is not the code's name, is an error."""
         if code not in self._names:
+            if name and len(code) == 3 and code.isdigit() and name not in set(self.table["kunta"]):
+                # Neither the code nor the name is in the register: the register lacks the
+                # municipality (a deleted row), so the register is the file to fix.
+                raise InputError(
+                    f"kunta {name} ({code}) puuttuu kuntaluettelosta; sitä käytetään "
+                    f"tiedostossa {display_path(Path(file))} rivillä {row}",
+                    file=self.path,
+                    column="kuntanumero",
+                )
             hint = ""
             if name and name in set(self.table["kunta"]):
                 hint = f" ({name} on kuntanumero {self.code_of(name)})"
@@ -279,6 +319,8 @@ def load_municipalities(data_dir: Path = DATA_DIR) -> Municipalities:
                 "lahde": row["lahde"],
             }
         )
+    if not records:
+        raise InputError("tiedostossa ei ole yhtään kuntaa (vain otsikkorivi)", file=path, row=2)
     frame = pd.DataFrame.from_records(records).set_index("kuntanumero")
     return Municipalities(table=frame, path=path)
 
@@ -515,11 +557,16 @@ def _unique_join(parts: Iterable[str], sep: str) -> str:
     return sep.join(dict.fromkeys(p for p in parts if p))
 
 
+def _statistics_files(folder: Path) -> list[Path]:
+    """The statistics files; hidden files (a refresh's staged ``.kesken-*`` copies) are not."""
+    return sorted(p for p in folder.glob("*.csv") if not p.name.startswith("."))
+
+
 def _fingerprint(data_dir: Path) -> tuple:
     files = [
         data_dir / "kunnat.csv",
         data_dir / SOURCES_FILE,
-        *sorted((data_dir / "tilastot").glob("*.csv")),
+        *_statistics_files(data_dir / "tilastot"),
     ]
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
 
@@ -532,6 +579,13 @@ def load_statistics(
     The result is reused while no file of the folder changes (the tables must not be modified).
     """
     data_dir = Path(data_dir).resolve()
+    try:
+        complete_journal(data_dir)  # a refresh killed while renaming: finish it first
+    except OSError as exc:
+        raise InputError(
+            f"keskeneräistä tilastojen päivitystä ei voitu viedä loppuun ({exc.strerror})",
+            file=data_dir,
+        ) from None
     if municipalities is None:
         return _load_statistics_cached(data_dir, _fingerprint(data_dir))
     return _load_statistics(data_dir, municipalities)
@@ -566,7 +620,7 @@ def _month(text: str, measure: Measure, *, file: Path, row: int) -> int:
 def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statistics:
     sources = load_sources(data_dir)
     folder = data_dir / "tilastot"
-    files = sorted(folder.glob("*.csv"))
+    files = _statistics_files(folder)
     if not files:
         raise InputError("tilastotiedostoja (*.csv) ei löydy", file=folder)
     records = []
@@ -597,6 +651,7 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
             year = int(year_text)
             month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
             value = table.number(row, "arvo")
+            check_range(value, MEASURES[measure], row["arvo"], file=path, row=row.line)
             if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
                 raise InputError(
                     f"{MEASURES[measure].name} ei voi olla "

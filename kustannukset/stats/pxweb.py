@@ -27,15 +27,22 @@ import random
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import exact_number
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin"
 MISSING_MARKERS = {"...", "..", ".", "-", ""}
 RETRY_STATUS = {429, 500, 502, 503, 504}
 BACKOFF_SECONDS = 2.0  # the first retry waits about this long, each further one twice as long
 USER_AGENT = "kustannukset (Pirkanmaan työllisyyspalvelujen kustannusten jako)"
+DEFAULT_TIME_LIMIT = 60.0  # seconds for a whole run, retries and waits included
+# The largest real answer (12r5, every month of five years for 23 municipalities) is about 1 MB.
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 
 
 class PxWebError(Exception):
@@ -44,6 +51,20 @@ class PxWebError(Exception):
 
 class NoNetworkError(PxWebError):
     """The API cannot be reached at all: no retry helps."""
+
+
+class _SameHostRedirect(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only within the same host (and scheme); anything else is refused, so
+    the figures come from the address that the sources file records."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+            raise PxWebError(
+                f"palvelin ohjasi toiseen osoitteeseen ({new.scheme}://{new.netloc}); "
+                "uudelleenohjausta toiseen palvelimeen ei seurata. Tarkista osoite (--osoite)."
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 @dataclass(frozen=True)
@@ -156,10 +177,11 @@ def parse_response(payload: dict) -> Result:
 
 
 def _check_number(text: str) -> None:
+    """Checked as text (``nan``, ``inf``, ``1e309`` and ``1e999999999`` are refused at once)."""
     try:
-        float(text)
-    except ValueError:
-        raise PxWebError(f"vastauksessa on luku, jota ei voi lukea: '{text}'") from None
+        exact_number(text)
+    except InputError as exc:
+        raise PxWebError(f"vastauksessa on luku, jota ei hyväksytä: {exc.message}") from None
 
 
 def query_body(selections: dict[str, Iterable[str]]) -> dict:
@@ -195,7 +217,9 @@ class Client:
     """GET and POST to one PxWeb database, politely and with retries.
 
     ``max_calls`` per ``window`` seconds is Statistics Finland's published rate limit (30 per 10 s);
-    ``sleep`` and ``clock`` are there so that tests need not wait.
+    ``sleep`` and ``clock`` are there so that tests need not wait. ``time_limit`` bounds the whole
+    run (every request, retry and wait, ``Retry-After`` included); ``progress`` is told, in Finnish,
+    whenever the client waits.
     """
 
     def __init__(
@@ -209,6 +233,9 @@ class Client:
         window: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        progress: Callable[[str], None] = lambda line: None,
+        max_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -220,6 +247,49 @@ class Client:
         self.clock = clock
         self.calls: list[float] = []
         self.retried = 0
+        self.time_limit = time_limit
+        self.deadline = clock() + time_limit
+        self.progress = progress
+        self.max_bytes = max_bytes
+        self.opener = urllib.request.build_opener(_SameHostRedirect())
+
+    def remaining(self) -> float:
+        return self.deadline - self.clock()
+
+    def _out_of_time(self, url: str, last: str = "") -> PxWebError:
+        return PxWebError(
+            f"haku ei valmistunut aikarajassa ({self.time_limit:g} s; {url})"
+            + (f": {last}" if last else "")
+            + ". Mitään ei kirjoitettu. Yritä myöhemmin uudelleen tai anna pidempi aika "
+            "(--aikaraja SEKUNTEJA)."
+        )
+
+    def _wait(self, seconds: float, why: str, url: str, last: str) -> None:
+        """Wait, saying so, unless the wait would pass the deadline."""
+        if seconds >= self.remaining():
+            raise self._out_of_time(
+                url,
+                f"{why} {seconds:.0f} s, aikaa jäljellä {max(0.0, self.remaining()):.0f} s; {last}",
+            )
+        self.progress(
+            f"Odotetaan {seconds:.0f} s ({why}; aikaa jäljellä {self.remaining():.0f} s)…"
+        )
+        self.sleep(seconds)
+
+    def _read(self, response, url: str) -> bytes:  # type: ignore[no-untyped-def]
+        length = response.headers.get("Content-Length") if response.headers else None
+        if length and length.isdigit() and int(length) > self.max_bytes:
+            raise PxWebError(self._too_large(url))
+        raw = response.read(self.max_bytes + 1)
+        if len(raw) > self.max_bytes:
+            raise PxWebError(self._too_large(url))
+        return raw
+
+    def _too_large(self, url: str) -> str:
+        return (
+            f"vastaus on liian suuri (yli {self.max_bytes // (1024 * 1024)} Mt; {url}); "
+            "rajaa hakua (--vuodet, --kunnat)"
+        )
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -243,36 +313,50 @@ class Client:
         if data is not None:
             headers["Content-Type"] = "application/json"
         last = ""
+        retry_after = 0.0
         for attempt in range(self.retries + 1):
             if attempt:
                 self.retried += 1
                 delay = self.backoff * 2 ** (attempt - 1) * (1 + random.random() / 4)
-                self.sleep(delay)
+                if retry_after > delay:
+                    self._wait(retry_after, "palvelu pyysi odottamaan (Retry-After)", url, last)
+                else:
+                    self._wait(delay, f"yritys {attempt + 1}/{self.retries + 1}", url, last)
+                retry_after = 0.0
+            if self.remaining() <= 0:
+                raise self._out_of_time(url, last)
             self._throttle()
             request = urllib.request.Request(url, data=data, headers=headers)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    raw = response.read()
+                timeout = max(0.1, min(self.timeout, self.remaining()))
+                with self.opener.open(request, timeout=timeout) as response:
+                    raw = self._read(response, url)
                 return json.loads(raw.decode("utf-8-sig"))
             except urllib.error.HTTPError as exc:
                 detail = _error_text(exc)
                 if exc.code not in RETRY_STATUS:
                     raise PxWebError(_http_message(exc.code, url, detail)) from None
                 last = f"HTTP {exc.code} {detail}".strip()
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                if retry_after and retry_after.isdigit():
-                    self.sleep(float(retry_after))
+                asked = exc.headers.get("Retry-After") if exc.headers else None
+                if asked and asked.strip().isdigit() and len(asked.strip()) < 10:
+                    retry_after = float(asked.strip())
             except urllib.error.URLError as exc:
                 if _no_network(exc.reason):
                     raise NoNetworkError(
                         f"Tilastokeskuksen rajapintaan ei saada yhteyttä ({self.base_url}): "
                         f"{_reason_fi(exc.reason)}. Tarkista verkkoyhteys ja yritä uudelleen."
                     ) from None
-                last = str(exc.reason)
-            except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise PxWebError(f"vastaus ei ole JSON-muotoista ({url}): {exc}") from None
+                last = (
+                    "palvelin ei vastannut ajoissa"
+                    if isinstance(exc.reason, TimeoutError)
+                    else f"yhteysvirhe ({exc.reason})"
+                )
+            except TimeoutError:
+                last = "palvelin ei vastannut ajoissa"
+            except (ConnectionError, http.client.HTTPException) as exc:
+                last = f"yhteys katkesi ({exc.__class__.__name__})"
+            except (ValueError, UnicodeDecodeError, RecursionError):  # JSONDecodeError too
+                raise PxWebError(f"vastaus ei ole kelvollista JSON-muotoa ({url})") from None
         raise PxWebError(
             f"haku epäonnistui {self.retries + 1} yrityksen jälkeen ({url}): {last}. "
             "Palvelu voi olla hetkellisesti poissa käytöstä; yritä myöhemmin uudelleen."

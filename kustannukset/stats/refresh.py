@@ -11,8 +11,10 @@ Every fetched figure is compared with the one in ``data/tilastot/``:
 The fetched rows name a new source in ``data/tilastolahteet.csv``: the table, its address, when it
 was fetched and when Statistics Finland last updated it. Writing is atomic as a whole: the new files
 are first written beside the old ones and loaded with the same validation as any data folder; only
-then are they moved into place, with Ctrl-C held back for those few renames, and a failure during
-them puts the old files back. An interrupted or failed run leaves the old data whole.
+then are they moved into place through a journal (:mod:`kustannukset.core.replace`), with Ctrl-C
+held back for those few renames: a run killed during them is completed by the next load of the
+folder, so the statistics and their sources file are always replaced together. An interrupted or
+failed run leaves the old data whole.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -32,14 +33,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import exact_number
+from kustannukset.core.replace import checkpoint, complete_journal, temporary_name, write_journal
 from kustannukset.stats.fetch import Figure, TableFetch
 from kustannukset.stats.loader import (
     MEASURES,
     SOURCE_COLUMNS,
     SOURCES_FILE,
     Statistics,
+    check_range,
     load_statistics,
 )
+from kustannukset.stats.pxweb import PxWebError
 
 NEW, SAME, CHANGED, KEPT = "uusi", "ennallaan", "muuttuu", "pidetaan"
 
@@ -278,15 +284,38 @@ def new_files(
 
 
 def validate(data_dir: Path, files: dict[Path, str]) -> Statistics:
-    """Load a copy of the data folder with the new files in it, with the loader's own checks."""
-    with tempfile.TemporaryDirectory(prefix="kustannukset-tarkistus-") as tmp:
-        copy = Path(tmp) / "data"
-        shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("parametrit"))
+    """Load a copy of the data folder with the new files in it, with the loader's own checks.
+
+    The copy lives beside the data (``.kesken-<pid>-tarkistus``) and is removed on every ending;
+    a killed run's copy is removed by the next run (:func:`kustannukset.core.replace.clean_dead`).
+    """
+    copy = Path(data_dir) / temporary_name("tarkistus")
+    try:
+        shutil.copytree(
+            data_dir, copy, ignore=shutil.ignore_patterns("parametrit", ".*", "kartat", "esimerkki")
+        )
         for path, text in files.items():
             (copy / path.relative_to(data_dir)).write_text(text, encoding="utf-8")
+        checkpoint("tarkistus")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return load_statistics(copy)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def check_figures(figures: list[Figure]) -> None:
+    """Every fetched figure within its measure's plausible range (as the loader demands), before
+    any file is written; a wild figure stops the run."""
+    for f in figures:
+        measure = MEASURES[f.measure]
+        try:
+            check_range(exact_number(f.value), measure, f.value, file=None, row=None)
+        except InputError as exc:
+            raise PxWebError(
+                f"taulukon {f.table} luku ei kelpaa ({f.measure}, kunta {f.code}, {f.period}): "
+                f"{exc.message}"
+            ) from None
 
 
 @contextlib.contextmanager
@@ -306,34 +335,35 @@ def _deferred_interrupt() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-def write_atomically(files: dict[Path, str]) -> None:
-    """Write every file or none: temporary files first, then renames that are undone on failure."""
+def write_atomically(data_dir: Path, files: dict[Path, str]) -> None:
+    """Write every file or none, the statistics and their sources together.
+
+    The new files are written beside their targets (``.kesken-<pid>-<name>``); a journal listing
+    the renames is then put in place in one rename, the renames are made, and the journal is
+    removed. A run killed after the journal is in place is completed by the next load of the
+    folder (:func:`kustannukset.core.replace.complete_journal`); one killed before leaves the old
+    data, and its temporary files are removed by the next run.
+    """
     staged: dict[Path, Path] = {}
+    journal_written = False
     try:
         for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".uusi", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            tmp = path.parent / temporary_name(path.name)
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
-            staged[path] = Path(tmp)
-        old = {p: p.read_bytes() for p in files if p.exists()}
-        done: list[Path] = []
+            staged[path] = tmp
+        checkpoint("ennen-vaihtoa")
         with _deferred_interrupt():
-            try:
-                for path, tmp in staged.items():
-                    os.replace(tmp, path)
-                    done.append(path)
-            except BaseException:
-                for path in done:
-                    if path in old:
-                        path.write_bytes(old[path])
-                    else:
-                        path.unlink(missing_ok=True)
-                raise
+            write_journal(data_dir, [(tmp, path) for path, tmp in staged.items()])
+            journal_written = True
+            checkpoint("kesken-vaihdon")
+            complete_journal(data_dir, own=True)
     finally:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
+        if not journal_written:  # otherwise the journal's renames still need them
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
 
 
 def new_warnings(before: Statistics, after: Statistics) -> list[str]:

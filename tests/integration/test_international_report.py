@@ -43,13 +43,20 @@ def test_per_municipality_reports_on_request():
 
 
 def test_only_the_named_municipality_gets_its_own_report(reports):
-    names = sorted(p.name for p in (reports / "2021" / "kansainvaliset").iterdir())
-    assert names == [
+    # each report in a folder of its own, replaced whole
+    folder = reports / "2021" / "kansainvaliset"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "kansainvaliset_2021",
+        "kansainvaliset_2021_837",
+    ]
+    assert sorted(p.name for p in (folder / "kansainvaliset_2021").iterdir()) == [
         "kansainvaliset_2021.html",
         "kansainvaliset_2021.ipynb",
+        "kansainvaliset_laskut_2021.xlsx",
+    ]
+    assert sorted(p.name for p in (folder / "kansainvaliset_2021_837").iterdir()) == [
         "kansainvaliset_2021_837.html",
         "kansainvaliset_2021_837.ipynb",
-        "kansainvaliset_laskut_2021.xlsx",
         "kansainvaliset_laskut_2021_837.xlsx",
     ]
 
@@ -65,15 +72,12 @@ def test_named_municipalities_become_codes_and_an_unknown_name_is_refused():
 def test_render_for_all_and_for_one(reports, code):
     tmp_path = reports
     suffix = f"_{code}" if code else ""
-    html = (tmp_path / "2021" / "kansainvaliset" / f"kansainvaliset_2021{suffix}.html").read_text(
-        encoding="utf-8"
-    )
+    folder = tmp_path / "2021" / "kansainvaliset" / f"kansainvaliset_2021{suffix}"
+    html = (folder / f"kansainvaliset_2021{suffix}.html").read_text(encoding="utf-8")
     assert kv.EXAMPLE_NOTICE in html
     assert "validate_parameters" not in html
     assert ("Tampere (837)" in html) if code else ("kaikki kokeilukunnat" in html)
-    wb = load_workbook(
-        tmp_path / "2021" / "kansainvaliset" / f"kansainvaliset_laskut_2021{suffix}.xlsx"
-    )
+    wb = load_workbook(folder / f"kansainvaliset_laskut_2021{suffix}.xlsx")
     assert {"Palveluittain", "Kuntaraportti", "Ensimmäinen lasku 2022"} <= set(wb.sheetnames)
     ws = wb["Tasauslaskut"]
     assert kv.EXAMPLE_NOTICE in [c.value for c in ws["A"]]

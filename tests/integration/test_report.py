@@ -47,32 +47,38 @@ def test_raportti_renders_every_report_and_says_where(raportti):
 
 def test_every_year_has_notebook_html_and_excel(rendered):
     for year in (2023, 2024):
-        names = sorted(p.name for p in (rendered / str(year)).iterdir())
+        # each report in a folder of its own, replaced whole
+        assert sorted(p.name for p in (rendered / str(year)).iterdir()) == [f"maksuosuudet_{year}"]
+        names = sorted(p.name for p in (rendered / str(year) / f"maksuosuudet_{year}").iterdir())
         assert names == [
             f"hintataulukko_{year}.xlsx",
             f"maksuosuudet_{year}.html",
             f"maksuosuudet_{year}.ipynb",
         ]
-    assert not list(rendered.rglob(".kesken-*"))  # no temporaries left behind
+    assert not list(rendered.rglob(".*"))  # no temporaries, set-aside versions or locks left
 
 
 def test_html_has_no_code_and_shows_the_result(rendered):
-    html = (rendered / "2023" / "maksuosuudet_2023.html").read_text(encoding="utf-8")
+    html = (rendered / "2023" / "maksuosuudet_2023" / "maksuosuudet_2023.html").read_text(
+        encoding="utf-8"
+    )
     assert "validate_parameters" not in html and "import" not in html.split("<body")[1][:20000]
     assert "172\u00a0405" in html  # Tampere's payment, as published (a non-breaking space)
     assert "198 436" in html  # Yhteensä kuntien osuus (in the prose)
 
 
 def test_estimate_is_labelled_in_every_output(rendered):
-    html = (rendered / "2024" / "maksuosuudet_2024.html").read_text(encoding="utf-8")
+    html = (rendered / "2024" / "maksuosuudet_2024" / "maksuosuudet_2024.html").read_text(
+        encoding="utf-8"
+    )
     assert "ARVIO" in html
-    wb = load_workbook(rendered / "2024" / "hintataulukko_2024.xlsx")
+    wb = load_workbook(rendered / "2024" / "maksuosuudet_2024" / "hintataulukko_2024.xlsx")
     assert "ARVIO" in str(wb.active["A2"].value)
     assert "(arvio)" in str(wb.active["A1"].value)
 
 
 def test_excel_is_laid_out_like_the_price_table(rendered):
-    wb = load_workbook(rendered / "2023" / "hintataulukko_2023.xlsx")
+    wb = load_workbook(rendered / "2023" / "maksuosuudet_2023" / "hintataulukko_2023.xlsx")
     ws = wb["Hinnat 2023"]
     cells = {(c.row, c.column): c for row in ws.iter_rows() for c in row if c.value is not None}
     by_value = {c.value: c for c in cells.values() if isinstance(c.value, str)}
@@ -91,8 +97,8 @@ def test_excel_is_laid_out_like_the_price_table(rendered):
 
 def test_failed_render_leaves_earlier_report_untouched(tmp_path):
     out = tmp_path / "reports"
-    (out / "2023").mkdir(parents=True)
-    earlier = out / "2023" / "maksuosuudet_2023.ipynb"
+    (out / "2023" / "maksuosuudet_2023").mkdir(parents=True)
+    earlier = out / "2023" / "maksuosuudet_2023" / "maksuosuudet_2023.ipynb"
     earlier.write_text("aiempi", encoding="utf-8")
     job = yearly_jobs([2023], DATA_DIR)[0]
 
@@ -103,7 +109,8 @@ def test_failed_render_leaves_earlier_report_untouched(tmp_path):
     with pytest.raises(RuntimeError):
         render(bad, out)
     assert earlier.read_text(encoding="utf-8") == "aiempi"
-    assert sorted(p.name for p in (out / "2023").iterdir()) == ["maksuosuudet_2023.ipynb"]
+    assert sorted(p.name for p in (out / "2023").iterdir()) == ["maksuosuudet_2023"]
+    assert [p.name for p in (out / "2023" / "maksuosuudet_2023").iterdir()] == [earlier.name]
 
 
 def _printed_in_kernel(tmp_path: Path, code: str) -> str:

@@ -1,0 +1,303 @@
+"""Damaged input files, each refused with one Finnish line naming the file, the row and the column
+(exit 2, nothing printed on standard output, no traceback), or read correctly when the damage is
+only an encoding that Finnish Excel writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kustannukset.core import guarded
+from kustannukset.core.errors import InputError
+from kustannukset.core.paths import PROJECT_ROOT
+from tests.conftest import edit_csv, run_cli, run_cli_process
+from tests.unit.test_cli import assert_one_line_error
+
+COST_LINE = "{arvo: 126049, kustannusvuosi: 2022, lahde: hintataulukko_2023}"
+PARAMS = ("parametrit", "yhteiset_kustannukset.yaml")
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+# --- numbers: checked as text first, so huge exponents cannot hang the conversion
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-Infinity", "1e309", "1e999999999", "0x10"])
+def test_numbers_that_are_not_finite_decimals_are_refused(text):
+    with pytest.raises(InputError, match=r"ei ole luku|epäuskottavan"):
+        guarded.exact_number(text, file="x.csv", row=2, column="arvo")
+
+
+def test_a_huge_exponent_is_refused_without_converting_it():
+    # Decimal('1e999999999') converted to a Fraction would build a billion-digit integer; the text
+    # check refuses it first. One thousand refusals must take well under the time of one conversion,
+    # so the loop below finishing at all is the check (no timing assert).
+    for _ in range(1000):
+        with pytest.raises(InputError):
+            guarded.exact_number("1e999999999")
+    with pytest.raises(InputError):
+        guarded.exact_number("9" * 100_000)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("1e309", "epäuskottavan"),
+        # 10^30 is above the check of every number (10^18) and far above Finland's population
+        ("1" + "0" * 30, "epäuskottavan"),
+        ("1e999999999", "ei ole luku"),
+        # 20 000 000 > MAX_PEOPLE (10 000 000): a slipped digit, an error, not a warning
+        ("20000000", "epäuskottavan suuri"),
+        ("244223.5", "kokonaisluku"),
+        ("nan", "ei ole luku"),
+    ],
+)
+def test_implausible_population_is_an_error(data_copy, value, words):
+    line_no = edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "837", "vuosi": "2021"},
+        {"arvo": value},
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "vakiluku.csv",
+        f"rivi {line_no}",
+        "sarake 'arvo'",
+        words,
+    )
+
+
+@pytest.mark.parametrize("value", ["1" + "0" * 30, "1.0e+309", ".inf", ".nan", "9" * 5000])
+def test_implausible_cost_is_an_error(data_copy, value):
+    path = data_copy.joinpath(*PARAMS)
+    text = path.read_text(encoding="utf-8")
+    line_no = _line_of(text, COST_LINE)
+    path.write_text(
+        text.replace(COST_LINE, COST_LINE.replace("126049", value), 1), encoding="utf-8"
+    )
+    result = run_cli("jako", "2023", "--data", str(data_copy))
+    assert_one_line_error(result, "yhteiset_kustannukset.yaml")
+    if len(value) < 100:  # a 5 000-digit integer fails in the parser, before lines are kept
+        assert f"rivi {line_no}" in result.stderr
+
+
+# --- encodings and characters
+
+
+def test_parameters_saved_in_windows_1252_are_read_as_such(data_copy):
+    expected = run_cli("jako", "2023", "--csv", "--data", str(data_copy))
+    path = data_copy.joinpath(*PARAMS)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    result = run_cli("jako", "2023", "--csv", "--data", str(data_copy))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout
+
+
+def test_parameters_in_utf8_with_bom_are_read(data_copy):
+    expected = run_cli("jako", "2023", "--csv", "--data", str(data_copy))
+    path = data_copy.joinpath(*PARAMS)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = run_cli("jako", "2023", "--csv", "--data", str(data_copy))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout
+
+
+def test_bytes_in_no_known_encoding_name_the_place(data_copy):
+    path = data_copy.joinpath(*PARAMS)
+    raw = path.read_bytes()
+    # 0x81 is invalid both in UTF-8 (a lone continuation byte) and in Windows-1252 (undefined);
+    # put it as the third character of line 2.
+    second = raw.index(b"\n") + 1
+    path.write_bytes(raw[: second + 2] + b"\x81" + raw[second + 2 :])
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "yhteiset_kustannukset.yaml",
+        "rivi 2",
+        "merkistöä ei tunnistettu",
+    )
+
+
+def test_utf16_is_refused_not_misread(data_copy):
+    path = data_copy.joinpath(*PARAMS)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "yhteiset_kustannukset.yaml",
+        "rivi 1",
+        "ohjausmerkki",
+    )
+
+
+def test_control_character_in_yaml_names_row_and_column(data_copy):
+    path = data_copy.joinpath(*PARAMS)
+    text = path.read_text(encoding="utf-8")
+    line_no = _line_of(text, COST_LINE)
+    path.write_text(text.replace(COST_LINE, "\x07" + COST_LINE, 1), encoding="utf-8")
+    line = assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "yhteiset_kustannukset.yaml",
+        f"rivi {line_no}",
+        "ohjausmerkki",
+        "0x07",
+    )
+    assert "merkki" in line
+
+
+def test_control_character_in_csv(data_copy):
+    line_no = edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "020", "vuosi": "2021"},
+        {"tila": "lopullinen\x00"},
+    )
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "vakiluku.csv",
+        f"rivi {line_no}",
+        "ohjausmerkki",
+    )
+
+
+# --- YAML structure
+
+
+def test_malformed_yaml_is_explained_in_finnish(data_copy):
+    path = data_copy.joinpath(*PARAMS)
+    text = path.read_text(encoding="utf-8")
+    line_no = _line_of(text, COST_LINE)
+    broken = "{arvo: 126049, kustannusvuosi: 2022 lahde: hintataulukko_2023}"
+    path.write_text(text.replace(COST_LINE, broken, 1), encoding="utf-8")
+    result = run_cli("jako", "2023", "--data", str(data_copy))
+    line = assert_one_line_error(result, "yhteiset_kustannukset.yaml", f"rivi {line_no}")
+    assert "expected" not in line and "but got" not in line
+
+
+def test_yaml_alias_bomb_is_refused_at_the_first_anchor(data_copy):
+    # The classic "billion laughs": nine levels, each a list of nine references to the one above.
+    lines = ['a0: &a0 "lol"']
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    path = data_copy.joinpath(*PARAMS)
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+    first = path.read_text(encoding="utf-8").splitlines().index(lines[0]) + 1
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)),
+        "yhteiset_kustannukset.yaml",
+        f"rivi {first}",
+        "ankkurit",
+    )
+
+
+def test_deeply_nested_scenario_is_refused(data_copy, tmp_path):
+    scenario = tmp_path / "syva.yaml"
+    scenario.write_text("nimi: syvä\nalueet: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert_one_line_error(
+        run_cli("skenaariot", str(scenario), "--data", str(data_copy)),
+        "syva.yaml",
+        "rivi 2",
+        "liian syvä",
+    )
+
+
+def test_a_folder_in_place_of_a_yaml_file(data_copy):
+    path = data_copy.joinpath(*PARAMS)
+    path.unlink()
+    path.mkdir()
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)), "yhteiset_kustannukset.yaml", "kansio"
+    )
+
+
+# --- the register of municipalities
+
+
+def test_header_only_municipality_register(data_copy):
+    path = data_copy / "kunnat.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)), "kunnat.csv", "yhtään kuntaa"
+    )
+
+
+def test_tampere_deleted_from_register_names_the_register(data_copy):
+    path = data_copy / "kunnat.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if ",Tampere," not in x), encoding="utf-8")
+    line = assert_one_line_error(
+        run_cli("jako", "2023", "--data", str(data_copy)), "kunnat.csv", "Tampere", "837"
+    )
+    assert line.startswith(f"Virhe: tiedosto {data_copy / 'kunnat.csv'}")
+
+
+# --- international services: an event before any rule
+
+
+def test_event_before_any_rule_names_the_events_row(data_copy, tmp_path):
+    source = data_copy / "esimerkki" / "kv_palvelutapahtumat_esimerkki.csv"
+    text = source.read_text(encoding="utf-8-sig")
+    # The integration-time rule starts on 1.1.2019 (kansainvaliset_palvelut.yaml); 15.3.2018
+    # predates it. The new row is the file's last line.
+    events = tmp_path / "tapahtumat.csv"
+    events.write_text(
+        text.rstrip("\n") + "\nAkaa;15.3.2018;oma_valmennus;1;1;ei;;;esimerkki\n", encoding="utf-8"
+    )
+    last = len(events.read_text(encoding="utf-8").splitlines())
+    assert_one_line_error(
+        run_cli("arvio", "2020", "--tapahtumat", str(events), "--data", str(data_copy)),
+        "tapahtumat.csv",
+        f"rivi {last}",
+        "sarake 'pvm'",
+    )
+
+
+# --- output and warnings
+
+
+def test_ascii_terminal_prints_replacement_characters():
+    result = subprocess.run(
+        [sys.executable, "-m", "kustannukset", "jako", "2023"],
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "LANG": "C"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode("ascii", "replace")
+    assert b"Traceback" not in result.stderr
+    # "Kuntien maksuosuudet" is plain ASCII; "Hämeenkyrö" is printed as "H?meenkyr?"
+    assert b"H?meenkyr?" in result.stdout
+
+
+def test_jump_warning_is_one_finnish_line(data_copy):
+    # Akaa's population 2021 is about 16 500; 40 000 is a jump of more than 10 % (the measure's
+    # max_change 0.1) and more than 50 people, so a warning, not an error.
+    edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "020", "vuosi": "2021"},
+        {"arvo": "40000"},
+    )
+    # In a process of its own: pytest records warnings in-process instead of showing them.
+    result = run_cli_process("jako", "2023", "--data", str(data_copy))
+    warnings = [x for x in result.stderr.splitlines() if x.strip()]
+    assert warnings, result.stderr
+    assert all(x.startswith("Varoitus: ") for x in warnings), result.stderr
+    assert "UserWarning" not in result.stderr and "JumpWarning" not in result.stderr
+
+
+def test_scenario_saved_in_windows_1252_reads_as_in_utf8(data_copy, tmp_path):
+    source = data_copy / "skenaariot" / "perusura.yaml"
+    utf8, cp1252 = tmp_path / "perusura.yaml", tmp_path / "w" / "perusura.yaml"
+    cp1252.parent.mkdir()
+    text = source.read_text(encoding="utf-8")
+    assert any(ch in text for ch in "äöÄÖ")  # the test means something only with such letters
+    utf8.write_text(text, encoding="utf-8")
+    cp1252.write_bytes(text.encode("cp1252"))
+    expected = run_cli("skenaariot", str(utf8), "--csv", "--data", str(data_copy))
+    assert expected.returncode == 0, expected.stderr
+    result = run_cli("skenaariot", str(cp1252), "--csv", "--data", str(data_copy))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout
