@@ -21,7 +21,7 @@ from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION
 from kustannukset.scenarios.maps import BACKGROUND
 from kustannukset.scenarios.partitions import PartitionSpace
-from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, write_frame
+from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
@@ -307,7 +307,8 @@ def workbook(report: Report, path: Path) -> None:
             ws, _excel_frame(frame), 3, {c: DECIMAL_FORMAT for c in frame.columns if "ero" in c}
         )
     ws = wb.create_sheet("Pienimmät alueet")
-    write_frame(ws, _excel_frame(minimal_frame(report)), 1)
+    ws.cell(row=1, column=1, value=ESTIMATE_NOTE).font = WARNING
+    write_frame(ws, _excel_frame(minimal_frame(report)), 3)
     ws = wb.create_sheet("Huomiot")
     row = 1
     for item in report.summaries:
@@ -322,7 +323,7 @@ def workbook(report: Report, path: Path) -> None:
         value="Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)",
     )
     ws.column_dimensions["A"].width = 140
-    wb.save(path)
+    save(wb, path)
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
