@@ -11,7 +11,7 @@ from kustannukset.cli.common import data_dir_arg
 from kustannukset.core.errors import InputError
 from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.tables import text_table
+from kustannukset.view import terminal
 from kustannukset.view.formatting import euros
 
 
@@ -65,6 +65,7 @@ def register(sub) -> None:
     )
     p.add_argument("--karki", type=int, default=districts.TOP, metavar="N", help="kärkijakoja")
     p.add_argument("--csv", action="store_true", help="kuntien yhteenveto CSV:nä")
+    terminal.add_width_option(p)
     p.add_argument("--kirjoita", metavar="TIEDOSTO", help="kirjoita jako skenaariotiedostoksi")
     p.add_argument(
         "--jako", type=int, metavar="N", help="kirjoitettavan jaon numero (kärkilistoista)"
@@ -74,6 +75,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    columns = terminal.width(args.leveys)
     if args.vain and not args.kunnat:
         raise InputError("--vain tarvitsee --kunnat-valinnan kunnat", column="--vain")
     if (args.kirjoita is None) != (args.jako is None):
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         (code,) = districts.resolve(context, [args.kunta], "--kunta")
         if code not in region.codes:
             raise InputError(f"{args.kunta} ei ole valittujen kuntien joukossa", column="--kunta")
-        return _minimal(region, code)
+        return _minimal(region, code, terminal.width(args.leveys))
     space = region.space()
     if args.kirjoita:
         basis = districts.load_basis(region, args.skenaario, key)
@@ -101,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
         )
         text = districts.scenario_text(region, blocks, basis, title, description)
         districts.write_scenario(args.kirjoita, text)
-        print(f"Kirjoitettu {args.kirjoita}: {len(blocks)} aluetta.")
-        print(text_table(districts.blocks_table(region, blocks)))
+        _say(columns, f"Kirjoitettu {args.kirjoita}: {len(blocks)} aluetta.")
+        _say(columns, terminal.table(districts.blocks_table(region, blocks), columns))
         return 0
 
     started = time.perf_counter()
@@ -110,20 +112,26 @@ def run(args: argparse.Namespace) -> int:
     by_areas = space.count_by_areas()
     counted = time.perf_counter() - started
     out = sys.stderr if args.csv else sys.stdout
-    print(_header(region), file=out)
+    _say(columns, _header(region), file=out)
     parts = region.components()
     if len(parts) > 1:
         shown = "; ".join(", ".join(context.name(c) for c in p) for p in parts)
-        print(
+        _say(
+            columns,
             f"Huom: kunnat eivät ole yhtenäinen joukko, vaan {len(parts)} erillistä osaa: "
             f"{shown}. Kukin osa jaetaan erikseen.",
             file=out,
         )
-    print(f"Laillisia aluejakoja: {euros(count)} (laskettu {counted:.1f} s)", file=out)
+    _say(columns, f"Laillisia aluejakoja: {euros(count)} (laskettu {counted:.1f} s)", file=out)
     if not count:
-        print(f"Laillisia aluejakoja ei ole: {districts.no_partition_reason(region)}.", file=out)
+        _say(
+            columns,
+            f"Laillisia aluejakoja ei ole: {districts.no_partition_reason(region)}.",
+            file=out,
+        )
         return 0
-    print(
+    _say(
+        columns,
         "Alueiden määrän mukaan: "
         + ", ".join(f"{k} aluetta: {euros(v)}" for k, v in by_areas.items()),
         file=out,
@@ -134,14 +142,14 @@ def run(args: argparse.Namespace) -> int:
             region, basis, decided=_decided(region, args.paatetyt), top=args.karki, space=space
         )
     except InputError as exc:
-        print(f"Maksuja ei voi laskea: {exc}", file=out)
+        _say(columns, f"Maksuja ei voi laskea: {exc}", file=out)
         return 0
     if args.csv:
         table = summary.table.copy()
         table.insert(0, "Huom", _estimate_note(basis))
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
-    _print_summary(summary)
+    _print_summary(summary, terminal.width(args.leveys))
     return 0
 
 
@@ -163,22 +171,25 @@ def _header(region: districts.Region) -> str:
 
 
 def _estimate_note(basis: districts.Basis) -> str:
-    return f"ESIMERKKI: potti {basis.pool_label}; jakoperuste {basis.key_label}"
+    return f"{basis.pool_status.upper()}: potti {basis.pool_label}; jakoperuste {basis.key_label}"
 
 
-def _minimal(region: districts.Region, code: str) -> int:
+def _minimal(region: districts.Region, code: str, columns: int) -> int:
     context = region.context
     table = districts.minimal_areas_table(region, code)
-    print(_header(region))
+    _say(columns, _header(region))
     name = context.name(code)
     if table.empty:
-        print(f"{name}: pienimpiä laillisia alueita ei ole (raja {euros(region.threshold)}).")
+        _say(
+            columns, f"{name}: pienimpiä laillisia alueita ei ole (raja {euros(region.threshold)})."
+        )
         return 0
-    print(
+    _say(
+        columns,
         f"{name}: {len(table)} pienintä laillista aluetta (yhtenäinen, työvoima vähintään "
-        f"{euros(region.threshold)}, eikä yhtäkään muuta kuntaa voi poistaa):"
+        f"{euros(region.threshold)}, eikä yhtäkään muuta kuntaa voi poistaa):",
     )
-    print(text_table(table))
+    _say(columns, terminal.table(table, columns))
     return 0
 
 
@@ -186,54 +197,69 @@ def _shown(value, decimals: int = 0) -> str:
     return "–" if value is None or value != value else euros(value, decimals)
 
 
-def _print_summary(summary: districts.Summary) -> None:
+def _print_summary(summary: districts.Summary, columns: int) -> None:
     region, basis = summary.region, summary.basis
-    print()
-    print(f"Jakoperuste: {basis.key_label} ({basis.source})")
-    print(f"Kustannuspotti: {basis.pool_label}")
-    print(f"€/asukas: {basis.population_label}")
+    _say(columns)
+    _say(columns, f"Jakoperuste: {basis.key_label} ({basis.source})")
+    _say(columns, f"Kustannuspotti: {basis.pool_label}")
+    _say(columns, f"€/asukas: {basis.population_label}")
     table = summary.table.drop(columns=["Kuntanumero"]).copy()
+    formats = {}
     for column in table.columns:
         if column.endswith(" €"):
-            table[column] = [_shown(v) for v in table[column]]
+            formats[column] = _shown
         elif column.endswith("€/asukas"):
-            table[column] = [_shown(v, 2) for v in table[column]]
+            formats[column] = lambda v: _shown(v, 2)
         elif column == "Persentiili %":
-            table[column] = [_shown(v, 1) for v in table[column]]
-    print()
-    print("Kuntien maksut kaikissa laillisissa jaoissa (pienin, mediaani, suurin):")
-    print(text_table(table))
+            formats[column] = lambda v: _shown(v, 1)
+    _say(columns)
+    _say(columns, "Kuntien maksut kaikissa laillisissa jaoissa (pienin, mediaani, suurin):")
+    _say(columns, terminal.table(table, columns, formats))
     if summary.decided is not None:
         legal = "on" if summary.decided_legal else "EI ole"
-        print(
+        _say(
+            columns,
             "Päätetyt alueet: kuntien osat alueista; jako "
             f"{legal} näiden kuntien laillinen jako. Persentiili = osuus jaoista, joissa kunta "
-            "maksaa vähemmän kuin päätetyillä alueilla (yhtä suuri maksu lasketaan puoliksi)."
+            "maksaa vähemmän kuin päätetyillä alueilla (yhtä suuri maksu lasketaan puoliksi).",
         )
         if not summary.decided_legal:
-            print(
+            _say(
+                columns,
                 "  Rajan yli ulottuva alue on laskettu vain valittujen kuntien osalta "
                 "(Mänttä-Vilppula: Eteläisen Keski-Suomen alueen kunnat saa mukaan valinnalla "
-                "--kunnat)."
+                "--kunnat).",
             )
     for name, label in districts.CRITERIA.items():
-        print()
-        print(f"Kärkijaot: {label}")
+        _say(columns)
+        _say(columns, f"Kärkijaot: {label}")
         for ranked in summary.top[name]:
             areas = " | ".join(
                 f"{region.context.name(region.lead(b))}: "
                 + ", ".join(sorted(region.context.name(c) for c in b))
                 for b in ranked.blocks
             )
-            print(
+            _say(
+                columns,
                 f"  jako {ranked.index + 1}: {ranked.areas} aluetta, €/asukas-ero alueiden "
                 f"välillä {_shown(ranked.area_spread, 2)}, kuntien välillä "
-                f"{_shown(ranked.spread, 2)}: {areas}"
+                f"{_shown(ranked.spread, 2)}: {areas}",
             )
-    print()
-    print(
-        "Huom: potti on ESIMERKKI ja työvoima johdettu arvio; maksut ovat pyöristämättömiä "
-        "laskelmia ilman alennuksia. Kirjoita jako skenaarioksi: --kirjoita TIEDOSTO.yaml --jako N"
+    _say(columns)
+    _say(
+        columns,
+        f"Huom: potti on {basis.pool_status.upper()} ja työvoima johdettu arvio; maksut ovat "
+        "pyöristämättömiä "
+        "laskelmia ilman alennuksia. Kirjoita jako skenaarioksi: --kirjoita TIEDOSTO.yaml --jako N",
     )
     for note in summary.notes:
-        print(f"Huom: {note}")
+        _say(columns, f"Huom: {note}")
+
+
+def _say(columns: int, text: object = "", file=None) -> None:
+    """Print a line of text wrapped to the width (tables are already as wide as allowed)."""
+    lines = str(text).splitlines() or [""]
+    wrapped = [
+        line if len(line) <= columns else terminal.note(line, columns, hanging=2) for line in lines
+    ]
+    print("\n".join(wrapped), file=file)

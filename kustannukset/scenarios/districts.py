@@ -207,6 +207,7 @@ class Basis:
     population: np.ndarray  # (n,) the €-per-inhabitant measure
     population_label: str
     source: str  # where the key and pool were read from
+    pool_status: str = "esimerkki"  # the pool's status: esimerkki, arvio or julkaistu
 
     def payments(self, labels: np.ndarray) -> np.ndarray:
         """Each municipality's payment in each partition, euros unrounded: (rows, n)."""
@@ -289,6 +290,7 @@ def load_basis(
         population=population,
         population_label=measure_label(measure, year),
         source=f"{scenario.code}, alue {template.name}",
+        pool_status=resolve_pool(context, template.pool, template).status or "esimerkki",
     )
 
 

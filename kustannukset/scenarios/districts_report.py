@@ -27,7 +27,8 @@ from kustannukset.view.tables import Table
 
 DEFAULT_COMPARISON_KEY = "tyottomat_tyonhakijat_ka:2021"
 ESTIMATE_NOTE = (
-    "Kustannuspotti on ESIMERKKI ja työvoima johdettu ARVIO; maksut ovat pyöristämättömiä "
+    "Kustannuspotti on ARVIO tai ESIMERKKI (potin kuvaus kertoo kumpi), työvoima johdettu ARVIO; "
+    "maksut ovat pyöristämättömiä "
     "laskelmia ilman alennuksia."
 )
 
