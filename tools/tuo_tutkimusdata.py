@@ -46,21 +46,19 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from kustannukset.stats.loader import (
+    FILE_COLUMNS,
+    MEASURES,
+    MONTHLY_FILE_COLUMNS,
+    SOURCE_COLUMNS,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESEARCH = ROOT.parent / "shared" / "data-research"
-STAT_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "lahde"]
-MONTHLY_STAT_COLUMNS = [
-    "mittari",
-    "kuntanumero",
-    "kunta",
-    "vuosi",
-    "kuukausi",
-    "arvo",
-    "tila",
-    "lahde",
-]
-MONTHLY_MEASURES = {"tyottomat_tyonhakijat_kk"}  # as kustannukset.stats.MEASURES says
-SOURCE_COLUMNS = ["tunnus", "julkaisija", "taulukko", "kuvaus", "haettu", "paivitetty"]
+# The file layout is the loader's own: one declaration of the columns and of the monthly measures.
+STAT_COLUMNS = FILE_COLUMNS
+MONTHLY_STAT_COLUMNS = MONTHLY_FILE_COLUMNS
+MONTHLY_MEASURES = {name for name, measure in MEASURES.items() if measure.monthly}
 PREFIX = "tutkimus-"  # tags of the sources this import writes (others are kept as they are)
 
 # research CSV -> (measure, status); the year column may be "2024M12" (taken as 31.12.2024)

@@ -23,9 +23,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
+from kustannukset.core.money import display
 from kustannukset.stats.pxweb import Cell, Client, PxWebError, TableMetadata
 
 FIRST_DEFAULT_YEAR = 2019  # the experiment's data begins here; older years only when asked
@@ -360,7 +360,10 @@ def annual_mean(measure: str, months: list[Figure]) -> Figure | None:
     None when a month is missing or preliminary."""
     if len({f.month for f in months}) != 12 or any(f.status != "lopullinen" for f in months):
         return None
-    total = sum(Decimal(f.value) for f in months)
-    mean = (total / 12).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+    total = sum(Fraction(f.value) for f in months)
+    # A mean of twelve whole counts is a multiple of 1/4 or has no end, so it never lies exactly
+    # half-way between two cents: any half rule gives the same cents, here core.money's display.
+    cents = int(display(total / 12, 2) * 100)
     first = months[0]
-    return Figure(measure, first.code, first.year, str(mean), "johdettu", first.table)
+    text = f"{cents // 100}.{cents % 100:02d}"
+    return Figure(measure, first.code, first.year, text, "johdettu", first.table)
