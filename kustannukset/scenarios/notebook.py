@@ -295,7 +295,8 @@ def reality_text(comparison: Comparison) -> str:
         )
     lines.append(
         "Raportoitu vuoden 2025 luku on johdettu (vuoden 2026 arvio 729 790 € + noin 53 000 €; "
-        "luotettavuus Low-Medium) ja kokonaissumma 70,9 milj. € on katkennut teksti (Medium): "
+        "luotettavuus melko matala) ja kokonaissumma 70,9 milj. € on katkennut teksti "
+        "(luotettavuus kohtalainen): "
         "alle muutaman prosentin erot eivät erottele jakoperusteita."
     )
     lines.append(f"\n> {cost_model_text(comparison.context)}")
