@@ -24,15 +24,21 @@ jump, but it is warned about (:class:`JumpWarning`) and listed in :attr:`Statist
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
+import hashlib
 import re
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from kustannukset.core.csvio import read_table
@@ -419,8 +425,30 @@ def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[Jump
     """Changes beyond the measure's plausible range from one year to the next (consecutive years
     only), or for a monthly measure from one month to the next."""
     found = []
-    ordered = table.sort_values(["mittari", "kuntanumero", "vuosi", "kuukausi"])
-    columns = ["mittari", "kuntanumero", "vuosi", "kuukausi", "arvo", "tiedosto", "rivi"]
+    ordered = table.sort_values(["mittari", "kuntanumero", "vuosi", "kuukausi"], kind="stable")
+    measures = ordered["mittari"].to_numpy()
+    codes = ordered["kuntanumero"].to_numpy()
+    years = ordered["vuosi"].to_numpy(dtype=np.int64)
+    months = ordered["kuukausi"].to_numpy(dtype=np.int64)
+    values = ordered["arvo"].tolist()
+    periods = np.where(months > 0, years * 12 + months, years)
+    follows = (
+        (measures[1:] == measures[:-1])
+        & (codes[1:] == codes[:-1])
+        & (periods[1:] == periods[:-1] + 1)
+    )
+    # A screen in floating point with a wide margin; each candidate is then decided exactly.
+    approx = np.array([float(v) for v in values], dtype=float)
+    before_f, after_f = approx[:-1], approx[1:]
+    diff_f = np.abs(after_f - before_f)
+    min_f = np.array([MEASURES[m].min_change for m in measures[1:]], dtype=float)
+    max_f = np.array([MEASURES[m].max_change for m in measures[1:]], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = (
+            follows
+            & (diff_f >= min_f * (1 - 1e-9))
+            & ((before_f == 0) | (diff_f >= max_f * before_f * (1 - 1e-9)))
+        )
     limits = {
         code: (
             Fraction(m.min_change).limit_denominator(),
@@ -428,34 +456,28 @@ def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[Jump
         )
         for code, m in MEASURES.items()
     }
-    previous = None
-    for row in zip(*(ordered[c].tolist() for c in columns), strict=True):
-        measure, code, year, month, value, file, line = row
-        period = year * 12 + month if month else year
-        if (
-            previous is not None
-            and previous[0] == measure
-            and previous[1] == code
-            and previous[2] == period - 1
-        ):
-            min_change, max_change = limits[measure]
-            before, after = Fraction(previous[3]), Fraction(value)
-            diff = abs(after - before)
-            if diff > min_change and (before == 0 or diff / before > max_change):
-                found.append(
-                    JumpWarning(
-                        measure,
-                        code,
-                        municipalities.name(code),
-                        int(year),
-                        before,
-                        after,
-                        file,
-                        int(line),
-                        int(month),
-                    )
+    files = ordered["tiedosto"].tolist()
+    lines = ordered["rivi"].tolist()
+    for i in np.flatnonzero(candidates):
+        j = i + 1  # the later figure
+        measure = measures[j]
+        min_change, max_change = limits[measure]
+        before, after = Fraction(values[i]), Fraction(values[j])
+        diff = abs(after - before)
+        if diff > min_change and (before == 0 or diff / before > max_change):
+            found.append(
+                JumpWarning(
+                    measure,
+                    codes[j],
+                    municipalities.name(codes[j]),
+                    int(years[j]),
+                    before,
+                    after,
+                    files[j],
+                    int(lines[j]),
+                    int(months[j]),
                 )
-        previous = (measure, code, period, value)
+            )
     return found
 
 
@@ -593,7 +615,72 @@ def load_statistics(
 
 @functools.lru_cache(maxsize=8)
 def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
-    return _load_statistics(data_dir, load_municipalities(data_dir))
+    key = _content_key(data_dir)
+    with _BY_CONTENT_LOCK:
+        known = _BY_CONTENT.get(key)
+        if known is not None:
+            _BY_CONTENT.move_to_end(key)
+    if known is not None:
+        return _relocated(known, data_dir)
+    loaded = _load_statistics(data_dir, load_municipalities(data_dir), dict(key))
+    with _BY_CONTENT_LOCK:
+        _BY_CONTENT[key] = loaded
+        while len(_BY_CONTENT) > _BY_CONTENT_SIZE:
+            _BY_CONTENT.popitem(last=False)
+    return loaded
+
+
+# Loads by the files' contents: a folder whose files are byte for byte those of a folder read
+# before (a copy of data/, a test's working folder) is not read again, and a file that is byte for
+# byte one read before is not parsed and validated again.
+_BY_CONTENT: OrderedDict[tuple, Statistics] = OrderedDict()
+_BY_CONTENT_LOCK = threading.Lock()
+_BY_CONTENT_SIZE = 4
+_FILE_ROWS: OrderedDict[tuple, list[_Row]] = OrderedDict()
+_FILE_ROWS_SIZE = 64
+
+
+def _content_key(data_dir: Path) -> tuple:
+    """The data folder's statistics inputs by name and content (a BLAKE2 digest of the bytes)."""
+    files = [
+        data_dir / "kunnat.csv",
+        data_dir / SOURCES_FILE,
+        *_statistics_files(data_dir / "tilastot"),
+    ]
+    return tuple(
+        (
+            f.relative_to(data_dir).as_posix(),
+            hashlib.blake2b(f.read_bytes(), digest_size=20).digest(),
+        )
+        for f in files
+        if f.is_file()
+    )
+
+
+def _relocated(known: Statistics, data_dir: Path) -> Statistics:
+    """``known`` (read from a folder with the same contents) as if read from ``data_dir``: the file
+    paths point into ``data_dir``, and the jump warnings are given again, as a new read gives them."""
+    old = str(known.data_dir)
+    new = str(data_dir)
+
+    def moved(path: str) -> str:
+        return new + path[len(old) :] if path.startswith(old) else path
+
+    table = known.table.copy()
+    table["tiedosto"] = table["tiedosto"].map({p: moved(p) for p in table["tiedosto"].unique()})
+    jumps = [dataclasses.replace(j, file=moved(j.file)) for j in known.warnings]
+    for jump in jumps:
+        warnings.warn(jump, stacklevel=3)
+    return Statistics(
+        table=table,
+        municipalities=dataclasses.replace(
+            known.municipalities, path=Path(moved(str(known.municipalities.path)))
+        ),
+        data_dir=data_dir,
+        sources=known.sources,
+        warnings=jumps,
+        _by_measure_year=known._by_measure_year,
+    )
 
 
 def _month(text: str, measure: Measure, *, file: Path, row: int) -> int:
@@ -617,7 +704,109 @@ def _month(text: str, measure: Measure, *, file: Path, row: int) -> int:
     return int(text)
 
 
-def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statistics:
+class _Row(NamedTuple):
+    """One validated row of a statistics file, before its source is resolved."""
+
+    measure: str
+    code: str
+    name: str
+    year: int
+    month: int
+    value: Fraction
+    status: str
+    source: str  # lahde as written
+    table: str
+    fetched: str
+    line: int
+
+
+def _file_rows(path: Path, municipalities: Municipalities) -> list[_Row]:
+    """One statistics file's rows, validated (all but the source, which needs the source list)."""
+    rows = []
+    table = read_table(path, REQUIRED_STAT_COLUMNS)
+    for row in table.rows:
+        measure = row["mittari"]
+        if measure not in MEASURES:
+            raise InputError(
+                f"tuntematon mittari '{measure}'{_suggest(measure, MEASURES)}",
+                file=path,
+                row=row.line,
+                column="mittari",
+            )
+        code = row["kuntanumero"]
+        municipalities.check(code, row["kunta"], file=path, row=row.line)
+        year_text = row["vuosi"]
+        if not (len(year_text) == 4 and year_text.isdigit()):
+            raise InputError(
+                f"vuoden pitää olla nelinumeroinen, ei '{year_text}'",
+                file=path,
+                row=row.line,
+                column="vuosi",
+            )
+        year = int(year_text)
+        month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
+        value = table.number(row, "arvo")
+        check_range(value, MEASURES[measure], row["arvo"], file=path, row=row.line)
+        if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
+            raise InputError(
+                f"{MEASURES[measure].name} ei voi olla "
+                f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
+                file=path,
+                row=row.line,
+                column="arvo",
+            )
+        status = row["tila"]
+        if status not in STATUSES:
+            raise InputError(
+                f"tuntematon tila '{status}' (sallitut: {', '.join(STATUSES)})",
+                file=path,
+                row=row.line,
+                column="tila",
+            )
+        if not row["lahde"]:
+            raise InputError("lähde puuttuu", file=path, row=row.line, column="lahde")
+        rows.append(
+            _Row(
+                measure,
+                code,
+                row["kunta"],
+                year,
+                month,
+                value,
+                status,
+                row["lahde"],
+                row["taulukko"],
+                row["haettu"],
+                row.line,
+            )
+        )
+    return rows
+
+
+def _cached_file_rows(
+    path: Path, municipalities: Municipalities, digests: dict[str, bytes] | None
+) -> list[_Row]:
+    """:func:`_file_rows`, reused while the file and the register are byte for byte the same."""
+    if digests is None:
+        return _file_rows(path, municipalities)
+    key = (digests[f"tilastot/{path.name}"], digests.get("kunnat.csv"))
+    with _BY_CONTENT_LOCK:
+        rows = _FILE_ROWS.get(key)
+    if rows is None:
+        rows = _file_rows(path, municipalities)
+        with _BY_CONTENT_LOCK:
+            _FILE_ROWS[key] = rows
+            while len(_FILE_ROWS) > _FILE_ROWS_SIZE:
+                _FILE_ROWS.popitem(last=False)
+    return rows
+
+
+def _load_statistics(
+    data_dir: Path, municipalities: Municipalities, digests: dict[str, bytes] | None = None
+) -> Statistics:
+    """Read and validate the folder's statistics. With ``digests`` (file name -> content digest, from
+    :func:`_content_key`), a file whose content and register were read before is not parsed
+    again."""
     sources = load_sources(data_dir)
     folder = data_dir / "tilastot"
     files = _statistics_files(folder)
@@ -628,92 +817,58 @@ def _load_statistics(data_dir: Path, municipalities: Municipalities) -> Statisti
     # lahde -> (its sources, publisher, table, fetched), worked out once per distinct text
     named_by_text: dict[str, tuple[list[Source] | None, str, str, str]] = {}
     for path in files:
-        table = read_table(path, REQUIRED_STAT_COLUMNS)
-        for row in table.rows:
-            measure = row["mittari"]
-            if measure not in MEASURES:
-                raise InputError(
-                    f"tuntematon mittari '{measure}'{_suggest(measure, MEASURES)}",
-                    file=path,
-                    row=row.line,
-                    column="mittari",
-                )
-            code = row["kuntanumero"]
-            municipalities.check(code, row["kunta"], file=path, row=row.line)
-            year_text = row["vuosi"]
-            if not (len(year_text) == 4 and year_text.isdigit()):
-                raise InputError(
-                    f"vuoden pitää olla nelinumeroinen, ei '{year_text}'",
-                    file=path,
-                    row=row.line,
-                    column="vuosi",
-                )
-            year = int(year_text)
-            month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
-            value = table.number(row, "arvo")
-            check_range(value, MEASURES[measure], row["arvo"], file=path, row=row.line)
-            if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
-                raise InputError(
-                    f"{MEASURES[measure].name} ei voi olla "
-                    f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
-                    file=path,
-                    row=row.line,
-                    column="arvo",
-                )
-            status = row["tila"]
-            if status not in STATUSES:
-                raise InputError(
-                    f"tuntematon tila '{status}' (sallitut: {', '.join(STATUSES)})",
-                    file=path,
-                    row=row.line,
-                    column="tila",
-                )
-            if not row["lahde"]:
-                raise InputError("lähde puuttuu", file=path, row=row.line, column="lahde")
-            if row["lahde"] not in named_by_text:
-                found = _resolve_source(row["lahde"], sources, file=path, row=row.line)
-                named_by_text[row["lahde"]] = (
-                    found,
-                    _unique_join((s.publisher for s in found or []), "; "),
-                    _unique_join((s.table for s in found or []), "; "),
-                    _unique_join((s.fetched for s in found or []), "; "),
-                )
-            named, publisher, table_name, fetched = named_by_text[row["lahde"]]
-            if named is None:
-                source, tags = row["lahde"], ""
-                table_name, fetched = row["taulukko"], row["haettu"]
-            else:
-                source = SOURCE_SEPARATOR.join(s.describe(code, year, month) for s in named)
-                tags = row["lahde"]
-                table_name = row["taulukko"] or table_name
-                fetched = row["haettu"] or fetched
-            key = (measure, code, year, month)
+        where = str(path)
+        for row in _cached_file_rows(path, municipalities, digests):
+            key = (row.measure, row.code, row.year, row.month)
             if key in seen:
                 other_path, other_line = seen[key]
-                when = f"{year}M{month:02d}" if month else str(year)
+                when = f"{row.year}M{row.month:02d}" if row.month else str(row.year)
                 raise InputError(
-                    f"sama luku ({measure}, {row['kunta']}, {when}) on kahdesti; toinen: "
-                    f"{other_path.name} rivi {other_line}",
+                    f"sama luku ({row.measure}, {row.name}, {when}) on kahdesti; "
+                    f"toinen: {other_path.name} rivi {other_line}",
                     file=path,
                     row=row.line,
                     column="kuntanumero",
                 )
             seen[key] = (path, row.line)
+            if row.source not in named_by_text:
+                found = _resolve_source(row.source, sources, file=path, row=row.line)
+                named_by_text[row.source] = (
+                    found,
+                    _unique_join((s.publisher for s in found or []), "; "),
+                    _unique_join((s.table for s in found or []), "; "),
+                    _unique_join((s.fetched for s in found or []), "; "),
+                )
+            named, publisher, table_name, fetched = named_by_text[row.source]
+            if named is None:
+                source, tags = row.source, ""
+                table_name, fetched = row.table, row.fetched
+            else:
+                source = (
+                    named[0].describe(row.code, row.year, row.month)
+                    if len(named) == 1
+                    else SOURCE_SEPARATOR.join(
+                        [s.describe(row.code, row.year, row.month) for s in named]
+                    )
+                )
+                tags = row.source
+                table_name = row.table or table_name
+                fetched = row.fetched or fetched
             records.append(
                 {
-                    "mittari": measure,
-                    "kuntanumero": code,
-                    "kunta": row["kunta"],
-                    "vuosi": year,
-                    "kuukausi": month,
-                    "arvo": value,
-                    "tila": status,
+                    "mittari": row.measure,
+                    "kuntanumero": row.code,
+                    "kunta": row.name,
+                    "vuosi": row.year,
+                    "kuukausi": row.month,
+                    "arvo": row.value,
+                    "tila": row.status,
                     "taulukko": table_name,
                     "lahde": source,
                     "haettu": fetched,
                     "julkaisija": publisher,
                     "lahdetunnus": tags,
-                    "tiedosto": str(path),
+                    "tiedosto": where,
                     "rivi": row.line,
                 }
             )
