@@ -25,6 +25,10 @@ settings.register_profile(
 )
 settings.load_profile("kustannukset")
 
+# The command line's width follows COLUMNS when it is set (pytest-xdist's workers set it to 80);
+# the tests see the output as a pipe without it does: at the default width.
+os.environ.pop("COLUMNS", None)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -43,14 +44,23 @@ def add_width_option(parser) -> None:
 
 def note(text: str, columns: int, hanging: int = 0) -> str:
     """A note wrapped to the width, words kept whole (only a word longer than a whole line, such as
-    a web address, is split); continuation lines indented by ``hanging``."""
-    return textwrap.fill(
-        text,
+    a web address, is split), and a number's thousands groups ("20 000") kept on one line;
+    continuation lines indented by ``hanging``."""
+    kept = _THOUSANDS_SPACE.sub(_UNBREAKABLE, text)
+    wrapped = textwrap.fill(
+        kept,
         width=columns,
         subsequent_indent=" " * hanging,
         break_long_words=True,
         break_on_hyphens=False,
     )
+    return wrapped.replace(_UNBREAKABLE, " ") if _UNBREAKABLE not in text else wrapped
+
+
+# A space between digit groups of a number: held together while wrapping (textwrap breaks only at
+# ASCII whitespace), then given back as it was.
+_THOUSANDS_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_UNBREAKABLE = "\u00a0"
 
 
 def _default_cell(value) -> str:
