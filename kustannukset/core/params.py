@@ -30,6 +30,7 @@ import yaml
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.guarded import GuardedLoader, load_yaml
+from kustannukset.core.schema import validate
 
 STATUSES = ("julkaistu", "lopullinen", "ennakko", "arvio", "esimerkki")
 
@@ -127,6 +128,12 @@ class Parameter:
                 row=current.line if current else None,
             )
         return current
+
+    def value_as(self, when: dt.date, schema: Any, *, context: dict | None = None) -> Any:
+        """The value in force on ``when`` checked against ``schema`` (:mod:`core.schema`): a
+        dict- or list-valued parameter read as its declared model."""
+        value = self.at(when)
+        return validate(schema, value.value, file=self.file, line=value.line, context=context)
 
     def has_value_starting(self, when: dt.date) -> bool:
         return any(v.start == when and v.value is not None for v in self.values)

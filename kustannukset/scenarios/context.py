@@ -19,6 +19,7 @@ from kustannukset.scenarios.model import (
     BUDGETS_FILE,
     POOL_EXPERIMENT_2023,
     POOL_PER_CAPITA_2023,
+    RULE_SCHEMAS,
     SCENARIO_DIR,
     Area,
     MunicipalityNames,
@@ -59,6 +60,10 @@ class Context:
 
     def rule(self, name: str):
         return self.rules[name].at(RULES_DATE)
+
+    def spec(self, name: str):
+        """A dict-valued rule read as its declared schema (``RULE_SCHEMAS`` in the model)."""
+        return self.rules[name].value_as(RULES_DATE, RULE_SCHEMAS[name])
 
     @property
     def comparison_year(self) -> int:

@@ -198,19 +198,10 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         except InputError as exc:
             notes.append(f"Alue '{area.name}': ei laskettavissa – {exc.message}")
     before = experiment_payments(context)
-    per_capita = context.rule("tunnusluvut").value
-    capita = _optional_values(
-        context,
-        per_capita["asukas"]["mittari"],
-        int(per_capita["asukas"]["vuosi"]),
-        scenario.members,
-    )
-    jobless = _optional_values(
-        context,
-        per_capita["tyoton"]["mittari"],
-        int(per_capita["tyoton"]["vuosi"]),
-        scenario.members,
-    )
+    per_capita = context.spec("tunnusluvut")
+    inhabitant, unemployed = per_capita.inhabitant, per_capita.jobless
+    capita = _optional_values(context, inhabitant.measure, inhabitant.year, scenario.members)
+    jobless = _optional_values(context, unemployed.measure, unemployed.year, scenario.members)
     funding = funding_estimate(context, scenario) if with_funding else None
     baseline = baseline_payments(context) if with_funding else None
 
@@ -297,9 +288,9 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
     notes.append("Jakoperuste: " + "; ".join(keys))
     notes.append(
         "Tunnusluvut: €/asukas = "
-        + measure_label(per_capita["asukas"]["mittari"], int(per_capita["asukas"]["vuosi"]))
+        + measure_label(inhabitant.measure, inhabitant.year)
         + "; €/työtön = "
-        + measure_label(per_capita["tyoton"]["mittari"], int(per_capita["tyoton"]["vuosi"]))
+        + measure_label(unemployed.measure, unemployed.year)
     )
     forces = sorted(set(checks["Työvoiman mittarit"]))
     notes.append("20 000 -sääntö tarkistettu luvuilla: " + "; ".join(forces))

@@ -370,6 +370,45 @@ class ScenarioFile(Schema):
         return self
 
 
+# --- the dict-valued rules of data/parametrit/tyollisyysalueet.yaml --------------------------------
+
+
+class MeasureYear(Schema):
+    """``{mittari: vakiluku, vuosi: 2021}``"""
+
+    fi_in: ClassVar[str] = "mittarissa"
+    fi_from: ClassVar[str] = "mittarilta"
+    measure: choice(KEY_MEASURES, "mittari") = Field(alias="mittari")
+    year: Year = Field(alias="vuosi")
+
+
+class LabourForceRule(Schema):
+    """``tyovoima``: the measures whose sum is the labour force of the 20 000 rule."""
+
+    fi_in: ClassVar[str] = "työvoiman säännössä"
+    fi_from: ClassVar[str] = "työvoiman säännöltä"
+    measures: Annotated[tuple[choice(MEASURES, "mittari"), ...], MinLen(1)] = Field(
+        alias="mittarit"
+    )
+    year: Year = Field(alias="vuosi")
+
+
+class PerCapitaRule(Schema):
+    """``tunnusluvut``: the measures of euros per inhabitant and per unemployed."""
+
+    fi_in: ClassVar[str] = "tunnusluvuissa"
+    fi_from: ClassVar[str] = "tunnusluvuilta"
+    inhabitant: MeasureYear = Field(alias="asukas")
+    jobless: MeasureYear = Field(alias="tyoton")
+
+
+RULE_SCHEMAS: dict[str, Any] = {
+    "tyovoima": LabourForceRule,
+    "tunnusluvut": PerCapitaRule,
+    "herkkyysmittarit": Annotated[tuple[MeasureYear, ...], MinLen(1)],
+}
+
+
 def load_scenario(
     path: Path, names: MunicipalityNames, budgets: Iterable[str] | None = None
 ) -> Scenario:
