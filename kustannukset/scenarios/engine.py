@@ -23,6 +23,7 @@ from kustannukset.core.money import EXACT_SUM, PUBLISHED, allocate
 from kustannukset.scenarios.context import RULES_DATE, Context
 from kustannukset.scenarios.funding import (
     budget,
+    calibration,
     cost_model,
     funding_estimate,
     key_figures,
@@ -311,12 +312,8 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
 def reference_area(context: Context) -> tuple[list[str], str]:
     """The members of the area whose budget calibrates the cost model (the Tampere area), and
     the budget's name."""
-    model_spec = context.costs["kustannusmalli.kalibrointi"].at(RULES_DATE)
-    codes = [
-        context.names.resolve(name, file=context.costs.path, row=model_spec.line, column="kunnat")
-        for name in model_spec.value["kunnat"]
-    ]
-    return codes, str(model_spec.value["talousarvio"])
+    spec = calibration(context)
+    return list(spec.municipalities), spec.budget
 
 
 def reality_check(context: Context, scenarios: list[Scenario]) -> pd.DataFrame:
