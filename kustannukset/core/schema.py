@@ -164,6 +164,9 @@ def line_at(raw: Any, loc: Sequence, line: int | None = None) -> int | None:
 def _walk(raw: Any, loc: tuple, line: int | None) -> tuple[int | None, list, Any]:
     node, row, consumed = raw, getattr(raw, "line", None) or line, []
     for part in loc:
+        if isinstance(node, Mapping) and part not in node:
+            # pydantic names a key that is not text (a date, a number) by its text or repr
+            part = next((key for key in node if str(part) in (str(key), repr(key))), part)
         if isinstance(node, Mapping) and _hashable(part) and part in node:
             row = getattr(node, "lines", {}).get(part, row)
             node = node[part]
@@ -178,7 +181,7 @@ def _walk(raw: Any, loc: tuple, line: int | None) -> tuple[int | None, list, Any
 
 
 def _hashable(part: object) -> bool:
-    return isinstance(part, str | int)
+    return isinstance(part, typing.Hashable)
 
 
 def _finnish(error: dict, schema: Any, raw: Any, *, file, line: int | None) -> InputError:
