@@ -137,6 +137,15 @@ class Allocation:
     missing: list[str]  # mainland municipalities left out (a criterion figure missing)
 
 
+def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], LanguageSpec]:
+    """The criteria and the foreign-language part as written in the parameter file."""
+    pf = context.funding
+    return (
+        pf["kriteerit"].value_as(RULES_DATE, Criteria),
+        pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec),
+    )
+
+
 def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> int:
     """The latest year in which every municipality has the figure, apart from those that have it
     in no year at all."""
@@ -191,9 +200,9 @@ def criteria(context: Context, codes: list[str] | None = None) -> tuple[Criterio
     foreign = exact(pf["vieraskielisyysosa"].at(RULES_DATE).value)
     result = [
         Criterion(c.measure, _year(context, c.measure, c.year, codes), total - foreign, c.weight)
-        for c in pf["kriteerit"].value_as(RULES_DATE, Criteria)
+        for c in criteria_specs(context)[0]
     ]
-    lang = pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec)
+    lang = criteria_specs(context)[1]
     result.append(
         Criterion(lang.measure, _year(context, lang.measure, lang.year, codes), foreign, 1)
     )
@@ -269,6 +278,7 @@ def rounded_national(context: Context) -> dict[str, int]:
 
 
 def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
+    criteria_specs(context)  # a mistake in the parameter file is an error, not a note
     try:
         made = allocation(context)
     except InputError as exc:
