@@ -256,10 +256,9 @@ def describe(context: Context) -> str:
     try:
         crit = criteria(context)
     except InputError:
-        entry = pf["kriteerit"].at(RULES_DATE).value
         return (
             f"Valtionosuus on ARVIO: {euros(total)} € (perusteet "
-            + ", ".join(str(c["mittari"]) for c in entry)
+            + ", ".join(c.measure for c in criteria_specs(context)[0])
             + "; lähteet: data/parametrit/valtionosuus.yaml)"
         )
     main = " ja ".join(f"{percent(c.weight, 0)} {c.label}" for c in crit[:-1])
