@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.years import parse_year
 
 _FINNISH = {
     "usage: ": "Käyttö: ",
@@ -47,6 +49,7 @@ def data_dir_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def year_arg(text: str) -> int:
-    if not (len(text) == 4 and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"'{text}' ei ole vuosiluku (esim. 2023)")
-    return int(text)
+    try:
+        return parse_year(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None

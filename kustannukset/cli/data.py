@@ -13,7 +13,7 @@ import os
 import sys
 import warnings
 
-from kustannukset.cli.common import data_dir_arg
+from kustannukset.cli.common import data_dir_arg, year_arg
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import display_path
 from kustannukset.core.replace import clean_dead, locked, writable_folder
@@ -32,11 +32,12 @@ BASE_URL_ENV = "KUSTANNUKSET_PXWEB_OSOITE"
 def years_arg(text: str) -> list[int]:
     """'2023' or '2019-2023'."""
     parts = text.split("-")
-    if len(parts) in (1, 2) and all(len(p) == 4 and p.isdigit() for p in parts):
-        first, last = int(parts[0]), int(parts[-1])
-        if first <= last:
-            return list(range(first, last + 1))
-    raise argparse.ArgumentTypeError(f"'{text}' ei ole vuosi tai väli (esim. 2023 tai 2019-2023)")
+    if len(parts) > 2:
+        raise argparse.ArgumentTypeError(f"'{text}' ei ole vuosi tai väli (esim. 2019-2023)")
+    years = [year_arg(part) for part in parts]
+    if years[0] > years[-1]:
+        raise argparse.ArgumentTypeError(f"välin '{text}' alku on sen lopun jälkeen")
+    return list(range(years[0], years[-1] + 1))
 
 
 def _years(values: list[list[int]] | None) -> list[int] | None:

@@ -24,12 +24,15 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import yaml
+from annotated_types import MinLen
+from pydantic import Field, PlainValidator, model_validator
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.guarded import GuardedLoader, load_yaml
+from kustannukset.core.schema import Problem, Schema, Text, Year, choice, validate
 
 STATUSES = ("julkaistu", "lopullinen", "ennakko", "arvio", "esimerkki")
 
@@ -128,6 +131,12 @@ class Parameter:
             )
         return current
 
+    def value_as(self, when: dt.date, schema: Any, *, context: dict | None = None) -> Any:
+        """The value in force on ``when`` checked against ``schema`` (:mod:`core.schema`): a
+        dict- or list-valued parameter read as its declared model."""
+        value = self.at(when)
+        return validate(schema, value.value, file=self.file, line=value.line, context=context)
+
     def has_value_starting(self, when: dt.date) -> bool:
         return any(v.start == when and v.value is not None for v in self.values)
 
@@ -150,6 +159,48 @@ def _check_value(value: Any, *, file: Path, row: int) -> None:
             row=row,
             column="arvo",
         )
+
+
+# --- the schema of a parameter and its dated values ----------------------------------------------
+
+
+def _start_date(value: object) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise Problem(f"arvon avaimen pitää olla päivämäärä muodossa VVVV-KK-PP, ei '{value}'")
+    return value
+
+
+class ValueSpec(Schema):
+    """``{arvo: 17, lahde: hintataulukko_2023, tila: julkaistu}`` and the metadata a value may
+    carry; ``arvo: null`` ends the parameter."""
+
+    fi_in: ClassVar[str] = "arvossa"
+    fi_from: ClassVar[str] = "arvolta"
+    value: Any = Field(alias="arvo")
+    source: Text | None = Field(None, alias="lahde")
+    status: choice(STATUSES, "tila") = Field("julkaistu", alias="tila")
+    cost_year: Year | None = Field(None, alias="kustannusvuosi")
+    confidence: Text | None = Field(None, alias="luotettavuus")
+    note: Text | None = Field(None, alias="huom")
+    earlier: dict | None = Field(None, alias="aiempi")  # the previous choice, for the record
+
+    @model_validator(mode="after")
+    def _sourced(self) -> ValueSpec:
+        if self.value is not None and self.source is None:
+            raise Problem("arvolta puuttuu lähde ('lahde')", column="lahde")
+        return self
+
+
+class ParameterSpec(Schema):
+    """A dated parameter: ``{kuvaus:, yksikko:, arvot: {VVVV-KK-PP: {arvo:, lahde:}}}``."""
+
+    fi_in: ClassVar[str] = "parametrissa"
+    fi_from: ClassVar[str] = "parametrilta"
+    description: Text = Field("", alias="kuvaus")
+    unit: Text = Field("", alias="yksikko")
+    values: Annotated[
+        dict[Annotated[dt.date, PlainValidator(_start_date)], ValueSpec], MinLen(1)
+    ] = Field(alias="arvot")
 
 
 class ParameterFile:
@@ -182,64 +233,27 @@ class ParameterFile:
                     yield from self._walk(child, name + ".")
 
     def _parameter(self, name: str, node: LineDict) -> Parameter:
-        values_node = node["arvot"]
-        if not isinstance(values_node, LineDict) or not values_node:
-            raise InputError(
-                f"parametrin '{name}' arvot puuttuvat",
-                file=self.path,
-                row=node.lines.get("arvot"),
-                column="arvot",
-            )
+        spec = validate(ParameterSpec, node, file=self.path)
         values = []
-        for start, entry in values_node.items():
-            line = values_node.lines[start]
-            if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-                raise InputError(
-                    f"parametrin '{name}' arvon avaimen pitää olla päivämäärä muodossa VVVV-KK-PP, "
-                    f"ei '{start}'",
-                    file=self.path,
-                    row=line,
-                )
-            if not isinstance(entry, LineDict) or "arvo" not in entry:
-                raise InputError(
-                    f"parametrin '{name}' arvolta {start} puuttuu 'arvo'",
-                    file=self.path,
-                    row=line,
-                    column="arvo",
-                )
-            source = entry.get("lahde")
-            if entry["arvo"] is not None and not source:
-                raise InputError(
-                    f"parametrin '{name}' arvolta {start} puuttuu lähde ('lahde')",
-                    file=self.path,
-                    row=line,
-                    column="lahde",
-                )
-            status = str(entry.get("tila", "julkaistu"))
-            if status not in STATUSES:
-                raise InputError(
-                    f"tuntematon tila '{status}' (sallitut: {', '.join(STATUSES)})",
-                    file=self.path,
-                    row=line,
-                    column="tila",
-                )
-            _check_value(entry["arvo"], file=self.path, row=entry.lines.get("arvo", line))
-            extra = {k: v for k, v in entry.items() if k not in ("arvo", "lahde", "tila")}
+        for start, entry in spec.values.items():
+            raw = node["arvot"][start]
+            line = node["arvot"].lines[start]
+            _check_value(entry.value, file=self.path, row=raw.lines.get("arvo", line))
             values.append(
                 Value(
                     start=start,
-                    value=entry["arvo"],
-                    source=self.sources.get(str(source), str(source or "")),
-                    status=status,
+                    value=entry.value,
+                    source=self.sources.get(str(entry.source), str(entry.source or "")),
+                    status=entry.status,
                     line=line,
-                    extra=extra,
+                    extra={k: v for k, v in raw.items() if k not in ("arvo", "lahde", "tila")},
                 )
             )
         values.sort(key=lambda v: v.start)
         return Parameter(
             name=name,
-            description=str(node.get("kuvaus", "")),
-            unit=str(node.get("yksikko", "")),
+            description=spec.description,
+            unit=spec.unit,
             values=tuple(values),
             file=self.path,
         )

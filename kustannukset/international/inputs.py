@@ -12,6 +12,7 @@ from pathlib import Path
 from kustannukset.core.csvio import Row, Table, read_table
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.years import parse_year
 from kustannukset.international.rules import (
     ACTUAL,
     COST_COLUMNS,
@@ -356,14 +357,6 @@ class Costs:
         return values.pop() if len(values) == 1 else None
 
 
-def _year(text: str, *, file: Path, row: int, column: str) -> int:
-    if not (len(text) == 4 and text.isdigit()):
-        raise InputError(
-            f"vuoden pitää olla nelinumeroinen, ei '{text}'", file=file, row=row, column=column
-        )
-    return int(text)
-
-
 def read_costs(path: Path, rules: Rules) -> Costs:
     """Read and validate the cost pool: one row per year and cost kind, budget and actual."""
     table = read_table(Path(path), COST_COLUMNS)
@@ -372,7 +365,7 @@ def read_costs(path: Path, rules: Rules) -> Costs:
     by_service_rows: dict[tuple[int, str], tuple[bool, int]] = {}
     overrides: dict[int, tuple[int | None, int]] = {}
     for row in table.rows:
-        year = _year(row["vuosi"], file=table.path, row=row.line, column="vuosi")
+        year = parse_year(row["vuosi"], file=table.path, row=row.line, column="vuosi")
         kind = row["kustannuslaji"].strip()
         if kind not in rules.cost_kinds:
             raise InputError(
@@ -431,7 +424,7 @@ def read_costs(path: Path, rules: Rules) -> Costs:
             raise InputError("lähde puuttuu", file=table.path, row=row.line, column="lahde")
         override = None
         if row[KEY_YEAR_OVERRIDE]:
-            override = _year(
+            override = parse_year(
                 row[KEY_YEAR_OVERRIDE], file=table.path, row=row.line, column=KEY_YEAR_OVERRIDE
             )
             if status != EXAMPLE:
@@ -503,7 +496,7 @@ def read_funding(path: Path, rules: Rules) -> Funding:
     grants = []
     seen: dict[tuple[int, str], int] = {}
     for row in table.rows:
-        year = _year(row["vuosi"], file=table.path, row=row.line, column="vuosi")
+        year = parse_year(row["vuosi"], file=table.path, row=row.line, column="vuosi")
         target = row["kohde"].strip()
         if target not in targets:
             raise InputError(
@@ -571,12 +564,7 @@ def check_parameters(vuosi, kunta, data_dir: Path = DATA_DIR) -> tuple[int, str]
     """Validate a report's parameters: the year as an int, the municipality as a code ('' = all).
 
     papermill turns ``-p kunta 091`` into the integer 91; a name is accepted too."""
-    try:
-        year = int(vuosi)
-    except (TypeError, ValueError):
-        raise InputError(f"vuosi '{vuosi}' ei ole vuosiluku") from None
-    if not 1000 <= year <= 9999:
-        raise InputError(f"vuosi '{vuosi}' ei ole vuosiluku")
+    year = parse_year(vuosi, what="parametri vuosi")
     if kunta is None or str(kunta).strip() == "":
         return year, ""
 

@@ -10,10 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Annotated, ClassVar
+
+from pydantic import Field, PlainValidator
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.schema import Problem, Schema, Text, choice, exact_between, validate
 from kustannukset.stats.loader import MEASURES
 
 PARAMETER_FILE = Path("parametrit") / "kansainvaliset_palvelut.yaml"
@@ -101,33 +105,58 @@ class CostKind:
     split: str  # SPLIT_BY_KEY or SPLIT_BY_EVENTS
 
 
+# --- the schemas of the parameter file's services, cost kinds and prices by integration year
+
+
+class ServiceSpec(Schema):
+    """A unit-priced service under ``palvelut``; ``hinta`` is its dated price parameter."""
+
+    fi_in: ClassVar[str] = "palvelussa"
+    fi_from: ClassVar[str] = "palvelulta"
+    name: Text = Field(alias="nimi")
+    unit: Text = Field(alias="yksikko")
+    integer: bool = Field(False, alias="kokonaisluku")
+    by_integration_year: bool = Field(False, alias="kotoutumisvuosittain")
+    by_visit: bool = Field(False, alias="kaynneittain")
+    price: dict = Field(alias="hinta")
+
+
+class CostKindSpec(Schema):
+    """A kind of cost of the pool under ``kustannuslajit`` and how it is split."""
+
+    fi_in: ClassVar[str] = "kustannuslajissa"
+    fi_from: ClassVar[str] = "kustannuslajilta"
+    name: Text = Field(alias="nimi")
+    split: choice((SPLIT_BY_KEY, SPLIT_BY_EVENTS), "jako") = Field(alias="jako")
+
+
+def _integration_year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
+        raise Problem(f"kotoutumisvuoden pitää olla kokonaisluku 1–9, ei '{value}'")
+    return value
+
+
+# ``{1: 750, 2: 1150, ...}``: the price by integration year
+PricesByYear = dict[Annotated[int, PlainValidator(_integration_year)], exact_between(0)]
+
+
 class Rules:
     """The prices and rules of the parameter file, asked by date."""
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.params = ParameterFile(Path(data_dir) / PARAMETER_FILE)
-        self.services: dict[str, ServiceType] = {}
-        for code, node in self.params.node("palvelut").items():
-            self.services[str(code)] = ServiceType(
-                code=str(code),
-                name=str(node.get("nimi", code)),
-                unit=str(node.get("yksikko", "")),
-                integer=bool(node.get("kokonaisluku", False)),
-                by_integration_year=bool(node.get("kotoutumisvuosittain", False)),
-                by_visit=bool(node.get("kaynneittain", False)),
+        path = self.params.path
+        services = validate(dict[str, ServiceSpec], self.params.node("palvelut"), file=path)
+        self.services: dict[str, ServiceType] = {
+            code: ServiceType(
+                code, s.name, s.unit, s.integer, s.by_integration_year, by_visit=s.by_visit
             )
-        self.cost_kinds: dict[str, CostKind] = {}
-        for code, node in self.params.node("kustannuslajit").items():
-            split = str(node.get("jako", ""))
-            if split not in (SPLIT_BY_KEY, SPLIT_BY_EVENTS):
-                raise InputError(
-                    f"kustannuslajin '{code}' jako pitää olla '{SPLIT_BY_KEY}' tai "
-                    f"'{SPLIT_BY_EVENTS}', ei '{split}'",
-                    file=self.params.path,
-                    row=node.line,
-                    column="jako",
-                )
-            self.cost_kinds[str(code)] = CostKind(str(code), str(node.get("nimi", code)), split)
+            for code, s in services.items()
+        }
+        kinds = validate(dict[str, CostKindSpec], self.params.node("kustannuslajit"), file=path)
+        self.cost_kinds: dict[str, CostKind] = {
+            code: CostKind(code, kind.name, kind.split) for code, kind in kinds.items()
+        }
 
     def service_by_name(self, text: str) -> ServiceType | None:
         wanted = text.strip().lower()
@@ -146,23 +175,15 @@ class Rules:
         entry = self.price_value(service, when)
         name = f"palvelut.{service}.hinta"
         if self.services[service].by_integration_year:
-            if not isinstance(entry.value, dict):
-                raise InputError(
-                    f"{name}: hinnat pitää antaa kotoutumisvuosittain {{1: ..., 2: ...}}",
-                    file=self.params.path,
-                    row=entry.line,
-                    column="arvo",
-                )
-            if integration_year not in entry.value:
+            prices = self.params[name].value_as(when, PricesByYear)
+            if integration_year not in prices:
                 raise InputError(
                     f"{name}: hintaa ei ole {integration_year}. kotoutumisvuodelle",
                     file=self.params.path,
                     row=entry.line,
                     column="arvo",
                 )
-            return _fraction(
-                entry.value[integration_year], what=name, file=self.params.path, line=entry.line
-            )
+            return prices[integration_year]
         return _fraction(entry.value, what=name, file=self.params.path, line=entry.line)
 
     def _int(self, name: str, when: dt.date) -> int:

@@ -16,9 +16,10 @@ from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
 from kustannukset.scenarios.model import (
-    POOL_BUDGET,
+    BUDGETS_FILE,
     POOL_EXPERIMENT_2023,
     POOL_PER_CAPITA_2023,
+    RULE_SCHEMAS,
     SCENARIO_DIR,
     Area,
     MunicipalityNames,
@@ -32,7 +33,7 @@ from kustannukset.stats.loader import Statistics, load_statistics
 
 RULES_FILE = Path("parametrit") / "tyollisyysalueet.yaml"
 FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"
-COSTS_FILE = Path("parametrit") / "alueiden_kustannukset.yaml"
+COSTS_FILE = BUDGETS_FILE
 # The rules of law 380/2023 hold from 1.1.2025; scenarios are read against them.
 RULES_DATE = dt.date(2025, 1, 1)
 
@@ -59,6 +60,10 @@ class Context:
 
     def rule(self, name: str):
         return self.rules[name].at(RULES_DATE)
+
+    def spec(self, name: str):
+        """A dict-valued rule read as its declared schema (``RULE_SCHEMAS`` in the model)."""
+        return self.rules[name].value_as(RULES_DATE, RULE_SCHEMAS[name])
 
     @property
     def comparison_year(self) -> int:
@@ -114,19 +119,13 @@ class Context:
                 raise InputError(
                     f"tuntematon skenaario '{text}' (tunnetut: {known})", file=path.parent
                 )
-        scenario = load_scenario(path, self.names)
-        budgets = [p.split(".", 1)[1] for p in self.costs.parameters] if self.costs else []
-        budgets = [b for b in budgets if f"talousarviot.{b}" in self.costs.parameters]
-        for area in scenario.areas:
-            if area.pool.base == POOL_BUDGET and area.pool.budget not in budgets:
-                raise InputError(
-                    f"tuntematon talousarvio '{area.pool.budget}' (tunnetut: "
-                    f"{', '.join(budgets) or 'ei yhtään'}; {COSTS_FILE})",
-                    file=path,
-                    row=area.pool.line,
-                    column="talousarvio",
-                )
-        return scenario
+        return load_scenario(path, self.names, self.budgets)
+
+    @property
+    def budgets(self) -> list[str]:
+        """The budget figures (``talousarviot.<nimi>``) a scenario's pool may name."""
+        names = self.costs.parameters if self.costs else []
+        return [p.split(".", 1)[1] for p in names if p.startswith("talousarviot.")]
 
     def values(self, measure: str, year: int, codes, *, purpose: str = "") -> dict[str, Fraction]:
         """Figures for municipalities, also those outside the register (then: missing, an error)."""

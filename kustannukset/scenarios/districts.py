@@ -275,8 +275,8 @@ def load_basis(
         ]
     )
     node_pool, area_pool = _pool(context, template.pool, key, codes)
-    capita = context.rule("tunnusluvut").value["asukas"]
-    measure, year = str(capita["mittari"]), int(capita["vuosi"])
+    capita = context.spec("tunnusluvut").inhabitant
+    measure, year = capita.measure, capita.year
     population = np.array(
         [float(v) for v in context.values(measure, year, codes, purpose="€/asukas").values()]
     )

@@ -23,6 +23,7 @@ from kustannukset.core.money import EXACT_SUM, PUBLISHED, allocate
 from kustannukset.scenarios.context import RULES_DATE, Context
 from kustannukset.scenarios.funding import (
     budget,
+    calibration,
     cost_model,
     funding_estimate,
     key_figures,
@@ -198,19 +199,10 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         except InputError as exc:
             notes.append(f"Alue '{area.name}': ei laskettavissa – {exc.message}")
     before = experiment_payments(context)
-    per_capita = context.rule("tunnusluvut").value
-    capita = _optional_values(
-        context,
-        per_capita["asukas"]["mittari"],
-        int(per_capita["asukas"]["vuosi"]),
-        scenario.members,
-    )
-    jobless = _optional_values(
-        context,
-        per_capita["tyoton"]["mittari"],
-        int(per_capita["tyoton"]["vuosi"]),
-        scenario.members,
-    )
+    per_capita = context.spec("tunnusluvut")
+    inhabitant, unemployed = per_capita.inhabitant, per_capita.jobless
+    capita = _optional_values(context, inhabitant.measure, inhabitant.year, scenario.members)
+    jobless = _optional_values(context, unemployed.measure, unemployed.year, scenario.members)
     funding = funding_estimate(context, scenario) if with_funding else None
     baseline = baseline_payments(context) if with_funding else None
 
@@ -297,9 +289,9 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
     notes.append("Jakoperuste: " + "; ".join(keys))
     notes.append(
         "Tunnusluvut: €/asukas = "
-        + measure_label(per_capita["asukas"]["mittari"], int(per_capita["asukas"]["vuosi"]))
+        + measure_label(inhabitant.measure, inhabitant.year)
         + "; €/työtön = "
-        + measure_label(per_capita["tyoton"]["mittari"], int(per_capita["tyoton"]["vuosi"]))
+        + measure_label(unemployed.measure, unemployed.year)
     )
     forces = sorted(set(checks["Työvoiman mittarit"]))
     notes.append("20 000 -sääntö tarkistettu luvuilla: " + "; ".join(forces))
@@ -320,12 +312,8 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
 def reference_area(context: Context) -> tuple[list[str], str]:
     """The members of the area whose budget calibrates the cost model (the Tampere area), and
     the budget's name."""
-    model_spec = context.costs["kustannusmalli.kalibrointi"].at(RULES_DATE)
-    codes = [
-        context.names.resolve(name, file=context.costs.path, row=model_spec.line, column="kunnat")
-        for name in model_spec.value["kunnat"]
-    ]
-    return codes, str(model_spec.value["talousarvio"])
+    spec = calibration(context)
+    return list(spec.municipalities), spec.budget
 
 
 def reality_check(context: Context, scenarios: list[Scenario]) -> pd.DataFrame:

@@ -26,7 +26,7 @@ BLOCK = 1024  # weight vectors per matrix product (a block's result fits in the 
 def sweep_measures(context: Context) -> list[tuple[str, int]]:
     """The measures and years that sweeps, the sensitivity table and the explorer offer as key
     parts (``herkkyysmittarit`` in ``data/parametrit/tyollisyysalueet.yaml``)."""
-    return [(str(m["mittari"]), int(m["vuosi"])) for m in context.rule("herkkyysmittarit").value]
+    return [(m.measure, m.year) for m in context.spec("herkkyysmittarit")]
 
 
 @dataclass

@@ -23,11 +23,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Annotated, ClassVar
 
 import pandas as pd
+from annotated_types import MinLen
+from pydantic import AfterValidator, Field, PlainValidator
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.money import exact, largest_remainder, round_half_up
+from kustannukset.core.schema import Problem, Schema, Text, Year, choice, exact_between
+from kustannukset.core.years import year_or_none, year_problem
 from kustannukset.scenarios.context import COSTS_FILE, RULES_DATE, Context
 from kustannukset.scenarios.model import (
     FUNDING_KEY,
@@ -35,16 +40,74 @@ from kustannukset.scenarios.model import (
     POOL_COST_MODEL,
     POOL_FUNDING,
     Area,
+    Municipality,
     Pool,
     PoolSpec,
     Scenario,
     measure_label,
 )
+from kustannukset.stats.loader import MEASURES
 from kustannukset.view.formatting import euros, percent
 
 LATEST = "uusin"
 FOREIGN_PART = "Vieraskielisyysosa"
 CACHE_KEY = "valtionosuus"
+
+
+# --- the schemas of the dict-valued parameters (valtionosuus.yaml, alueiden_kustannukset.yaml) -------
+
+
+def _year_or_latest(value: object) -> int | str:
+    if value == LATEST:
+        return LATEST
+    year = year_or_none(value)
+    if year is None:
+        raise Problem(f"{year_problem(value)} tai '{LATEST}'")
+    return year
+
+
+YearOrLatest = Annotated[int | str, PlainValidator(_year_or_latest)]
+Measure = choice(MEASURES, "mittari")
+
+
+def _weights_add_up(parts: tuple) -> tuple:
+    if sum((p.weight for p in parts), Fraction(0)) != 1:
+        raise Problem("kriteerien painojen summa ei ole 1", column="paino")
+    return parts
+
+
+class CriterionSpec(Schema):
+    """``{mittari: tyoikaiset_15_64, vuosi: uusin, paino: 0.5}``"""
+
+    fi_in: ClassVar[str] = "kriteerissä"
+    fi_from: ClassVar[str] = "kriteeriltä"
+    measure: Measure = Field(alias="mittari")
+    year: YearOrLatest = Field(alias="vuosi")
+    weight: exact_between(0, 1) = Field(alias="paino")
+
+
+class LanguageSpec(Schema):
+    """``vieraskielisyys``: ``{mittari: vieraskieliset, vuosi: uusin}``"""
+
+    fi_in: ClassVar[str] = "vieraskielisyysosassa"
+    fi_from: ClassVar[str] = "vieraskielisyysosalta"
+    measure: Measure = Field(alias="mittari")
+    year: YearOrLatest = Field(alias="vuosi")
+
+
+Criteria = Annotated[tuple[CriterionSpec, ...], MinLen(1), AfterValidator(_weights_add_up)]
+Regions = tuple[Text, ...] | None
+
+
+class CalibrationSpec(Schema):
+    """``kustannusmalli.kalibrointi``: the budget, its area's municipalities and their measure."""
+
+    fi_in: ClassVar[str] = "kalibroinnissa"
+    fi_from: ClassVar[str] = "kalibroinnilta"
+    budget: Text = Field(alias="talousarvio")
+    measure: Measure = Field(alias="mittari")
+    year: Year = Field(alias="vuosi")
+    municipalities: Annotated[tuple[Municipality, ...], MinLen(1)] = Field(alias="kunnat")
 
 
 @dataclass(frozen=True)
@@ -74,6 +137,15 @@ class Allocation:
     missing: list[str]  # mainland municipalities left out (a criterion figure missing)
 
 
+def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], LanguageSpec]:
+    """The criteria and the foreign-language part as written in the parameter file."""
+    pf = context.funding
+    return (
+        pf["kriteerit"].value_as(RULES_DATE, Criteria),
+        pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec),
+    )
+
+
 def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> int:
     """The latest year in which every municipality has the figure, apart from those that have it
     in no year at all."""
@@ -90,15 +162,15 @@ def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> i
     )
 
 
-def _year(context: Context, measure: str, year, codes: list[str]) -> int:
-    return _latest_complete_year(context, measure, codes) if str(year) == LATEST else int(year)
+def _year(context: Context, measure: str, year: int | str, codes: list[str]) -> int:
+    return _latest_complete_year(context, measure, codes) if year == LATEST else int(year)
 
 
 def _mainland(context: Context) -> list[str]:
     pf = context.funding
     table = context.statistics.municipalities.table
     excluded_param = pf["ulkopuolella"]
-    excluded = set(excluded_param.at(RULES_DATE).value or [])
+    excluded = set(excluded_param.value_as(RULES_DATE, Regions) or ())
     codes = sorted(table.index[~table["maakunta"].isin(excluded)])
     needed = int(pf["kuntia_vahintaan"].at(RULES_DATE).value)
     if len(codes) < needed:
@@ -126,17 +198,13 @@ def criteria(context: Context, codes: list[str] | None = None) -> tuple[Criterio
     codes = _mainland(context) if codes is None else codes
     total = exact(pf["kokonaismaara"].at(RULES_DATE).value)
     foreign = exact(pf["vieraskielisyysosa"].at(RULES_DATE).value)
-    entry = pf["kriteerit"].at(RULES_DATE)
-    parts = [(str(c["mittari"]), c["vuosi"], exact(c["paino"])) for c in entry.value]
-    if sum(w for _, _, w in parts) != 1:
-        raise InputError(
-            "kriteerien painojen summa ei ole 1", file=pf.path, row=entry.line, column="paino"
-        )
-    lang = pf["vieraskielisyys"].at(RULES_DATE).value
-    result = [Criterion(m, _year(context, m, y, codes), total - foreign, w) for m, y, w in parts]
-    lang_measure = str(lang["mittari"])
+    result = [
+        Criterion(c.measure, _year(context, c.measure, c.year, codes), total - foreign, c.weight)
+        for c in criteria_specs(context)[0]
+    ]
+    lang = criteria_specs(context)[1]
     result.append(
-        Criterion(lang_measure, _year(context, lang_measure, lang["vuosi"], codes), foreign, 1)
+        Criterion(lang.measure, _year(context, lang.measure, lang.year, codes), foreign, 1)
     )
     return tuple(result)
 
@@ -188,10 +256,9 @@ def describe(context: Context) -> str:
     try:
         crit = criteria(context)
     except InputError:
-        entry = pf["kriteerit"].at(RULES_DATE).value
         return (
             f"Valtionosuus on ARVIO: {euros(total)} € (perusteet "
-            + ", ".join(str(c["mittari"]) for c in entry)
+            + ", ".join(c.measure for c in criteria_specs(context)[0])
             + "; lähteet: data/parametrit/valtionosuus.yaml)"
         )
     main = " ja ".join(f"{percent(c.weight, 0)} {c.label}" for c in crit[:-1])
@@ -210,6 +277,7 @@ def rounded_national(context: Context) -> dict[str, int]:
 
 
 def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
+    criteria_specs(context)  # a mistake in the parameter file is an error, not a note
     try:
         made = allocation(context)
     except InputError as exc:
@@ -299,6 +367,13 @@ def budget(context: Context, name: str):
     return _cost_parameter(context, f"talousarviot.{name}")
 
 
+def calibration(context: Context) -> CalibrationSpec:
+    """How the cost model is calibrated: the reference area's budget, members and measure."""
+    _cost_parameter(context, "kustannusmalli.kalibrointi")  # an error when the file is missing
+    parameter = context.costs["kustannusmalli.kalibrointi"]
+    return parameter.value_as(RULES_DATE, CalibrationSpec, context={"names": context.names})
+
+
 @dataclass(frozen=True)
 class CostModel:
     fixed: Fraction  # euros per area
@@ -316,17 +391,10 @@ def cost_model(context: Context) -> CostModel:
     if cached is not None:
         return cached
     fixed_value = _cost_parameter(context, "kustannusmalli.kiintea")
-    spec = _cost_parameter(context, "kustannusmalli.kalibrointi")
     fixed = exact(fixed_value.value)
-    calib = spec.value
-    reference = budget(context, str(calib["talousarvio"]))
-    codes = [
-        context.names.resolve(
-            name, file=context.data_dir / COSTS_FILE, row=spec.line, column="kunnat"
-        )
-        for name in calib["kunnat"]
-    ]
-    measure, year = str(calib["mittari"]), int(calib["vuosi"])
+    calib = calibration(context)
+    reference = budget(context, calib.budget)
+    codes, measure, year = list(calib.municipalities), calib.measure, calib.year
     jobseekers = sum(
         context.values(measure, year, codes, purpose="kustannusmallin kalibrointi").values()
     )
@@ -337,7 +405,7 @@ def cost_model(context: Context) -> CostModel:
         f"{euros(rate, 2)} € työtöntä työnhakijaa kohden ({measure_label(measure, year)}); "
         f"muuttuva osa kalibroitu: ({euros(reference.value)} € − {euros(fixed)} €) / "
         f"{euros(jobseekers, 2)} työtöntä työnhakijaa; {euros(reference.value)} € = "
-        f"talousarvio '{calib['talousarvio']}' ({reference.status.upper()}"
+        f"talousarvio '{calib.budget}' ({reference.status.upper()}"
         f"{_confidence(reference)}), työttömät työnhakijat sen {len(codes)} kunnasta"
     )
     made = CostModel(fixed, rate, measure, year, label, status)

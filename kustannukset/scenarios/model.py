@@ -29,15 +29,28 @@ missing, never taken as zero. Every mistake is an error naming the file and the 
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from annotated_types import MinLen
+from pydantic import AfterValidator, Field, PlainValidator, ValidationInfo, model_validator
 
 from kustannukset.core.errors import InputError
-from kustannukset.core.money import exact
-from kustannukset.core.params import LineDict, LineList, read_yaml
+from kustannukset.core.params import LineDict, read_yaml
+from kustannukset.core.schema import (
+    Problem,
+    Schema,
+    Text,
+    Year,
+    choice,
+    exact_between,
+    line_at,
+    suggest,
+    validate,
+)
 from kustannukset.shared_costs import CARRIER_NOBODY, CARRIERS
 from kustannukset.stats.loader import MEASURES
 from kustannukset.view.formatting import euros as format_euros
@@ -73,17 +86,12 @@ KEY_MEASURES = (
     *(m for m in MEASURES if m != "tyottomyysaste" and not MEASURES[m].monthly),
     FUNDING_KEY,
 )
-TOP_KEYS = {"nimi", "kuvaus", "lahde", "jakoperuste", "potti", "alennukset", "alueet"}
-AREA_KEYS = {"nimi", "vastuukunta", "jasenet", "poikkeus", "jakoperuste", "potti", "kuvaus"}
+POOL_STATUSES = ("esimerkki", "arvio", "julkaistu")
+BUDGETS_FILE = Path("parametrit") / "alueiden_kustannukset.yaml"
 
 
 def read_scenario_yaml(path: Path) -> LineDict:
     return read_yaml(path, kind="skenaariotiedosto")
-
-
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (tarkoititko '{close[0]}'?)" if close else ""
 
 
 def measure_label(measure: str, year: int) -> str:
@@ -173,7 +181,7 @@ class MunicipalityNames:
         merged.update(register)  # the register's spelling wins
         return cls(merged)
 
-    def resolve(self, text: Any, *, file: Path, row: int, column: str) -> str:
+    def code(self, text: Any) -> str:
         """A municipality given by name or code -> its three-digit code."""
         value = str(text).strip()
         if isinstance(text, int) and not isinstance(text, bool):
@@ -181,354 +189,263 @@ class MunicipalityNames:
         if len(value) == 3 and value.isdigit():
             if value in self.by_code:
                 return value
-            raise InputError(f"tuntematon kuntanumero '{value}'", file=file, row=row, column=column)
+            raise Problem(f"tuntematon kuntanumero '{value}'")
         for code, name in self.by_code.items():
             if name == value:
                 return code
-        raise InputError(
-            f"tuntematon kunta '{value}'{_suggest(value, self.by_code.values())}",
-            file=file,
-            row=row,
-            column=column,
-        )
+        raise Problem(f"tuntematon kunta '{value}'{suggest(value, self.by_code.values())}")
+
+    def resolve(self, text: Any, *, file: Path, row: int, column: str) -> str:
+        """:meth:`code`, a mistake naming the file, row and column."""
+        try:
+            return self.code(text)
+        except Problem as exc:
+            raise InputError(exc.message, file=file, row=row, column=column) from None
 
 
-def _fraction(value: Any, *, what: str, file: Path, row: int, column: str) -> Fraction:
-    if isinstance(value, bool) or value is None:
-        raise InputError(f"{what}: '{value}' ei ole luku", file=file, row=row, column=column)
-    try:
-        return exact(value if not isinstance(value, str) else value.replace(" ", ""))
-    except (TypeError, ValueError, ArithmeticError):
-        raise InputError(
-            f"{what}: '{value}' ei ole luku", file=file, row=row, column=column
-        ) from None
+# --- the file's schema: what may be written, declared once -----------------------------------------
+
+Weight = exact_between(0, 1)
+Percent = exact_between(0, 100)
+NonNegative = exact_between(0)
+Positive = exact_between(above=0)
+KeyMeasure = choice(KEY_MEASURES, "jakoperuste")
 
 
-def _year(value: Any, *, file: Path, row: int, column: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise InputError(
-            f"vuoden pitää olla nelinumeroinen luku, ei '{value}'",
-            file=file,
-            row=row,
-            column=column,
-        )
-    return value
+def _resolve(value: Any, info: ValidationInfo) -> str:
+    return info.context["names"].code(value)
 
 
-def _unknown_keys(node: LineDict, allowed: set[str], *, file: Path, where: str) -> None:
-    for key in node:
-        if key not in allowed:
-            raise InputError(
-                f"tuntematon kohta '{key}' {where}{_suggest(key, allowed)}; sallitut: "
-                f"{', '.join(sorted(allowed))}",
-                file=file,
-                row=node.lines[key],
-                column=str(key),
-            )
+Municipality = Annotated[str, PlainValidator(_resolve)]
 
 
-def parse_key(node: Any, *, file: Path, line: int) -> tuple[KeyPart, ...]:
-    """``{mittari: {paino: w, vuosi: y}, ...}``; weights add up to exactly 1."""
-    if not isinstance(node, LineDict) or not node:
-        raise InputError(
-            "jakoperuste pitää antaa muodossa {mittari: {paino: 1, vuosi: 2021}}",
-            file=file,
-            row=line,
-            column="jakoperuste",
-        )
-    parts = []
-    for measure, spec in node.items():
-        row = node.lines[measure]
-        if measure not in KEY_MEASURES:
-            raise InputError(
-                f"tuntematon jakoperuste '{measure}'{_suggest(measure, KEY_MEASURES)}; sallitut: "
-                f"{', '.join(KEY_MEASURES)}",
-                file=file,
-                row=row,
-                column="jakoperuste",
-            )
-        if not isinstance(spec, LineDict) or set(spec) != {"paino", "vuosi"}:
-            raise InputError(
-                f"jakoperusteelle '{measure}' pitää antaa paino ja vuosi, esim. "
-                "{paino: 0.5, vuosi: 2019}",
-                file=file,
-                row=row,
-                column=measure,
-            )
-        weight = _fraction(
-            spec["paino"], what=f"{measure}: paino", file=file, row=row, column="paino"
-        )
-        if not 0 <= weight <= 1:
-            raise InputError(
-                f"{measure}: painon pitää olla 0–1, ei {spec['paino']}",
-                file=file,
-                row=row,
-                column="paino",
-            )
-        parts.append(
-            KeyPart(measure, weight, _year(spec["vuosi"], file=file, row=row, column="vuosi"))
-        )
-    total = sum(p.weight for p in parts)
+def _weights_add_up(parts: dict) -> dict:
+    total = sum((p.weight for p in parts.values()), Fraction(0))
     if total != 1:
-        raise InputError(
-            f"jakoperusteen painojen summa on {float(total):g}, pitää olla 1",
-            file=file,
-            row=node.line,
-            column="paino",
+        raise Problem(
+            f"jakoperusteen painojen summa on {float(total):g}, pitää olla 1", column="paino"
         )
-    return tuple(parts)
+    return parts
 
 
-def parse_pool(node: Any, *, file: Path, line: int) -> PoolSpec:
-    if not isinstance(node, LineDict):
-        raise InputError(
-            "potti pitää antaa muodossa {peruste: kokeilu_2023_asukasta_kohden} tai "
-            "{palvelut: {palvelu: euroa}, tila: esimerkki, lahde: ...}",
-            file=file,
-            row=line,
-            column="potti",
-        )
-    _unknown_keys(
-        node,
-        {"peruste", "kerroin", "palvelut", "tila", "lahde", "talousarvio"},
-        file=file,
-        where="potissa",
-    )
-    factor = Fraction(1)
-    if "kerroin" in node:
-        factor = _fraction(
-            node["kerroin"], what="kerroin", file=file, row=node.lines["kerroin"], column="kerroin"
-        )
-        if factor <= 0:
-            raise InputError(
-                "kertoimen pitää olla positiivinen",
-                file=file,
-                row=node.lines["kerroin"],
-                column="kerroin",
-            )
-    if ("peruste" in node) == ("palvelut" in node):
-        raise InputError(
-            "potille pitää antaa joko 'peruste' tai 'palvelut' (ei molempia)",
-            file=file,
-            row=node.line,
-            column="potti",
-        )
-    if "peruste" in node:
-        base = str(node["peruste"])
-        if base not in POOL_BASES:
-            raise InputError(
-                f"tuntematon potin peruste '{base}'; sallitut: {', '.join(POOL_BASES)}",
-                file=file,
-                row=node.lines["peruste"],
-                column="peruste",
-            )
-        label = POOL_BASES[base] + (f", kerroin {float(factor):g}" if factor != 1 else "")
-        budget = ""
-        if base == POOL_BUDGET:
-            budget = str(node.get("talousarvio") or "")
-            if not budget:
-                raise InputError(
+class KeyPartFile(Schema):
+    """``{paino: 0.5, vuosi: 2019}``"""
+
+    fi_in: ClassVar[str] = "jakoperusteessa"
+    fi_from: ClassVar[str] = "jakoperusteelta"
+    weight: Weight = Field(alias="paino")
+    year: Year = Field(alias="vuosi")
+
+
+# ``{mittari: {paino: w, vuosi: y}, ...}``; weights add up to exactly 1.
+KeyFile = Annotated[dict[KeyMeasure, KeyPartFile], AfterValidator(_weights_add_up)]
+
+
+class PoolFile(Schema):
+    """``{peruste: kokeilu_2023, kerroin: 1.1}`` or ``{palvelut: {nimi: euroa}, tila:, lahde:}``."""
+
+    fi_in: ClassVar[str] = "potissa"
+    fi_from: ClassVar[str] = "potilta"
+    base: choice(POOL_BASES, "potin peruste") | None = Field(None, alias="peruste")
+    factor: Positive = Field(Fraction(1), alias="kerroin")
+    services: Annotated[dict[Text, NonNegative], MinLen(1)] | None = Field(None, alias="palvelut")
+    status: choice(POOL_STATUSES, "potin tila") | None = Field(None, alias="tila")
+    source: Text | None = Field(None, alias="lahde")
+    budget: Text | None = Field(None, alias="talousarvio")
+
+    @model_validator(mode="after")
+    def _one_kind(self, info: ValidationInfo) -> PoolFile:
+        if (self.base is None) == (self.services is None):
+            raise Problem("potille pitää antaa joko 'peruste' tai 'palvelut' (ei molempia)")
+        if self.base == POOL_BUDGET:
+            known = (info.context or {}).get("budgets")
+            if not self.budget:
+                raise Problem(
                     "potille 'talousarvio' pitää nimetä talousarvioluku, esim. "
                     "{peruste: talousarvio, talousarvio: tampere_2025}",
-                    file=file,
-                    row=node.line,
                     column="talousarvio",
                 )
-        elif "talousarvio" in node:
-            raise InputError(
-                "'talousarvio' kuuluu vain potin perusteeseen 'talousarvio'",
-                file=file,
-                row=node.lines["talousarvio"],
-                column="talousarvio",
-            )
-        status = {POOL_FUNDING: "arvio", POOL_BUDGET: "julkaistu"}.get(base, "esimerkki")
-        return PoolSpec(base, factor, (), label, status, node.line, budget)
-    services_node = node["palvelut"]
-    if not isinstance(services_node, LineDict) or not services_node:
-        raise InputError(
-            "palvelut pitää antaa muodossa {palvelu: euroa}",
-            file=file,
-            row=node.lines["palvelut"],
-            column="palvelut",
-        )
-    services = []
-    for service, amount in services_node.items():
-        row = services_node.lines[service]
-        euros = _fraction(
-            amount, what=f"palvelu {service}", file=file, row=row, column=str(service)
-        )
-        if euros < 0:
-            raise InputError(
-                f"palvelun {service} summa on negatiivinen", file=file, row=row, column=str(service)
-            )
-        services.append((str(service), euros * factor))
-    status = str(node.get("tila", ""))
-    if status not in ("esimerkki", "arvio", "julkaistu"):
-        raise InputError(
-            "potille pitää kertoa tila: esimerkki, arvio tai julkaistu",
-            file=file,
-            row=node.lines.get("tila", node.line),
-            column="tila",
-        )
-    if not node.get("lahde"):
-        raise InputError(
-            "potilta puuttuu lähde ('lahde')", file=file, row=node.line, column="lahde"
-        )
-    total = sum(a for _, a in services)
-    label = f"{format_euros(total)} € ({status}): {node['lahde']}"
-    return PoolSpec(None, factor, tuple(services), label, status, node.line)
-
-
-def load_scenario(path: Path, names: MunicipalityNames) -> Scenario:
-    """Read and validate one scenario file."""
-    path = Path(path)
-    raw = read_scenario_yaml(path)
-    _unknown_keys(raw, TOP_KEYS, file=path, where="skenaariossa")
-    for required in ("nimi", "jakoperuste", "potti", "alueet"):
-        if required not in raw:
-            raise InputError(
-                f"skenaariosta puuttuu '{required}'", file=path, row=1, column=required
-            )
-    key = parse_key(raw["jakoperuste"], file=path, line=raw.lines["jakoperuste"])
-    pool = parse_pool(raw["potti"], file=path, line=raw.lines["potti"])
-
-    areas_node = raw["alueet"]
-    if not isinstance(areas_node, LineList) or not areas_node:
-        raise InputError(
-            "alueet pitää antaa luettelona", file=path, row=raw.lines["alueet"], column="alueet"
-        )
-    seen: dict[str, tuple[str, int]] = {}
-    area_names: set[str] = set()
-    areas = []
-    for node, line in zip(areas_node, areas_node.lines, strict=True):
-        if not isinstance(node, LineDict):
-            raise InputError(
-                "alue pitää antaa avain-arvo-rakenteena", file=path, row=line, column="alueet"
-            )
-        _unknown_keys(node, AREA_KEYS, file=path, where="alueessa")
-        for required in ("nimi", "vastuukunta", "jasenet"):
-            if not node.get(required):
-                raise InputError(
-                    f"alueelta puuttuu '{required}'", file=path, row=node.line, column=required
+            if known is not None and self.budget not in known:
+                raise Problem(
+                    f"tuntematon talousarvio '{self.budget}' (tunnetut: "
+                    f"{', '.join(known) or 'ei yhtään'}; {BUDGETS_FILE})",
+                    at=("talousarvio",),
                 )
-        name = str(node["nimi"])
-        if name in area_names:
-            raise InputError(
-                f"alue '{name}' on kahdesti", file=path, row=node.lines["nimi"], column="nimi"
+        elif self.budget is not None:
+            raise Problem(
+                "'talousarvio' kuuluu vain potin perusteeseen 'talousarvio'", at=("talousarvio",)
             )
-        area_names.add(name)
-        members_node = node["jasenet"]
-        if not isinstance(members_node, LineList):
-            raise InputError(
-                "jäsenet pitää antaa luettelona",
-                file=path,
-                row=node.lines["jasenet"],
-                column="jasenet",
+        if self.services is not None and self.status is None:
+            raise Problem(
+                "potille pitää kertoa tila: esimerkki, arvio tai julkaistu", column="tila"
             )
-        members = []
-        for text, row in zip(members_node, members_node.lines, strict=True):
-            code = names.resolve(text, file=path, row=row, column="jasenet")
-            if code in seen:
-                other_area, other_row = seen[code]
-                raise InputError(
-                    f"{names.by_code[code]} on kahdella alueella: '{other_area}' "
-                    f"(rivi {other_row}) ja '{name}'",
-                    file=path,
-                    row=row,
-                    column="jasenet",
-                )
-            seen[code] = (name, row)
-            members.append(code)
-        lead = names.resolve(
-            node["vastuukunta"], file=path, row=node.lines["vastuukunta"], column="vastuukunta"
-        )
-        if lead not in members:
-            raise InputError(
-                f"vastuukunta {names.by_code[lead]} ei ole alueen '{name}' jäsen",
-                file=path,
-                row=node.lines["vastuukunta"],
-                column="vastuukunta",
-            )
-        area_key = (
-            parse_key(node["jakoperuste"], file=path, line=node.lines["jakoperuste"])
-            if "jakoperuste" in node
-            else key
-        )
-        area_pool = (
-            parse_pool(node["potti"], file=path, line=node.lines["potti"])
-            if "potti" in node
-            else pool
-        )
-        exception = node.get("poikkeus")
-        areas.append(
-            Area(
-                name=name,
-                lead=lead,
-                members=tuple(members),
-                exception=str(exception) if exception else None,
-                key=area_key,
-                pool=area_pool,
-                line=node.line,
-            )
-        )
+        if self.services is not None and self.source is None:
+            raise Problem("potilta puuttuu lähde ('lahde')", column="lahde")
+        return self
 
-    discounts: dict[str, Fraction] = {}
-    carrier = CARRIER_NOBODY
-    if "alennukset" in raw:
-        node = raw["alennukset"]
-        row = raw.lines["alennukset"]
-        if not isinstance(node, LineDict):
-            raise InputError(
-                "alennukset pitää antaa muodossa {kattaja: ei_kukaan, kunnat: {kunta: prosentti}}",
-                file=path,
-                row=row,
-                column="alennukset",
+    def spec(self, line: int) -> PoolSpec:
+        if self.base is not None:
+            label = POOL_BASES[self.base]
+            label += f", kerroin {float(self.factor):g}" if self.factor != 1 else ""
+            status = {POOL_FUNDING: "arvio", POOL_BUDGET: "julkaistu"}.get(self.base, "esimerkki")
+            return PoolSpec(self.base, self.factor, (), label, status, line, self.budget or "")
+        services = tuple((name, euros * self.factor) for name, euros in self.services.items())
+        total = sum((a for _, a in services), Fraction(0))
+        label = f"{format_euros(total)} € ({self.status}): {self.source}"
+        return PoolSpec(None, self.factor, services, label, self.status, line)
+
+
+class AreaFile(Schema):
+    fi_in: ClassVar[str] = "alueessa"
+    fi_from: ClassVar[str] = "alueelta"
+    name: Text = Field(alias="nimi")
+    lead: Municipality = Field(alias="vastuukunta")
+    members: Annotated[tuple[Municipality, ...], MinLen(1)] = Field(alias="jasenet")
+    exception: Text | None = Field(None, alias="poikkeus")
+    key: KeyFile | None = Field(None, alias="jakoperuste")
+    pool: PoolFile | None = Field(None, alias="potti")
+    description: Text | None = Field(None, alias="kuvaus")
+
+    @model_validator(mode="after")
+    def _lead_is_member(self, info: ValidationInfo) -> AreaFile:
+        if self.lead not in self.members:
+            name = info.context["names"].by_code[self.lead]
+            raise Problem(
+                f"vastuukunta {name} ei ole alueen '{self.name}' jäsen", at=("vastuukunta",)
             )
-        _unknown_keys(node, {"kattaja", "kunnat"}, file=path, where="alennuksissa")
-        carrier = str(node.get("kattaja", CARRIER_NOBODY))
-        if carrier not in CARRIERS:
-            raise InputError(
-                f"tuntematon alennuksen kattaja '{carrier}'; sallitut: {', '.join(CARRIERS)}",
-                file=path,
-                row=node.lines.get("kattaja", row),
-                column="kattaja",
-            )
-        given = node.get("kunnat") or LineDict()
-        if not isinstance(given, LineDict):
-            raise InputError(
-                "alennusten kunnat pitää antaa muodossa {kunta: prosentti}",
-                file=path,
-                row=node.lines.get("kunnat", row),
-                column="kunnat",
-            )
-        for text, pct in given.items():
-            line = given.lines[text]
-            code = names.resolve(text, file=path, row=line, column="kunnat")
+        return self
+
+
+class DiscountsFile(Schema):
+    """``{kattaja: ei_kukaan, kunnat: {kunta: prosentti}}``"""
+
+    fi_in: ClassVar[str] = "alennuksissa"
+    carrier: choice(CARRIERS, "alennuksen kattaja") = Field(CARRIER_NOBODY, alias="kattaja")
+    by_municipality: dict[Text, Percent] = Field(default_factory=dict, alias="kunnat")
+
+
+class ScenarioFile(Schema):
+    """A scenario file as written (see the module docstring)."""
+
+    fi_in: ClassVar[str] = "skenaariossa"
+    fi_from: ClassVar[str] = "skenaariosta"
+    name: Text = Field(alias="nimi")
+    description: str = Field("", alias="kuvaus")
+    source: str = Field("", alias="lahde")
+    key: KeyFile = Field(alias="jakoperuste")
+    pool: PoolFile = Field(alias="potti")
+    discounts: DiscountsFile = Field(default_factory=DiscountsFile, alias="alennukset")
+    areas: Annotated[tuple[AreaFile, ...], MinLen(1)] = Field(alias="alueet")
+
+    @model_validator(mode="after")
+    def _each_once(self, info: ValidationInfo) -> ScenarioFile:
+        """Every area named once, every municipality in one area, discounts only for members."""
+        names: MunicipalityNames = info.context["names"]
+        seen: dict[str, tuple[int, int]] = {}
+        for i, area in enumerate(self.areas):
+            if any(other.name == area.name for other in self.areas[:i]):
+                raise Problem(f"alue '{area.name}' on kahdesti", at=("alueet", i, "nimi"))
+            for j, code in enumerate(area.members):
+                if code in seen:
+                    k, m = seen[code]
+                    raise Problem(
+                        f"{names.by_code[code]} on kahdella alueella: '{self.areas[k].name}' "
+                        f"(rivi {{rivi}}) ja '{area.name}'",
+                        at=("alueet", i, "jasenet", j),
+                        lines={"rivi": ("alueet", k, "jasenet", m)},
+                    )
+                seen[code] = (i, j)
+        for text in self.discounts.by_municipality:
+            place = ("alennukset", "kunnat", text)
+            try:
+                code = names.code(text)
+            except Problem as exc:
+                raise Problem(exc.message, at=place, column="kunnat") from None
             if code not in seen:
-                raise InputError(
+                raise Problem(
                     f"alennus kunnalle {names.by_code[code]}, joka ei ole millään alueella",
-                    file=path,
-                    row=line,
+                    at=place,
                     column="kunnat",
                 )
-            value = _fraction(pct, what="alennus", file=path, row=line, column=str(text))
-            if not 0 <= value <= 100:
-                raise InputError(
-                    f"alennuksen pitää olla 0–100 %, ei {pct}",
-                    file=path,
-                    row=line,
-                    column=str(text),
-                )
-            discounts[code] = value
+        return self
 
+
+# --- the dict-valued rules of data/parametrit/tyollisyysalueet.yaml --------------------------------
+
+
+class MeasureYear(Schema):
+    """``{mittari: vakiluku, vuosi: 2021}``"""
+
+    fi_in: ClassVar[str] = "mittarissa"
+    fi_from: ClassVar[str] = "mittarilta"
+    measure: choice(KEY_MEASURES, "mittari") = Field(alias="mittari")
+    year: Year = Field(alias="vuosi")
+
+
+class LabourForceRule(Schema):
+    """``tyovoima``: the measures whose sum is the labour force of the 20 000 rule."""
+
+    fi_in: ClassVar[str] = "työvoiman säännössä"
+    fi_from: ClassVar[str] = "työvoiman säännöltä"
+    measures: Annotated[tuple[choice(MEASURES, "mittari"), ...], MinLen(1)] = Field(
+        alias="mittarit"
+    )
+    year: Year = Field(alias="vuosi")
+
+
+class PerCapitaRule(Schema):
+    """``tunnusluvut``: the measures of euros per inhabitant and per unemployed."""
+
+    fi_in: ClassVar[str] = "tunnusluvuissa"
+    fi_from: ClassVar[str] = "tunnusluvuilta"
+    inhabitant: MeasureYear = Field(alias="asukas")
+    jobless: MeasureYear = Field(alias="tyoton")
+
+
+RULE_SCHEMAS: dict[str, Any] = {
+    "tyovoima": LabourForceRule,
+    "tunnusluvut": PerCapitaRule,
+    "herkkyysmittarit": Annotated[tuple[MeasureYear, ...], MinLen(1)],
+}
+
+
+def load_scenario(
+    path: Path, names: MunicipalityNames, budgets: Iterable[str] | None = None
+) -> Scenario:
+    """Read and validate one scenario file (``budgets``: the budget figures a pool may name)."""
+    path = Path(path)
+    raw = read_scenario_yaml(path)
+    context = {"names": names, "budgets": None if budgets is None else list(budgets)}
+    written = validate(ScenarioFile, raw, file=path, context=context)
+    key = tuple(KeyPart(m, part.weight, part.year) for m, part in written.key.items())
+    pool = written.pool.spec(line_at(raw, ("potti",)))
+    areas = []
+    for i, area in enumerate(written.areas):
+        here = ("alueet", i)
+        areas.append(
+            Area(
+                name=area.name,
+                lead=area.lead,
+                members=area.members,
+                exception=area.exception,
+                key=key
+                if area.key is None
+                else tuple(KeyPart(m, p.weight, p.year) for m, p in area.key.items()),
+                pool=pool if area.pool is None else area.pool.spec(line_at(raw, (*here, "potti"))),
+                line=line_at(raw, here),
+            )
+        )
+    members = [code for area in areas for code in area.members]
     return Scenario(
         code=path.stem,
-        name=str(raw["nimi"]),
-        description=str(raw.get("kuvaus", "")),
-        source=str(raw.get("lahde", "")),
+        name=written.name,
+        description=written.description,
+        source=written.source,
         areas=tuple(areas),
-        discounts_pct=discounts,
-        carrier=carrier,
+        discounts_pct={
+            names.code(text): pct for text, pct in written.discounts.by_municipality.items()
+        },
+        carrier=written.discounts.carrier,
         path=path,
-        names={code: names.by_code[code] for code in seen},
+        names={code: names.by_code[code] for code in members},
     )

@@ -555,9 +555,9 @@ def statistics_text(comparison: Comparison) -> str:
                         )
                     continue
                 used.setdefault((part.measure, part.year), set()).update(area.members)
-            labour = comparison.context.rule("tyovoima").value
-            for measure in labour["mittarit"]:
-                used.setdefault((str(measure), int(labour["vuosi"])), set()).update(area.members)
+            labour = comparison.context.spec("tyovoima")
+            for measure in labour.measures:
+                used.setdefault((measure, labour.year), set()).update(area.members)
     stats = comparison.context.statistics
     return "\n".join(
         f"- {kattavuus.note(stats, measure, year, sorted(codes))}"

@@ -42,11 +42,9 @@ class LabourForce:
 
 
 def labour_force(context: Context, codes) -> LabourForce:
-    rule = context.rule("tyovoima")
-    spec = rule.value
-    measures = tuple(str(m) for m in spec["mittarit"])
-    year = int(spec["vuosi"])
-    estimate = rule.status == "arvio"
+    spec = context.spec("tyovoima")
+    measures, year = spec.measures, spec.year
+    estimate = context.rule("tyovoima").status == "arvio"
     try:
         total = Fraction(0)
         for measure in measures:

@@ -12,6 +12,7 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.money import EXACT_SUM, PUBLISHED, RULE_DESCRIPTIONS, to_euros
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.years import parse_year
 from kustannukset.shared_costs.division import (
     CARRIER_NOBODY,
     CARRIERS,
@@ -37,10 +38,7 @@ WHAT_IF_DISCOUNT_DATE = dt.date(2021, 1, 1)
 
 def validate_parameters(vuosi: object, data_kansio: object = "") -> YearInputs:
     """Check the notebook's parameters and read the year's inputs; a mistake is a Finnish error."""
-    try:
-        year = int(str(vuosi))
-    except ValueError:
-        raise InputError(f"parametri vuosi = '{vuosi}' ei ole vuosiluku") from None
+    year = parse_year(vuosi, what="parametri vuosi")
     data_dir = Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR
     if not data_dir.is_dir():
         raise InputError("datakansiota ei löydy", file=data_dir)

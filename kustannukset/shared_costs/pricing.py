@@ -12,13 +12,16 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Annotated, ClassVar
 
 import pandas as pd
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, model_validator
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.money import PUBLISHED, display, exact, round_half_up
 from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.schema import Exact, Problem, Schema, Text, exact_between, validate
 from kustannukset.shared_costs.division import (
     CARRIER_NOBODY,
     CARRIERS,
@@ -39,12 +42,34 @@ def parameter_file(data_dir: Path = DATA_DIR) -> ParameterFile:
     return ParameterFile(Path(data_dir) / PARAMETER_FILE)
 
 
+class ServiceSpec(Schema):
+    """A shared service under ``palvelut``; ``htv`` and ``kulut`` are its dated parameters."""
+
+    fi_in: ClassVar[str] = "palvelussa"
+    fi_from: ClassVar[str] = "palvelulta"
+    name: Text = Field(alias="nimi")
+    heading: Text | None = Field(None, alias="otsikko")
+    invoiced: bool = Field(True, alias="laskutetaan")
+    content: Text = Field("", alias="sisalto")
+    funding: Text = Field("", alias="rahoitus")
+    htv: dict | None = Field(None, alias="htv")
+    costs: dict | None = Field(None, alias="kulut")
+
+    @model_validator(mode="after")
+    def _invoiced_has_costs(self) -> ServiceSpec:
+        if self.invoiced and self.costs is None:
+            raise Problem("laskutettavalta palvelulta puuttuu 'kulut'", column="kulut")
+        return self
+
+
+def _services(params: ParameterFile) -> dict[str, ServiceSpec]:
+    return validate(dict[str, ServiceSpec], params.node("palvelut"), file=params.path)
+
+
 def _service_codes(params: ParameterFile) -> tuple[list[str], list[str]]:
-    services = params.node("palvelut")
-    invoiced, state_funded = [], []
-    for code, node in services.items():
-        (invoiced if node.get("laskutetaan", True) else state_funded).append(code)
-    return invoiced, state_funded
+    services = _services(params)
+    invoiced = [code for code, s in services.items() if s.invoiced]
+    return invoiced, [code for code in services if code not in invoiced]
 
 
 def available_years(data_dir: Path = DATA_DIR, params: ParameterFile | None = None) -> list[int]:
@@ -127,46 +152,33 @@ def _check_positive_cost(value, param, when: dt.date) -> Fraction:
     return amount
 
 
+def _discounts_for_participants(value: dict, info: ValidationInfo) -> dict:
+    municipalities, participants = info.context["municipalities"], info.context["participants"]
+    for code, pct in value.items():
+        name = municipalities.name(code) if code in municipalities.table.index else None
+        if code not in participants:
+            hint = f" ({name} ei ole kokeilukunta)" if name else ""
+            raise Problem(f"alennus tuntemattomalle kunnalle '{code}'{hint}", column="arvo")
+        if not 0 <= pct <= 100:
+            raise Problem(
+                f"alennuksen pitää olla 0–100 %, ei {float(pct):g} % (kunta {name})", column="arvo"
+            )
+    return value
+
+
+# ``htv``: the person-years (HTV1, HTV2, HTV3) of a service
+HTV = tuple[exact_between(0, 100), ...]
+
+# ``alennukset``: {kuntanumero: prosentti} for the experiment's municipalities
+Discounts = Annotated[
+    dict[Annotated[str, BeforeValidator(str)], Exact], AfterValidator(_discounts_for_participants)
+]
+
+
 def _discounts(params: ParameterFile, when: dt.date, participants: list[str], stats: Statistics):
     param = params["alennukset"]
-    entry = param.at(when)
-    if not isinstance(entry.value, dict):
-        raise InputError(
-            "alennukset pitää antaa muodossa {kuntanumero: prosentti}",
-            file=param.file,
-            row=entry.line,
-            column="arvo",
-        )
-    discounts = {}
-    for code, pct in entry.value.items():
-        code = str(code)
-        if code not in participants:
-            known = stats.municipalities.table.index
-            hint = (
-                f" ({stats.municipalities.name(code)} ei ole kokeilukunta)" if code in known else ""
-            )
-            raise InputError(
-                f"alennus tuntemattomalle kunnalle '{code}'{hint}",
-                file=param.file,
-                row=entry.line,
-                column="arvo",
-            )
-        try:
-            value = Fraction(str(pct))
-        except (TypeError, ValueError):
-            raise InputError(
-                f"alennus '{pct}' ei ole luku", file=param.file, row=entry.line, column="arvo"
-            ) from None
-        if not 0 <= value <= 100:
-            raise InputError(
-                f"alennuksen pitää olla 0–100 %, ei {pct} % "
-                f"(kunta {stats.municipalities.name(code)})",
-                file=param.file,
-                row=entry.line,
-                column="arvo",
-            )
-        discounts[code] = value
-    return discounts, entry.source
+    context = {"municipalities": stats.municipalities, "participants": participants}
+    return param.value_as(when, Discounts, context=context), param.at(when).source
 
 
 def load_year(
@@ -198,18 +210,19 @@ def load_year(
     stats = load_statistics(data_dir)
     participants = stats.municipalities.experiment
     invoiced, state_funded = _service_codes(params)
+    specs = _services(params)
 
     services, statuses = [], set()
     for code in invoiced:
-        node = params.node(f"palvelut.{code}")
+        spec = specs[code]
         cost_param = params[f"palvelut.{code}.kulut"]
         entry = cost_param.at(when)
-        htv = params[f"palvelut.{code}.htv"].at(when).value if "htv" in node else []
+        htv = params[f"palvelut.{code}.htv"].value_as(when, HTV) if spec.htv else []
         services.append(
             ServiceInfo(
                 code=code,
-                name=str(node.get("nimi", code)),
-                heading=str(node.get("otsikko", node.get("nimi", code))),
+                name=spec.name,
+                heading=spec.heading or spec.name,
                 cost=_check_positive_cost(entry.value, cost_param, when),
                 cost_year=entry.extra.get("kustannusvuosi"),
                 htv=[float(h) for h in htv],
@@ -252,14 +265,8 @@ def load_year(
 
     state = []
     for code in state_funded:
-        node = params.node(f"palvelut.{code}")
-        state.append(
-            {
-                "nimi": str(node.get("nimi", code)),
-                "rahoitus": str(node.get("rahoitus", "")),
-                "sisalto": str(node.get("sisalto", "")),
-            }
-        )
+        spec = specs[code]
+        state.append({"nimi": spec.name, "rahoitus": spec.funding, "sisalto": spec.content})
 
     status = ESTIMATE if ESTIMATE in statuses else "julkaistu"
     return YearInputs(

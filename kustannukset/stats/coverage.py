@@ -17,6 +17,7 @@ import pandas as pd
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.years import parse_year
 from kustannukset.stats.loader import (
     MEASURES,
     STATUSES,
@@ -235,12 +236,7 @@ def validate_parameters(
 ) -> tuple[Statistics, list[str]]:
     """The statistics notebook's parameters checked: the statistics and the chosen municipalities."""
 
-    try:
-        year = int(str(vuosi))
-    except ValueError:
-        raise InputError(f"parametri vuosi = '{vuosi}' ei ole vuosiluku") from None
-    if not 2000 <= year <= 2100:
-        raise InputError(f"parametri vuosi = {year} ei ole tilastovuosi")
+    parse_year(vuosi, what="parametri vuosi")
     stats = load_statistics(Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR)
     return stats, select_municipalities(stats.municipalities, [str(kunnat)])
 

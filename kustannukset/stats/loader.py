@@ -45,6 +45,7 @@ from kustannukset.core.csvio import read_table
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR, display_path
 from kustannukset.core.replace import complete_journal
+from kustannukset.core.years import parse_year
 
 STAT_COLUMNS = [
     "mittari",
@@ -735,15 +736,7 @@ def _file_rows(path: Path, municipalities: Municipalities) -> list[_Row]:
             )
         code = row["kuntanumero"]
         municipalities.check(code, row["kunta"], file=path, row=row.line)
-        year_text = row["vuosi"]
-        if not (len(year_text) == 4 and year_text.isdigit()):
-            raise InputError(
-                f"vuoden pitää olla nelinumeroinen, ei '{year_text}'",
-                file=path,
-                row=row.line,
-                column="vuosi",
-            )
-        year = int(year_text)
+        year = parse_year(row["vuosi"], file=path, row=row.line, column="vuosi")
         month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
         value = table.number(row, "arvo")
         check_range(value, MEASURES[measure], row["arvo"], file=path, row=row.line)

@@ -12,10 +12,11 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from kustannukset.core.schema import validate
 from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
-from kustannukset.scenarios.model import KeyPart, MunicipalityNames
+from kustannukset.scenarios.model import RULE_SCHEMAS, KeyPart, MunicipalityNames
 from kustannukset.scenarios.partitions import (
     PartitionSpace,
     induced_adjacency,
@@ -52,7 +53,10 @@ class StubContext:
         self._rules = {
             "tyovoima": {"mittarit": ["tyovoima"], "vuosi": 2021},
             "tyovoimaraja": threshold,
-            "tunnusluvut": {"asukas": {"mittari": "vakiluku", "vuosi": 2021}},
+            "tunnusluvut": {
+                "asukas": {"mittari": "vakiluku", "vuosi": 2021},
+                "tyoton": {"mittari": "tyottomat_18_64", "vuosi": 2019},
+            },
         }
         self._figures = {"tyovoima": LABOUR, "vakiluku": POPULATION, "tyottomat": JOBLESS}
         self._decided = SimpleNamespace(
@@ -66,6 +70,10 @@ class StubContext:
 
     def rule(self, name):
         return SimpleNamespace(value=self._rules[name], status="arvio")
+
+    def spec(self, name):
+        # the dict-valued rules read through their declared schemas, as the real context does
+        return validate(RULE_SCHEMAS[name], self._rules[name], file="tyollisyysalueet.yaml")
 
     def values(self, measure, year, codes, *, purpose=""):
         return {c: Fraction(self._figures[measure][c]) for c in codes}

@@ -207,7 +207,7 @@ def test_figures_table_keeps_missing_figures_missing(small_data):
 
 
 def test_statistics_notebook_parameters_are_checked():
-    with pytest.raises(InputError, match="ei ole vuosiluku"):
+    with pytest.raises(InputError, match="parametri vuosi: vuoden pitää olla nelinumeroinen"):
         k.validate_parameters("Pirkanmaa", "viime vuosi")
     _, codes = k.validate_parameters("Pirkanmaa", 2019)
     assert len(codes) == 23
