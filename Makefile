@@ -30,14 +30,20 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Every test: unit, integration (reports rendered once, end to end) and the notebooks under nbval.
-test: lint
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
-		--nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+# Every test: the unit tests (on every core), then the integration tests and the notebooks under
+# nbval. The reports are rendered once (`kustannukset raportti`); the integration tests read them and
+# nbval checks each report notebook from that same run (tests/nbval_reports.py), so no notebook is
+# executed twice. The notebooks that are no report (statistics, explorer) nbval runs itself.
+NBVAL := -p tests.nbval_reports --nbval-raporteista --nbval-current-env \
+	--nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-# The unit tests alone, for the edit-test loop (no kernel, no notebook).
+test: lint
+	$(PY) -m pytest tests/unit -n auto -p no:cacheprovider
+	$(PY) -m pytest tests/integration notebooks $(NBVAL) -p no:cacheprovider
+
+# The unit tests alone, for the edit-test loop (no kernel, no notebook, no subprocess).
 test-fast: $(STAMP)
-	$(PY) -m pytest tests/unit -q -p no:cacheprovider
+	$(PY) -m pytest tests/unit -q -n auto -p no:nbval -p no:cacheprovider
 
 bench: $(STAMP)
 	$(PY) bench/raportit.py

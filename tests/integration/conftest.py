@@ -1,7 +1,8 @@
 """The reports, rendered once per test run, end to end as a user makes them:
 ``kustannukset raportti --kohde KANSIO --kunnittain Tampere`` (every report with the default data, and
-the international services' report for one municipality). Every report test reads these files, so
-no notebook is rendered twice for the same parameters."""
+the international services' report for one municipality). Every report test reads these files, and
+nbval checks the notebooks from the same run (:mod:`tests.nbval_reports`), so no notebook is
+rendered twice for the same parameters."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli_process
+from tests.nbval_reports import rendered_reports
 
 
 @pytest.fixture(scope="session")
-def raportti(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    out = tmp_path_factory.mktemp("reports")
-    result = run_cli_process("raportti", "--kohde", str(out), "--kunnittain", "Tampere")
-    return out, result
+def raportti() -> tuple[Path, subprocess.CompletedProcess]:
+    return rendered_reports()
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,9 @@ from kustannukset.core.replace import clean_dead
 from kustannukset.render import driver
 from kustannukset.stats.loader import load_statistics
 from kustannukset.stats.pxweb import Client, PxWebError
+from tests.conftest import edit_csv, run_cli_process
+from tests.integration.test_pxweb import RE, RM, snapshot, table_11re
 from tests.pxweb_palvelin import Server, Table, serve
-from tests.unit.test_pxweb import RE, RM, snapshot, table_11re
 
 RUNNER = textwrap.dedent(
     """
@@ -407,3 +408,33 @@ def test_killed_between_renames_the_next_load_completes_the_update(data, tmp_pat
         assert main(_paivita(server.base_url, data, "--kokeile")) == 0  # takes over the lock
     assert "Ei muutoksia" in capsys.readouterr().out
     assert not list(data.rglob(".*"))
+
+
+def test_ascii_terminal_prints_replacement_characters():
+    result = subprocess.run(
+        [sys.executable, "-m", "kustannukset", "jako", "2023"],
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "LANG": "C"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode("ascii", "replace")
+    assert b"Traceback" not in result.stderr
+    # "Kuntien maksuosuudet" is plain ASCII; "Hämeenkyrö" is printed as "H?meenkyr?"
+    assert b"H?meenkyr?" in result.stdout
+
+
+def test_jump_warning_is_one_finnish_line(data_copy):
+    # Akaa's population 2021 is about 16 500; 40 000 is a jump of more than 10 % (the measure's
+    # max_change 0.1) and more than 50 people, so a warning, not an error.
+    edit_csv(
+        data_copy / "tilastot" / "vakiluku.csv",
+        {"kuntanumero": "020", "vuosi": "2021"},
+        {"arvo": "40000"},
+    )
+    # In a process of its own: pytest records warnings in-process instead of showing them.
+    result = run_cli_process("jako", "2023", "--data", str(data_copy))
+    warnings = [x for x in result.stderr.splitlines() if x.strip()]
+    assert warnings, result.stderr
+    assert all(x.startswith("Varoitus: ") for x in warnings), result.stderr
+    assert "UserWarning" not in result.stderr and "JumpWarning" not in result.stderr

@@ -4,16 +4,11 @@ only an encoding that Finnish Excel writes."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from kustannukset.core import guarded
 from kustannukset.core.errors import InputError
-from kustannukset.core.paths import PROJECT_ROOT
-from tests.conftest import edit_csv, run_cli, run_cli_process
+from tests.conftest import edit_csv, run_cli
 from tests.unit.test_cli import assert_one_line_error
 
 COST_LINE = "{arvo: 126049, kustannusvuosi: 2022, lahde: hintataulukko_2023}"
@@ -256,36 +251,6 @@ def test_event_before_any_rule_names_the_events_row(data_copy, tmp_path):
 
 
 # --- output and warnings
-
-
-def test_ascii_terminal_prints_replacement_characters():
-    result = subprocess.run(
-        [sys.executable, "-m", "kustannukset", "jako", "2023"],
-        capture_output=True,
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONIOENCODING": "ascii", "LANG": "C"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr.decode("ascii", "replace")
-    assert b"Traceback" not in result.stderr
-    # "Kuntien maksuosuudet" is plain ASCII; "Hämeenkyrö" is printed as "H?meenkyr?"
-    assert b"H?meenkyr?" in result.stdout
-
-
-def test_jump_warning_is_one_finnish_line(data_copy):
-    # Akaa's population 2021 is about 16 500; 40 000 is a jump of more than 10 % (the measure's
-    # max_change 0.1) and more than 50 people, so a warning, not an error.
-    edit_csv(
-        data_copy / "tilastot" / "vakiluku.csv",
-        {"kuntanumero": "020", "vuosi": "2021"},
-        {"arvo": "40000"},
-    )
-    # In a process of its own: pytest records warnings in-process instead of showing them.
-    result = run_cli_process("jako", "2023", "--data", str(data_copy))
-    warnings = [x for x in result.stderr.splitlines() if x.strip()]
-    assert warnings, result.stderr
-    assert all(x.startswith("Varoitus: ") for x in warnings), result.stderr
-    assert "UserWarning" not in result.stderr and "JumpWarning" not in result.stderr
 
 
 def test_scenario_saved_in_windows_1252_reads_as_in_utf8(data_copy, tmp_path):
