@@ -41,9 +41,11 @@ test: lint
 	$(PY) -m pytest tests/unit -n auto -p no:cacheprovider
 	$(PY) -m pytest tests/integration notebooks $(NBVAL) -p no:cacheprovider
 
-# The unit tests alone, for the edit-test loop (no kernel, no notebook, no subprocess).
+# The unit tests alone, for the edit-test loop (no kernel, no notebook, no subprocess), with fewer
+# property-test examples than `make test` runs.
 test-fast: $(STAMP)
-	$(PY) -m pytest tests/unit -q -n auto -p no:nbval -p no:cacheprovider
+	$(PY) -m pytest tests/unit -q -n auto -p no:nbval -p no:cacheprovider \
+		--hypothesis-profile=nopea
 
 bench: $(STAMP)
 	$(PY) bench/raportit.py

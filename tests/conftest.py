@@ -23,6 +23,9 @@ from kustannukset.core.paths import DATA_DIR, PROJECT_ROOT
 settings.register_profile(
     "kustannukset", deadline=None, derandomize=bool(os.environ.get("CI")), print_blob=True
 )
+# `make test-fast` (--hypothesis-profile=nopea): fewer examples for the edit-test loop; `make test`
+# runs the full number.
+settings.register_profile("nopea", parent=settings.get_profile("kustannukset"), max_examples=20)
 settings.load_profile("kustannukset")
 
 # The command line's width follows COLUMNS when it is set (pytest-xdist's workers set it to 80);

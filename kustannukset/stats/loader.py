@@ -639,6 +639,8 @@ _BY_CONTENT_LOCK = threading.Lock()
 _BY_CONTENT_SIZE = 4
 _FILE_ROWS: OrderedDict[tuple, list[_Row]] = OrderedDict()
 _FILE_ROWS_SIZE = 64
+# One file's rows of the statistics table by (its content, the register's, the source list's).
+_FILE_FRAMES: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 
 
 def _content_key(data_dir: Path) -> tuple:
@@ -794,6 +796,60 @@ def _cached_file_rows(
     return rows
 
 
+def _file_frame(
+    path: Path,
+    rows: list[_Row],
+    sources: dict[str, Source],
+    named_by_text: dict[str, tuple[list[Source] | None, str, str, str]],
+) -> pd.DataFrame:
+    """One file's rows as the statistics table's rows, their sources resolved (``tiedosto`` is set
+    by the caller)."""
+    records = []
+    for row in rows:
+        if row.source not in named_by_text:
+            found = _resolve_source(row.source, sources, file=path, row=row.line)
+            named_by_text[row.source] = (
+                found,
+                _unique_join((s.publisher for s in found or []), "; "),
+                _unique_join((s.table for s in found or []), "; "),
+                _unique_join((s.fetched for s in found or []), "; "),
+            )
+        named, publisher, table_name, fetched = named_by_text[row.source]
+        if named is None:
+            source, tags = row.source, ""
+            table_name, fetched = row.table, row.fetched
+        else:
+            source = (
+                named[0].describe(row.code, row.year, row.month)
+                if len(named) == 1
+                else SOURCE_SEPARATOR.join(
+                    [s.describe(row.code, row.year, row.month) for s in named]
+                )
+            )
+            tags = row.source
+            table_name = row.table or table_name
+            fetched = row.fetched or fetched
+        records.append(
+            (
+                row.measure,
+                row.code,
+                row.name,
+                row.year,
+                row.month,
+                row.value,
+                row.status,
+                table_name,
+                source,
+                fetched,
+                publisher,
+                tags,
+                "",
+                row.line,
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=[*STAT_COLUMNS, "tiedosto", "rivi"])
+
+
 def _load_statistics(
     data_dir: Path, municipalities: Municipalities, digests: dict[str, bytes] | None = None
 ) -> Statistics:
@@ -805,13 +861,13 @@ def _load_statistics(
     files = _statistics_files(folder)
     if not files:
         raise InputError("tilastotiedostoja (*.csv) ei löydy", file=folder)
-    records = []
     seen: dict[tuple[str, str, int, int], tuple[Path, int]] = {}
     # lahde -> (its sources, publisher, table, fetched), worked out once per distinct text
     named_by_text: dict[str, tuple[list[Source] | None, str, str, str]] = {}
+    frames = []
     for path in files:
-        where = str(path)
-        for row in _cached_file_rows(path, municipalities, digests):
+        rows = _cached_file_rows(path, municipalities, digests)
+        for row in rows:
             key = (row.measure, row.code, row.year, row.month)
             if key in seen:
                 other_path, other_line = seen[key]
@@ -824,48 +880,33 @@ def _load_statistics(
                     column="kuntanumero",
                 )
             seen[key] = (path, row.line)
-            if row.source not in named_by_text:
-                found = _resolve_source(row.source, sources, file=path, row=row.line)
-                named_by_text[row.source] = (
-                    found,
-                    _unique_join((s.publisher for s in found or []), "; "),
-                    _unique_join((s.table for s in found or []), "; "),
-                    _unique_join((s.fetched for s in found or []), "; "),
-                )
-            named, publisher, table_name, fetched = named_by_text[row.source]
-            if named is None:
-                source, tags = row.source, ""
-                table_name, fetched = row.table, row.fetched
-            else:
-                source = (
-                    named[0].describe(row.code, row.year, row.month)
-                    if len(named) == 1
-                    else SOURCE_SEPARATOR.join(
-                        [s.describe(row.code, row.year, row.month) for s in named]
-                    )
-                )
-                tags = row.source
-                table_name = row.table or table_name
-                fetched = row.fetched or fetched
-            records.append(
-                {
-                    "mittari": row.measure,
-                    "kuntanumero": row.code,
-                    "kunta": row.name,
-                    "vuosi": row.year,
-                    "kuukausi": row.month,
-                    "arvo": row.value,
-                    "tila": row.status,
-                    "taulukko": table_name,
-                    "lahde": source,
-                    "haettu": fetched,
-                    "julkaisija": publisher,
-                    "lahdetunnus": tags,
-                    "tiedosto": where,
-                    "rivi": row.line,
-                }
+        if not rows:
+            continue
+        key = (
+            None
+            if digests is None
+            else (
+                digests[f"tilastot/{path.name}"],
+                digests.get("kunnat.csv"),
+                digests.get(SOURCES_FILE),
             )
-    frame = pd.DataFrame.from_records(records, columns=[*STAT_COLUMNS, "tiedosto", "rivi"])
+        )
+        with _BY_CONTENT_LOCK:
+            frame = _FILE_FRAMES.get(key) if key is not None else None
+        if frame is None:
+            frame = _file_frame(path, rows, sources, named_by_text)
+            if key is not None:
+                with _BY_CONTENT_LOCK:
+                    _FILE_FRAMES[key] = frame
+                    while len(_FILE_FRAMES) > _FILE_ROWS_SIZE:
+                        _FILE_FRAMES.popitem(last=False)
+        frames.append(frame.assign(tiedosto=str(path)))
+    columns = [*STAT_COLUMNS, "tiedosto", "rivi"]
+    frame = (
+        pd.concat(frames, ignore_index=True)[columns]
+        if frames
+        else pd.DataFrame.from_records([], columns=columns)
+    )
     jumps = find_jumps(frame, municipalities)
     for jump in jumps:
         warnings.warn(jump, stacklevel=2)
