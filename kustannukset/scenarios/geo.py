@@ -9,11 +9,11 @@ tests against known neighbours and non-neighbours.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -89,12 +89,9 @@ def neighbours_by_shared_edges(polygons: dict[str, list[list[Ring]]]) -> dict[st
     return {code: frozenset(n) for code, n in result.items()}
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path) -> Boundaries:
-    if not path.is_file():
-        raise InputError("kuntarajatiedostoa ei löydy", file=path)
+def _parse(raw: bytes, path: Path) -> tuple[dict, dict, dict]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         names, polygons = {}, {}
         for feature in data["features"]:
             props = feature["properties"]
@@ -105,8 +102,21 @@ def _load(path: Path) -> Boundaries:
         raise InputError(
             f"kuntarajatiedosto ei ole odotettua GeoJSONia ({exc})", file=path
         ) from None
-    return Boundaries(names, polygons, neighbours_by_shared_edges(polygons), path)
+    return names, polygons, neighbours_by_shared_edges(polygons)
+
+
+# Parsed maps by the file's content (a BLAKE2 digest): a copy of data/ is not parsed again.
+_PARSED: dict[bytes, tuple[dict, dict, dict]] = {}
 
 
 def load_boundaries(data_dir: Path = DATA_DIR) -> Boundaries:
-    return _load((Path(data_dir) / MAP_FILE).resolve())
+    path = (Path(data_dir) / MAP_FILE).resolve()
+    if not path.is_file():
+        raise InputError("kuntarajatiedostoa ei löydy", file=path)
+    raw = path.read_bytes()
+    digest = hashlib.blake2b(raw, digest_size=20).digest()
+    parsed = _PARSED.get(digest)
+    if parsed is None:
+        parsed = _PARSED[digest] = _parse(raw, path)
+    names, polygons, neighbours = parsed
+    return Boundaries(names, polygons, neighbours, path)
