@@ -20,6 +20,7 @@ line, so an error in a file names it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -262,7 +263,27 @@ class ParameterFile:
         try:
             return self.parameters[name]
         except KeyError:
+            close = difflib.get_close_matches(name, list(self.parameters), n=1, cutoff=0.75)
+            if close:  # most likely a misspelt name: point at it
+                raise InputError(
+                    f"parametri '{name}' puuttuu; tiedostossa on '{close[0]}' – onko nimi "
+                    f"kirjoitettu väärin?",
+                    file=self.path,
+                    row=self._line_of(close[0]),
+                    column=close[0].rsplit(".", 1)[-1],
+                ) from None
             raise InputError(f"parametri '{name}' puuttuu", file=self.path) from None
+
+    def _line_of(self, dotted: str) -> int | None:
+        """The line where a (dotted) parameter's name is written."""
+        node: Any = self.raw
+        line = None
+        for part in dotted.split("."):
+            if not isinstance(node, LineDict) or part not in node:
+                return None
+            line = node.lines.get(part)
+            node = node[part]
+        return line
 
     def node(self, dotted: str) -> LineDict:
         """The raw mapping at a dotted path (for metadata such as names and descriptions)."""

@@ -78,3 +78,13 @@ def test_project_parameters_give_the_2023_figures():
     assert params["alennukset"].at(on).value == {}
     assert params["palvelut.ict.kulut"].at(on).value == 79463
     assert available_years() == [2023, 2024]
+
+
+def test_a_misspelt_parameter_name_is_pointed_at(tmp_path):
+    # EXAMPLE with 'palkkio_pct' written 'palkio_pct' on line 3
+    params = ParameterFile(write(tmp_path, EXAMPLE.replace("palkkio_pct:", "palkio_pct:")))
+    with pytest.raises(InputError, match="tiedostossa on 'palkio_pct'") as exc:
+        params["palkkio_pct"]
+    assert (exc.value.row, exc.value.column) == (3, "palkio_pct")
+    with pytest.raises(InputError, match=r"^.*parametri 'alennus' puuttuu$"):
+        params["alennus"]
