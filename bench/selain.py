@@ -14,9 +14,11 @@ image) that only shows their values and one of two images of the explorer figure
 beforehand: the round trip browser → kernel → browser with
 no computation and no drawing, measured the same way. Changes of the two notebooks alternate.
 
-Then a fast drag: the slider's handle is moved back and forth in many small steps within about half
-a second and released; measured is the time from the release until the display settles (its last
-change before the output stays unchanged for a while with the kernel idle).
+Then a fast drag: the slider's handle is moved to the right end, back to the left end and on to a
+point away from where it started (so that the released value differs), in many small steps within
+about half a second, and released; measured is the time from the release until the display settles
+(its last change before the output stays unchanged for a while with the kernel idle). A drag that
+changes neither the table nor the figure is an error, not a time of zero.
 
 Targets (issue 13, item 4): median under 50 ms to the table, under 150 ms to the figure, and a
 display that settles within 200 ms of the release.
@@ -59,6 +61,7 @@ PAUSE = 0.3  # seconds between changes, after the kernel is idle again
 DRAG_MOVES = 40
 DRAG_SECONDS = 0.5
 DRAGS = 3
+DRAG_ENDS = (0.6, 0.4)  # where the drags end along the track, in turn: each a different value
 QUIET = 1.5  # seconds without a change in the output: the display has settled
 
 BASELINE = "perustaso.ipynb"
@@ -187,15 +190,24 @@ class Measured:
         time.sleep(PAUSE)
         return result
 
-    def drag(self) -> dict:
-        """A fast drag back and forth; time from the release until the display settles."""
+    def drag(self, end: float) -> dict:
+        """A fast drag from the handle out to the right end, back to the left end and on to
+        ``end`` (a fraction of the track, away from where the handle started, so that the released
+        value differs); time from the release until the display settles."""
         handle = self.widgets.handle_point(self.slider)
         left, y = self.widgets.slider_point(self.slider, 0.0)
         right, _ = self.widgets.slider_point(self.slider, 1.0)
+        start = (handle[0] - left) / (right - left)
+        legs = [(start, 0.95), (0.95, 0.05), (0.05, end)]
+        lengths = [abs(b - a) for a, b in legs]
         points = []
-        for i in range(DRAG_MOVES):
-            phase = (i / (DRAG_MOVES - 1)) * 2  # 0 → 2: out to the right end and back
-            fraction = 0.05 + 0.9 * (phase if phase <= 1 else 2 - phase)
+        for i in range(1, DRAG_MOVES + 1):
+            along = sum(lengths) * i / DRAG_MOVES
+            for (a, b), length in zip(legs, lengths, strict=True):
+                if along <= length or (a, b) == legs[-1]:
+                    fraction = a + (b - a) * min(1.0, along / length if length else 1.0)
+                    break
+                along -= length
             points.append((left + fraction * (right - left), y))
         self._arm()
         mouse = self.page.mouse
@@ -217,7 +229,12 @@ class Measured:
             time.sleep(0.1)
         else:
             raise RuntimeError("the display did not settle after the drag")
-        result["settle"] = max(0.0, (result["last"] or 0) - result["released"])
+        if result["last"] is None or not (result["tables"] and result["figures"]):
+            raise RuntimeError(
+                "the drag changed nothing in the display: "
+                f"{result['tables']} tables, {result['figures']} figures"
+            )
+        result["settle"] = max(0.0, result["last"] - result["released"])
         time.sleep(PAUSE)
         return result
 
@@ -294,9 +311,10 @@ def main() -> int:
                     for key, result in round_:
                         results[key].append(result)
             drags = {"explorer": [], "base": []}
-            for _ in range(DRAGS):
-                drags["explorer"].append(explorer.drag())
-                drags["base"].append(base.drag())
+            for i in range(DRAGS):
+                end = DRAG_ENDS[i % len(DRAG_ENDS)]
+                drags["explorer"].append(explorer.drag(end))
+                drags["base"].append(base.drag(end))
             image_kb = {
                 key: len(ExplorerWidgets(pages[name].page).figure()) / 1024
                 for key, name in (("explorer", EXPLORER), ("base", BASELINE))
@@ -338,7 +356,8 @@ def main() -> int:
         print(
             f"  {label:<7} mediaani {settle[key][0]:6.0f} ms, hitain {settle[key][1]:6.0f} ms; "
             f"arvoja {statistics.median([d['values'] for d in runs]):.0f}, "
-            f"taulukon päivityksiä {statistics.median([d['tables'] for d in runs]):.0f}"
+            f"taulukon päivityksiä {statistics.median([d['tables'] for d in runs]):.0f}, "
+            f"kuvan {statistics.median([d['figures'] for d in runs]):.0f}"
         )
     if console:
         print(f"Konsolin virheet: {console}")

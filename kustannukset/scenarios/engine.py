@@ -89,6 +89,17 @@ class AreaDivision:
 
 
 def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
+    """The area's exact payments and their rounding. The same area (members, key, pool) with the
+    same discounts and carrier is divided once per context: the explorer's change of one area's
+    members or of the sliders recomputes only the areas it changes."""
+    discounts = tuple(
+        sorted((c, p) for c, p in scenario.discounts_pct.items() if c in area.members)
+    )
+    key = ("alueen jako", area, discounts, scenario.carrier)
+    return context.remember(key, lambda: _divide_area(context, scenario, area))
+
+
+def _divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
     pool = resolve_pool(context, area.pool, area)
     shares = mixed_shares(key_values(context, area), area.key)
     inp = DivisionInput(
@@ -127,9 +138,14 @@ class ScenarioResult:
 
 
 def experiment_payments(context: Context) -> dict[str, int]:
-    """The experiment-era payments (maksuosuudet as published) by municipality code."""
-    table = round_division(context.experiment.divide(), PUBLISHED)
-    return dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+    """The experiment-era payments (maksuosuudet as published) by municipality code; computed
+    once per context and comparison year."""
+
+    def make() -> dict[str, int]:
+        table = round_division(context.experiment.divide(), PUBLISHED)
+        return dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+
+    return dict(context.remember(("kokeilun maksuosuudet", context.comparison_year), make))
 
 
 def _optional_values(
