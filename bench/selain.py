@@ -6,7 +6,10 @@ Chromium driven by Playwright, the explorer notebook run from the Run menu. Meas
 user's change (the dropdown's ``change``, the press on a slider's track) until
 - the text table in the DOM differs from before, and
 - the figure's image (its ``src``) differs from before,
-as median and worst over N changes of each kind.
+as median and worst over N changes of each kind. Every change is one the explorer has not seen
+before: the dropdowns move the municipalities in turn to their next area (so the areas drift), and
+the slider is clicked at a new point each time; nothing is served from what an earlier change
+computed, except the parts of the state it leaves as they were (the other areas).
 
 The baseline is a second notebook in the same server and browser with the same controls (a
 dropdown, a slider released to send its value) and the same display (an HTML table and an HTML
@@ -61,7 +64,11 @@ PAUSE = 0.3  # seconds between changes, after the kernel is idle again
 DRAG_MOVES = 40
 DRAG_SECONDS = 0.5
 DRAGS = 3
-DRAG_ENDS = (0.6, 0.4)  # where the drags end along the track, in turn: each a different value
+# Where the slider is clicked along its track, in turn: each click a new value
+SLIDER_FRACTIONS = (0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.1, 0.9, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55, 0.5)
+# Where the drags end, in turn: away from every click point and from each other, so that each drag
+# releases a new value
+DRAG_ENDS = (0.62, 0.38, 0.82)
 QUIET = 1.5  # seconds without a change in the output: the display has settled
 
 BASELINE = "perustaso.ipynb"
@@ -243,8 +250,18 @@ def dropdown_action(measured: Measured, municipality: str, areas: list[str], i: 
     return lambda: measured.widgets.choose_area(municipality, areas[i % 2])
 
 
+def moving_action(measured: Measured, municipalities: list[str], i: int):
+    """Municipality ``i`` (in turn) moves to the next area in its list: the areas drift, and each
+    change is a state the explorer has not computed before."""
+    municipality = municipalities[i % len(municipalities)]
+    options = measured.widgets.areas(municipality)
+    current = options.index(measured.widgets.area(municipality))
+    target = options[(current + 1) % len(options)]
+    return lambda: measured.widgets.choose_area(municipality, target)
+
+
 def slider_action(measured: Measured, i: int):
-    fraction = 0.3 if i % 2 == 0 else 0.7
+    fraction = SLIDER_FRACTIONS[i % len(SLIDER_FRACTIONS)]
     return lambda: measured.page.mouse.click(
         *measured.widgets.slider_point(measured.slider, fraction)
     )
@@ -290,10 +307,7 @@ def main() -> int:
             values = explorer_widgets.slider_values()
             explorer = Measured(pages[EXPLORER], values.index(min(values)))
             base = Measured(pages[BASELINE], 0)
-            municipality = explorer_widgets.municipalities()[0]
-            options = explorer_widgets.areas(municipality)
-            home = explorer_widgets.area(municipality)
-            explorer_areas = [next(a for a in reversed(options) if a != home), home]
+            municipalities = explorer_widgets.municipalities()
             base_areas = ["Alue B", "Alue A"]
 
             results = {key: [] for key in ("explorer-dd", "base-dd", "explorer-sl", "base-sl")}
@@ -301,7 +315,7 @@ def main() -> int:
                 round_ = [
                     (
                         "explorer-dd",
-                        explorer.change(dropdown_action(explorer, municipality, explorer_areas, i)),
+                        explorer.change(moving_action(explorer, municipalities, i)),
                     ),
                     ("base-dd", base.change(dropdown_action(base, "Kunta", base_areas, i))),
                     ("explorer-sl", explorer.change(slider_action(explorer, i))),

@@ -13,6 +13,7 @@ population split, as published).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -67,8 +68,10 @@ def key_values(context: Context, area: Area) -> dict[str, dict[str, Fraction]]:
     }
 
 
+@functools.lru_cache(maxsize=256)
 def key_label(key: tuple[KeyPart, ...]) -> str:
-    """'Väkiluku 31.12.2021' or '50 % Väkiluku 31.12.2021 + 50 % Työttömät ... 2019'."""
+    """'Väkiluku 31.12.2021' or '50 % Väkiluku 31.12.2021 + 50 % Työttömät ... 2019' (the same key,
+    the same text: worded once)."""
 
     if len(key) == 1:
         return measure_label(key[0].measure, key[0].year)

@@ -243,9 +243,11 @@ class ExplorerFigure:
             unit=0.01,
         )
         self.figure.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.1, wspace=0.15)
-        # drawn on every update, and with a scale that changes now and then
-        self.data_artists = [*self.bars, self.map.collection]
-        self.scale_artists = [self.chart_ax.xaxis, self.map.bar.ax]
+        # drawn on every update, and with a scale that changes now and then (the colour bar's
+        # colours stay where they are on a scale symmetric about zero: only its ticks move)
+        # (the bars' axis line is drawn over them, as in a full drawing)
+        self.data_artists = [*self.bars, self.chart_ax.spines["left"], self.map.collection]
+        self.scale_artists = [self.chart_ax.xaxis, self.map.bar.ax.yaxis]
         for artist in [*self.data_artists, *self.scale_artists]:
             artist.set_animated(True)
         self.canvas.draw()
