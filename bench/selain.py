@@ -64,8 +64,9 @@ PAUSE = 0.3  # seconds between changes, after the kernel is idle again
 DRAG_MOVES = 40
 DRAG_SECONDS = 0.5
 DRAGS = 3
-# Where the slider is clicked along its track, in turn: each click a new value
-SLIDER_FRACTIONS = (0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.1, 0.9, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55, 0.5)
+# Where the slider is clicked along its track, in turn: each click a new value, well away from the
+# handle (a click on the handle grabs it and changes nothing)
+SLIDER_FRACTIONS = (0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.1, 0.9, 0.35, 0.65, 0.25, 0.75, 0.45, 0.85, 0.5)
 # Where the drags end, in turn: away from every click point and from each other, so that each drag
 # releases a new value
 DRAG_ENDS = (0.62, 0.38, 0.82)
@@ -184,14 +185,24 @@ class Measured:
 
     def change(self, action) -> dict:
         """Time from the user's event to the new table and the new figure in the DOM."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         self._arm()
+        before = self.widgets.slider_values()
         action()
-        self.page.wait_for_function(
-            """() => { const r = window.__mittari.rec;
-                       return r.t0 !== null && r.table !== null && r.figure !== null; }""",
-            timeout=UPDATE_TIMEOUT,
-            polling=50,
-        )
+        try:
+            self.page.wait_for_function(
+                """() => { const r = window.__mittari.rec;
+                           return r.t0 !== null && r.table !== null && r.figure !== null; }""",
+                timeout=UPDATE_TIMEOUT,
+                polling=50,
+            )
+        except PlaywrightTimeout:
+            result = self.page.evaluate("() => window.__mittari.result()")
+            raise RuntimeError(
+                f"no new table and figure in {UPDATE_TIMEOUT / 1000:.0f} s: {result}; sliders "
+                f"{before} -> {self.widgets.slider_values()}"
+            ) from None
         result = self.page.evaluate("() => window.__mittari.result()")
         self.notebook.wait_until_idle()
         time.sleep(PAUSE)

@@ -21,6 +21,7 @@ from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.explorer import Explorer
 from kustannukset.scenarios.rules import EXCEPTION, FAILS, MEETS, check_scenario
+from kustannukset.scenarios.tables import DECIMAL_COLUMNS, _cell, text_table
 from tests.conftest import run_cli
 
 SOURCE = "esimerkkiluku testiä varten"
@@ -541,3 +542,19 @@ def test_an_area_changed_by_one_municipality_is_divided_afresh():
         len(first.members) - 1,
         len(second.members) + 1,
     ]
+
+
+@pytest.mark.parametrize("name", ["elokuu_2023", "paatetty_2025"])
+def test_text_table_is_laid_out_as_pandas_lays_out_the_cells(name):
+    """text_table formats each cell and aligns the columns itself; pandas' to_string of the same
+    cells is the reference layout (right-aligned columns, one space apart)."""
+    context = load_context()
+    result = evaluate(context, context.scenario(name))
+    for frame in (result.municipalities, result.areas):
+        cells = pd.DataFrame(
+            {
+                column: [_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column]]
+                for column in frame.columns
+            }
+        )
+        assert text_table(frame) == cells.to_string(index=False)
