@@ -43,7 +43,7 @@ DISPLAY_CLASS = "selain-naytto"
 TABLE_CLASS = "selain-taulukko"
 FIGURE_CLASS = "selain-kuva"
 # Seconds between showing a change's table and drawing its figure (on the kernel's event loop)
-FIGURE_DELAY = 0.0
+FIGURE_DELAY = 0.02
 # How many backgrounds with drawn scales (payment axis, colour bar) the figure keeps for reuse
 SCALES_KEPT = 16
 
