@@ -54,8 +54,9 @@ def mixed_shares(
             if part.weight:
                 raise ValueError(f"jakoperusteen {part.measure} summa on nolla")
             continue
+        scale = part.weight / total  # the same exact share as weight * value / total
         for code in codes:
-            shares[code] += part.weight * column[code] / total
+            shares[code] += scale * column[code]
     return shares
 
 
