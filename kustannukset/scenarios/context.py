@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +38,9 @@ FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"
 COSTS_FILE = BUDGETS_FILE
 # The rules of law 380/2023 hold from 1.1.2025; scenarios are read against them.
 RULES_DATE = dt.date(2025, 1, 1)
+# How many derived results (figures of a set of municipalities, an area's division, its checks)
+# a context keeps for reuse.
+MEMO_SIZE = 1024
 
 
 @dataclass
@@ -49,11 +54,28 @@ class Context:
     _experiment: YearInputs | None = field(default=None, repr=False)
     # Derived results computed once per context (such as the national funding allocation).
     cache: dict = field(default_factory=dict, repr=False)
+    # Results of pure functions of the context's data and a key (see remember), newest last.
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
     @functools.cached_property
     def names(self) -> MunicipalityNames:
         register = self.statistics.municipalities.table["kunta"].to_dict()
         return MunicipalityNames.from_sources(register, self.boundaries.names)
+
+    def remember(self, key: Hashable, make: Callable[[], object]):
+        """``make()``, reused while the same ``key`` is asked for again. The key must hold every
+        input the result depends on besides the context's data (which does not change once
+        loaded), such as the area with its members, key, pool and exception: then a changed input
+        is a new key, and nothing needs to be invalidated. The newest :data:`MEMO_SIZE` results
+        are kept. An exception is not remembered: it is raised again the next time."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        made = make()
+        self._memo[key] = made
+        if len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return made
 
     def name(self, code: str) -> str:
         return self.names.by_code[code]
@@ -138,7 +160,12 @@ class Context:
                 f"tilastoissa{' – tarvitaan: ' + purpose if purpose else ''}",
                 file=self.data_dir / "kunnat.csv",
             )
-        return self.statistics.values(measure, year, codes, purpose=purpose)
+        # the purpose only words an error, and an error is not remembered
+        key = ("luvut", measure, year, tuple(codes))
+        made = self.remember(
+            key, lambda: self.statistics.values(measure, year, codes, purpose=purpose)
+        )
+        return dict(made)
 
 
 def load_context(data_dir: Path = DATA_DIR) -> Context:

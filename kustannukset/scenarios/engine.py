@@ -13,6 +13,7 @@ population split, as published).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -30,7 +31,7 @@ from kustannukset.scenarios.funding import (
     resolve_pool,
 )
 from kustannukset.scenarios.model import SCENARIO_DIR, Area, KeyPart, Pool, Scenario, measure_label
-from kustannukset.scenarios.rules import check_scenario
+from kustannukset.scenarios.rules import check_area
 from kustannukset.shared_costs import (
     CARRIER_OTHERS,
     DivisionInput,
@@ -54,8 +55,9 @@ def mixed_shares(
             if part.weight:
                 raise ValueError(f"jakoperusteen {part.measure} summa on nolla")
             continue
+        scale = part.weight / total  # the same exact share as weight * value / total
         for code in codes:
-            shares[code] += part.weight * column[code] / total
+            shares[code] += scale * column[code]
     return shares
 
 
@@ -68,8 +70,10 @@ def key_values(context: Context, area: Area) -> dict[str, dict[str, Fraction]]:
     }
 
 
+@functools.lru_cache(maxsize=256)
 def key_label(key: tuple[KeyPart, ...]) -> str:
-    """'Väkiluku 31.12.2021' or '50 % Väkiluku 31.12.2021 + 50 % Työttömät ... 2019'."""
+    """'Väkiluku 31.12.2021' or '50 % Väkiluku 31.12.2021 + 50 % Työttömät ... 2019' (the same key,
+    the same text: worded once)."""
 
     if len(key) == 1:
         return measure_label(key[0].measure, key[0].year)
@@ -90,6 +94,17 @@ class AreaDivision:
 
 
 def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
+    """The area's exact payments and their rounding. The same area (members, key, pool) with the
+    same discounts and carrier is divided once per context: the explorer's change of one area's
+    members or of the sliders recomputes only the areas it changes."""
+    discounts = tuple(
+        sorted((c, p) for c, p in scenario.discounts_pct.items() if c in area.members)
+    )
+    key = ("alueen jako", area, discounts, scenario.carrier)
+    return context.remember(key, lambda: _divide_area(context, scenario, area))
+
+
+def _divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
     pool = resolve_pool(context, area.pool, area)
     shares = mixed_shares(key_values(context, area), area.key)
     inp = DivisionInput(
@@ -128,9 +143,14 @@ class ScenarioResult:
 
 
 def experiment_payments(context: Context) -> dict[str, int]:
-    """The experiment-era payments (maksuosuudet as published) by municipality code."""
-    table = round_division(context.experiment.divide(), PUBLISHED)
-    return dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+    """The experiment-era payments (maksuosuudet as published) by municipality code; computed
+    once per context and comparison year."""
+
+    def make() -> dict[str, int]:
+        table = round_division(context.experiment.divide(), PUBLISHED)
+        return dict(zip(table["kuntanumero"], (int(v) for v in table["maksuosuus"]), strict=True))
+
+    return dict(context.remember(("kokeilun maksuosuudet", context.comparison_year), make))
 
 
 def _optional_values(
@@ -258,9 +278,10 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         ],
     )
 
-    checks = check_scenario(context, scenario)
+    # the rows of check_scenario, without a frame in between
+    checks = [check_area(context, area) for area in scenario.areas]
     area_rows = []
-    for area, check in zip(scenario.areas, checks.to_dict("records"), strict=True):
+    for area, check in zip(scenario.areas, checks, strict=True):
         division = divisions.get(area.name)
         pool = int(sum(division.payments.values())) if division else None
         row = {
@@ -293,9 +314,9 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
         + "; €/työtön = "
         + measure_label(unemployed.measure, unemployed.year)
     )
-    forces = sorted(set(checks["Työvoiman mittarit"]))
+    forces = sorted({check["Työvoiman mittarit"] for check in checks})
     notes.append("20 000 -sääntö tarkistettu luvuilla: " + "; ".join(forces))
-    notes.extend(f"Alue '{r['Alue']}': {r['Huom']}" for r in checks.to_dict("records") if r["Huom"])
+    notes.extend(f"Alue '{r['Alue']}': {r['Huom']}" for r in checks if r["Huom"])
     if funding is not None:
         notes.append(funding.note)
         notes.append(

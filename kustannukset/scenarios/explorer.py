@@ -7,26 +7,30 @@ papermill and nbval; :func:`widgets` builds the ipywidgets interface around it f
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.image import imsave
 from matplotlib.ticker import MaxNLocator
 
 from kustannukset.core.errors import InputError
 from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
 from kustannukset.scenarios.fast import sweep_measures
-from kustannukset.scenarios.maps import AREA_COLOURS, ValueMapArtist, value_map
+from kustannukset.scenarios.maps import AREA_COLOURS, ValueMapArtist, nice_ceiling, value_map
+
+__all__ = ["Display", "Explorer", "ExplorerFigure", "nice_ceiling", "widgets"]
 from kustannukset.scenarios.model import Area, KeyPart, Scenario, measure_label
 from kustannukset.scenarios.rules import default_lead
 from kustannukset.scenarios.tables import text_table
@@ -38,6 +42,10 @@ FIGURE_DPI = 72
 DISPLAY_CLASS = "selain-naytto"
 TABLE_CLASS = "selain-taulukko"
 FIGURE_CLASS = "selain-kuva"
+# Seconds between showing a change's table and drawing its figure (on the kernel's event loop)
+FIGURE_DELAY = 0.02
+# How many backgrounds with drawn scales (payment axis, colour bar) the figure keeps for reuse
+SCALES_KEPT = 16
 
 
 def _columns(result: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,7 +75,7 @@ class Explorer:
     measures: list[tuple[str, int]]
     area_names: list[str]
     assignment: dict[str, str]  # kuntanumero -> area name
-    weights: np.ndarray  # one per measure, adding up to 1
+    weights: np.ndarray  # one per measure, relative: the key divides them by their sum
     start_weights: np.ndarray | None = None  # the starting scenario's first key, as weights
 
     @classmethod
@@ -126,7 +134,7 @@ class Explorer:
         # may use other measures or years in some areas); after that, the sliders' key is every
         # area's key.
         own_keys = self.start_weights is not None and np.array_equal(
-            self.weights, self.start_weights
+            self.weights / self.weights.sum(), self.start_weights / self.start_weights.sum()
         )
         start = {area.name: area for area in self.start.areas}
         template = self.start.areas[0]
@@ -206,8 +214,9 @@ class Explorer:
 class ExplorerFigure:
     """The explorer's chart and map, drawn once: :meth:`update` moves the bars, recolours them by
     area and recolours the map, and returns the figure as PNG bytes. Only what changes is drawn
-    again (bars, the payment axis, the map's municipalities and its colour bar) over a saved
-    background; the municipalities keep their alphabetical places in the chart."""
+    again over a saved background: the bars and the map's municipalities every time, the payment
+    axis and the colour bar only when their scale (a :func:`nice_ceiling`) changes; the
+    municipalities keep their alphabetical places in the chart."""
 
     def __init__(self, explorer: Explorer, dpi: int = FIGURE_DPI) -> None:
         self.explorer = explorer
@@ -234,11 +243,18 @@ class ExplorerFigure:
             unit=0.01,
         )
         self.figure.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.1, wspace=0.15)
-        self.changing = [*self.bars, self.chart_ax.xaxis, self.map.collection, self.map.bar.ax]
-        for artist in self.changing:
+        # drawn on every update, and with a scale that changes now and then (the colour bar's
+        # colours stay where they are on a scale symmetric about zero: only its ticks move)
+        # (the bars' axis line is drawn over them, as in a full drawing)
+        self.data_artists = [*self.bars, self.chart_ax.spines["left"], self.map.collection]
+        self.scale_artists = [self.chart_ax.xaxis, self.map.bar.ax.yaxis]
+        for artist in [*self.data_artists, *self.scale_artists]:
             artist.set_animated(True)
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        # the background with the scales drawn, by scales, the newest last
+        self.scaled: OrderedDict[tuple, object] = OrderedDict()
+        self.scale_draws = 0  # how often the scales were drawn
 
     def update(self, result: ScenarioResult) -> bytes:
         frame = result.municipalities
@@ -249,14 +265,29 @@ class ExplorerFigure:
             bar.set_width(value)
             area = areas.index(self.explorer.assignment[code])
             bar.set_color(AREA_COLOURS[area % len(AREA_COLOURS)])
-        self.chart_ax.set_xlim(0, max([*values, 1.0]) * 1.08)
+        upper = nice_ceiling(max([*values, 1.0]) * 1.05)
+        if self.chart_ax.get_xlim() != (0.0, upper):
+            self.chart_ax.set_xlim(0.0, upper)
         self.map.update(_difference_from_mean(frame))
-        self.canvas.restore_region(self.background)
-        for artist in self.changing:
+        scales = (upper, self.map.scale)
+        if scales in self.scaled:
+            self.scaled.move_to_end(scales)
+            self.canvas.restore_region(self.scaled[scales])
+        else:
+            self.canvas.restore_region(self.background)
+            for artist in self.scale_artists:
+                self.figure.draw_artist(artist)
+            self.scaled[scales] = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.scale_draws += 1
+            if len(self.scaled) > SCALES_KEPT:
+                self.scaled.popitem(last=False)
+        for artist in self.data_artists:
             self.figure.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())
+        # The figure is opaque: RGB, without the alpha channel, is smaller and quicker to encode.
+        width, height = self.canvas.get_width_height()
+        image = PIL.Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
         buffer = io.BytesIO()
-        imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 1})
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
 
@@ -279,17 +310,78 @@ def slider_label(label: str) -> str:
     return f"{label}, paino %"
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this code runs in (a Jupyter kernel's), or None (a script, a test)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class Display:
+    """The explorer's display: the text table, the figure and a status line, updated from the
+    explorer's state. :meth:`show` computes the state (the same :func:`evaluate` as the command
+    line) and shows the table at once; the figure follows :data:`FIGURE_DELAY` seconds later on the
+    kernel's event loop, so that the table's message leaves before the figure is drawn, and only
+    for the newest state: changes that come faster than the figure is drawn are drawn once, with
+    the last state. Without an event loop (a script, a test) the figure is drawn at once."""
+
+    def __init__(self, explorer: Explorer, table, picture, status) -> None:
+        self.explorer = explorer
+        self.table = table
+        self.picture = picture
+        self.status = status
+        self.drawing = ExplorerFigure(explorer)
+        self.generation = 0  # which state the newest show() computed
+        self.pending: asyncio.TimerHandle | None = None
+        self.figures = 0  # figures drawn
+
+    def show(self, *, defer: bool = True) -> None:
+        self.generation += 1
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+        try:
+            result = self.explorer.result()
+        except InputError as exc:
+            self.status.value = f"<b>{html.escape(exc.message)}</b>"
+            return
+        self.table.value = "<pre>" + html.escape(self.explorer.text_of(result)) + "</pre>"
+        self.status.value = "Painot normitetaan summaan 100 %."
+        loop = _running_loop() if defer else None
+        if loop is None:
+            self.draw(result, self.generation)
+        else:
+            self.pending = loop.call_later(FIGURE_DELAY, self.draw, result, self.generation)
+
+    def draw(self, result: ScenarioResult, generation: int) -> None:
+        """The figure of ``result``, unless a newer state has been computed since."""
+        self.pending = None
+        if generation != self.generation:
+            return
+        try:
+            png = self.drawing.update(result)
+        except Exception as exc:  # shown in the display: a callback's traceback reaches no cell
+            self.status.value = f"<b>Kuvaa ei voitu piirtää: {html.escape(str(exc))}</b>"
+            raise
+        self.figures += 1
+        data = base64.b64encode(png).decode("ascii")
+        self.picture.value = (
+            f'<img alt="Maksuosuudet ja kartta" src="data:image/png;base64,{data}">'
+        )
+
+
 def widgets(explorer: Explorer):
     """The interactive interface: one dropdown per municipality, one slider per key measure (its
     weight in per cent, the full measure name beside it). A change shows the new table at once and
-    then the figure, redrawn in place; a slider sends its value when released, so a drag computes
-    once, with its last position."""
+    then the figure, redrawn in place (:class:`Display`); a slider sends its value when released,
+    so a drag computes once, with its last position."""
     import ipywidgets as w
 
     table = w.HTML().add_class(TABLE_CLASS)
     picture = w.HTML().add_class(FIGURE_CLASS)
     status = w.HTML()
-    drawing = ExplorerFigure(explorer)
+    shown = Display(explorer, table, picture, status)
     dropdowns = {
         code: w.Dropdown(
             options=explorer.area_names,
@@ -319,29 +411,22 @@ def widgets(explorer: Explorer):
         for slider, label in zip(sliders, explorer.measure_labels, strict=True)
     ]
 
-    def update(_change=None) -> None:
+    def update(_change=None, *, defer: bool = True) -> None:
         raw = np.array([s.value for s in sliders], dtype=float)
         if raw.sum() <= 0:
             status.value = "<b>Anna ainakin yhdelle mittarille painoa.</b>"
             return
-        # the sliders' starting positions stand for the scenario's own weights (which need not be
-        # whole multiples of 5 %)
+        # The sliders' starting positions stand for the scenario's own weights (which need not be
+        # whole multiples of 5 %); otherwise the weights are the sliders' per cents, which the key
+        # divides by their sum exactly (5 %, 5 %, 10 % is exactly 1/4, 1/4, 1/2).
         untouched = start_weights is not None and np.array_equal(raw, start_positions)
-        explorer.weights = start_weights.copy() if untouched else raw / raw.sum()
+        explorer.weights = start_weights.copy() if untouched else raw
         explorer.assignment = {c: d.value for c, d in dropdowns.items()}
-        try:
-            result = explorer.result()
-        except InputError as exc:
-            status.value = f"<b>{html.escape(exc.message)}</b>"
-            return
-        table.value = "<pre>" + html.escape(explorer.text_of(result)) + "</pre>"
-        status.value = "Painot normitetaan summaan 100 %."
-        png = base64.b64encode(drawing.update(result)).decode("ascii")
-        picture.value = f'<img alt="Maksuosuudet ja kartta" src="data:image/png;base64,{png}">'
+        shown.show(defer=defer)
 
     for control in [*dropdowns.values(), *sliders]:
         control.observe(update, names="value")
-    update()
+    update(defer=False)
     grid = w.GridBox(
         list(dropdowns.values()), layout=w.Layout(grid_template_columns="repeat(3, 310px)")
     )

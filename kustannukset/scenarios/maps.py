@@ -32,6 +32,20 @@ AREA_COLOURS = [
 ]
 
 
+# Scales of the explorer's figure end at one of these times a power of ten
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1; 1,2; 1,5; 2; 2,5; 3; 4; 5; 6; 8 times a power of ten that is at least
+    ``value`` (a positive number): a scale that ends there changes only when the data crosses such
+    a step, so that an axis redrawn in place is seldom drawn again."""
+    if not value > 0 or not math.isfinite(value):
+        raise ValueError(f"asteikon yläraja {value} ei ole positiivinen luku")
+    base = 10.0 ** math.floor(math.log10(value))
+    return next(step * base for step in NICE_STEPS if step * base >= value * (1 - 1e-12))
+
+
 def _outer_rings(boundaries: Boundaries, code: str):
     return [polygon[0] for polygon in boundaries.polygons[code]]
 
@@ -163,7 +177,9 @@ def value_map(
 
 class ValueMapArtist:
     """A value map drawn once and then recoloured: :meth:`update` changes the municipalities'
-    colours and the colour bar's scale in place (no new artists), for the explorer."""
+    colours and the colour bar's scale in place (no new artists), for the explorer. The scale is
+    symmetric about zero and ends at a :func:`nice_ceiling`, so that it (and the colour bar's
+    ticks) changes only now and then; :attr:`scale` tells which it is."""
 
     def __init__(
         self,
@@ -202,8 +218,9 @@ class ValueMapArtist:
         known = {
             c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))
         }
-        scale = diverging_norm(known.values(), self.unit)
-        self.norm.vmin, self.norm.vmax = scale.vmin, scale.vmax
+        bound = nice_ceiling(diverging_norm(known.values(), self.unit).vmax)
+        changed = (self.norm.vmin, self.norm.vmax) != (-bound, bound)
+        self.norm.vmin, self.norm.vmax = -bound, bound
         shown = [c for c in self.codes if c in known]
         colours = dict(
             zip(
@@ -214,6 +231,11 @@ class ValueMapArtist:
         )
         grey = to_rgba("#bbbbbb")
         self.collection.set_facecolors([colours.get(c, grey) for c in self._ring_owner])
-        self.mappable.changed()
-        self.bar.formatter = FinnishTicks()
-        self.bar.update_ticks()
+        if changed:
+            self.mappable.changed()
+            self.bar.formatter = FinnishTicks()
+            self.bar.update_ticks()
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        return self.norm.vmin, self.norm.vmax

@@ -76,6 +76,13 @@ def verdict(total: Fraction | None, threshold: int, exception: str | None) -> st
 
 
 def check_area(context: Context, area: Area) -> dict:
+    """The area's checks; the same members, responsible municipality and exception are checked
+    once per context (the key and the pool do not enter the checks)."""
+    key = ("alueen tarkistus", area.name, area.lead, area.members, area.exception)
+    return dict(context.remember(key, lambda: _check_area(context, area)))
+
+
+def _check_area(context: Context, area: Area) -> dict:
     threshold = int(context.rule("tyovoimaraja").value)
     force = labour_force(context, area.members)
     parts = context.boundaries.components(area.members)

@@ -46,14 +46,21 @@ def terminal_table(frame: pd.DataFrame, columns: int = terminal.DEFAULT_WIDTH) -
 
 
 def text_table(frame: pd.DataFrame) -> str:
-    """A plain-text table: numbers in Finnish format, missing figures as '–'."""
-    shown = pd.DataFrame(
-        {
-            column: [_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column]]
-            for column in frame.columns
-        }
+    """A plain-text table: numbers in Finnish format, missing figures as '–'. Laid out as pandas'
+    ``to_string(index=False)`` lays out text cells (each column right-aligned to its widest cell
+    or header, one space between columns), without building a frame of the texts: the explorer
+    prints one on every change."""
+    if frame.empty:
+        return frame.to_string(index=False)
+    columns = [
+        [str(column), *(_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column].tolist())]
+        for column in frame.columns
+    ]
+    widths = [max(map(len, cells)) for cells in columns]
+    return "\n".join(
+        " ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+        for row in zip(*columns, strict=True)
     )
-    return shown.to_string(index=False)
 
 
 def side_by_side(results: Sequence[ScenarioResult], column: str = "Maksuosuus €") -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from fractions import Fraction
 
 import pandas as pd
@@ -17,7 +18,8 @@ def euros(value: float | int | Fraction, decimals: int = 0) -> str:
     """'370 841' or '1 234,50' (a space between thousands, a decimal comma)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    rounded = display(exact(value), decimals)
+    # a whole number is shown as it is (no rounding to do); others are rounded for display
+    rounded = int(value) if isinstance(value, numbers.Integral) else display(exact(value), decimals)
     sign = "-" if rounded < 0 else ""
     units, rest = divmod(abs(rounded) * 10**decimals, 10**decimals)
     text = f"{int(units):,}".replace(",", " ")

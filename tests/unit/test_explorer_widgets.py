@@ -3,12 +3,19 @@ value on release, a table and a figure in the display, and a figure updated in p
 
 from __future__ import annotations
 
+import asyncio
+import io
+from fractions import Fraction
+
 import ipywidgets as w
+import numpy as np
+import PIL.Image
 import pytest
 
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios import explorer as se
 from kustannukset.scenarios.context import load_context
+from kustannukset.scenarios.maps import nice_ceiling
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +75,114 @@ def test_figure_is_updated_in_place(explorer):
     third = drawing.update(explorer.result())
     explorer.assignment = start
     assert third != drawing.update(explorer.result())
+
+
+@pytest.mark.parametrize(
+    ("value", "ceiling"),
+    [
+        (1.0, 1.0),  # already a step
+        (1.01, 1.2),  # 1 < 1.01 <= 1.2
+        (0.37, 0.4),  # 3.7 * 0.1 lies between 3 and 4
+        (2_600.0, 3_000.0),  # 2.6 * 1000 lies between 2.5 and 3
+        (8_100.0, 10_000.0),  # above 8 * 1000: the next power of ten
+        (0.0123, 0.015),  # 1.23 * 0.01 lies between 1.2 and 1.5
+    ],
+)
+def test_scales_end_at_a_nice_ceiling(value, ceiling):
+    assert nice_ceiling(value) == pytest.approx(ceiling)
+
+
+def test_a_figure_draws_its_scales_again_only_when_they_change(explorer):
+    drawing = se.ExplorerFigure(explorer)
+    first = drawing.update(explorer.result())
+    assert drawing.scale_draws == 1
+    assert drawing.update(explorer.result()) == first  # same state: same picture, scales kept
+    assert drawing.scale_draws == 1
+    weights = explorer.weights.copy()
+    explorer.weights = weights * 0 + 1  # every measure weighs the same: new payments
+    changed = drawing.update(explorer.result())
+    draws = drawing.scale_draws
+    explorer.weights = weights
+    # back to the first state: its scales are reused, and the picture is the first one again
+    assert drawing.update(explorer.result()) == first
+    assert drawing.scale_draws == draws and changed != first
+
+
+def test_slider_percents_are_divided_by_their_sum_exactly(explorer):
+    weights = explorer.weights
+    try:
+        explorer.weights = weights * 0
+        explorer.weights[:3] = [5, 5, 10]  # per cents of three sliders
+        key = explorer.key()
+    finally:
+        explorer.weights = weights
+    # 5 / (5 + 5 + 10) = 1/4, 10 / 20 = 1/2
+    assert [part.weight for part in key] == [Fraction(1, 4), Fraction(1, 4), Fraction(1, 2)]
+
+
+class _Value:
+    def __init__(self) -> None:
+        self.value = ""
+
+
+def test_in_a_kernel_the_table_comes_first_and_the_figure_once_for_the_last_change(explorer):
+    """In an event loop (as in a Jupyter kernel) the figure is drawn after the table is shown, and
+    changes that come before it is drawn are drawn once, with the last state."""
+    table, picture, status = _Value(), _Value(), _Value()
+    shown = se.Display(explorer, table, picture, status)
+    weights = explorer.weights.copy()
+
+    async def changes() -> tuple[str, str, int]:
+        shown.show()  # the first state
+        first_table = table.value
+        explorer.weights = weights * 0 + 1
+        shown.show()  # a second change before the first figure is drawn
+        drawn_before = (picture.value, shown.figures)
+        await asyncio.sleep(se.FIGURE_DELAY + 0.05)
+        return first_table, drawn_before, shown.figures
+
+    try:
+        first_table, drawn_before, figures = asyncio.run(changes())
+        last = se.Display(explorer, _Value(), _Value(), _Value())
+        last.show(defer=False)  # the last state drawn at once, for comparison
+    finally:
+        explorer.weights = weights
+    assert first_table and table.value != first_table  # each change showed its table at once
+    assert drawn_before == ("", 0)  # no figure until the loop runs
+    assert figures == 1  # one figure for the two changes
+    assert picture.value == last.picture.value  # and it is the last state's
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _full_drawing(explorer) -> np.ndarray:
+    """The explorer's state drawn in full, every artist anew."""
+    drawing = se.ExplorerFigure(explorer)
+    drawing.update(explorer.result())  # sets the bars, colours and scales
+    for artist in [*drawing.data_artists, *drawing.scale_artists]:
+        artist.set_animated(False)
+    drawing.canvas.draw()
+    width, height = drawing.canvas.get_width_height()
+    image = PIL.Image.frombuffer("RGBA", (width, height), drawing.canvas.buffer_rgba())
+    return np.asarray(image.convert("RGB")).astype(int)
+
+
+def test_figure_updated_in_place_looks_like_a_full_drawing(explorer):
+    """Bars, map colours and scales drawn over a saved background give the full drawing's
+    picture, also when a state's scales are reused. Allowed: the bars' antialiased edges where
+    the names' tick marks (drawn under the bars here, over them in full) meet the axis line, at
+    most two pixels per bar; stale tick labels would differ in thousands."""
+    drawing = se.ExplorerFigure(explorer)
+    weights = explorer.weights.copy()
+    states = [weights, weights * 0 + np.arange(1, len(weights) + 1), weights]
+    try:
+        for state in states:
+            explorer.weights = state
+            shown = _pixels(drawing.update(explorer.result()))
+            differing = int((np.abs(shown - _full_drawing(explorer)).sum(axis=2) > 0).sum())
+            assert differing <= 2 * len(explorer.codes)
+    finally:
+        explorer.weights = weights
+    assert drawing.scale_draws == 2  # the third state reused the first one's scales

@@ -6,6 +6,7 @@ arithmetic readable; the shipped scenarios are checked against the real data and
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import textwrap
 from fractions import Fraction
@@ -20,6 +21,7 @@ from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.explorer import Explorer
 from kustannukset.scenarios.rules import EXCEPTION, FAILS, MEETS, check_scenario
+from kustannukset.scenarios.tables import DECIMAL_COLUMNS, _cell, text_table
 from tests.conftest import run_cli
 
 SOURCE = "esimerkkiluku testiä varten"
@@ -484,3 +486,75 @@ def test_explorer_gives_valkeakoski_its_exception_as_the_report_does():
     _, areas = Explorer.from_scenario(context, "elokuu_2023").compute()
     row = areas.set_index("Alue").loc["Valkeakoski yksin"]
     assert row["20 000 -sääntö"] == "poikkeus haettu"
+
+
+def test_context_remembers_a_result_by_its_key_and_not_an_error(monkeypatch):
+    context = load_context()
+    calls = []
+
+    def make():
+        calls.append(1)
+        return {"a": 1}
+
+    assert context.remember(("testi", 1), make) is context.remember(("testi", 1), make)
+    assert len(calls) == 1  # made once for the same key
+    context.remember(("testi", 2), make)
+    assert len(calls) == 2  # a new key is made afresh
+
+    def fails():
+        calls.append(1)
+        raise InputError("virhe")
+
+    for _ in range(2):
+        with pytest.raises(InputError):
+            context.remember(("virhe",), fails)
+    assert len(calls) == 4  # an error is raised again, not remembered
+    monkeypatch.setattr("kustannukset.scenarios.context.MEMO_SIZE", 3)
+    for i in range(5):
+        context.remember(("täyttö", i), make)
+    assert len(context._memo) == 3  # only the newest are kept
+    assert ("täyttö", 4) in context._memo and ("täyttö", 1) not in context._memo
+
+
+def test_an_area_changed_by_one_municipality_is_divided_afresh():
+    """The remembered divisions are keyed by the whole area: moving one municipality gives the same
+    payments as a context that has computed nothing before."""
+    context = load_context()
+    scenario = context.scenario("elokuu_2023")
+    first, second = scenario.areas[0], scenario.areas[1]
+    before = evaluate(context, scenario, with_funding=False)
+    moved = next(c for c in reversed(first.members) if c != first.lead)
+    changed = dataclasses.replace(
+        scenario,
+        areas=(
+            dataclasses.replace(first, members=tuple(c for c in first.members if c != moved)),
+            dataclasses.replace(second, members=(*second.members, moved)),
+            *scenario.areas[2:],
+        ),
+    )
+    again = evaluate(context, changed, with_funding=False)
+    fresh = evaluate(load_context(), changed, with_funding=False)
+    pd.testing.assert_frame_equal(again.municipalities, fresh.municipalities)
+    pd.testing.assert_frame_equal(again.areas, fresh.areas)
+    # the two areas' pools and member counts moved with the municipality
+    assert not again.areas["Potti €"].equals(before.areas["Potti €"])
+    assert list(again.areas["Kuntia"][:2]) == [
+        len(first.members) - 1,
+        len(second.members) + 1,
+    ]
+
+
+@pytest.mark.parametrize("name", ["elokuu_2023", "paatetty_2025"])
+def test_text_table_is_laid_out_as_pandas_lays_out_the_cells(name):
+    """text_table formats each cell and aligns the columns itself; pandas' to_string of the same
+    cells is the reference layout (right-aligned columns, one space apart)."""
+    context = load_context()
+    result = evaluate(context, context.scenario(name))
+    for frame in (result.municipalities, result.areas):
+        cells = pd.DataFrame(
+            {
+                column: [_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column]]
+                for column in frame.columns
+            }
+        )
+        assert text_table(frame) == cells.to_string(index=False)

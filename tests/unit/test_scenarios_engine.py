@@ -40,6 +40,9 @@ class StubContext:
     def pool(self, spec: PoolSpec, area=None) -> Pool:
         return Pool(spec.services, spec.label, spec.status)
 
+    def remember(self, key, make):
+        return make()  # nothing kept: each test case computes afresh
+
 
 def make_area(name, members, lead, weights, pool_euros):
     key = tuple(KeyPart(m, Fraction(w), 2019) for m, w in zip(MEASURES, weights, strict=True) if w)
