@@ -38,8 +38,8 @@ NBVAL := -p tests.nbval_reports --nbval-raporteista --nbval-current-env \
 	--nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 test: lint
-	$(PY) -m pytest tests/unit -n auto -p no:cacheprovider
-	$(PY) -m pytest tests/integration notebooks $(NBVAL) -p no:cacheprovider
+	$(PY) -m pytest -p tests.startup tests/unit -n auto -p no:cacheprovider
+	$(PY) -m pytest -p tests.startup tests/integration notebooks $(NBVAL) -p no:cacheprovider
 
 # The unit tests alone, for the edit-test loop (no kernel, no notebook, no subprocess), with fewer
 # property-test examples than `make test` runs.

@@ -17,6 +17,11 @@ from hypothesis import settings
 
 from kustannukset.cli import main
 from kustannukset.core.paths import DATA_DIR, PROJECT_ROOT
+from kustannukset.render.driver import skip_slow_optional_imports
+
+# As in the report process: nbformat (imported by the notebook tests) goes without the optional IRI
+# grammar that takes seconds to build and is never used.
+skip_slow_optional_imports()
 
 # No per-example deadline (a loaded 2-core machine is slow, not wrong); in CI the examples are
 # derived from the test itself, so a run is reproducible.

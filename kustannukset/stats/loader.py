@@ -494,6 +494,9 @@ class Statistics:
     warnings: list[JumpWarning] = field(default_factory=list)
     # (measure, year, month) -> {kuntanumero: arvo}, filled on first use (the table never changes)
     _by_measure_year: dict = field(default_factory=dict, repr=False, compare=False)
+    # measure -> its rows, and measure -> its years, filled on first use
+    _rows_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
+    _years_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
 
     def values(
         self,
@@ -541,12 +544,19 @@ class Statistics:
 
     def rows(self, measure: str, year: int | None = None, month: int | None = None) -> pd.DataFrame:
         """A measure's rows, of one year and month if given (a monthly measure has 12 a year)."""
-        mask = self.table["mittari"] == measure
+        if not self._rows_by_measure:
+            self._rows_by_measure.update(
+                {m: group for m, group in self.table.groupby("mittari", sort=False)}
+            )
+            self._rows_by_measure[None] = self.table.iloc[0:0]
+        rows = self._rows_by_measure.get(measure, self._rows_by_measure[None])
+        mask = None
         if year is not None:
-            mask &= self.table["vuosi"] == year
+            mask = rows["vuosi"] == year
         if month is not None:
-            mask &= self.table["kuukausi"] == month
-        return self.table[mask]
+            by_month = rows["kuukausi"] == month
+            mask = by_month if mask is None else mask & by_month
+        return rows.copy() if mask is None else rows[mask]
 
     def files_of(self, measure: str) -> list[Path]:
         return sorted({Path(f) for f in self.rows(measure)["tiedosto"]}) or [
@@ -554,7 +564,9 @@ class Statistics:
         ]
 
     def years(self, measure: str) -> list[int]:
-        return sorted(set(self.rows(measure)["vuosi"]))
+        if measure not in self._years_by_measure:
+            self._years_by_measure[measure] = sorted(set(self.rows(measure)["vuosi"]))
+        return list(self._years_by_measure[measure])
 
 
 def _resolve_source(
