@@ -559,7 +559,7 @@ class Statistics:
         return rows.copy() if mask is None else rows[mask]
 
     def files_of(self, measure: str) -> list[Path]:
-        return sorted({Path(f) for f in self.rows(measure)["tiedosto"]}) or [
+        return sorted({Path(f) for f in self.rows(measure)["tiedosto"].unique()}) or [
             self.data_dir / "tilastot" / f"{measure}.csv"
         ]
 

@@ -10,6 +10,9 @@ from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.render.driver import all_jobs
+from kustannukset.scenarios import districts
+from kustannukset.scenarios.context import load_context
+from kustannukset.scenarios.engine import evaluate
 
 pytestmark = pytest.mark.integration
 
@@ -61,3 +64,21 @@ def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
     header = [c.value for c in wb["Kunnat 1"][4]]
     assert header[:5] == ["Kunta", "Kuntanumero", "Pienin €", "Mediaani €", "Suurin €"]
     assert "Persentiili %" in header
+
+
+def test_export_round_trip(tmp_path):
+    # the first legal partition of the real region, written as a scenario, read and evaluated
+    context = load_context()
+    region = districts.load_region(context)
+    basis = districts.load_basis(region)
+    space = region.space()
+    blocks = districts.partition_at(space, 0)
+    path = tmp_path / "jako.yaml"
+    districts.write_scenario(path, districts.scenario_text(region, blocks, basis, "Jako 1", "x"))
+    scenario = context.scenario(path)
+    assert {frozenset(a.members) for a in scenario.areas} == set(blocks)
+    assert space.is_legal([a.members for a in scenario.areas])
+    assert districts.position_of(space, [a.members for a in scenario.areas]) == 0
+    result = evaluate(context, scenario, with_funding=False)
+    assert set(result.areas["20 000 -sääntö"]) == {"täyttyy"}
+    assert set(result.areas["Yhtenäinen"]) == {"kyllä"}

@@ -15,7 +15,6 @@ import pytest
 from kustannukset.core.schema import validate
 from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.model import RULE_SCHEMAS, KeyPart, MunicipalityNames
 from kustannukset.scenarios.partitions import (
     PartitionSpace,
@@ -225,22 +224,6 @@ def test_scenario_pool_per_inhabitant(context):
     # The 2023 shared costs with the flat rate, 147 477.33 + 92 971.71 + 49 695.75 + 80 696.07
     # = 370 840.86 €, per inhabitant of 525 320 (31.12.2021), times Tampere's 244 223.
     assert basis.pool_of_node[tampere] == pytest.approx(370840.86 * 244223 / 525320, abs=0.01)
-
-
-def test_export_round_trip(context, tmp_path):
-    region = districts.load_region(context)
-    basis = districts.load_basis(region)
-    space = region.space()
-    blocks = districts.partition_at(space, 0)
-    path = tmp_path / "jako.yaml"
-    districts.write_scenario(path, districts.scenario_text(region, blocks, basis, "Jako 1", "x"))
-    scenario = context.scenario(path)
-    assert {frozenset(a.members) for a in scenario.areas} == set(blocks)
-    assert space.is_legal([a.members for a in scenario.areas])
-    assert districts.position_of(space, [a.members for a in scenario.areas]) == 0
-    result = evaluate(context, scenario, with_funding=False)
-    assert set(result.areas["20 000 -sääntö"]) == {"täyttyy"}
-    assert set(result.areas["Yhtenäinen"]) == {"kyllä"}
 
 
 def test_cli_counts_two_municipalities_by_hand():
