@@ -33,6 +33,12 @@ settings.register_profile(
 settings.register_profile("nopea", parent=settings.get_profile("kustannukset"), max_examples=20)
 settings.load_profile("kustannukset")
 
+
+def examples(count: int) -> int:
+    """A test's own number of property examples, at most the profile's (`nopea` gives 20)."""
+    return min(count, settings.default.max_examples)
+
+
 # The command line's width follows COLUMNS when it is set (pytest-xdist's workers set it to 80);
 # the tests see the output as a pipe without it does: at the default width.
 os.environ.pop("COLUMNS", None)

@@ -17,7 +17,7 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.money import CENT
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.stats.loader import load_statistics
-from tests.conftest import run_cli
+from tests.conftest import examples, run_cli
 
 HEADER = "kunta;pvm;palvelu;maara;kotoutumisvuosi;paikan_paalla;paivarahat;kilometrikulut;tila"
 
@@ -280,7 +280,7 @@ def test_final_billing_settles_to_the_cent(billed_cents, actual):
     assert kv.final_billing(dict(reversed(list(billed_cents.items()))), actual) == final
 
 
-@settings(deadline=None, max_examples=50)
+@settings(deadline=None, max_examples=examples(50))
 @given(
     st.integers(1, 10**7).map(lambda c: Fraction(c, 100)),
     st.integers(0, 10**7).map(lambda c: Fraction(c, 100)),
@@ -815,7 +815,7 @@ def test_client_counts_distinct_or_events_labelled(tmp_path, rules, stats):
 # --- properties of periods and the equalisation ---
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(amounts, keys)
 def test_instalments_add_up_whatever_the_period(budget, key):
     whole = kv.split_cents(budget, key)
@@ -840,7 +840,7 @@ _event_rows = st.lists(
 )
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(_event_rows)
 def test_splitting_a_year_into_periods_changes_no_yearly_total(rows):
     inputs = _example()
@@ -876,7 +876,7 @@ def test_splitting_a_year_into_periods_changes_no_yearly_total(rows):
                 assert sum(b.by_service[c][s] for b in parts) == year.by_service[c][s]
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(
     st.integers(1, 10**7).map(lambda c: Fraction(c, 100)),
     st.integers(0, 10**7).map(lambda c: Fraction(c, 100)),

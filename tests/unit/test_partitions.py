@@ -33,6 +33,7 @@ from kustannukset.scenarios.partitions import (
     recursive_partitions,
     split_pool,
 )
+from tests.conftest import examples
 
 # --- independent helpers ----------------------------------------------------------------------
 
@@ -378,7 +379,7 @@ def test_matches_brute_force_on_seeded_random_graphs(seed):
     assert space.count_by_areas() == by_areas(expected)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(graphs())
 def test_matches_brute_force_on_random_connected_graphs(case):
     nodes, adjacency, weights, threshold = case
@@ -391,7 +392,7 @@ def test_matches_brute_force_on_random_connected_graphs(case):
     assert space.count_by_areas() == by_areas(expected)
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(graphs(connected_only=False, max_nodes=8))
 def test_matches_brute_force_on_random_disconnected_graphs(case):
     nodes, adjacency, weights, threshold = case
@@ -402,7 +403,7 @@ def test_matches_brute_force_on_random_disconnected_graphs(case):
     assert set(found) == expected
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(graphs(max_nodes=8), st.randoms(use_true_random=False))
 def test_fixed_blocks_match_brute_force(case, rng):
     nodes, adjacency, weights, threshold = case
@@ -419,7 +420,7 @@ def test_fixed_blocks_match_brute_force(case, rng):
     assert set(found) == expected
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(graphs(max_nodes=8))
 def test_baseline_matches_brute_force(case):
     nodes, adjacency, weights, threshold = case
@@ -428,7 +429,7 @@ def test_baseline_matches_brute_force(case):
     assert set(found) == brute_force(nodes, adjacency, weights, threshold)
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(graphs(), st.randoms(use_true_random=False))
 def test_count_does_not_depend_on_the_order(case, rng):
     nodes, adjacency, weights, threshold = case
@@ -653,7 +654,7 @@ def brute_minimal_areas(node, nodes, adjacency, weights, threshold) -> set[froze
     return found
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(graphs(), st.data())
 def test_minimal_areas_match_the_definition(case, data):
     nodes, adjacency, weights, threshold = case
@@ -707,7 +708,7 @@ def reference_canonical(row) -> list[int]:
     return [seen.setdefault(label, len(seen)) for label in row]
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(
     st.integers(1, 12).flatmap(
         lambda n: st.lists(

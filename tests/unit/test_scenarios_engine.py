@@ -20,6 +20,7 @@ from kustannukset.scenarios.engine import divide_area, evaluate, mixed_shares
 from kustannukset.scenarios.fast import VectorEngine, engine_for, moved, random_weights, sensitivity
 from kustannukset.scenarios.funding import funding_estimate, national_allocation
 from kustannukset.scenarios.model import Area, KeyPart, Pool, PoolSpec, Scenario
+from tests.conftest import examples
 from tests.unit.test_scenarios import write_mini_data, write_scenario
 
 MEASURES = ("vakiluku", "tyottomat_18_64", "vieraskieliset")
@@ -79,7 +80,7 @@ def setups(draw):
     return values, groups, weights, pools, discounts, carrier
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(setups(), st.randoms(use_true_random=False))
 def test_payments_add_up_to_each_pool_and_order_does_not_matter(setup, rnd):
     values, groups, weights, pools, _, _ = setup
@@ -104,7 +105,7 @@ def test_payments_add_up_to_each_pool_and_order_does_not_matter(setup, rnd):
     assert again == results
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(setups())
 def test_vector_engine_agrees_with_the_exact_engine(setup):
     values, groups, weights, pools, discounts, carrier = setup
@@ -334,7 +335,7 @@ def test_two_services_are_rounded_once_per_area_by_hand():
     assert division.payments == {"100": 1, "101": 0}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(setups(), st.data())
 def test_payments_with_cents_add_up_to_the_rounded_pool_and_stay_within_a_euro(setup, data):
     values, groups, weights, _, _, _ = setup
