@@ -121,13 +121,14 @@ class WarmKernel:
     (:mod:`kustannukset.render.kernel_state`, which notes the clean state). Before each notebook
     the state is put back; the notebook then runs through papermill exactly as in a new kernel
     (parameters cell, metadata, error cell), only without starting one. After a failed cell or a
-    dead kernel the kernel is stopped, and the next notebook starts a new one.
+    dead kernel the kernel is stopped, and the next notebook starts a new one. Once ``cancelled``
+    is set, no kernel is started any more.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cancelled: threading.Event | None = None) -> None:
         self.km = None  # jupyter_client's AsyncKernelManager
         self.kc = None  # its client, shared by the notebooks
-        self.started = 0  # kernels started, for tests and the benchmark
+        self.cancelled = cancelled
         self.clear_caches = False  # empty the package's loaders before the next notebook
 
     def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
@@ -135,15 +136,8 @@ class WarmKernel:
         import papermill
 
         _register_warm_engine()
-        if self.km is None:
-            self.start()
         try:
-            self._restore()
-        except Exception:
-            self.stop()  # the kernel died between notebooks: a new one, once
-            self.start()
-            self._restore()
-        try:
+            self._ready()
             nb = papermill.execute_notebook(
                 str(notebook),
                 str(output),
@@ -167,6 +161,22 @@ class WarmKernel:
             for shown in cell.get("outputs", [])
         )
 
+    def _ready(self) -> None:
+        """A kernel in its clean state: the running one put back, or a new one if there is none
+        or it died since the last notebook."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                self._restore()
+                return
+            except Exception:
+                if run_sync(self.km.is_alive)():
+                    raise
+                self.stop()
+        self.start()
+        self._restore()
+
     def _restore(self) -> None:
         self._run_quietly(
             f"__import__({KERNEL_STATE!r}, fromlist=['_'])"
@@ -176,8 +186,9 @@ class WarmKernel:
     def start(self) -> None:
         from jupyter_core.utils import run_sync
 
+        if self.cancelled is not None and self.cancelled.is_set():
+            raise KeyboardInterrupt
         run_sync(self._start)()
-        self.started += 1
         self.clear_caches = False
         self._run_quietly(f"__import__({KERNEL_STATE!r}, fromlist=['_']).snapshot()")
 
@@ -197,14 +208,24 @@ class WarmKernel:
         """Run ``code`` in the kernel outside any notebook (no output, no execution count)."""
         from jupyter_core.utils import run_sync
 
-        reply = run_sync(self.kc.execute_interactive)(
-            code,
-            silent=True,
-            store_history=False,
-            allow_stdin=False,
-            timeout=SETUP_TIMEOUT,
-            output_hook=lambda message: None,
-        )
+        run_sync(self._quietly)(code)
+
+    async def _quietly(self, code: str) -> None:
+        kc, km = self.kc, self.km
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + SETUP_TIMEOUT
+        while True:
+            try:
+                reply = await kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                # the kernel's end is noticed at once, not at the time limit
+                if not await km.is_alive():
+                    raise RuntimeError("Kernel died") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no reply in {SETUP_TIMEOUT:.0f} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         content = reply["content"]
         if content["status"] != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
@@ -444,7 +465,7 @@ def _render_jobs(
     def work(worker: int) -> None:
         # Each worker's kernel is a process of its own; the threads here mostly wait on them, so
         # reports render side by side, as many at a time as the machine has cores.
-        kernel = WarmKernel() if warm else None
+        kernel = WarmKernel(cancelled) if warm else None
         _worker.kernel = kernel
         last = None
         try:

@@ -162,18 +162,27 @@ def test_nothing_leaks_from_one_notebook_to_the_next(tmp_path):
 
 
 def test_a_failing_notebook_fails_only_itself_and_the_next_gets_a_new_kernel(tmp_path):
-    first = _notebook(tmp_path, "yksi.ipynb", _pid_cell("yksi"), "print('yksi')")
+    def ok(stem: str) -> str:
+        return _notebook(tmp_path, f"{stem}.ipynb", _pid_cell(stem), f"print({stem!r})")
+
     failing = _notebook(tmp_path, "kaatuu.ipynb", "raise ValueError('rikki tahallaan')")
-    dying = _notebook(tmp_path, "kuolee.ipynb", "import os, signal\nos.kill(os.getpid(), 9)")
-    second = _notebook(tmp_path, "kaksi.ipynb", _pid_cell("kaksi"), "print('kaksi')")
-    third = _notebook(tmp_path, "kolme.ipynb", _pid_cell("kolme"), "print('kolme')")
+    dying = _notebook(tmp_path, "kuolee.ipynb", "import os\nos.kill(os.getpid(), 9)")
+    killed_after = _job(ok("kaksi"), "kaksi", tmp_path)
+
+    def kill_the_kernel(path: Path) -> None:
+        # the kernel dies between two notebooks: after this report's notebook, before the next
+        os.kill(_pid(tmp_path, "kaksi"), signal.SIGKILL)
+        path.write_text("työkirja", encoding="utf-8")
+
+    killed_after = Job(**{**killed_after.__dict__, "excel": kill_the_kernel})
     out = tmp_path / "raportit"
     jobs = [
-        _job(first, "yksi", tmp_path),
+        _job(ok("yksi"), "yksi", tmp_path),
         _job(failing, "kaatuu", tmp_path),
-        _job(second, "kaksi", tmp_path),
+        killed_after,
+        _job(ok("kolme"), "kolme", tmp_path),
         _job(dying, "kuolee", tmp_path),
-        _job(third, "kolme", tmp_path),
+        _job(ok("nelja"), "nelja", tmp_path),
     ]
     failures = driver.render_jobs(jobs, out, workers=1, **QUIET)
     # the messages of a failed cell and of a dead kernel, as papermill and nbclient give them
@@ -184,11 +193,12 @@ def test_a_failing_notebook_fails_only_itself_and_the_next_gets_a_new_kernel(tmp
         ),
         ("kuolee", "Raportin teko epäonnistui (DeadKernelError): Kernel died"),
     ]
-    assert sorted(p.name for p in (out / "testi").iterdir()) == ["kaksi", "kolme", "yksi"]
-    for stem in ("yksi", "kaksi", "kolme"):
+    stems = ["yksi", "kaksi", "kolme", "nelja"]
+    assert sorted(p.name for p in (out / "testi").iterdir()) == sorted(stems)
+    for stem in stems:
         assert _printed(_cells(out / "testi" / stem / f"{stem}.ipynb")) == f"{stem}\n"
-    # each failure replaced the kernel for the next report
-    assert len({_pid(tmp_path, stem) for stem in ("yksi", "kaksi", "kolme")}) == 3
+    # each failure, and the kernel's death between two notebooks, gave the next a new kernel
+    assert len({_pid(tmp_path, stem) for stem in stems}) == 4
     assert not list(out.rglob(".*"))
 
 
