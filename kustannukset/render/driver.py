@@ -32,7 +32,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -242,6 +242,19 @@ class WarmKernel:
         if km is not None:
             with contextlib.suppress(Exception):
                 run_sync(km.shutdown_kernel)(now=True)
+
+
+@contextlib.contextmanager
+def warm_kernel(cancelled: threading.Event | None = None) -> Iterator[WarmKernel]:
+    """Within the block, the notebooks this thread renders run in one warm kernel, stopped at
+    the end."""
+    kernel = WarmKernel(cancelled)
+    _worker.kernel = kernel
+    try:
+        yield kernel
+    finally:
+        _worker.kernel = None
+        kernel.stop()
 
 
 def _register_warm_engine() -> None:
@@ -465,10 +478,8 @@ def _render_jobs(
     def work(worker: int) -> None:
         # Each worker's kernel is a process of its own; the threads here mostly wait on them, so
         # reports render side by side, as many at a time as the machine has cores.
-        kernel = WarmKernel(cancelled) if warm else None
-        _worker.kernel = kernel
         last = None
-        try:
+        with warm_kernel(cancelled) if warm else contextlib.nullcontext():
             while not cancelled.is_set():
                 taken = batch.take(worker, last)
                 if taken is None:
@@ -476,10 +487,6 @@ def _render_jobs(
                 index, job = taken
                 last = job.notebook
                 results.put((index, job, *run(job)))
-        finally:
-            _worker.kernel = None
-            if kernel is not None:
-                kernel.stop()
 
     count = max(1, min(workers or default_workers(), len(jobs)))
     pool = ThreadPoolExecutor(max_workers=count)
