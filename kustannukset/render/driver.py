@@ -25,6 +25,7 @@ the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import queue
@@ -257,6 +258,7 @@ def warm_kernel(cancelled: threading.Event | None = None) -> Iterator[WarmKernel
         kernel.stop()
 
 
+@functools.cache
 def _register_warm_engine() -> None:
     """papermill's nbclient engine, running the notebook in the given warm kernel with its client
     instead of starting a kernel (and leaving both running)."""

@@ -161,6 +161,34 @@ def test_nothing_leaks_from_one_notebook_to_the_next(tmp_path):
     assert warm == _cells(fresh)
 
 
+# A memoised loader of the package that warns when it reads (as the statistics loader does).
+CACHED_WARNING = """
+import sys, types
+name = "kustannukset._testi_valimuisti"
+if name not in sys.modules:
+    module = types.ModuleType(name)
+    exec(
+        "import functools, warnings\\n@functools.lru_cache\\ndef lue():\\n"
+        "    warnings.warn('luettiin')\\n    return 1\\n",
+        module.__dict__,
+    )
+    sys.modules[name] = module
+sys.modules[name].lue()
+"""
+
+
+def test_a_warning_of_a_memoised_loader_is_shown_in_every_report(tmp_path):
+    first = _notebook(tmp_path, "eka.ipynb", _pid_cell("eka"), CACHED_WARNING)
+    second = _notebook(tmp_path, "toka.ipynb", _pid_cell("toka"), CACHED_WARNING)
+    out = tmp_path / "raportit"
+    jobs = [_job(first, "eka", tmp_path), _job(second, "toka", tmp_path)]
+    assert driver.render_jobs(jobs, out, workers=1, **QUIET) == []
+    assert _pid(tmp_path, "eka") == _pid(tmp_path, "toka")
+    for stem in ("eka", "toka"):
+        # as in a fresh kernel: the loader reads, and warns
+        assert "UserWarning: luettiin" in _stderr(_cells(out / "testi" / stem / f"{stem}.ipynb"))
+
+
 def test_a_failing_notebook_fails_only_itself_and_the_next_gets_a_new_kernel(tmp_path):
     def ok(stem: str) -> str:
         return _notebook(tmp_path, f"{stem}.ipynb", _pid_cell(stem), f"print({stem!r})")
