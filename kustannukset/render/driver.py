@@ -30,6 +30,7 @@ import logging
 import os
 import queue
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -242,7 +243,16 @@ class WarmKernel:
                 kc.stop_channels()
         if km is not None:
             with contextlib.suppress(Exception):
-                run_sync(km.shutdown_kernel)(now=True)
+                run_sync(_kill)(km)
+
+
+async def _kill(km) -> None:
+    """Kill a kernel, then let jupyter_client wait for it and clean up. jupyter_client interrupts
+    a kernel before killing it, and a living kernel would print its English note of the interrupt
+    on the user's terminal; a dead one prints nothing."""
+    with contextlib.suppress(Exception):  # already dead (Ctrl-C)
+        await km.signal_kernel(signal.SIGKILL)
+    await km.shutdown_kernel(now=True)
 
 
 @contextlib.contextmanager
