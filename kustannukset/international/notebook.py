@@ -3,7 +3,7 @@ functions, its Excel workbook of invoices, and its jobs for ``kustannukset rapor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -440,12 +440,13 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         report = validate_parameters(year, "", data_dir)
         each = (named or list(report.eq.names)) if options.per_municipality else []
         for code in ["", *each]:
+            # The year's equalisation is the same for every municipality's report: computed once
+            # here, not again for each report's check and workbook.
+            def check(year=year, code=code, report=report):
+                return replace(report, code=kv.check_parameters(year, code, data_dir)[1])
 
-            def check(year=year, code=code):
-                return validate_parameters(year, code, data_dir)
-
-            def excel(path: Path, year=year, code=code) -> None:
-                invoices_workbook(validate_parameters(year, code, data_dir), path)
+            def excel(path: Path, check=check) -> None:
+                invoices_workbook(check(), path)
 
             suffix = f"_{code}" if code else ""
             who = report.eq.names[code] if code else "kaikki kunnat"

@@ -1,5 +1,6 @@
-"""Rendering reports: papermill runs a parameterised notebook, nbconvert writes an HTML report without
-code, and an optional writer makes the Excel workbook.
+"""Rendering reports: a parameterised notebook runs in the project's kernel (papermill's
+parameters cell and metadata), nbconvert writes an HTML report without code, and an optional writer
+makes the Excel workbook.
 
 Each report has a folder of its own (``reports/<year>/maksuosuudet_<year>/``,
 ``reports/<year>/kansainvaliset/kansainvaliset_<year>/``, ``reports/skenaariot/``). A job renders into a
@@ -8,6 +9,15 @@ failed, interrupted or killed run leaves the earlier report as it was. A lock fi
 out of the same target; Ctrl-C stops the kernels at once. All jobs are attempted; every failure is
 reported, and the command exits non-zero if any failed.
 
+A batch is rendered by workers (:func:`default_workers`), each with one warm kernel
+(:class:`WarmKernel`) that runs the worker's notebooks one after another: the kernel starts and
+imports pandas, matplotlib and the package once, and before each notebook
+:mod:`kustannukset.render.kernel_state` puts it back as it was (namespace, figures, working
+directory, options, warnings), so each report comes out as from a fresh kernel. A failed notebook
+fails its report alone; its kernel is replaced for the next one. A worker takes next a job of the
+notebook it ran last, else one of a notebook no other worker is running, else any. Each worker
+keeps one HTML exporter.
+
 Each domain lists its reports in its ``notebook`` module (``jobs``: the requested years, ``None`` = all,
 the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names them.
 """
@@ -15,13 +25,16 @@ the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
+import queue
 import shutil
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,6 +59,16 @@ from kustannukset.stats.loader import load_statistics
 from kustannukset.view.html import finish_report
 
 KERNEL = "python3"
+# The kernel's own start-up notices (such as ipykernel's note on unencrypted local TCP) are not for
+# the report's reader; errors in cells still fail the run. The history stays in memory, as nbclient
+# keeps it for the kernels it starts, so kernels side by side share no history file.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+WARM_ENGINE = "kustannukset-lammin"  # papermill's engine name for a notebook run in a warm kernel
+KERNEL_STATE = "kustannukset.render.kernel_state"  # imported in the kernel, not here
+SETUP_TIMEOUT = 120.0  # seconds for a kernel to start and import the libraries, or to be reset
+
+# The current thread's warm kernel (in a batch's worker) and HTML exporter.
+_worker = threading.local()
 
 
 def skip_slow_optional_imports() -> None:
@@ -65,7 +88,17 @@ JOB_PROVIDERS: list[Callable[[list[int] | None, Path, Options], list[Job]]] = [
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
-    """Run ``notebook`` with ``parameters`` through papermill in the project's own kernel."""
+    """Run ``notebook`` with ``parameters`` in the project's kernel: in a batch, the worker's warm
+    kernel; elsewhere a kernel of its own (:func:`execute_in_new_kernel`)."""
+    kernel = getattr(_worker, "kernel", None)
+    if kernel is None:
+        execute_in_new_kernel(notebook, output, parameters)
+    else:
+        kernel.execute(notebook, output, parameters)
+
+
+def execute_in_new_kernel(notebook: Path, output: Path, parameters: dict) -> None:
+    """Run ``notebook`` with ``parameters`` through papermill in a new kernel, stopped after it."""
     skip_slow_optional_imports()
     import papermill
 
@@ -79,25 +112,225 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
         progress_bar=False,
         log_output=False,
-        # The kernel's own start-up notices (such as ipykernel's note on unencrypted local TCP)
-        # are not for the report's reader; errors in cells still fail the run.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        extra_arguments=KERNEL_ARGUMENTS[:1],  # nbclient adds the history option itself
     )
+
+
+class WarmKernel:
+    """One kernel kept running for the notebooks of one worker, used from that worker's thread.
+
+    The kernel starts (in notebooks/) at the first notebook and imports the libraries
+    (:mod:`kustannukset.render.kernel_state`, which notes the clean state). Before each notebook
+    the state is put back; the notebook then runs through papermill exactly as in a new kernel
+    (parameters cell, metadata, error cell), only without starting one. After a failed cell or a
+    dead kernel the kernel is stopped, and the next notebook starts a new one. Once ``cancelled``
+    is set, no kernel is started any more.
+    """
+
+    def __init__(self, cancelled: threading.Event | None = None) -> None:
+        self.km = None  # jupyter_client's AsyncKernelManager
+        self.kc = None  # its client, shared by the notebooks
+        self.cancelled = cancelled
+        self.clear_caches = False  # empty the package's loaders before the next notebook
+
+    def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
+        skip_slow_optional_imports()
+        import papermill
+
+        _register_warm_engine()
+        try:
+            self._ready()
+            nb = papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                engine_name=WARM_ENGINE,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                # one write at the end (the error cell included), not one after every cell
+                request_save_on_cell_execute=False,
+                warm_kernel=self,
+            )
+        except BaseException:
+            self.stop()
+            raise
+        # A warning (or anything else on stderr) may come from a loader that warns only when it
+        # reads: the next notebook reads again, to show it again.
+        self.clear_caches = any(
+            shown.get("output_type") == "stream" and shown.get("name") == "stderr"
+            for cell in nb.cells
+            for shown in cell.get("outputs", [])
+        )
+
+    def _ready(self) -> None:
+        """A kernel in its clean state: the running one put back, or a new one if there is none
+        or it died since the last notebook."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                self._restore()
+                return
+            except Exception:
+                if run_sync(self.km.is_alive)():
+                    raise
+                self.stop()
+        self.start()
+        self._restore()
+
+    def _restore(self) -> None:
+        self._run_quietly(
+            f"__import__({KERNEL_STATE!r}, fromlist=['_'])"
+            f".restore(clear_caches={self.clear_caches!r})"
+        )
+
+    def start(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.cancelled is not None and self.cancelled.is_set():
+            raise KeyboardInterrupt
+        run_sync(self._start)()
+        self.clear_caches = False
+        self._run_quietly(f"__import__({KERNEL_STATE!r}, fromlist=['_']).snapshot()")
+
+    async def _start(self) -> None:
+        from jupyter_client import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=KERNEL)
+        await km.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=KERNEL_ARGUMENTS)
+        self.km = km
+        kc = km.client()
+        kc.start_channels()
+        self.kc = kc
+        await kc.wait_for_ready(timeout=SETUP_TIMEOUT)
+        kc.allow_stdin = False
+
+    def _run_quietly(self, code: str) -> None:
+        """Run ``code`` in the kernel outside any notebook (no output, no execution count)."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self._quietly)(code)
+
+    async def _quietly(self, code: str) -> None:
+        kc, km = self.kc, self.km
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + SETUP_TIMEOUT
+        while True:
+            try:
+                reply = await kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                # the kernel's end is noticed at once, not at the time limit
+                if not await km.is_alive():
+                    raise RuntimeError("Kernel died") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no reply in {SETUP_TIMEOUT:.0f} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def stop(self) -> None:
+        """Stop the kernel at once (it holds nothing worth a graceful shutdown)."""
+        from jupyter_core.utils import run_sync
+
+        km, kc = self.km, self.kc
+        self.km = self.kc = None
+        if kc is not None:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        if km is not None:
+            with contextlib.suppress(Exception):
+                run_sync(_kill)(km)
+
+
+async def _kill(km) -> None:
+    """Kill a kernel, then let jupyter_client wait for it and clean up. jupyter_client interrupts
+    a kernel before killing it, and a living kernel would print its English note of the interrupt
+    on the user's terminal; a dead one prints nothing."""
+    with contextlib.suppress(Exception):  # already dead (Ctrl-C)
+        await km.signal_kernel(signal.SIGKILL)
+    await km.shutdown_kernel(now=True)
+
+
+@contextlib.contextmanager
+def warm_kernel(cancelled: threading.Event | None = None) -> Iterator[WarmKernel]:
+    """Within the block, the notebooks this thread renders run in one warm kernel, stopped at
+    the end."""
+    kernel = WarmKernel(cancelled)
+    _worker.kernel = kernel
+    try:
+        yield kernel
+    finally:
+        _worker.kernel = None
+        kernel.stop()
+
+
+@functools.cache
+def _register_warm_engine() -> None:
+    """papermill's nbclient engine, running the notebook in the given warm kernel with its client
+    instead of starting a kernel (and leaving both running)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            warm_kernel: WarmKernel | None = None,
+            **kwargs,
+        ):
+            assert warm_kernel is not None and warm_kernel.km is not None
+            client = PapermillNotebookClient(
+                nb_man,
+                km=warm_kernel.km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client.kc = warm_kernel.kc
+            return client.execute()
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
 
 
 def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
     """An HTML report without code cells or prompts."""
     skip_slow_optional_imports()
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     output.write_text(finish_report(body), encoding="utf-8")
+
+
+def _html_exporter():
+    """This thread's HTML exporter (its templates are loaded once)."""
+    exporter = getattr(_worker, "exporter", None)
+    if exporter is None:
+        skip_slow_optional_imports()
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        _worker.exporter = exporter
+    return exporter
 
 
 def job_folder(job: Job, out_dir: Path = REPORTS_DIR) -> Path:
@@ -182,42 +415,106 @@ def render_all(
 
 
 def render_jobs(
-    jobs: list[Job], out_dir: Path = REPORTS_DIR, *, log=print, workers: int | None = None
+    jobs: list[Job],
+    out_dir: Path = REPORTS_DIR,
+    *,
+    log=print,
+    workers: int | None = None,
+    warm: bool = True,
 ) -> list[tuple[Job, str]]:
-    """Render ``jobs`` into ``out_dir`` holding its lock, after removing what dead runs left."""
+    """Render ``jobs`` into ``out_dir`` holding its lock, after removing what dead runs left.
+
+    ``warm``: each worker runs its notebooks in one warm kernel; without it, every notebook has a
+    kernel of its own (as before; the benchmark's comparison)."""
     writable_folder(out_dir, "raporttikansio")
     with locked(out_dir, "Raporttien teko"):
         clean_dead(out_dir)
-        return _render_jobs(jobs, out_dir, log, workers)
+        return _render_jobs(jobs, out_dir, log, workers, warm)
 
 
-def _render_jobs(jobs: list[Job], out_dir: Path, log, workers: int | None) -> list[tuple[Job, str]]:
-    failures: list[tuple[Job, str]] = []
+def next_job(pending: list[Job], last: str | None, busy: set[str]) -> int:
+    """Which of ``pending`` a worker takes next (its index): the first of the notebook the worker
+    ran last (``last``), else the first of a notebook no other worker is running (``busy``), else
+    the first."""
+    for index, job in enumerate(pending):
+        if job.notebook == last:
+            return index
+    for index, job in enumerate(pending):
+        if job.notebook not in busy:
+            return index
+    return 0
+
+
+class _Batch:
+    """The jobs not yet taken, and the notebook each worker is running."""
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.pending = list(enumerate(jobs))
+        self.running: dict[int, str] = {}
+        self.lock = threading.Lock()
+
+    def take(self, worker: int, last: str | None) -> tuple[int, Job] | None:
+        with self.lock:
+            self.running.pop(worker, None)
+            if not self.pending:
+                return None
+            busy = set(self.running.values())
+            chosen = self.pending.pop(next_job([job for _, job in self.pending], last, busy))
+            self.running[worker] = chosen[1].notebook
+            return chosen
+
+
+def _render_jobs(
+    jobs: list[Job], out_dir: Path, log, workers: int | None, warm: bool
+) -> list[tuple[Job, str]]:
+    failures: list[tuple[int, Job, str]] = []
     cancelled = threading.Event()
+    batch = _Batch(jobs)
+    results: queue.Queue = queue.Queue()
 
-    def run(job: Job) -> tuple[Job, list[Path] | None, str, float]:
+    def run(job: Job) -> tuple[list[Path] | None, str, float]:
         started = time.perf_counter()
         try:
-            return job, render(job, out_dir, cancelled), "", time.perf_counter() - started
+            return render(job, out_dir, cancelled), "", time.perf_counter() - started
         except InputError as exc:
-            return job, None, f"Virhe: {exc}", 0.0
+            return None, f"Virhe: {exc}", 0.0
         except KeyboardInterrupt:
-            return job, None, "keskeytetty", 0.0
+            return None, "keskeytetty", 0.0
         except Exception as exc:  # a failing notebook must not stop the other reports
             return (
-                job,
                 None,
                 f"Raportin teko epäonnistui ({type(exc).__name__}): {_first_line(exc)}",
                 0.0,
             )
 
-    # Each report runs in a kernel process of its own; the threads here only wait on them, so
-    # reports render side by side, as many at a time as the machine has cores.
-    pool = ThreadPoolExecutor(max_workers=workers or default_workers())
+    def work(worker: int) -> None:
+        # Each worker's kernel is a process of its own; the threads here mostly wait on them, so
+        # reports render side by side, as many at a time as the machine has cores.
+        last = None
+        with warm_kernel(cancelled) if warm else contextlib.nullcontext():
+            while not cancelled.is_set():
+                taken = batch.take(worker, last)
+                if taken is None:
+                    break
+                index, job = taken
+                last = job.notebook
+                results.put((index, job, *run(job)))
+
+    count = max(1, min(workers or default_workers(), len(jobs)))
+    pool = ThreadPoolExecutor(max_workers=count)
+    threads = [pool.submit(work, worker) for worker in range(count)]
     try:
-        for job, written, error, seconds in pool.map(run, jobs):
+        done = 0
+        while done < len(jobs):
+            try:
+                index, job, written, error, seconds = results.get(timeout=0.2)
+            except queue.Empty:
+                if all(thread.done() for thread in threads):
+                    break
+                continue
+            done += 1
             if written is None:
-                failures.append((job, error))
+                failures.append((index, job, error))
                 log(f"{job.title}: EPÄONNISTUI – {error}", file=sys.stderr)
             else:
                 names = ", ".join(p.name for p in written)
@@ -231,12 +528,14 @@ def _render_jobs(jobs: list[Job], out_dir: Path, log, workers: int | None) -> li
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    for thread in threads:
+        thread.result()  # a worker's own error (not a report's) is not hidden
     if failures:
         log(
             f"{len(failures)} raporttia epäonnistui; aiemmat raportit jätettiin ennalleen.",
             file=sys.stderr,
         )
-    return failures
+    return [(job, error) for _, job, error in sorted(failures, key=lambda f: f[0])]
 
 
 def default_workers() -> int:
