@@ -83,16 +83,15 @@ def _municipality(text: str, municipalities: Municipalities, table: Table, row: 
                 f"tuntematon kuntanumero '{value}'", file=table.path, row=row.line, column="kunta"
             )
     else:
-        names = municipalities.table["kunta"]
-        matches = municipalities.table.index[names.str.lower() == value.lower()]
-        if len(matches) == 0:
+        found = municipalities.code_for_name(value)
+        if found is None:
             raise InputError(
-                f"tuntematon kunta '{value}'{suggest(value, names)}",
+                f"tuntematon kunta '{value}'{suggest(value, municipalities.table['kunta'])}",
                 file=table.path,
                 row=row.line,
                 column="kunta",
             )
-        code = str(matches[0])
+        code = found
     if code not in municipalities.experiment:
         raise InputError(
             f"{municipalities.name(code)} ({code}) ei ole kokeilukunta; keskitetyt palvelut "

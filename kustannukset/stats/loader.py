@@ -244,10 +244,25 @@ class Municipalities:
             raise InputError(f"tuntematon kunta '{name}'{_suggest(name, self.table['kunta'])}")
         return str(matches[0])
 
+    @functools.cached_property
+    def _experiment(self) -> tuple[str, ...]:
+        return tuple(sorted(self.table.index[self.table["kokeilukunta"]]))
+
+    @functools.cached_property
+    def _codes_by_lower_name(self) -> dict[str, str]:
+        codes: dict[str, str] = {}
+        for code, name in self.table["kunta"].items():
+            codes.setdefault(str(name).lower(), str(code))
+        return codes
+
     @property
     def experiment(self) -> list[str]:
         """Codes of the experiment municipalities, in code order."""
-        return sorted(self.table.index[self.table["kokeilukunta"]])
+        return list(self._experiment)
+
+    def code_for_name(self, name: str) -> str | None:
+        """The code of the municipality of this name, in any letter case; None if there is none."""
+        return self._codes_by_lower_name.get(name.lower())
 
     def in_region(self, region: str) -> list[str]:
         """Codes of a region's municipalities (``maakunta``), in code order."""
