@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from kustannukset.cli import main
 from kustannukset.core.paths import DATA_DIR, PROJECT_ROOT
-from kustannukset.render.driver import skip_slow_optional_imports
+from kustannukset.render.startup import skip_slow_optional_imports
 
 # As in the report process: nbformat (imported by the notebook tests) goes without the optional IRI
 # grammar that takes seconds to build and is never used.
@@ -64,13 +63,17 @@ def run_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess
     """Run the command line as a user would, in this process (``kustannukset.cli.main`` with the
     arguments; the output and the exit code are captured as a subprocess would give them). The
     integration tests run the real ``python -m kustannukset`` in a subprocess."""
+    # Imported here, not at the top: a test process that runs no command (pytest-xdist's main
+    # process, for one) does not import every domain at start-up.
+    from kustannukset import cli
+
     out, err = io.StringIO(), io.StringIO()
     before = Path.cwd()
     os.chdir(cwd)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = main(list(args))
+                code = cli.main(list(args))
             except SystemExit as exc:  # argparse's own errors and --help
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:

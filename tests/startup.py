@@ -2,6 +2,6 @@
 start-up, and nbformat's schema library would build the optional IRI grammar (seconds, never used)
 in every test process; the report process goes without it the same way."""
 
-from kustannukset.render.driver import skip_slow_optional_imports
+from kustannukset.render.startup import skip_slow_optional_imports
 
 skip_slow_optional_imports()

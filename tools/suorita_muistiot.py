@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kustannukset.render.driver import skip_slow_optional_imports
+from kustannukset.render.startup import skip_slow_optional_imports
 
 skip_slow_optional_imports()
 

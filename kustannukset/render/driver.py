@@ -52,6 +52,7 @@ from kustannukset.core.replace import (
     writable_folder,
 )
 from kustannukset.international import notebook as international
+from kustannukset.render.startup import skip_slow_optional_imports
 from kustannukset.scenarios import districts_report as districts
 from kustannukset.scenarios import notebook as scenarios
 from kustannukset.shared_costs import notebook as yearly
@@ -69,14 +70,6 @@ SETUP_TIMEOUT = 120.0  # seconds for a kernel to start and import the libraries,
 
 # The current thread's warm kernel (in a batch's worker) and HTML exporter.
 _worker = threading.local()
-
-
-def skip_slow_optional_imports() -> None:
-    """jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
-    rfc3987_syntax when it is installed, and that builds a parser at import: about 1.5 s at every
-    start of the converter. Notebook validation never checks IRI formats, so the report process goes
-    without it. Call before the Jupyter stack is imported."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 JOB_PROVIDERS: list[Callable[[list[int] | None, Path, Options], list[Job]]] = [
