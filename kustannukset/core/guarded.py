@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import re
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.memo import Recent
 
 MAX_BYTES = 50 * 1024 * 1024  # data files of the project are well under 5 MB
 MAX_YAML_BYTES = 2 * 1024 * 1024
@@ -146,25 +145,14 @@ def load_yaml(path: Path | str, loader_class: type[GuardedLoader] = GuardedLoade
     """Parse a YAML file through ``loader_class`` (a :class:`GuardedLoader`)."""
     path = Path(path)
     text = read_text(path, kind=kind, max_bytes=MAX_YAML_BYTES)
-    key = (loader_class, text)
-    with _PARSED_LOCK:
-        parsed = _PARSED.get(key, _MISSING)
-    if parsed is _MISSING:
-        parsed = _parse_yaml(path, text, loader_class)
-        with _PARSED_LOCK:
-            _PARSED[key] = parsed
-            while len(_PARSED) > _PARSED_SIZE:
-                _PARSED.popitem(last=False)
+    parsed = _PARSED.remember((loader_class, text), lambda: _parse_yaml(path, text, loader_class))
     # Each caller gets a copy of its own: the parsed data stays as the file says.
     return copy.deepcopy(parsed)
 
 
 # Parsed YAML by (loader, text): the same text is not parsed twice in one process (a parameter file
 # is read by many functions). Only successful parses are kept; a faulty file fails every time.
-_PARSED: OrderedDict[tuple, object] = OrderedDict()
-_PARSED_LOCK = threading.Lock()
-_PARSED_SIZE = 64
-_MISSING = object()
+_PARSED: Recent[object] = Recent(64)
 
 
 def _parse_yaml(path: Path, text: str, loader_class: type[GuardedLoader]):

@@ -123,6 +123,22 @@ def parse_date(text: str, *, file: Path, row: int, column: str) -> dt.date:
         ) from None
 
 
+def _status(table: Table, row: Row, *, default: str = "", needs_source: bool = False) -> str:
+    """A row's ``tila`` (``default`` when empty), one of ROW_STATUSES; with ``needs_source`` the
+    row must also name its ``lahde``."""
+    status = row["tila"].strip().lower() or default
+    if status not in ROW_STATUSES:
+        raise InputError(
+            f"tuntematon tila '{row['tila']}' (sallitut: {', '.join(ROW_STATUSES)})",
+            file=table.path,
+            row=row.line,
+            column="tila",
+        )
+    if needs_source and not row["lahde"]:
+        raise InputError("lähde puuttuu", file=table.path, row=row.line, column="lahde")
+    return status
+
+
 def _amount(
     table: Table, row: Row, column: str, *, what: str, allow_empty: bool = False
 ) -> Fraction:
@@ -238,14 +254,7 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                     row=row.line,
                     column=column,
                 )
-        status = row["tila"].strip().lower() or ACTUAL
-        if status not in ROW_STATUSES:
-            raise InputError(
-                f"tuntematon tila '{row['tila']}' (sallitut: {', '.join(ROW_STATUSES)})",
-                file=table.path,
-                row=row.line,
-                column="tila",
-            )
+        status = _status(table, row, default=ACTUAL)
         visits = None
         if row["kaynnit"]:
             text = row["kaynnit"]
@@ -411,16 +420,7 @@ def read_costs(path: Path, rules: Rules) -> Costs:
             )
         budget = _amount(table, row, "talousarvio", what="talousarvio")
         actual = _amount(table, row, "toteuma", what="toteuma") if row["toteuma"].strip() else None
-        status = row["tila"].strip().lower()
-        if status not in ROW_STATUSES:
-            raise InputError(
-                f"tuntematon tila '{row['tila']}' (sallitut: {', '.join(ROW_STATUSES)})",
-                file=table.path,
-                row=row.line,
-                column="tila",
-            )
-        if not row["lahde"]:
-            raise InputError("lähde puuttuu", file=table.path, row=row.line, column="lahde")
+        status = _status(table, row, needs_source=True)
         override = None
         if row[KEY_YEAR_OVERRIDE]:
             override = parse_year(
@@ -514,16 +514,7 @@ def read_funding(path: Path, rules: Rules) -> Funding:
             )
         seen[year, target] = row.line
         amount = _amount(table, row, "summa", what="hankerahoitus")
-        status = row["tila"].strip().lower() or ACTUAL
-        if status not in ROW_STATUSES:
-            raise InputError(
-                f"tuntematon tila '{row['tila']}' (sallitut: {', '.join(ROW_STATUSES)})",
-                file=table.path,
-                row=row.line,
-                column="tila",
-            )
-        if not row["lahde"]:
-            raise InputError("lähde puuttuu", file=table.path, row=row.line, column="lahde")
+        status = _status(table, row, default=ACTUAL, needs_source=True)
         grants.append(Grant(row.line, year, target, amount, status, row["lahde"]))
     return Funding(table.path, tuple(grants))
 

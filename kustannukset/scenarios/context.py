@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.memo import Recent
 from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
@@ -55,7 +55,7 @@ class Context:
     # Derived results computed once per context (such as the national funding allocation).
     cache: dict = field(default_factory=dict, repr=False)
     # Results of pure functions of the context's data and a key (see remember), newest last.
-    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _memo: Recent = field(default_factory=lambda: Recent(MEMO_SIZE), repr=False)
 
     @functools.cached_property
     def names(self) -> MunicipalityNames:
@@ -68,14 +68,7 @@ class Context:
         loaded), such as the area with its members, key, pool and exception: then a changed input
         is a new key, and nothing needs to be invalidated. The newest :data:`MEMO_SIZE` results
         are kept. An exception is not remembered: it is raised again the next time."""
-        if key in self._memo:
-            self._memo.move_to_end(key)
-            return self._memo[key]
-        made = make()
-        self._memo[key] = made
-        if len(self._memo) > MEMO_SIZE:
-            self._memo.popitem(last=False)
-        return made
+        return self._memo.remember(key, make)
 
     def name(self, code: str) -> str:
         return self.names.by_code[code]

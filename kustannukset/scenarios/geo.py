@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.memo import Recent
 from kustannukset.core.paths import DATA_DIR
 
 MAP_FILE = Path("kartat") / "kuntarajat-2023.geojson"
@@ -106,7 +107,7 @@ def _parse(raw: bytes, path: Path) -> tuple[dict, dict, dict]:
 
 
 # Parsed maps by the file's content (a BLAKE2 digest): a copy of data/ is not parsed again.
-_PARSED: dict[bytes, tuple[dict, dict, dict]] = {}
+_PARSED: Recent[tuple[dict, dict, dict]] = Recent(4)
 
 
 def load_boundaries(data_dir: Path = DATA_DIR) -> Boundaries:
@@ -115,8 +116,5 @@ def load_boundaries(data_dir: Path = DATA_DIR) -> Boundaries:
         raise InputError("kuntarajatiedostoa ei löydy", file=path)
     raw = path.read_bytes()
     digest = hashlib.blake2b(raw, digest_size=20).digest()
-    parsed = _PARSED.get(digest)
-    if parsed is None:
-        parsed = _PARSED[digest] = _parse(raw, path)
-    names, polygons, neighbours = parsed
+    names, polygons, neighbours = _PARSED.remember(digest, lambda: _parse(raw, path))
     return Boundaries(names, polygons, neighbours, path)

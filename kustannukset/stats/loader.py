@@ -29,9 +29,7 @@ import difflib
 import functools
 import hashlib
 import re
-import threading
 import warnings
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -43,6 +41,7 @@ import pandas as pd
 
 from kustannukset.core.csvio import read_table
 from kustannukset.core.errors import InputError
+from kustannukset.core.memo import Recent
 from kustannukset.core.paths import DATA_DIR, display_path
 from kustannukset.core.replace import complete_journal
 from kustannukset.core.years import parse_year
@@ -644,30 +643,22 @@ def load_statistics(
 @functools.lru_cache(maxsize=8)
 def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
     key = _content_key(data_dir)
-    with _BY_CONTENT_LOCK:
-        known = _BY_CONTENT.get(key)
-        if known is not None:
-            _BY_CONTENT.move_to_end(key)
+    known = _BY_CONTENT.get(key)
     if known is not None:
         return _relocated(known, data_dir)
-    loaded = _load_statistics(data_dir, load_municipalities(data_dir), dict(key))
-    with _BY_CONTENT_LOCK:
-        _BY_CONTENT[key] = loaded
-        while len(_BY_CONTENT) > _BY_CONTENT_SIZE:
-            _BY_CONTENT.popitem(last=False)
-    return loaded
+    return _BY_CONTENT.put(
+        key, _load_statistics(data_dir, load_municipalities(data_dir), dict(key))
+    )
 
 
 # Loads by the files' contents: a folder whose files are byte for byte those of a folder read
 # before (a copy of data/, a test's working folder) is not read again, and a file that is byte for
 # byte one read before is not parsed and validated again.
-_BY_CONTENT: OrderedDict[tuple, Statistics] = OrderedDict()
-_BY_CONTENT_LOCK = threading.Lock()
-_BY_CONTENT_SIZE = 4
-_FILE_ROWS: OrderedDict[tuple, list[_Row]] = OrderedDict()
-_FILE_ROWS_SIZE = 64
+_BY_CONTENT: Recent[Statistics] = Recent(4)
+# One file's validated rows by (its content, the register's content).
+_FILE_ROWS: Recent[list[_Row]] = Recent(64)
 # One file's rows of the statistics table by (its content, the register's, the source list's).
-_FILE_FRAMES: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_FILE_FRAMES: Recent[pd.DataFrame] = Recent(64)
 
 
 def _content_key(data_dir: Path) -> tuple:
@@ -812,15 +803,7 @@ def _cached_file_rows(
     if digests is None:
         return _file_rows(path, municipalities)
     key = (digests[f"tilastot/{path.name}"], digests.get("kunnat.csv"))
-    with _BY_CONTENT_LOCK:
-        rows = _FILE_ROWS.get(key)
-    if rows is None:
-        rows = _file_rows(path, municipalities)
-        with _BY_CONTENT_LOCK:
-            _FILE_ROWS[key] = rows
-            while len(_FILE_ROWS) > _FILE_ROWS_SIZE:
-                _FILE_ROWS.popitem(last=False)
-    return rows
+    return _FILE_ROWS.remember(key, lambda: _file_rows(path, municipalities))
 
 
 def _file_frame(
@@ -909,24 +892,17 @@ def _load_statistics(
             seen[key] = (path, row.line)
         if not rows:
             continue
-        key = (
-            None
-            if digests is None
-            else (
+        if digests is None:
+            frame = _file_frame(path, rows, sources, named_by_text)
+        else:
+            key = (
                 digests[f"tilastot/{path.name}"],
                 digests.get("kunnat.csv"),
                 digests.get(SOURCES_FILE),
             )
-        )
-        with _BY_CONTENT_LOCK:
-            frame = _FILE_FRAMES.get(key) if key is not None else None
-        if frame is None:
-            frame = _file_frame(path, rows, sources, named_by_text)
-            if key is not None:
-                with _BY_CONTENT_LOCK:
-                    _FILE_FRAMES[key] = frame
-                    while len(_FILE_FRAMES) > _FILE_ROWS_SIZE:
-                        _FILE_FRAMES.popitem(last=False)
+            frame = _FILE_FRAMES.remember(
+                key, functools.partial(_file_frame, path, rows, sources, named_by_text)
+            )
         frames.append(frame.assign(tiedosto=str(path)))
     columns = [*STAT_COLUMNS, "tiedosto", "rivi"]
     frame = (

@@ -509,7 +509,7 @@ def test_context_remembers_a_result_by_its_key_and_not_an_error(monkeypatch):
         with pytest.raises(InputError):
             context.remember(("virhe",), fails)
     assert len(calls) == 4  # an error is raised again, not remembered
-    monkeypatch.setattr("kustannukset.scenarios.context.MEMO_SIZE", 3)
+    monkeypatch.setattr(context._memo, "size", 3)
     for i in range(5):
         context.remember(("täyttö", i), make)
     assert len(context._memo) == 3  # only the newest are kept
