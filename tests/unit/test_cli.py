@@ -150,7 +150,19 @@ def test_missing_population_for_the_reference_year(data_copy):
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [("-16467", "negatiivinen"), ("0", "nolla"), ("16 467 as.", "ei ole luku")],
+    [
+        ("-16467", "negatiivinen"),
+        ("0", "nolla"),
+        ("16 467 as.", "ei ole luku"),
+        ("1e309", "epäuskottavan"),
+        # 10^30 is above the check of every number (10^18) and far above Finland's population
+        ("1" + "0" * 30, "epäuskottavan"),
+        ("1e999999999", "ei ole luku"),
+        # 20 000 000 > MAX_PEOPLE (10 000 000): a slipped digit, an error, not a warning
+        ("20000000", "epäuskottavan suuri"),
+        ("244223.5", "kokonaisluku"),
+        ("nan", "ei ole luku"),
+    ],
 )
 def test_bad_population(data_copy, value, words):
     line_no = edit_csv(
