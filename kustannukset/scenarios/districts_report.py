@@ -18,7 +18,7 @@ from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.geo import MAP_ATTRIBUTION
+from kustannukset.scenarios.geo import MAP_ATTRIBUTION, SOURCES_LINE
 from kustannukset.scenarios.maps import BACKGROUND
 from kustannukset.scenarios.partitions import PartitionSpace
 from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, save, write_frame
@@ -321,7 +321,7 @@ def workbook(report: Report, path: Path) -> None:
     ws.cell(
         row=row + 1,
         column=1,
-        value="Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)",
+        value=SOURCES_LINE,
     )
     ws.column_dimensions["A"].width = 140
     save(wb, path)

@@ -22,6 +22,8 @@ from kustannukset.core.memo import Recent
 from kustannukset.core.paths import DATA_DIR
 
 MAP_FILE = Path("kartat") / "kuntarajat-2023.geojson"
+# The sources line of the scenario workbooks (figures and maps).
+SOURCES_LINE = "Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)"
 MAP_ATTRIBUTION = "Lähde: Maanmittauslaitos, kuntarajat 2023 (CC BY 4.0)"
 
 Ring = list[tuple[float, float]]

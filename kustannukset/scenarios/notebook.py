@@ -23,6 +23,7 @@ from kustannukset.scenarios.engine import (
     reality_check,
 )
 from kustannukset.scenarios.fast import engine_for, sensitivity
+from kustannukset.scenarios.geo import SOURCES_LINE
 from kustannukset.scenarios.funding import criteria, funding_table
 from kustannukset.scenarios.maps import area_map, value_map
 from kustannukset.scenarios.model import FUNDING_KEY, Scenario
@@ -509,7 +510,7 @@ def workbook(comparison: Comparison, path: Path) -> None:
             put(ws, row, 1, note, NORMAL)
             row += 1
         row += 1
-    put(ws, row, 1, "Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)", NORMAL)
+    put(ws, row, 1, SOURCES_LINE, NORMAL)
     ws.column_dimensions["A"].width = 140
     save(wb, path)
 
