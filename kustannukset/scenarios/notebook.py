@@ -23,8 +23,8 @@ from kustannukset.scenarios.engine import (
     reality_check,
 )
 from kustannukset.scenarios.fast import engine_for, sensitivity
-from kustannukset.scenarios.geo import SOURCES_LINE
 from kustannukset.scenarios.funding import criteria, funding_table
+from kustannukset.scenarios.geo import SOURCES_LINE
 from kustannukset.scenarios.maps import area_map, value_map
 from kustannukset.scenarios.model import FUNDING_KEY, Scenario
 from kustannukset.scenarios.tables import rule_summary, side_by_side, table
