@@ -138,12 +138,6 @@ class Parameter:
         value = self.at(when)
         return validate(schema, value.value, file=self.file, line=value.line, context=context)
 
-    def has_value_starting(self, when: dt.date) -> bool:
-        return any(v.start == when and v.value is not None for v in self.values)
-
-    def line_of(self, when: dt.date) -> int:
-        return self.at(when).line
-
 
 # No parameter (a cost in euros, a percentage, a price) is anywhere near a thousand billion.
 MAX_PARAMETER_VALUE = 10**12

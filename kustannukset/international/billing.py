@@ -164,10 +164,6 @@ class Billing:
     def total(self, code: str) -> Fraction:
         return self.services_total(code) + self.travel(code)
 
-    @property
-    def grand_services_total(self) -> Fraction:
-        return sum((self.services_total(c) for c in self.codes), Fraction(0))
-
 
 def bill(
     events: Events,

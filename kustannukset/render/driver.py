@@ -548,9 +548,3 @@ def stop_kernels() -> None:
         with contextlib.suppress(psutil.Error):
             child.kill()
     psutil.wait_procs(children, timeout=5)
-
-
-def clean_stale_temporaries(out_dir: Path = REPORTS_DIR) -> None:
-    """Remove what interrupted runs left (temporary folders, set-aside old versions); a live run's
-    temporaries are kept."""
-    clean_dead(Path(out_dir))

@@ -50,7 +50,6 @@ from kustannukset.stats.loader import MEASURES
 from kustannukset.view.formatting import euros, percent
 
 LATEST = "uusin"
-FOREIGN_PART = "Vieraskielisyysosa"
 CACHE_KEY = "valtionosuus"
 
 

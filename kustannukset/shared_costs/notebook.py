@@ -245,10 +245,6 @@ def state_funded_text(inputs: YearInputs) -> str:
     )
 
 
-def years_with_data(data_dir: Path = DATA_DIR) -> list[int]:
-    return available_years(data_dir)
-
-
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
     """The yearly division reports for ``kustannukset raportti``: one per year with data."""
     known = available_years(data_dir)
