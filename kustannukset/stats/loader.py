@@ -642,6 +642,8 @@ def load_statistics(
 
 @functools.lru_cache(maxsize=8)
 def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
+    """``fingerprint`` (the files' times and sizes) is only the cache key: an unchanged folder is
+    not even hashed again."""
     key = _content_key(data_dir)
     known = _BY_CONTENT.get(key)
     if known is not None:
