@@ -148,13 +148,11 @@ def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], Languag
 def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> int:
     """The latest year in which every municipality has the figure, apart from those that have it
     in no year at all."""
-    stats = context.statistics
-    years = stats.years(measure)
-    have = {y: set(stats.rows(measure, y)["kuntanumero"]) for y in years}
-    never = set(codes) - set().union(*have.values()) if have else set(codes)
-    for year in reversed(years):
+    have = context.statistics.codes_by_year(measure)
+    never = set(codes).difference(*have.values())
+    for year in sorted(have, reverse=True):
         if not (set(codes) - have[year] - never):
-            return int(year)
+            return year
     raise InputError(
         f"valtionosuuden peruste {measure}: yhdeltäkään vuodelta ei ole lukua kaikille kunnille",
         file=context.funding.path,

@@ -508,9 +508,10 @@ class Statistics:
     warnings: list[JumpWarning] = field(default_factory=list)
     # (measure, year, month) -> {kuntanumero: arvo}, filled on first use (the table never changes)
     _by_measure_year: dict = field(default_factory=dict, repr=False, compare=False)
-    # measure -> its rows, and measure -> its years, filled on first use
+    # measure -> its rows, its years and its municipalities by year, filled on first use
     _rows_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
     _years_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
+    _codes_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
 
     def values(
         self,
@@ -581,6 +582,16 @@ class Statistics:
         if measure not in self._years_by_measure:
             self._years_by_measure[measure] = sorted(set(self.rows(measure)["vuosi"]))
         return list(self._years_by_measure[measure])
+
+    def codes_by_year(self, measure: str) -> dict[int, frozenset[str]]:
+        """The municipalities that have a figure of the measure, year by year."""
+        if measure not in self._codes_by_measure:
+            rows = self.rows(measure)
+            self._codes_by_measure[measure] = {
+                int(year): frozenset(codes)
+                for year, codes in rows.groupby("vuosi", sort=True)["kuntanumero"]
+            }
+        return dict(self._codes_by_measure[measure])
 
 
 def _resolve_source(

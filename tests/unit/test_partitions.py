@@ -38,25 +38,26 @@ from tests.conftest import examples
 # --- independent helpers ----------------------------------------------------------------------
 
 
-def set_partitions(items: list) -> list[list[list]]:
-    """Every partition of ``items``, from restricted growth strings a[0] = 0,
-    a[i] <= 1 + max(a[:i])."""
-    result = []
+def each_set_partition(n: int, visit) -> None:
+    """Call ``visit(blocks)`` once for every partition of the items 0 … n-1; each block is a bit
+    mask of its items. Item i goes into one of the blocks made so far or into a new one, so each
+    partition comes once (as its restricted growth string a[0] = 0, a[i] <= 1 + max(a[:i]))."""
+    blocks: list[int] = []
 
-    def extend(string: list[int], top: int) -> None:
-        if len(string) == len(items):
-            blocks: list[list] = [[] for _ in range(top + 1)]
-            for item, label in zip(items, string, strict=True):
-                blocks[label].append(item)
-            result.append(blocks)
+    def place(i: int) -> None:
+        if i == n:
+            visit(blocks)
             return
-        for label in range(top + 2):
-            extend([*string, label], max(top, label))
+        bit = 1 << i
+        for b in range(len(blocks)):
+            blocks[b] |= bit
+            place(i + 1)
+            blocks[b] ^= bit
+        blocks.append(bit)
+        place(i + 1)
+        blocks.pop()
 
-    if not items:
-        return [[]]
-    extend([0], 0)
-    return result
+    place(0)
 
 
 def connected(block, adjacency) -> bool:
@@ -73,22 +74,35 @@ def connected(block, adjacency) -> bool:
 
 
 def brute_force(nodes, adjacency, weights, threshold, fixed=()) -> set[frozenset]:
-    """The legal partitions, each as a frozenset of frozenset blocks."""
-    fixed = [frozenset(b) for b in fixed]
-    legal_block: dict[frozenset, bool] = {}  # the same blocks recur in many partitions
+    """The legal partitions, each as a frozenset of frozenset blocks: every set partition of the
+    nodes, kept when every fixed block is one of its blocks and every block is legal."""
+    nodes = list(nodes)
 
-    def legal(block: frozenset) -> bool:
-        if block not in legal_block:
-            legal_block[block] = sum(weights[v] for v in block) >= threshold and connected(
+    def members(mask: int) -> frozenset:
+        return frozenset(v for i, v in enumerate(nodes) if mask >> i & 1)
+
+    position = {v: i for i, v in enumerate(nodes)}
+    fixed_masks = {sum(1 << position[v] for v in block) for block in fixed}
+    legal_block: dict[int, bool] = {}  # the same blocks recur in many partitions
+
+    def legal(mask: int) -> bool:
+        if mask not in legal_block:
+            block = members(mask)
+            legal_block[mask] = sum(weights[v] for v in block) >= threshold and connected(
                 block, adjacency
             )
-        return legal_block[block]
+        return legal_block[mask]
 
     found = set()
-    for blocks in set_partitions(list(nodes)):
-        blocks = [frozenset(b) for b in blocks]
-        if all(f in blocks for f in fixed) and all(legal(b) for b in blocks):
-            found.add(frozenset(blocks))
+
+    def visit(blocks: list[int]) -> None:
+        if fixed_masks.issubset(blocks) and all(legal(b) for b in blocks):
+            found.add(frozenset(members(b) for b in blocks))
+
+    if nodes:
+        each_set_partition(len(nodes), visit)
+    else:
+        found.add(frozenset())
     return found
 
 
@@ -124,6 +138,15 @@ def ones(names: str) -> dict[str, int]:
 
 def P(*blocks: str) -> frozenset:
     return frozenset(frozenset(b) for b in blocks)
+
+
+def test_each_set_partition_comes_once():
+    # the Bell numbers B(0) … B(8): 1, 1, 2, 5, 15, 52, 203, 877, 4140
+    for n, bell in enumerate([1, 1, 2, 5, 15, 52, 203, 877, 4140]):
+        seen = []
+        each_set_partition(n, lambda blocks: seen.append(frozenset(blocks)))
+        assert len(seen) == len(set(seen)) == bell
+        assert all(sum(p) == 2**n - 1 and all(p) for p in seen)  # the blocks cover 0 … n-1
 
 
 # --- hand-counted graphs ----------------------------------------------------------------------
