@@ -7,6 +7,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.asennettu
 PIP_FLAGS := --quiet --disable-pip-version-check
 
+# Python keeps its compiled modules in __pycache__, and pytest its assertion-rewritten test modules
+# and plugins, even where the shell says PYTHONDONTWRITEBYTECODE: without them every test process
+# compiles hypothesis and each test module again (a second or more per process).
+export PYTHONDONTWRITEBYTECODE :=
+
 .PHONY: setup report test test-fast lint format bench clean
 
 setup: $(STAMP)

@@ -669,7 +669,7 @@ def _load_statistics_cached(data_dir: Path, fingerprint: tuple) -> Statistics:
 # byte one read before is not parsed and validated again.
 _BY_CONTENT: Recent[Statistics] = Recent(4)
 # One file's validated rows by (its content, the register's content).
-_FILE_ROWS: Recent[list[_Row]] = Recent(64)
+_FILE_ROWS: Recent[_FileRows] = Recent(64)
 # One file's rows of the statistics table by (its content, the register's, the source list's).
 _FILE_FRAMES: Recent[pd.DataFrame] = Recent(64)
 
@@ -754,7 +754,23 @@ class _Row(NamedTuple):
     line: int
 
 
-def _file_rows(path: Path, municipalities: Municipalities) -> list[_Row]:
+class _FileRows(list):
+    """One file's validated rows, with the first row of each figure (measure, municipality, year,
+    month) and the first row that repeats an earlier row's figure, if any."""
+
+    def __init__(self, rows: list[_Row]) -> None:
+        super().__init__(rows)
+        self.first: dict[tuple[str, str, int, int], _Row] = {}
+        self.repeat: _Row | None = None
+        for row in rows:
+            key = (row.measure, row.code, row.year, row.month)
+            if key not in self.first:
+                self.first[key] = row
+            elif self.repeat is None:
+                self.repeat = row
+
+
+def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
     """One statistics file's rows, validated (all but the source, which needs the source list)."""
     rows = []
     table = read_table(path, REQUIRED_STAT_COLUMNS)
@@ -806,12 +822,12 @@ def _file_rows(path: Path, municipalities: Municipalities) -> list[_Row]:
                 row.line,
             )
         )
-    return rows
+    return _FileRows(rows)
 
 
 def _cached_file_rows(
     path: Path, municipalities: Municipalities, digests: dict[str, bytes] | None
-) -> list[_Row]:
+) -> _FileRows:
     """:func:`_file_rows`, reused while the file and the register are byte for byte the same."""
     if digests is None:
         return _file_rows(path, municipalities)
@@ -884,25 +900,33 @@ def _load_statistics(
     files = _statistics_files(folder)
     if not files:
         raise InputError("tilastotiedostoja (*.csv) ei löydy", file=folder)
-    seen: dict[tuple[str, str, int, int], tuple[Path, int]] = {}
+    # figure -> the file that has it; file -> its first row of each figure
+    owner: dict[tuple[str, str, int, int], Path] = {}
+    firsts: dict[Path, dict[tuple[str, str, int, int], _Row]] = {}
     # lahde -> (its sources, publisher, table, fetched), worked out once per distinct text
     named_by_text: dict[str, tuple[list[Source] | None, str, str, str]] = {}
     frames = []
     for path in files:
         rows = _cached_file_rows(path, municipalities, digests)
-        for row in rows:
+        # The first row, in the file's order, whose figure an earlier file or row already has.
+        repeats = [rows.first[key] for key in owner.keys() & rows.first.keys()]
+        if rows.repeat is not None:
+            repeats.append(rows.repeat)
+        if repeats:
+            row = min(repeats, key=lambda r: r.line)
             key = (row.measure, row.code, row.year, row.month)
-            if key in seen:
-                other_path, other_line = seen[key]
-                when = f"{row.year}M{row.month:02d}" if row.month else str(row.year)
-                raise InputError(
-                    f"sama luku ({row.measure}, {row.name}, {when}) on kahdesti; "
-                    f"toinen: {other_path.name} rivi {other_line}",
-                    file=path,
-                    row=row.line,
-                    column="kuntanumero",
-                )
-            seen[key] = (path, row.line)
+            other_path = owner.get(key, path)
+            other = firsts[other_path][key] if other_path != path else rows.first[key]
+            when = f"{row.year}M{row.month:02d}" if row.month else str(row.year)
+            raise InputError(
+                f"sama luku ({row.measure}, {row.name}, {when}) on kahdesti; "
+                f"toinen: {other_path.name} rivi {other.line}",
+                file=path,
+                row=row.line,
+                column="kuntanumero",
+            )
+        owner.update(dict.fromkeys(rows.first, path))
+        firsts[path] = rows.first
         if not rows:
             continue
         if digests is None:

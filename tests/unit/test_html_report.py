@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pandas as pd
-from nbconvert import HTMLExporter
 
 from kustannukset.view.formatting import NBSP
 from kustannukset.view.html import finish_report
@@ -20,6 +18,10 @@ def _table() -> Table:
 
 
 def _exported() -> str:
+    # Imported here: nbconvert takes half a second, paid only by the test process that runs these.
+    import nbformat
+    from nbconvert import HTMLExporter
+
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("t")
     table = _table()

@@ -143,8 +143,8 @@ def P(*blocks: str) -> frozenset:
 def test_each_set_partition_comes_once():
     # the Bell numbers B(0) … B(8): 1, 1, 2, 5, 15, 52, 203, 877, 4140
     for n, bell in enumerate([1, 1, 2, 5, 15, 52, 203, 877, 4140]):
-        seen = []
-        each_set_partition(n, lambda blocks: seen.append(frozenset(blocks)))
+        seen: list[frozenset] = []
+        each_set_partition(n, lambda blocks, seen=seen: seen.append(frozenset(blocks)))
         assert len(seen) == len(set(seen)) == bell
         assert all(sum(p) == 2**n - 1 and all(p) for p in seen)  # the blocks cover 0 … n-1
 

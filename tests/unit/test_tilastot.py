@@ -47,6 +47,28 @@ def test_duplicate_is_an_error_naming_both_rows(tmp_path):
     assert err.value.row == 3
 
 
+def test_the_first_repeated_row_of_a_later_file_is_named(tmp_path):
+    data = make_data(
+        tmp_path,
+        {"vakiluku": [("020", 2022, 16454), ("211", 2022, 32959), ("837", 2022, 244223)]},
+    )
+    header, akaa, kangasala, tampere = (
+        (data / "tilastot" / "vakiluku.csv").read_text(encoding="utf-8").splitlines()
+    )
+    later = data / "tilastot" / "vakiluku_lisa.csv"  # read after vakiluku.csv (by name)
+    tampere_2023 = tampere.replace(",2022,", ",2023,")
+    # line 2 repeats vakiluku.csv's line 3; line 4 repeats this file's line 3
+    later.write_text("\n".join([header, kangasala, tampere_2023, tampere_2023]) + "\n")
+    with pytest.raises(InputError, match=r"kahdesti; toinen: vakiluku.csv rivi 3") as err:
+        load_statistics(data)
+    assert (err.value.file.name, err.value.row) == ("vakiluku_lisa.csv", 2)
+    # line 3 repeats this file's line 2, before line 4 repeats vakiluku.csv's line 2
+    later.write_text("\n".join([header, tampere_2023, tampere_2023, akaa]) + "\n")
+    with pytest.raises(InputError, match=r"kahdesti; toinen: vakiluku_lisa.csv rivi 2") as err:
+        load_statistics(data)
+    assert (err.value.file.name, err.value.row) == ("vakiluku_lisa.csv", 3)
+
+
 def test_negative_is_an_error(tmp_path):
     data = make_data(tmp_path, {"vieraskieliset": [("020", 2023, -5)]})
     with pytest.raises(InputError, match="negatiivinen") as err:
