@@ -68,19 +68,22 @@ def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
             row=1,
         )
     rows = []
+    width = len(header)
     # csv.reader's line_num counts physical lines; recompute per record for quoted newlines.
     line = 1
     for record in rows_raw[1:]:
         line += 1
-        if not any(cell.strip() for cell in record):
+        joined = "".join(record)
+        if joined.isspace() or not joined:  # an empty row
+            line += joined.count("\n")
             continue
-        if len(record) > len(header):
+        if len(record) > width:
             raise InputError(
-                f"rivillä on {len(record)} kenttää, otsikossa {len(header)}", file=path, row=line
+                f"rivillä on {len(record)} kenttää, otsikossa {width}", file=path, row=line
             )
-        values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
-        rows.append(Row(line=line, values=values))
-        line += sum(cell.count("\n") for cell in record)
+        cells = map(str.strip, record if len(record) == width else record + [""] * width)
+        rows.append(Row(line, dict(zip(header, cells, strict=False))))
+        line += joined.count("\n")
     return Table(path=path, columns=header, rows=rows, decimal_comma=semicolon)
 
 

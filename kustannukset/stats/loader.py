@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from kustannukset.core.csvio import read_table
+from kustannukset.core.csvio import Row, Table, read_table
 from kustannukset.core.errors import InputError
 from kustannukset.core.memo import Recent
 from kustannukset.core.paths import DATA_DIR, display_path
@@ -771,11 +771,20 @@ class _FileRows(list):
 
 
 def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
-    """One statistics file's rows, validated (all but the source, which needs the source list)."""
+    """One statistics file's rows, validated (all but the source, which needs the source list).
+
+    Each check depends on a cell's text (and the measure) alone, so a text is checked once per
+    file and remembered only when it passes: the first row with a faulty text is still the one
+    named, and a row's checks still run in the order of its columns."""
     rows = []
     table = read_table(path, REQUIRED_STAT_COLUMNS)
+    places: set[tuple[str, str]] = set()
+    years: dict[str, int] = {}
+    months: dict[tuple[str, str], int] = {}
+    values: dict[tuple[str, str], Fraction] = {}
     for row in table.rows:
-        measure = row["mittari"]
+        cell = row.values
+        measure = cell["mittari"]
         if measure not in MEASURES:
             raise InputError(
                 f"tuntematon mittari '{measure}'{_suggest(measure, MEASURES)}",
@@ -783,21 +792,24 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
                 row=row.line,
                 column="mittari",
             )
-        code = row["kuntanumero"]
-        municipalities.check(code, row["kunta"], file=path, row=row.line)
-        year = parse_year(row["vuosi"], file=path, row=row.line, column="vuosi")
-        month = _month(row["kuukausi"], MEASURES[measure], file=path, row=row.line)
-        value = table.number(row, "arvo")
-        check_range(value, MEASURES[measure], row["arvo"], file=path, row=row.line)
-        if value < 0 or (value == 0 and not MEASURES[measure].zero_allowed):
-            raise InputError(
-                f"{MEASURES[measure].name} ei voi olla "
-                f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
-                file=path,
-                row=row.line,
-                column="arvo",
+        spec = MEASURES[measure]
+        code, name = cell["kuntanumero"], cell["kunta"]
+        if (code, name) not in places:
+            municipalities.check(code, name, file=path, row=row.line)
+            places.add((code, name))
+        year = years.get(cell["vuosi"])
+        if year is None:
+            year = years[cell["vuosi"]] = parse_year(
+                cell["vuosi"], file=path, row=row.line, column="vuosi"
             )
-        status = row["tila"]
+        month_text = cell.get("kuukausi", "")
+        month = months.get((measure, month_text))
+        if month is None:
+            month = months[measure, month_text] = _month(month_text, spec, file=path, row=row.line)
+        value = values.get((measure, cell["arvo"]))
+        if value is None:
+            value = values[measure, cell["arvo"]] = _figure(table, row, spec)
+        status = cell["tila"]
         if status not in STATUSES:
             raise InputError(
                 f"tuntematon tila '{status}' (sallitut: {', '.join(STATUSES)})",
@@ -805,24 +817,40 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
                 row=row.line,
                 column="tila",
             )
-        if not row["lahde"]:
+        if not cell["lahde"]:
             raise InputError("lähde puuttuu", file=path, row=row.line, column="lahde")
         rows.append(
             _Row(
                 measure,
                 code,
-                row["kunta"],
+                name,
                 year,
                 month,
                 value,
                 status,
-                row["lahde"],
-                row["taulukko"],
-                row["haettu"],
+                cell["lahde"],
+                cell.get("taulukko", ""),
+                cell.get("haettu", ""),
                 row.line,
             )
         )
     return _FileRows(rows)
+
+
+def _figure(table: Table, row: Row, measure: Measure) -> Fraction:
+    """A row's ``arvo``: a number, plausible for its measure, neither negative nor a zero the
+    measure does not allow."""
+    value = table.number(row, "arvo")
+    check_range(value, measure, row["arvo"], file=table.path, row=row.line)
+    if value < 0 or (value == 0 and not measure.zero_allowed):
+        raise InputError(
+            f"{measure.name} ei voi olla "
+            f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
+            file=table.path,
+            row=row.line,
+            column="arvo",
+        )
+    return value
 
 
 def _cached_file_rows(
