@@ -7,10 +7,13 @@ cell's value; ``chart.figure`` is the matplotlib figure for further work.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import math
+from collections.abc import Callable, Hashable
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -18,6 +21,7 @@ from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
+from kustannukset.core.memo import Recent
 from kustannukset.view.formatting import axis_number, euros
 
 DPI = 96
@@ -86,19 +90,39 @@ def diverging_colours(values, cmap, norm: Normalize, unit: float = 1.0) -> list:
 
 
 class Chart:
-    """A finished chart: shown as PNG in notebooks and reports, with a plain-text name for nbval."""
+    """A finished chart: shown as PNG in notebooks and reports, with a plain-text name for nbval.
 
-    def __init__(self, figure: Figure, title: str) -> None:
-        self.figure = figure
+    ``draw`` makes the matplotlib figure when it is first needed. A chart with a ``key`` (every
+    input of ``draw``) shares its PNG with an earlier chart of the same key and the same
+    matplotlib settings, so a chart that a batch of reports repeats (the region's equalisation in
+    every municipality's report) is drawn once per process. Once ``figure`` has been asked for,
+    the chart is drawn from it, whatever was changed in it."""
+
+    def __init__(self, draw: Callable[[], Figure], title: str, key: Hashable = None) -> None:
+        self._draw = draw
         self.title = title
+        self.key = key
+        self._figure: Figure | None = None
         self._png: bytes | None = None
+
+    @property
+    def figure(self) -> Figure:
+        if self._figure is None:
+            self._figure = self._draw()
+        return self._figure
 
     def png(self) -> bytes:
         if self._png is None:
-            buffer = io.BytesIO()
-            FigureCanvasAgg(self.figure).print_png(buffer)
-            self._png = buffer.getvalue()
+            if self.key is not None and self._figure is None:
+                self._png = _PNGS.remember((self.key, _settings()), self._render)
+            else:
+                self._png = self._render()
         return self._png
+
+    def _render(self) -> bytes:
+        buffer = io.BytesIO()
+        FigureCanvasAgg(self.figure).print_png(buffer)
+        return buffer.getvalue()
 
     def _repr_png_(self) -> bytes:
         return self.png()
@@ -118,6 +142,25 @@ def payment_bars(
 ) -> Chart:
     """Horizontal bars, largest at the top, each labelled with its value; an example or estimate
     ``notice`` in red under the chart."""
+    key = (
+        "payment_bars",
+        tuple(names.items()),
+        tuple(values.items()),
+        title,
+        xlabel,
+        decimals,
+        notice,
+    )
+    return Chart(
+        functools.partial(_payment_bars, names, values, title, xlabel, decimals, notice),
+        title,
+        key,
+    )
+
+
+def _payment_bars(
+    names: pd.Series, values: pd.Series, title: str, xlabel: str, decimals: int, notice: str
+) -> Figure:
     order = values.sort_values().index
     height = 0.3 * len(order) + 1.2
     figure = Figure(figsize=(8, height), dpi=DPI)
@@ -136,7 +179,16 @@ def payment_bars(
     ax.spines[["top", "right"]].set_visible(False)
     if notice:
         add_notice(figure, notice)
-    return Chart(figure, title)
+    return figure
+
+
+# PNGs by (chart key, matplotlib settings): a repeated chart is drawn once per process.
+_PNGS: Recent[bytes] = Recent(16)
+
+
+def _settings() -> str:
+    """matplotlib's settings as text: a chart drawn under other settings is another picture."""
+    return repr(sorted(matplotlib.rcParams.items()))
 
 
 def add_notice(figure, notice: str) -> None:

@@ -3,6 +3,7 @@ zero with a neutral band, readable heat-map labels."""
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -58,3 +59,26 @@ def test_example_notice_is_on_the_chart():
         pd.Series(["Akaa"]), pd.Series([1.0]), title="t", xlabel="x", notice="ESIMERKKI"
     )
     assert "ESIMERKKI" in [t.get_text() for t in chart.figure.texts]
+
+
+def _bars(title: str = "Tasaus 2021 kunnittain"):
+    names = pd.Series(["Akaa", "Tampere", "Orivesi"])
+    values = pd.Series([1.5, -2.25, 300.0])
+    return charts.payment_bars(names, values, title=title, xlabel="euroa", decimals=2)
+
+
+def test_a_repeated_chart_is_drawn_once():
+    first = _bars().png()
+    again = _bars()
+    assert again.png() == first
+    assert again._figure is None  # the PNG came from the first chart; no figure was made
+    assert _bars("Tasaus 2022 kunnittain").png() != first  # another title is another picture
+
+
+def test_a_chart_is_drawn_again_under_other_settings_or_when_its_figure_is_changed():
+    first = _bars().png()
+    with matplotlib.rc_context({"font.size": 14}):
+        assert _bars().png() != first
+    changed = _bars()
+    changed.figure.text(0.5, 0.5, "LISÄYS")
+    assert changed.png() != first
