@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import os
 import shutil
@@ -31,6 +32,14 @@ settings.register_profile(
 # runs the full number.
 settings.register_profile("nopea", parent=settings.get_profile("kustannukset"), max_examples=20)
 settings.load_profile("kustannukset")
+
+
+def pytest_collection_finish(session) -> None:
+    # What is loaded by now (libraries, the package, the test modules) lives to the end of the
+    # run: the garbage collector need not scan it again at every full collection (about a
+    # second per test process).
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def examples(count: int) -> int:

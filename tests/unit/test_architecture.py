@@ -28,21 +28,26 @@ def test_import_linter_contracts_are_kept():
 
 
 def _function_level_imports(tree: ast.AST) -> list[tuple[int, str]]:
+    """The package's own modules imported inside a function (at any depth), by line."""
     found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith(
-                    "kustannukset"
-                ):
-                    found.append((inner.lineno, inner.module))
-                elif isinstance(inner, ast.Import):
-                    found.extend(
-                        (inner.lineno, a.name)
-                        for a in inner.names
-                        if a.name.startswith("kustannukset")
-                    )
-    return found
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        if in_function and isinstance(node, ast.ImportFrom):
+            if (node.module or "").startswith("kustannukset"):
+                found.append((node.lineno, node.module))
+        elif in_function and isinstance(node, ast.Import):
+            found.extend(
+                (node.lineno, a.name) for a in node.names if a.name.startswith("kustannukset")
+            )
+        inside = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for child in ast.iter_child_nodes(node):
+            # imports and functions are statements, and statements hold no expressions that
+            # hold statements: expressions are not entered
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case):
+                visit(child, inside)
+
+    visit(tree, False)
+    return sorted(found)
 
 
 def test_no_function_level_imports_of_the_package():
@@ -58,6 +63,26 @@ def test_no_function_level_imports_of_the_package():
 def test_the_checker_sees_a_function_level_import():
     tree = ast.parse("def f():\n    from kustannukset.core import money\n    return money\n")
     assert _function_level_imports(tree) == [(2, "kustannukset.core")]
+    nested = (
+        "import kustannukset.view\n"
+        "class A:\n"
+        "    def m(self):\n"
+        "        if True:\n"
+        "            import kustannukset.core.money, json\n"
+        "        def inner():\n"
+        "            from . import x\n"
+        "            from kustannukset.stats import loader\n"
+        "def g():\n"
+        "    try:\n"
+        "        pass\n"
+        "    except ImportError:\n"
+        "        import kustannukset.render\n"
+    )
+    assert _function_level_imports(ast.parse(nested)) == [
+        (5, "kustannukset.core.money"),
+        (8, "kustannukset.stats"),
+        (13, "kustannukset.render"),
+    ]
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
