@@ -20,6 +20,7 @@ formatters or starts threads. The report notebooks do none of these.
 
 from __future__ import annotations
 
+import gc
 import locale
 import os
 import sys
@@ -83,6 +84,9 @@ def snapshot() -> State:
     """Remember the settings as they are now (before the first notebook)."""
     global _saved
     _saved = current()
+    # The libraries imported by now stay for the kernel's life: full garbage collections during
+    # the notebooks need not scan them again.
+    gc.freeze()
     return _saved
 
 
