@@ -113,7 +113,7 @@ class Chart:
 
     def png(self) -> bytes:
         if self._png is None:
-            if self.key is not None and self._figure is None:
+            if self.key is not None and self._figure is None and _hashable(self.key):
                 self._png = _PNGS.remember((self.key, _settings()), self._render)
             else:
                 self._png = self._render()
@@ -184,6 +184,14 @@ def _payment_bars(
 
 # PNGs by (chart key, matplotlib settings): a repeated chart is drawn once per process.
 _PNGS: Recent[bytes] = Recent(16)
+
+
+def _hashable(key: Hashable) -> bool:
+    try:
+        hash(key)
+    except TypeError:  # a value that cannot be a key (the chart is then drawn on its own)
+        return False
+    return True
 
 
 def _settings() -> str:

@@ -82,3 +82,10 @@ def test_a_chart_is_drawn_again_under_other_settings_or_when_its_figure_is_chang
     changed = _bars()
     changed.figure.text(0.5, 0.5, "LISÄYS")
     assert changed.png() != first
+
+
+def test_a_chart_whose_key_cannot_be_hashed_is_drawn_on_its_own():
+    chart = _bars()
+    chart.key = ("lista", [1, 2])  # a list cannot be a key: no shared PNG, no error
+    assert chart.png().startswith(b"\x89PNG")
+    assert chart._figure is not None  # drawn from its own figure
