@@ -381,6 +381,7 @@ def summarise(
     (percentile: the share of partitions where it pays less, ties counting half), and the top
     partitions by :data:`CRITERIA`."""
     space = space or region.space()
+    space.keep_for_listing()  # counted, then listed below
     n = len(region.codes)
     count = space.count()
     by_areas = space.count_by_areas()

@@ -442,6 +442,12 @@ class PartitionSpace:
             packed >>= self._shift
         return digits
 
+    def keep_for_listing(self) -> None:
+        """Counting from now on also keeps what :meth:`iter_labels` needs, so that counting and
+        then listing walk the parts once, not twice (at the cost of the memory the listing would
+        take anyway)."""
+        self._keep_edges = True
+
     def count(self) -> int:
         """The exact number of legal partitions."""
         return sum(self._coefficients(self._polynomial()))

@@ -591,6 +591,31 @@ def test_every_partition_of_a_grid_is_legal_and_unique():
     assert len(baseline) == len(found)
 
 
+def _grown(space: PartitionSpace) -> list[int]:
+    """Counts the connected sets the space walks (its ``_grow`` calls) from now on."""
+    calls = []
+    grow = space._grow
+
+    def counted(mask: int) -> int:
+        calls.append(mask)
+        return grow(mask)
+
+    space._grow = counted
+    return calls
+
+
+def test_counting_then_listing_walks_each_set_once_when_kept_for_listing():
+    names, adjacency, weights = grid()
+    plain, kept = (PartitionSpace(names, adjacency, weights, 8) for _ in range(2))
+    kept.keep_for_listing()
+    plain_walks, kept_walks = _grown(plain), _grown(kept)
+    assert plain.count() == kept.count()
+    counted = len(kept_walks)
+    assert set(enumerated(plain)) == set(enumerated(kept))
+    assert len(kept_walks) == counted  # the listing walked nothing again
+    assert len(plain_walks) > counted  # without it, the listing walks the sets a second time
+
+
 def test_grid_with_a_small_cache_and_chunks():
     names, adjacency, weights = grid()
     full = set(enumerated(PartitionSpace(names, adjacency, weights, 10)))
