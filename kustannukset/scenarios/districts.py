@@ -391,7 +391,8 @@ def summarise(
     target = basis.payments(space.labels_of(blocks)[None, :])[0] if blocks else None
 
     keep = count * n * 8 <= MEDIAN_LIMIT_BYTES
-    stored = np.empty((count, n), dtype=np.float64) if keep and count else None
+    # one row a municipality, so that its median is taken over contiguous memory
+    stored = np.empty((n, count), dtype=np.float64) if keep and count else None
     low = np.full(n, np.inf)
     high = np.full(n, -np.inf)
     below = np.zeros(n, dtype=np.int64)
@@ -403,7 +404,7 @@ def summarise(
         np.minimum(low, pay.min(axis=0), out=low)
         np.maximum(high, pay.max(axis=0), out=high)
         if stored is not None:
-            stored[seen : seen + len(chunk)] = pay
+            stored[:, seen : seen + len(chunk)] = pay.T
         if target is not None:
             below += (pay < target - TIE_EUROS).sum(axis=0)
             equal += (np.abs(pay - target) <= TIE_EUROS).sum(axis=0)
@@ -474,7 +475,8 @@ def _offer(heap, top, offset, chunk, first, second, areas, area_spread, spread) 
 
 def _table(region, basis, low, high, stored, target, below, equal, count) -> pd.DataFrame:
     rows = []
-    median = np.median(stored, axis=0) if stored is not None else None
+    # the payments are not needed after this: the median may reorder them in place
+    median = np.median(stored, axis=1, overwrite_input=True) if stored is not None else None
     for i, code in enumerate(region.codes):
         people = basis.population[i]
         row = {
