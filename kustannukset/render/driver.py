@@ -72,11 +72,13 @@ SETUP_TIMEOUT = 120.0  # seconds for a kernel to start and import the libraries,
 _worker = threading.local()
 
 
+# In this order the workers take the jobs: the all-partitions report, the longest by far, first,
+# so that the other reports render beside it instead of after it.
 JOB_PROVIDERS: list[Callable[[list[int] | None, Path, Options], list[Job]]] = [
+    districts.jobs,
     yearly.jobs,
     international.jobs,
     scenarios.jobs,
-    districts.jobs,
 ]
 
 
