@@ -508,9 +508,8 @@ class Statistics:
     warnings: list[JumpWarning] = field(default_factory=list)
     # (measure, year, month) -> {kuntanumero: arvo}, filled on first use (the table never changes)
     _by_measure_year: dict = field(default_factory=dict, repr=False, compare=False)
-    # measure -> its rows, its years and its municipalities by year, filled on first use
+    # measure -> its rows, and its municipalities by year, filled on first use
     _rows_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
-    _years_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
     _codes_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
 
     def values(
@@ -577,11 +576,6 @@ class Statistics:
         return sorted({Path(f) for f in self.rows(measure)["tiedosto"].unique()}) or [
             self.data_dir / "tilastot" / f"{measure}.csv"
         ]
-
-    def years(self, measure: str) -> list[int]:
-        if measure not in self._years_by_measure:
-            self._years_by_measure[measure] = sorted(set(self.rows(measure)["vuosi"]))
-        return list(self._years_by_measure[measure])
 
     def codes_by_year(self, measure: str) -> dict[int, frozenset[str]]:
         """The municipalities that have a figure of the measure, year by year."""
