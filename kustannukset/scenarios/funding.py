@@ -195,11 +195,11 @@ def criteria(context: Context, codes: list[str] | None = None) -> tuple[Criterio
     codes = _mainland(context) if codes is None else codes
     total = exact(pf["kokonaismaara"].at(RULES_DATE).value)
     foreign = exact(pf["vieraskielisyysosa"].at(RULES_DATE).value)
+    specs, lang = criteria_specs(context)
     result = [
         Criterion(c.measure, _year(context, c.measure, c.year, codes), total - foreign, c.weight)
-        for c in criteria_specs(context)[0]
+        for c in specs
     ]
-    lang = criteria_specs(context)[1]
     result.append(
         Criterion(lang.measure, _year(context, lang.measure, lang.year, codes), foreign, 1)
     )
