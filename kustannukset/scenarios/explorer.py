@@ -29,8 +29,6 @@ from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
 from kustannukset.scenarios.fast import sweep_measures
 from kustannukset.scenarios.maps import AREA_COLOURS, ValueMapArtist, nice_ceiling, value_map
-
-__all__ = ["Display", "Explorer", "ExplorerFigure", "nice_ceiling", "widgets"]
 from kustannukset.scenarios.model import Area, KeyPart, Scenario, measure_label
 from kustannukset.scenarios.rules import default_lead
 from kustannukset.scenarios.tables import text_table
