@@ -46,21 +46,20 @@ def note(text: str, columns: int, hanging: int = 0) -> str:
     """A note wrapped to the width, words kept whole (only a word longer than a whole line, such as
     a web address, is split), and a number's thousands groups ("20 000") kept on one line;
     continuation lines indented by ``hanging``."""
-    kept = _THOUSANDS_SPACE.sub(_UNBREAKABLE, text)
     wrapped = textwrap.fill(
-        kept,
+        _THOUSANDS_SPACE.sub(_HELD, text),
         width=columns,
         subsequent_indent=" " * hanging,
         break_long_words=True,
         break_on_hyphens=False,
     )
-    return wrapped.replace(_UNBREAKABLE, " ") if _UNBREAKABLE not in text else wrapped
+    return wrapped.replace(_HELD, " ")
 
 
 # A space between digit groups of a number: held together while wrapping (textwrap breaks only at
-# ASCII whitespace), then given back as it was.
+# ASCII whitespace) by a private-use character that no note holds, then given back as a space.
 _THOUSANDS_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
-_UNBREAKABLE = "\u00a0"
+_HELD = "\ue000"
 
 
 def _default_cell(value) -> str:
