@@ -66,8 +66,8 @@ def _services(params: ParameterFile) -> dict[str, ServiceSpec]:
     return validate(dict[str, ServiceSpec], params.node("palvelut"), file=params.path)
 
 
-def _service_codes(params: ParameterFile) -> tuple[list[str], list[str]]:
-    services = _services(params)
+def _service_codes(services: dict[str, ServiceSpec]) -> tuple[list[str], list[str]]:
+    """The codes of the invoiced services and of the state-funded ones, in the file's order."""
     invoiced = [code for code, s in services.items() if s.invoiced]
     return invoiced, [code for code in services if code not in invoiced]
 
@@ -75,7 +75,7 @@ def _service_codes(params: ParameterFile) -> tuple[list[str], list[str]]:
 def available_years(data_dir: Path = DATA_DIR, params: ParameterFile | None = None) -> list[int]:
     """Years whose price table can be computed: every invoiced service has a cost from 1.1."""
     params = params or parameter_file(data_dir)
-    invoiced, _ = _service_codes(params)
+    invoiced, _ = _service_codes(_services(params))
     years = None
     for code in invoiced:
         cost = params[f"palvelut.{code}.kulut"]
@@ -209,8 +209,8 @@ def load_year(
     when = dt.date(year, 1, 1)
     stats = load_statistics(data_dir)
     participants = stats.municipalities.experiment
-    invoiced, state_funded = _service_codes(params)
     specs = _services(params)
+    invoiced, state_funded = _service_codes(specs)
 
     services, statuses = [], set()
     for code in invoiced:
