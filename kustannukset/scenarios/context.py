@@ -52,9 +52,11 @@ class Context:
     funding: ParameterFile
     costs: ParameterFile | None = None  # budgets, the cost model and the reported real figures
     _experiment: YearInputs | None = field(default=None, repr=False)
-    # Derived results computed once per context (such as the national funding allocation).
+    # Derived results computed once per context and kept for its life (such as the national
+    # funding allocation); unlike remember's, they are never dropped.
     cache: dict = field(default_factory=dict, repr=False)
-    # Results of pure functions of the context's data and a key (see remember), newest last.
+    # Results of pure functions of the context's data and a key (see remember), newest last; the
+    # oldest are dropped beyond MEMO_SIZE.
     _memo: Recent = field(default_factory=lambda: Recent(MEMO_SIZE), repr=False)
 
     @functools.cached_property
