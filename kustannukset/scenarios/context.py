@@ -31,7 +31,7 @@ from kustannukset.scenarios.model import (
     load_scenario,
 )
 from kustannukset.shared_costs import YearInputs, load_year, with_flat_rate
-from kustannukset.stats.loader import Statistics, load_statistics
+from kustannukset.stats.loader import DivisionValues, Statistics, load_statistics
 
 RULES_FILE = Path("parametrit") / "tyollisyysalueet.yaml"
 FUNDING_FILE = Path("parametrit") / "valtionosuus.yaml"
@@ -161,6 +161,16 @@ class Context:
             key, lambda: self.statistics.values(measure, year, codes, purpose=purpose)
         )
         return dict(made)
+
+    def values_2025(self, measure: str, year: int, codes, *, purpose: str = "") -> DivisionValues:
+        """Figures of municipalities of the 2025 division, of any year: Mäntyharju's of a year
+        before 2025 include Pertunmaa's, and the result's ``notes`` say so
+        (:meth:`kustannukset.stats.loader.Statistics.values_2025`)."""
+        codes = tuple(codes)
+        key = ("luvut 2025", measure, year, codes)
+        return self.remember(
+            key, lambda: self.statistics.values_2025(measure, year, codes, purpose=purpose)
+        )
 
 
 def load_context(data_dir: Path = DATA_DIR) -> Context:

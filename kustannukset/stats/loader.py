@@ -20,6 +20,15 @@ Loading validates every row (codes are strings of three digits, no duplicates, n
 measure, status and source); a mistake is an error that names the file, the row and the column.
 An implausible jump from one year (or month) to the next is not an error, since real figures do
 jump, but it is warned about (:class:`JumpWarning`) and listed in :attr:`Statistics.warnings`.
+
+Two municipal divisions: figures up to 2024 are of the 2023 division (the register's 309
+municipalities), figures from 2025 of the 2025 division, in which a merged municipality is part of
+the one it joined (the register's column ``kunta_2025``: Pertunmaa 588 joined Mäntyharju 507 on
+1.1.2025). Some sources publish earlier years on the 2025 division too: such a row says
+``kuntajako`` 2025, and for a municipality that took in another its figure is then the merged
+area's, never its own. :meth:`Statistics.values` gives a year's figures on that year's division;
+:meth:`Statistics.values_2025` gives any year's figures on the 2025 division, adding the merged
+municipalities' earlier figures together and saying so (:class:`DivisionValues`).
 """
 
 from __future__ import annotations
@@ -59,6 +68,7 @@ STAT_COLUMNS = [
     "haettu",
     "julkaisija",
     "lahdetunnus",
+    "kuntajako",
 ]
 FILE_COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "arvo", "tila", "lahde"]
 MONTHLY_FILE_COLUMNS = [
@@ -87,6 +97,19 @@ YEAR_PLACEHOLDER = "<vuosi>"
 MONTH_PLACEHOLDER = "<kuukausi>"
 _TAG = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 
+# The municipal divisions: the register's (2023, 309 municipalities) and the one from 1.1.2025
+# (308: Pertunmaa in Mäntyharju). A figure's division is that of its year unless its row says
+# ``kuntajako`` 2025 (a source that publishes earlier years on the 2025 division).
+DIVISION_2023 = 2023
+DIVISION_2025 = 2025
+DIVISION_COLUMN = "kuntajako"
+SUCCESSOR_COLUMN = "kunta_2025"
+
+
+def division_of_year(year: int) -> int:
+    """The municipal division a year's figures are on unless their row says otherwise."""
+    return DIVISION_2025 if year >= DIVISION_2025 else DIVISION_2023
+
 
 # No municipality can hold more people than Finland (5.6 million residents at the end of 2023,
 # Statistics Finland, table 11ra); a count above ten million is a slipped digit, not a figure.
@@ -113,6 +136,9 @@ class Measure:
     # The plausible range is 0 ..= maximum; a figure outside it is an error, never a warning.
     maximum: int = MAX_PEOPLE
     integer: bool = True  # a count of people: a fraction is an error
+    # A count: a merged municipality's figure is the sum of its parts' figures. A share (%) is
+    # not, and is taken on the 2025 division only where a source gives it so.
+    additive: bool = True
 
     def file_columns(self) -> list[str]:
         return MONTHLY_FILE_COLUMNS if self.monthly else FILE_COLUMNS
@@ -122,7 +148,11 @@ MEASURES: dict[str, Measure] = {
     m.code: m
     for m in [
         Measure("vakiluku", "Väkiluku 31.12.", "henkilöä", False, 0.1, 50, "11re"),
-        Measure("vieraskieliset", "Vieraskieliset 31.12.", "henkilöä", True, 1.0, 50, "11rm"),
+        # A small municipality's foreign-language speakers may double in a year when a workplace
+        # hires abroad: Pyhäntä 40 -> 91 (2020-2021), Lumijoki 34 -> 91 (2022-2023), both shares
+        # as published (StatFin 159t). A slipped digit in a count above a dozen moves it by more
+        # than 100.
+        Measure("vieraskieliset", "Vieraskieliset 31.12.", "henkilöä", True, 1.0, 100, "11rm"),
         Measure("tyoikaiset_15_64", "15–64-vuotiaat 31.12.", "henkilöä", False, 0.1, 50, "11re"),
         Measure("tyoikaiset_18_64", "18–64-vuotiaat 31.12.", "henkilöä", False, 0.1, 50, "11re"),
         Measure("tyoikaiset_20_64", "20–64-vuotiaat 31.12.", "henkilöä", False, 0.1, 50, "11re"),
@@ -184,16 +214,33 @@ MEASURES: dict[str, Measure] = {
             50,
             "12r5",
         ),
+        # Pyhäntä's December rate doubled from 2022 to 2023 (7,2 -> 14,5 %; the months between
+        # rise step by step in 12r5); a slipped digit or decimal moves a rate by far more than
+        # 10 points.
         Measure(
             "tyottomyysaste",
             "Työttömien työnhakijoiden osuus työvoimasta, joulukuu",
             "%",
             True,
             1.0,
-            5,
+            10,
             "12r5",
             maximum=100,
             integer=False,
+            additive=False,
+        ),
+        # Statistics Finland's key figures (table 159t) give the share with one decimal for every
+        # municipality; a small one moves by points (Sottunga 1,0 % in 2020, 4,8 % in 2021).
+        Measure(
+            "vieraskielisten_osuus",
+            "Vieraskielisten osuus väestöstä 31.12.",
+            "%",
+            True,
+            1.0,
+            5,
+            maximum=100,
+            integer=False,
+            additive=False,
         ),
     ]
 }
@@ -225,10 +272,58 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Municipalities:
-    """The municipality register: code -> name, region and experiment membership."""
+    """The municipality register: code -> name, region and experiment membership, and the
+    municipality of the 2025 division each belongs to."""
 
-    table: pd.DataFrame  # index kuntanumero (str); columns kunta, maakunta, kokeilukunta, lahde
+    # index kuntanumero (str); columns kunta, maakunta, kokeilukunta, lahde, kunta_2025
+    table: pd.DataFrame
     path: Path
+
+    @functools.cached_property
+    def _members_2025(self) -> dict[str, tuple[str, ...]]:
+        members: dict[str, list[str]] = {}
+        for code, successor in self.table[SUCCESSOR_COLUMN].items():
+            members.setdefault(str(successor), []).append(str(code))
+        return {c: tuple(sorted(m, key=lambda x: (x != c, x))) for c, m in members.items()}
+
+    def successor(self, code: str) -> str:
+        """The municipality of the 2025 division that ``code`` is (or is part of)."""
+        return str(self.table.at[code, SUCCESSOR_COLUMN])
+
+    def members_2025(self, code: str) -> tuple[str, ...]:
+        """The register's municipalities that form ``code`` of the 2025 division, itself first:
+        ('507', '588') for Mäntyharju, (code,) for one that took in none."""
+        return self._members_2025[code]
+
+    @property
+    def all_2025(self) -> list[str]:
+        """Codes of the 2025 division (the register without the merged municipalities)."""
+        return sorted(self._members_2025)
+
+    def in_region_2025(self, region: str) -> list[str]:
+        """Codes of a region's municipalities in the 2025 division."""
+        return [c for c in self.in_region(region) if c in self._members_2025]
+
+    @functools.cached_property
+    def receivers(self) -> frozenset[str]:
+        """The municipalities that took in another one: their 2025 figures are not their own."""
+        return frozenset(c for c, m in self._members_2025.items() if len(m) > 1)
+
+    def merged_into(self, code: str) -> str | None:
+        """The municipality a merged one joined, or None for one that goes on as it is."""
+        successor = self.successor(code)
+        return None if successor == code else successor
+
+    def merger(self, code: str) -> str:
+        """'Pertunmaa (588) liitetty kuntaan Mäntyharju (507) 1.1.2025' for a merged municipality
+        or the one that took it in."""
+        receiver = self.successor(code)
+        merged = [c for c in self.members_2025(receiver) if c != receiver]
+        return "; ".join(
+            f"{self.name(c)} ({c}) liitetty kuntaan {self.name(receiver)} ({receiver}) "
+            f"1.1.{DIVISION_2025}"
+            for c in merged
+        )
 
     @functools.cached_property
     def _names(self) -> dict[str, str]:
@@ -266,6 +361,20 @@ class Municipalities:
     def in_region(self, region: str) -> list[str]:
         """Codes of a region's municipalities (``maakunta``), in code order."""
         return sorted(self.table.index[self.table["maakunta"] == region])
+
+    def region_named(self, name: str) -> str:
+        """The register's region of this name in any letter case; an unknown one is an error
+        that suggests the closest."""
+        regions = {str(r).lower(): str(r) for r in set(self.table["maakunta"])}
+        found = regions.get(name.strip().lower())
+        if found is None:
+            close = difflib.get_close_matches(name.strip().lower(), list(regions), n=1, cutoff=0.6)
+            hint = f" (tarkoititko '{regions[close[0]]}'?)" if close else ""
+            raise InputError(
+                f"tuntematon maakunta '{name}'{hint}; maakunnat: "
+                + ", ".join(sorted(regions.values()))
+            )
+        return found
 
     @property
     def all(self) -> list[str]:
@@ -338,11 +447,37 @@ def load_municipalities(data_dir: Path = DATA_DIR) -> Municipalities:
                 "maakunta": row["maakunta"],
                 "kokeilukunta": flag == "kyllä",
                 "lahde": row["lahde"],
+                # empty (or no such column): the municipality goes on as it is in 2025
+                SUCCESSOR_COLUMN: row[SUCCESSOR_COLUMN] or code,
+                "_rivi": row.line,
             }
         )
     if not records:
         raise InputError("tiedostossa ei ole yhtään kuntaa (vain otsikkorivi)", file=path, row=2)
-    frame = pd.DataFrame.from_records(records).set_index("kuntanumero")
+    successors = {r["kuntanumero"]: r[SUCCESSOR_COLUMN] for r in records}
+    names = {r["kuntanumero"]: r["kunta"] for r in records}
+    for record in records:
+        code, successor = record["kuntanumero"], record[SUCCESSOR_COLUMN]
+        if successor == code:
+            continue
+        if successor not in successors:
+            raise InputError(
+                f"kunta {record['kunta']} ({code}) on kuntajaossa {DIVISION_2025} osa kuntaa "
+                f"'{successor}', jota ei ole kuntaluettelossa",
+                file=path,
+                row=record["_rivi"],
+                column=SUCCESSOR_COLUMN,
+            )
+        if successors[successor] != successor:
+            raise InputError(
+                f"kunta {record['kunta']} ({code}) on kuntajaossa {DIVISION_2025} osa kuntaa "
+                f"{names[successor]} ({successor}), joka itse on osa kuntaa "
+                f"{successors[successor]}: anna kunta, johon kumpikin kuuluu",
+                file=path,
+                row=record["_rivi"],
+                column=SUCCESSOR_COLUMN,
+            )
+    frame = pd.DataFrame.from_records(records).drop(columns="_rivi").set_index("kuntanumero")
     return Municipalities(table=frame, path=path)
 
 
@@ -438,11 +573,16 @@ def _number(value: Fraction) -> str:
 
 def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[JumpWarning]:
     """Changes beyond the measure's plausible range from one year to the next (consecutive years
-    only), or for a monthly measure from one month to the next."""
+    only), or for a monthly measure from one month to the next. A municipality that took in
+    another has two series: its own (2023 division) and the merged area's (2025 division); a
+    figure is compared with the figure before it in the same series only."""
     found = []
     ordered = table.sort_values(["mittari", "kuntanumero", "vuosi", "kuukausi"], kind="stable")
     measures = ordered["mittari"].to_numpy()
     codes = ordered["kuntanumero"].to_numpy()
+    merged_area = ordered["kuntanumero"].isin(municipalities.receivers).to_numpy() & (
+        ordered[DIVISION_COLUMN].to_numpy() == DIVISION_2025
+    )
     years = ordered["vuosi"].to_numpy(dtype=np.int64)
     months = ordered["kuukausi"].to_numpy(dtype=np.int64)
     values = ordered["arvo"].tolist()
@@ -450,6 +590,7 @@ def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[Jump
     follows = (
         (measures[1:] == measures[:-1])
         & (codes[1:] == codes[:-1])
+        & (merged_area[1:] == merged_area[:-1])
         & (periods[1:] == periods[:-1] + 1)
     )
     # A screen in floating point with a wide margin; each candidate is then decided exactly.
@@ -497,6 +638,38 @@ def find_jumps(table: pd.DataFrame, municipalities: Municipalities) -> list[Jump
 
 
 @dataclass(frozen=True)
+class DivisionValues:
+    """Figures on the 2025 division (:meth:`Statistics.values_2025`)."""
+
+    values: dict[str, Fraction]  # 2025-division code -> figure
+    # a municipality that took in another -> the register's municipalities its figure covers
+    merged: dict[str, tuple[str, ...]]
+    # one Finnish sentence per such municipality: the figures added up, or that the source gives
+    # the merged area's figure
+    notes: tuple[str, ...]
+
+    @property
+    def note(self) -> str:
+        """The notes as one text ('' when no merger was applied)."""
+        return "; ".join(self.notes)
+
+
+@dataclass(frozen=True)
+class _DivisionTable:
+    """Every 2025-division municipality's figure of one measure and year that can be formed."""
+
+    values: dict[str, Fraction]
+    merged: dict[str, tuple[str, ...]]
+    note_of: dict[str, str]
+    problems: dict[str, InputError]  # why a merged municipality's figure cannot be formed
+
+    def as_values(self) -> DivisionValues:
+        return DivisionValues(
+            dict(self.values), dict(self.merged), tuple(self.note_of[c] for c in self.merged)
+        )
+
+
+@dataclass(frozen=True)
 class Statistics:
     """All statistics of a data folder, validated, in one tidy table."""
 
@@ -506,8 +679,11 @@ class Statistics:
     data_dir: Path
     sources: dict[str, Source] = field(default_factory=dict)
     warnings: list[JumpWarning] = field(default_factory=list)
-    # (measure, year, month) -> {kuntanumero: arvo}, filled on first use (the table never changes)
+    # (measure, year, month) -> {kuntanumero: (arvo, kuntajako)}, filled on first use (the table
+    # never changes)
     _by_measure_year: dict = field(default_factory=dict, repr=False, compare=False)
+    # (measure, year, month) -> its figures on the 2025 division, filled on first use
+    _division_tables: dict = field(default_factory=dict, repr=False, compare=False)
     # measure -> its rows, and its municipalities by year, filled on first use
     _rows_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
     _codes_by_measure: dict = field(default_factory=dict, repr=False, compare=False)
@@ -522,11 +698,189 @@ class Statistics:
         month: int | None = None,
     ) -> dict[str, Fraction]:
         """The figures of one measure and year (and month, for a monthly measure) for the given
-        municipalities, exactly.
+        municipalities, exactly, on the year's own division: up to 2024 the register's
+        municipalities, from 2025 those of the 2025 division.
 
         A missing figure is an error that names the municipality, the measure and the year; it is
-        never taken as zero.
+        never taken as zero. So is a merged municipality's figure from 2025 on, and, before 2025,
+        a figure that exists only on the 2025 division for a municipality that took in another
+        (it is the merged area's, not its own): :meth:`values_2025` gives those.
         """
+        label, when, by_code = self._figures(measure, year, month, purpose)
+        own = division_of_year(year)
+        register = self.municipalities
+        result = {}
+        for code in codes:
+            merged_into = register.merged_into(code) if code in register.table.index else None
+            if own == DIVISION_2025 and merged_into:
+                raise InputError(
+                    f"{label} {when}: kuntaa {register.name(code)} ({code}) ei ole enää "
+                    f"({register.merger(code)}); sen luku on kunnan "
+                    f"{register.name(merged_into)} ({merged_into}) luvussa"
+                    f"{' – tarvitaan: ' + purpose if purpose else ''}",
+                    file=register.path,
+                    column=SUCCESSOR_COLUMN,
+                )
+            found = by_code.get(code)
+            if found is not None and found[1] != own and code in register.receivers:
+                raise InputError(
+                    f"{label} {when}: kunnan {register.name(code)} ({code}) luku on vain "
+                    f"kuntajaon {DIVISION_2025} mukaisena, johon sisältyy "
+                    f"{self._merged_names(code)} ({register.merger(code)}); kunnan omaa lukua ei "
+                    f"ole{' – tarvitaan: ' + purpose if purpose else ''}",
+                    file=self._file_for(measure),
+                    column="arvo",
+                )
+            if found is None:
+                raise self._missing(label, when, code, measure, year, purpose)
+            result[code] = Fraction(found[0])
+        return result
+
+    def values_2025(
+        self,
+        measure: str,
+        year: int,
+        codes: Iterable[str],
+        *,
+        purpose: str = "",
+        month: int | None = None,
+    ) -> DivisionValues:
+        """The figures of one measure and year (and month) for municipalities of the 2025
+        division (codes of :attr:`Municipalities.all_2025`), whatever division the year's figures
+        are on.
+
+        A municipality that took in another (Mäntyharju 507, with Pertunmaa 588 from 1.1.2025)
+        gets the figure a source gives on the 2025 division, or else the sum of its members'
+        figures of the 2023 division; :attr:`DivisionValues.notes` says which, with the figures
+        added. A share (%) is not added up. A missing figure is an error naming the municipality
+        it is missing from; so is a code that is not a municipality of the 2025 division.
+        """
+        made = self.division_figures(measure, year, month, purpose=purpose)
+        register = self.municipalities
+        result: dict[str, Fraction] = {}
+        merged: dict[str, tuple[str, ...]] = {}
+        notes: list[str] = []
+        for code in codes:
+            successor = register.merged_into(code) if code in register.table.index else None
+            if successor:
+                raise InputError(
+                    f"{register.name(code)} ({code}) ei ole kunta kuntajaossa {DIVISION_2025} "
+                    f"({register.merger(code)}): käytä kuntaa {register.name(successor)} "
+                    f"({successor}){' – tarvitaan: ' + purpose if purpose else ''}",
+                    file=register.path,
+                    column=SUCCESSOR_COLUMN,
+                )
+            if code not in made.values:
+                raise made.problems.get(code) or self._missing(
+                    *self._figures(measure, year, month, purpose)[:2],
+                    code,
+                    measure,
+                    year,
+                    purpose,
+                )
+            result[code] = made.values[code]
+            if code in made.merged:
+                merged[code] = made.merged[code]
+                notes.append(made.note_of[code])
+        return DivisionValues(result, merged, tuple(notes))
+
+    def division_figures(
+        self, measure: str, year: int, month: int | None = None, *, purpose: str = ""
+    ) -> _DivisionTable:
+        """Every municipality of the 2025 division that has the figure (see :meth:`values_2025`),
+        and why each of the others has none."""
+        monthly = measure in MEASURES and MEASURES[measure].monthly
+        key = (measure, year, month if monthly else None)
+        made = self._division_tables.get(key)
+        if made is not None:
+            return made
+        label, when, by_code = self._figures(measure, year, month, purpose)
+        register = self.municipalities
+        additive = MEASURES[measure].additive if measure in MEASURES else True
+        values: dict[str, Fraction] = {}
+        merged: dict[str, tuple[str, ...]] = {}
+        note_of: dict[str, str] = {}
+        problems: dict[str, InputError] = {}
+        for code in register.all_2025:
+            members = register.members_2025(code)
+            found = by_code.get(code)
+            if len(members) == 1:
+                if found is not None:
+                    values[code] = Fraction(found[0])
+                continue
+            merger = register.merger(code)
+            if found is not None and year >= DIVISION_2025:
+                values[code] = Fraction(found[0])  # from 2025 on, the municipality as it is
+                continue
+            if found is not None and found[1] == DIVISION_2025:
+                values[code] = Fraction(found[0])
+                merged[code] = members
+                note_of[code] = (
+                    f"{label} {when}: {register.name(code)} ({code}) {_number(values[code])} on "
+                    f"kuntajaon {DIVISION_2025} mukainen luku, johon sisältyy "
+                    f"{self._merged_names(code)} ({merger})"
+                )
+                continue
+            parts = {m: by_code.get(m) for m in members}
+            lacking = [m for m, v in parts.items() if v is None]
+            if lacking or not additive:
+                if not additive:
+                    why = (
+                        f"{label} {when}: kunnan {register.name(code)} ({code}) kuntajaon "
+                        f"{DIVISION_2025} mukaista lukua ei ole, eikä osuutta (%) voi laskea "
+                        f"liitettyjen kuntien luvuista yhteen ({merger})"
+                    )
+                elif lacking[0] == code:
+                    why = (
+                        f"{label} {when} puuttuu kunnalta {register.name(code)} ({code}), jonka "
+                        f"kuntajaon {DIVISION_2025} lukuun kuuluu myös "
+                        f"{self._merged_names(code)} ({merger})"
+                    )
+                else:
+                    why = (
+                        f"{label} {when} puuttuu kunnalta {register.name(lacking[0])} "
+                        f"({lacking[0]}), joka kuuluu kuntajaossa {DIVISION_2025} kuntaan "
+                        f"{register.name(code)} ({code}) ({merger})"
+                    )
+                problems[code] = InputError(
+                    why + (f" – tarvitaan: {purpose}" if purpose else ""),
+                    file=self._file_for(measure),
+                    column="arvo",
+                )
+                continue
+            values[code] = sum((Fraction(v[0]) for v in parts.values()), Fraction(0))
+            merged[code] = members
+            added = " + ".join(
+                f"{register.name(m)}{'' if m == code else f' ({m})'} {_number(Fraction(v[0]))}"
+                for m, v in parts.items()
+            )
+            note_of[code] = (
+                f"{label} {when}: {register.name(code)} ({code}) = {added} = "
+                f"{_number(values[code])} (kuntajako {DIVISION_2025}: {merger})"
+            )
+        made = _DivisionTable(values, merged, note_of, problems)
+        self._division_tables[key] = made
+        return made
+
+    def codes_by_year_2025(self, measure: str) -> dict[int, frozenset[str]]:
+        """The municipalities of the 2025 division that have a figure of the measure (their own
+        or, for one that took in another, the merged area's), year by year."""
+        return {
+            year: frozenset(self.division_figures(measure, year).values)
+            for year in self.codes_by_year(measure)
+        }
+
+    def _merged_names(self, code: str) -> str:
+        register = self.municipalities
+        return ", ".join(
+            f"{register.name(m)} ({m})" for m in register.members_2025(code) if m != code
+        )
+
+    def _figures(
+        self, measure: str, year: int, month: int | None, purpose: str
+    ) -> tuple[str, str, dict[str, tuple[Fraction, int]]]:
+        """The measure's name, the year (or month) in words, and its figures by municipality with
+        their division."""
         label = MEASURES[measure].name if measure in MEASURES else measure
         monthly = measure in MEASURES and MEASURES[measure].monthly
         if monthly and month is None:
@@ -539,22 +893,30 @@ class Statistics:
         by_code = self._by_measure_year.get(cache_key)
         if by_code is None:
             rows = self.rows(measure, year, month if monthly else None)
-            by_code = dict(zip(rows["kuntanumero"], rows["arvo"], strict=True))
+            by_code = {
+                code: (value, int(division))
+                for code, value, division in zip(
+                    rows["kuntanumero"], rows["arvo"], rows[DIVISION_COLUMN], strict=True
+                )
+            }
             self._by_measure_year[cache_key] = by_code
         when = f"kuukaudelta {year}M{month:02d}" if monthly else f"vuodelta {year}"
-        result = {}
-        for code in codes:
-            if code not in by_code:
-                where = self.files_of(measure)
-                raise InputError(
-                    f"{label} {when} puuttuu kunnalta {self.municipalities.name(code)} "
-                    f"({code}){' – tarvitaan: ' + purpose if purpose else ''}. Hae se: "
-                    f"kustannukset data paivita --vuodet {year} --kunnat {code}",
-                    file=where[0] if len(where) == 1 else self.data_dir / "tilastot",
-                    column="arvo",
-                )
-            result[code] = Fraction(by_code[code])
-        return result
+        return label, when, by_code
+
+    def _file_for(self, measure: str) -> Path:
+        where = self.files_of(measure)
+        return where[0] if len(where) == 1 else self.data_dir / "tilastot"
+
+    def _missing(
+        self, label: str, when: str, code: str, measure: str, year: int, purpose: str
+    ) -> InputError:
+        return InputError(
+            f"{label} {when} puuttuu kunnalta {self.municipalities.name(code)} "
+            f"({code}){' – tarvitaan: ' + purpose if purpose else ''}. Hae se: "
+            f"kustannukset data paivita --vuodet {year} --kunnat {code}",
+            file=self._file_for(measure),
+            column="arvo",
+        )
 
     def rows(self, measure: str, year: int | None = None, month: int | None = None) -> pd.DataFrame:
         """A measure's rows, of one year and month if given (a monthly measure has 12 a year)."""
@@ -746,6 +1108,7 @@ class _Row(NamedTuple):
     table: str
     fetched: str
     line: int
+    division: int  # DIVISION_2023 or DIVISION_2025
 
 
 class _FileRows(list):
@@ -800,6 +1163,9 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
         month = months.get((measure, month_text))
         if month is None:
             month = months[measure, month_text] = _month(month_text, spec, file=path, row=row.line)
+        division = _division(
+            cell.get(DIVISION_COLUMN, ""), code, year, municipalities, file=path, row=row.line
+        )
         value = values.get((measure, cell["arvo"]))
         if value is None:
             value = values[measure, cell["arvo"]] = _figure(table, row, spec)
@@ -826,9 +1192,46 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
                 cell.get("taulukko", ""),
                 cell.get("haettu", ""),
                 row.line,
+                division,
             )
         )
     return _FileRows(rows)
+
+
+def _division(
+    text: str, code: str, year: int, municipalities: Municipalities, *, file: Path, row: int
+) -> int:
+    """A row's municipal division: its ``kuntajako`` (2023 or 2025), or its year's. A figure of
+    a merged municipality on the 2025 division, or of the 2023 division from 2025 on, cannot
+    be."""
+    text = text.strip()
+    if text not in ("", str(DIVISION_2023), str(DIVISION_2025)):
+        raise InputError(
+            f"kuntajaon pitää olla {DIVISION_2023} tai {DIVISION_2025} (tyhjä: vuoden oma), "
+            f"ei '{text}'",
+            file=file,
+            row=row,
+            column=DIVISION_COLUMN,
+        )
+    division = int(text) if text else division_of_year(year)
+    if division == DIVISION_2023 and year >= DIVISION_2025:
+        raise InputError(
+            f"vuoden {year} luku on kuntajaon {DIVISION_2025} mukainen; kuntajakoa "
+            f"{DIVISION_2023} ei ole enää vuonna {year}",
+            file=file,
+            row=row,
+            column=DIVISION_COLUMN,
+        )
+    if division == DIVISION_2025 and municipalities.merged_into(code):
+        raise InputError(
+            f"kunnalla {municipalities.name(code)} ({code}) ei ole kuntajaon {DIVISION_2025} "
+            f"lukua ({municipalities.merger(code)}): vuoden {year} luku kuuluu kuntaan "
+            f"{municipalities.name(municipalities.successor(code))}",
+            file=file,
+            row=row,
+            column=DIVISION_COLUMN if text else "vuosi",
+        )
+    return division
 
 
 def _figure(table: Table, row: Row, measure: Measure) -> Fraction:
@@ -904,6 +1307,7 @@ def _file_frame(
                 fetched,
                 publisher,
                 tags,
+                row.division,
                 "",
                 row.line,
             )
