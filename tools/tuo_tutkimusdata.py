@@ -43,7 +43,10 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from kustannukset.stats.loader import (
@@ -60,6 +63,7 @@ STAT_COLUMNS = FILE_COLUMNS
 MONTHLY_STAT_COLUMNS = MONTHLY_FILE_COLUMNS
 MONTHLY_MEASURES = {name for name, measure in MEASURES.items() if measure.monthly}
 PREFIX = "tutkimus-"  # tags of the sources this import writes (others are kept as they are)
+DIVISION = "kuntajako"  # the statistics files' column of a figure's municipal division
 
 # research CSV -> (measure, status); the year column may be "2024M12" (taken as 31.12.2024)
 # A third item names the table when the source text mentions another one too.
@@ -117,9 +121,17 @@ WORKBOOK_COLUMNS = {
 }
 # 1.1.2020 division -> 2023 division
 MERGED = {"Honkajoki": ("Kankaanpää", "Honkajoki liitettiin Kankaanpäähän 1.1.2021")}
+ALAND_REGION = "Ahvenanmaan maakunta"  # the register's name of Åland
 
 MUNICIPALITY_SOURCE = "mml-kuntajako-2023"
 EXPERIMENT_SOURCE = "kustannustenjakoliite-2023"
+DIVISION_2025_SOURCE = "tk-kuntajako-2025"
+# The 2025 division: a municipality of the 2023 division -> the one it became part of on 1.1.2025.
+# Checked against the research files of the 2025 division (turn3/): the population lists of 2024
+# and 2025 and the foreign-language shares (308 municipalities), and the employment areas (292 of
+# mainland Finland).
+MERGERS_2025 = {"588": "507"}  # Pertunmaa -> Mäntyharju
+EMPLOYMENT_AREAS = "turn3/employment_areas_2025.csv"
 FIXED_SOURCES = {
     MUNICIPALITY_SOURCE: (
         "Maanmittauslaitos",
@@ -133,6 +145,18 @@ FIXED_SOURCES = {
         "Kustannustenjakoliite, hintataulukko 2023",
         "kokeilukunnat: hintataulukon 22 kuntaa; kuntanumerot data-research/municipality_codes.csv "
         "(Tilastokeskus, kuntaluokitus 2024)",
+    ),
+    DIVISION_2025_SOURCE: (
+        "Tilastokeskus",
+        "Kuntaluokitus 2025 (308 kuntaa)",
+        "kunta_2025: kunta, jonka osa kunta on 1.1.2025 alkaen. Pertunmaa (588) liitettiin "
+        "Mäntyharjuun (507) 1.1.2025; muut kunnat jatkavat omina kuntinaan. Tarkistettu: vuoden "
+        "2025 kuntajaon 308 kuntaa = tämän luettelon kunnat ilman Pertunmaata (Tilastokeskuksen "
+        "paikkatietorajapinnan vaestoalue:kunta_vaki2024 ja kunta_vaki2025 sekä StatFin 159t, "
+        "data-research/turn3/stats/), ja Manner-Suomen 292 kuntaa = luokitusavain kunta 2025 -> "
+        "työllisyysalue 2025 (data.stat.fi/api/classifications/v2; kopio rOpenGov/geofi "
+        "data/municipality_key_2025.rda, commit a2fa3e3d; data-research/"
+        f"{EMPLOYMENT_AREAS})",
     ),
 }
 
@@ -212,13 +236,25 @@ def municipalities(research: Path) -> list[dict[str, str]]:
                 "kunta": name,
                 "maakunta": hits[0],
                 "kokeilukunta": "kyllä" if code in experiment else "ei",
+                "kunta_2025": MERGERS_2025.get(code, code),
                 "lahde": MUNICIPALITY_SOURCE
-                + (f" | {EXPERIMENT_SOURCE}" if code in experiment else ""),
+                + (f" | {EXPERIMENT_SOURCE}" if code in experiment else "")
+                + f" | {DIVISION_2025_SOURCE}",
             }
         )
     missing = set(experiment) - {r["kuntanumero"] for r in rows}
     if missing:
         fail(f"kokeilukunnat puuttuvat kuntarajoista: {sorted(missing)}")
+    codes = {r["kuntanumero"] for r in rows}
+    if not set(MERGERS_2025) | set(MERGERS_2025.values()) <= codes:
+        fail(f"kuntaliitoksen kunnat puuttuvat kuntarajoista: {MERGERS_2025}")
+    areas = {r["kuntanumero"] for r in read_csv(research / EMPLOYMENT_AREAS)}
+    mainland = {r["kuntanumero"] for r in rows if r["maakunta"] != ALAND_REGION}
+    if areas != mainland - set(MERGERS_2025):
+        fail(
+            f"{EMPLOYMENT_AREAS}: kuntajaon 2025 Manner-Suomen kunnat eivät ole tämän luettelon "
+            f"kunnat ilman liitettyjä: {sorted(areas ^ (mainland - set(MERGERS_2025)))}"
+        )
     return sorted(rows, key=lambda r: r["kuntanumero"])
 
 
@@ -281,14 +317,38 @@ def fetched_of(source: str) -> str:
 
 class Figures:
     """measure -> (code, year, month) -> row; a second source with the same value is added to the
-    row. ``month`` is 0 for a year's figure."""
+    row. ``month`` is 0 for a year's figure.
+
+    A final figure replaces a preliminary one (the replacement is listed in :attr:`replaced`);
+    ``confirm`` (a source that is the same cached file as the one a figure was read from before)
+    only checks an existing figure and adds the ones that are missing; ``derived`` adds a figure
+    only where there is none, and lists the real figure it met instead in :attr:`met`.
+    ``division`` is the row's ``kuntajako``: '2025' for a figure of an earlier year that a source
+    gives on the 2025 division for a municipality that took in another (its figure is the merged
+    area's)."""
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names
         self.rows: dict[str, dict[tuple[str, int, int], dict[str, str]]] = defaultdict(dict)
+        self.replaced: list[tuple[str, str, int, str, str]] = []
+        self.met: list[tuple[str, str, int, str, str, str]] = []
+
+    def get(self, measure: str, code: str, year: int, month: int = 0) -> dict[str, str] | None:
+        return self.rows[measure].get((code, year, month))
 
     def add(
-        self, measure: str, code: str, year: int, value: str, status: str, tag: str, month: int = 0
+        self,
+        measure: str,
+        code: str,
+        year: int,
+        value: str,
+        status: str,
+        tag: str | Callable[[], str],
+        month: int = 0,
+        *,
+        division: str = "",
+        confirm: bool = False,
+        derived: bool = False,
     ) -> None:
         if code not in self.names:
             fail(f"{measure}: tuntematon kuntanumero {code}")
@@ -296,6 +356,9 @@ class Figures:
             fail(f"{measure}: kuukausi {month} ei sovi mittariin")
         rows = self.rows[measure]
         old = rows.get((code, year, month))
+        when = f"{year}{f'M{month:02d}' if month else ''}"
+        if old is not None and old.get(DIVISION, "") != division:
+            fail(f"{measure} {self.names[code]} {when}: kuntajako {old.get(DIVISION)} / {division}")
         if old is None:
             rows[(code, year, month)] = {
                 "mittari": measure,
@@ -305,16 +368,25 @@ class Figures:
                 **({"kuukausi": str(month)} if month else {}),
                 "arvo": value,
                 "tila": status,
-                "lahde": tag,
+                "lahde": tag if isinstance(tag, str) else tag(),
+                **({DIVISION: division} if division else {}),
             }
+        elif derived:
+            self.met.append((measure, code, year, old["arvo"], old["tila"], value))
+        elif old["tila"] == "ennakko" and status == "lopullinen":
+            self.replaced.append((measure, code, year, old["arvo"], value))
+            old.update(arvo=value, tila=status, lahde=tag if isinstance(tag, str) else tag())
         elif old["arvo"] != value or old["tila"] != status:
             fail(
-                f"{measure} {self.names[code]} {year}{f'M{month:02d}' if month else ''}: "
-                "lähteet eroavat "
+                f"{measure} {self.names[code]} {when}: lähteet eroavat "
                 f"({old['arvo']} {old['tila']} / {value} {status})"
             )
-        elif tag not in old["lahde"].split(" | "):
-            old["lahde"] += " | " + tag
+        elif confirm:
+            return  # the same cached file as the figure's own source: nothing to add
+        else:
+            tag = tag if isinstance(tag, str) else tag()
+            if tag not in old["lahde"].split(" | "):
+                old["lahde"] += " | " + tag
 
 
 def research_csvs(research: Path, figures: Figures, sources: Sources) -> None:
@@ -596,6 +668,685 @@ def turn2(
         add("derived", row)
 
 
+# --- every municipality of Finland, 2020-2025, on both divisions (turn3/stats/) --------------------
+
+TURN3 = "turn3/stats"
+KANGASALA = "Kangasalakehitys/kuukausiraportti@5aa26432aa78c553e4f404881e8e9685412d1d19"
+PTTRY = "pttry/kohtaantoindeksit@ad3341826db4be1b343d88c860f90a4df044412c"
+OSKAR = "OskarWestmeijer/maps@49e4429313fd32cc9b943c6d9e651e39a6bd62f3"
+RAHEL = "rahel-albck/language-use-in-finland@d3a966a55cc93c32aac26cd4da27c0e5cb7d53fe"
+PONSE = "ponse-app/ponse@ace99c069c46463a7bf678ff08e50ba8cc240cca"
+AURORA = "Hylje5000/aurora@25df09eb6431ae90b9c74bf98ccd30633c05fe7d"
+NAAPURUSTOT = "jvmarten/naapurustot@3e5c7dd61c6d14388c84dbab56b2a9855df0f34f"
+WFS = "paikkatietorajapinta (WFS) vaestoalue:kunta_vaki"
+WFS_TABLE = f"{WFS} (kuntien väestö)"
+
+
+@dataclass(frozen=True)
+class Turn3Source:
+    """One source of the turn3 files: the source text each of its rows carries, what it gives
+    and how it is described in ``tilastolahteet.csv`` (``<kuntanumero>``, ``<vuosi>`` and
+    ``<kuukausi>`` stand for the row's own)."""
+
+    file: str
+    measure: str  # the research file's mittari
+    raw: str  # the research rows' lahde, exactly
+    stem: str  # tag stem: tutkimus-turn3-<stem>-<n>
+    publisher: str
+    table: str
+    description: str
+    division: int  # the municipal division the source is on (2023 or 2025)
+    # the same cached file as the one existing figures were read from: an existing figure is only
+    # checked against it, never given a second tag
+    same_file: bool = False
+
+
+T3 = {
+    "vakiluku-11re": Turn3Source(
+        "vaesto_yhteensa.csv",
+        "vaesto_31_12",
+        f"{KANGASALA}:src/data/rdata/statfin_vaerak_pxt_11re_all (Rdata, pxweb query of StatFin "
+        '11re "Väestö iän (1-v.) ja sukupuolen mukaan alueittain", Ikä=SSS, Sukupuoli=SSS; table '
+        "updated 2024-04-26; 1.1.2024 aluejako)",
+        "vakiluku-11re",
+        STATFI,
+        "StatFin 11re (väestörakenne)",
+        "Väkiluku 31.12.<vuosi>, StatFin 11re 'Väestö iän (1-v.) ja sukupuolen mukaan alueittain', "
+        "Alue KU<kuntanumero>, Ikä = SSS, Sukupuoli = SSS (taulukko päivitetty 2024-04-26, "
+        f"aluejako 1.1.2024 = kuntajako 2023); välimuisti {KANGASALA}:src/data/rdata/"
+        "statfin_vaerak_pxt_11re_all (sama tiedosto kuin lähteen tutkimus-population-total-1)",
+        2023,
+        same_file=True,
+    ),
+    "vakiluku-wfs-2022": Turn3Source(
+        "vaesto_yhteensa.csv",
+        "vaesto_31_12",
+        f"{RAHEL}:kunta_vaki2022.csv (Tilastokeskus WFS vaestoalue:kunta_vaki2022, til_vuosi=2022, "
+        "2023 borders)",
+        "vakiluku-wfs",
+        STATFI,
+        WFS_TABLE,
+        f"Väkiluku 31.12.<vuosi>: Tilastokeskuksen {WFS}<vuosi>, kenttä vaesto (til_vuosi = "
+        f"<vuosi>, kuntajako 2023), kunta KU<kuntanumero>; kopio {RAHEL}:kunta_vaki<vuosi>.csv "
+        "(poistettu myöhemmässä commitissa ed19bd4)",
+        2023,
+    ),
+    "vakiluku-wfs-2024": Turn3Source(
+        "vaesto_yhteensa.csv",
+        "vaesto_31_12",
+        f"{PONSE}:src/app/kunta_vaki2024.json (Tilastokeskus WFS vaestoalue:kunta_vaki2024, "
+        "til_vuosi=2024, 2025 borders)",
+        "vakiluku-wfs",
+        STATFI,
+        WFS_TABLE,
+        f"Väkiluku 31.12.<vuosi>, lopullinen: Tilastokeskuksen {WFS}<vuosi>, kenttä vaesto "
+        "(til_vuosi = <vuosi>, vuosi = 2025: kuntajako 2025, joten Mäntyharjun (507) luku sisältää "
+        f"Pertunmaan), kunta KU<kuntanumero>; kopio {PONSE}:src/app/kunta_vaki<vuosi>.json",
+        2025,
+    ),
+    "vakiluku-wfs-2025": Turn3Source(
+        "vaesto_yhteensa.csv",
+        "vaesto_31_12",
+        f"{AURORA}:data/demographic_data.json (Tilastokeskus WFS vaestoalue:kunta_vaki2025, "
+        "til_vuosi=2025, 2026 borders)",
+        "vakiluku-wfs",
+        STATFI,
+        WFS_TABLE,
+        f"Väkiluku 31.12.<vuosi>: Tilastokeskuksen {WFS}<vuosi>, kenttä vaesto (til_vuosi = "
+        "<vuosi>, kuntajako 2026 = 2025), kunta KU<kuntanumero>; kopio "
+        f"{AURORA}:data/demographic_data.json",
+        2025,
+    ),
+    "vakiluku-11re-2025": Turn3Source(
+        "vaesto_yhteensa.csv",
+        "vaesto_31_12",
+        f"{OSKAR}:static/data/sex_register_kunnat_11re.json (PxWeb export of StatFin 11re, "
+        "Sukupuoli=SSS, Vuosi=2025, updated 2026-04-01)",
+        "vakiluku-11re",
+        STATFI,
+        "StatFin 11re (väestörakenne)",
+        "Väkiluku 31.12.<vuosi>, StatFin 11re, Alue KU<kuntanumero>, Sukupuoli = SSS, Vuosi = "
+        "<vuosi> (taulukko päivitetty 2026-04-01, kuntajako 2026 = 2025); PxWeb-vienti "
+        f"{OSKAR}:static/data/sex_register_kunnat_11re.json",
+        2025,
+    ),
+    "15-64-wfs-2022": Turn3Source(
+        "vaesto_15_64.csv",
+        "vaesto_15_64",
+        f"{RAHEL}:kunta_vaki2022.csv (Tilastokeskus WFS vaestoalue:kunta_vaki2022, field "
+        "ika_15_64, til_vuosi=2022, 2023 borders)",
+        "tyoikaiset-15-64-wfs",
+        STATFI,
+        WFS_TABLE,
+        f"15–64-vuotiaat 31.12.<vuosi>: Tilastokeskuksen {WFS}<vuosi>, kenttä ika_15_64 "
+        "(til_vuosi = <vuosi>, kuntajako 2023; ika_0_14 + ika_15_64 + ika_65_ = vaesto), kunta "
+        f"KU<kuntanumero>; kopio {RAHEL}:kunta_vaki<vuosi>.csv (poistettu myöhemmässä commitissa "
+        "ed19bd4)",
+        2023,
+    ),
+    "15-64-wfs-2024": Turn3Source(
+        "vaesto_15_64.csv",
+        "vaesto_15_64",
+        f"{PONSE}:src/app/kunta_vaki2024.json (Tilastokeskus WFS vaestoalue:kunta_vaki2024, "
+        "field ika_15_64, til_vuosi=2024, 2025 borders)",
+        "tyoikaiset-15-64-wfs",
+        STATFI,
+        WFS_TABLE,
+        f"15–64-vuotiaat 31.12.<vuosi>: Tilastokeskuksen {WFS}<vuosi>, kenttä ika_15_64 "
+        "(til_vuosi = <vuosi>, vuosi = 2025: kuntajako 2025, joten Mäntyharjun (507) luku "
+        "sisältää Pertunmaan; ika_0_14 + ika_15_64 + ika_65_ = vaesto), kunta KU<kuntanumero>; "
+        f"kopio {PONSE}:src/app/kunta_vaki<vuosi>.json",
+        2025,
+    ),
+    "15-64-wfs-2025": Turn3Source(
+        "vaesto_15_64.csv",
+        "vaesto_15_64",
+        f"{AURORA}:data/demographic_data.json (Tilastokeskus WFS vaestoalue:kunta_vaki2025, field "
+        "ika_15_64, til_vuosi=2025, 2026 borders)",
+        "tyoikaiset-15-64-wfs",
+        STATFI,
+        WFS_TABLE,
+        f"15–64-vuotiaat 31.12.<vuosi>: Tilastokeskuksen {WFS}<vuosi>, kenttä ika_15_64 "
+        "(til_vuosi = <vuosi>, kuntajako 2026 = 2025; ika_0_14 + ika_15_64 + ika_65_ = vaesto), "
+        f"kunta KU<kuntanumero>; kopio {AURORA}:data/demographic_data.json",
+        2025,
+    ),
+    "osuus-159t": Turn3Source(
+        "vieraskieliset.csv",
+        "vieraskielisten_osuus_pct",
+        f"{NAAPURUSTOT}:scripts/foreign_language_municipal.json (StatFin vaerak 159t, content "
+        'vaesto_kieli_ulk_p "Vieraskielisten osuus, %", 2026 area division; read via read_file, '
+        "not in git snapshot)",
+        "vieraskielisten-osuus-159t",
+        STATFI,
+        "StatFin 159t (kuntien avainluvut)",
+        "Vieraskielisten osuus väestöstä 31.12.<vuosi> (%, yksi desimaali), StatFin vaerak 159t, "
+        "tieto vaesto_kieli_ulk_p 'Vieraskielisten osuus, %', kunta KU<kuntanumero>, kuntajako "
+        f"2026 = 2025 kaikilta vuosilta (Mäntyharjun (507) osuus sisältää Pertunmaan); {NAAPURUSTOT}"
+        ":scripts/foreign_language_municipal.json. Tiedosto luettiin hakuindeksin tallentamasta "
+        "tekstistä ja kirjoitettiin käsin; kaikki 1 848 lukua (308 kuntaa x 2020–2025) on "
+        "tarkistettu tallennettua tekstiä vasten, ja teksti on rakennettu uudelleen merkki merkiltä "
+        "samaksi (36 152 merkkiä)",
+        2025,
+    ),
+    "lkm-11rm": Turn3Source(
+        "vieraskieliset.csv",
+        "vieraskieliset_lkm",
+        f"{KANGASALA}:src/data/rdata/statfin_vaerak_pxt_11rm.Rdata (StatFin 11rm, Kieli=02 "
+        '"VIERASKIELISET YHTEENSÄ", Kangasala only; table updated 2024-04-26)',
+        "vieraskieliset-11rm",
+        STATFI,
+        "StatFin 11rm (väestö kielen mukaan)",
+        "",
+        2023,
+        same_file=True,
+    ),
+    "kk-pttry": Turn3Source(
+        "tyottomat_tyonhakijat.csv",
+        "tyottomat_tyonhakijat",
+        f'{PTTRY}:data/tyonv_12r5.rda (StatFin/TEM 12r5 TYOTTOMATLOPUSSA "Työttömät '
+        'työnhakijat laskentapäivänä", all areas, 2006M01-2023M10)',
+        "tyonhakijat-kk-pttry",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        TURN2_DESCRIPTIONS["monthly"] + " (sama välimuisti kuin lähteessä "
+        "tutkimus-turn2-unemployed-jobseekers-monthly-all-1, jonka kuntaluettelosta Pertunmaa "
+        "puuttui; kuntajako 2023)",
+        2023,
+        same_file=True,
+    ),
+    "kk-kangasala": Turn3Source(
+        "tyottomat_tyonhakijat.csv",
+        "tyottomat_tyonhakijat",
+        f"{KANGASALA}:dist/_file/data/stat/tyossakaynti/tyonv_12r5.7a1b7967.json (StatFin/TEM "
+        "12r5 TYOTTOMATLOPUSSA, Kangasala only, updated 2025-02-25)",
+        "tyonhakijat-kk-kangasala",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        f"{KANGASALA}:dist/_file/data/stat/tyossakaynti/tyonv_12r5.7a1b7967.json data.yColumn_1 "
+        "TYOTTOMATLOPUSSA 'Työttömät työnhakijat laskentapäivänä', Alue KU<kuntanumero>, Kuukausi "
+        "<vuosi>M<kuukausi> (päivitetty 2025-02-25; sama tiedosto kuin lähteessä "
+        "tutkimus-unemployed-jobseekers-monthly-1)",
+        2023,
+        same_file=True,
+    ),
+    "kk-12r5-2026": Turn3Source(
+        "tyottomat_tyonhakijat.csv",
+        "tyottomat_tyonhakijat",
+        f"{OSKAR}:static/data/unemployment_register_kunnat_12r5.json (PxWeb export of 12r5, "
+        "KEHA-keskus Työnvälitystilasto, 2026M06, updated 2026-07-21)",
+        "tyonhakijat-kk-12r5",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        "TYOTTOMATLOPUSSA 'Työttömät työnhakijat laskentapäivänä', Alue KU<kuntanumero>, Kuukausi "
+        "<vuosi>M<kuukausi> (KEHA-keskus, työnvälitystilasto; PxWeb-vienti päivitetty 2026-07-21, "
+        "kuntajako 2026 = 2025; salatut solut puuttuvat); "
+        f"{OSKAR}:static/data/unemployment_register_kunnat_12r5.json",
+        2025,
+    ),
+    "osuus-12r5": Turn3Source(
+        "tyottomien_osuus_tyovoimasta.csv",
+        "tyottomien_osuus_tyovoimasta_pct",
+        f"{KANGASALA}:src/data/rdata/statfin_tyonv_pxt_12r5_map.Rdata (StatFin/TEM 12r5 TYOTOSUUS "
+        '"Työttömien työnhakijoiden %-osuus työvoimasta", all municipalities 2007M01-2025M01, '
+        "updated 2025-02-25)",
+        "tyottomyysaste-12r5",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        "TYOTOSUUS 'Työttömien työnhakijoiden %-osuus työvoimasta', Alue KU<kuntanumero>, Kuukausi "
+        f"<vuosi>M12; välimuisti {KANGASALA}:src/data/rdata/statfin_tyonv_pxt_12r5_map.Rdata "
+        "(päivitetty 2025-02-25; sama tiedosto kuin lähteessä tutkimus-unemployment-rate-pct-dec-1). "
+        "Kuntajako 2025 kaikilta vuosilta: Mäntyharjun (507) osuus on Mäntyharjun ja Pertunmaan "
+        "yhteinen (tarkistettu: (Mäntyharjun + Pertunmaan työttömät) / (niiden TYOVOIMATK) = "
+        "julkaistu osuus). Tuonti tarkistaa joulukuut 2020–2022: osuus = 100 x työttömät "
+        "työnhakijat / TYOVOIMATK yhden desimaalin tarkkuudella",
+        2025,
+        same_file=True,
+    ),
+    "osuus-12r5-2026": Turn3Source(
+        "tyottomien_osuus_tyovoimasta.csv",
+        "tyottomien_osuus_tyovoimasta_pct",
+        f"{OSKAR}:static/data/unemployment_register_kunnat_12r5.json (12r5 TYOTOSUUS, 2026M06)",
+        "",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        "",
+        2025,
+    ),
+    "jakaja-pttry": Turn3Source(
+        "tyovoima.csv",
+        "tyovoima_TYOVOIMATK_12r5",
+        f'{PTTRY}:data/tyonv_12r5.rda (12r5 TYOVOIMATK "TK:n Työssäkäyntitilaston työvoima" as '
+        "published in the given 12r5 month; reference year of työssäkäynti = 12r5 year minus 2, "
+        "see README)",
+        "tyovoima-jakaja-pttry",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        TURN2_DESCRIPTIONS["tk"] + " (sama välimuisti kuin lähteessä "
+        "tutkimus-turn2-labour-force-tk-as-in-12r5-annual-all-1, jonka kuntaluettelosta Pertunmaa "
+        "puuttui; kuntajako 2023)",
+        2023,
+        same_file=True,
+    ),
+    "jakaja-12r5-2026": Turn3Source(
+        "tyovoima.csv",
+        "tyovoima_TYOVOIMATK_12r5",
+        f"{OSKAR}:static/data/unemployment_register_kunnat_12r5.json (12r5 TYOVOIMATK as published "
+        "in 2026M06)",
+        "tyovoima-jakaja-12r5",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        "TYOVOIMATK 'TK:n Työssäkäyntitilaston työvoima', Alue KU<kuntanumero>, kuukauden "
+        "<vuosi>M06 luku (sama luku vuoden kaikissa kuukausissa; kuntajako 2026 = 2025). "
+        "Työnvälitystilasto laskee työttömien osuuden tästä: se on Tilastokeskuksen "
+        "työssäkäyntitilaston työvoima noin kaksi vuotta aiemmin (ks. mittari tyovoima). "
+        f"PxWeb-vienti (päivitetty 2026-07-21) {OSKAR}:static/data/"
+        "unemployment_register_kunnat_12r5.json",
+        2025,
+    ),
+    "115b": Turn3Source(
+        "tyovoima.csv",
+        "",
+        f"{KANGASALA}:dist/_file/data/stat/tyossakaynti/tyokay_115b.7b88798d.json (StatFin tyokay "
+        "115b, Kangasala only, updated 2024-12-17)",
+        "",
+        STATFI,
+        "StatFin 115b (työssäkäyntitilasto)",
+        "",
+        2023,
+        same_file=True,
+    ),
+}
+# turn3 measure -> ours; the Kangasala 115b rows of tyovoima.csv by their own mittari
+T3_MEASURES = {
+    "vaesto_31_12": "vakiluku",
+    "vaesto_15_64": "tyoikaiset_15_64",
+    "vieraskielisten_osuus_pct": "vieraskielisten_osuus",
+    "vieraskieliset_lkm": "vieraskieliset",
+    "tyottomat_tyonhakijat": "tyottomat_tyonhakijat_kk",
+    "tyottomien_osuus_tyovoimasta_pct": "tyottomyysaste",
+    "tyovoima_TYOVOIMATK_12r5": "tyovoima_jakaja",
+    "tyovoima_115b": "tyovoima",
+    "tyolliset_115b": "tyolliset",
+    "tyottomat_115b": "tyottomat",
+}
+# The research files' preliminary population (11lj 2024M12) is not imported: the final figure of
+# 2024 is there for every municipality. It is checked to equal the project's preliminary figures.
+T3_PRELIMINARY = (
+    "vaesto_ennakkotieto",
+    f'{KANGASALA}:src/data/rdata/statfin_vamuu_pxt_11lj_all.Rdata (StatFin 11lj "Väestön '
+    'ennakkotiedot" monthly preliminary population, 2024M12 = ennakkotieto 31.12.2024; table '
+    "updated 2025-02-25)",
+)
+T3_DERIVED = {
+    "vieraskieliset": (
+        "vieraskieliset-johdettu",
+        STATFI,
+        "StatFin 159t ja 11re (johdettu)",
+        "JOHDETTU: vieraskielisten osuus (mittari vieraskielisten_osuus, StatFin 159t, %, yksi "
+        "desimaali) x väkiluku 31.12.<vuosi> (mittari vakiluku) / 100, kunta KU<kuntanumero>, "
+        "pyöristetty kokonaisiksi henkilöiksi (puolikas ylöspäin). Osuus on pyöristetty yhteen "
+        "desimaaliin, joten luku voi poiketa todellisesta vieraskielisten määrästä enintään 0,05 % "
+        "väkiluvusta ja puoli henkeä (10 000 asukkaan kunnassa ±5,5 henkeä). Kuntajako 2025 "
+        "kaikilta vuosilta kuten osuudessa: Mäntyharjun (507) luku koskee Mäntyharjua ja "
+        "Pertunmaata yhdessä (vuosina 2020–2023 niiden väkilukujen summasta). Missä "
+        "Tilastokeskuksen oma määrä on datassa (Akaa, Kangasala ja Ylöjärvi 2020–2023 lopullinen, "
+        "Kangasala 2024 ennakkotieto), se pidetään, ja tuonti tarkistaa, että johdettu luku on "
+        "sen rajan sisällä",
+    ),
+    "tyottomat_tyonhakijat": (
+        "tyonhakijat-joulukuu-pttry",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        TURN2_DESCRIPTIONS["dec"] + " (kuukausirivi 12; sama välimuisti kuin lähteessä "
+        "tutkimus-turn2-unemployed-jobseekers-dec-all-1, jonka kuntaluettelosta Pertunmaa puuttui)",
+    ),
+    "tyottomat_tyonhakijat_ka": (
+        "tyonhakijat-keskiarvo",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        TURN2_DESCRIPTIONS["mean"] + " (laskettu tuonnissa; Pertunmaa puuttui tutkimusaineiston "
+        "turn2 kuntaluettelosta)",
+    ),
+    "tyovoima": (
+        "tyovoima-johdettu",
+        TEM,
+        "StatFin 12r5 (työnvälitystilasto)",
+        "ARVIO, johdettu: työssäkäyntitilaston (StatFin 115b) työvoima 31.12.<vuosi> luettuna "
+        "työnvälitystilaston jakajasta TYOVOIMATK kaksi vuotta myöhemmin (Alue KU<kuntanumero>; "
+        "mittari tyovoima_jakaja), kuten lähteessä tutkimus-turn2-labour-force-115b-derived-all-1. "
+        "Vuoden 2024 luvut ovat kesäkuun 2026 jakajasta (kuntajako 2025: Mäntyharjun (507) luku "
+        "sisältää Pertunmaan); niiden kahden vuoden viive on päätelty, ei tarkistettu. "
+        "Tilastokeskuksen 115b-luku korvaa tämän, kun se haetaan (kustannukset data paivita "
+        "--taulukot 115b)",
+    ),
+}
+# The derived labour force may exceed employed + unemployed 18-64 of the key-figures workbook by
+# the unemployed of other ages only (as in turn2); the labour force of 2024 read from the 2026
+# denominator is checked to be within this share of the one of 2021 (a wrong lag would show).
+LABOUR_FORCE_2024_CHANGE = Fraction(1, 5)
+
+
+def _rounded_count(share: str, population: int) -> int:
+    """share % (one decimal) of ``population``, in whole persons, a half rounded up (exact
+    integer arithmetic: tenths of a per cent times the population over 1 000)."""
+    tenths = Decimal(share) * 10
+    if tenths != tenths.to_integral_value():
+        fail(f"osuudessa {share} on enemmän kuin yksi desimaali")
+    whole, rest = divmod(int(tenths) * population, 1000)
+    return whole + (1 if 2 * rest >= 1000 else 0)
+
+
+def turn3(
+    research: Path,
+    register: list[dict[str, str]],
+    figures: Figures,
+    sources: Sources,
+    report: list[str],
+) -> None:
+    """Figures of every municipality 2020-2025 (see the module's description)."""
+    names = {r["kuntanumero"]: r["kunta"] for r in register}
+    codes_2025 = sorted(set(names) - set(MERGERS_2025))
+    receivers = set(MERGERS_2025.values())
+
+    def tag_of(key: str):
+        """The tag of a turn3 source, made when a figure first needs it."""
+        source = T3[key]
+        return lambda: sources.tag(
+            f"turn3-{source.stem}",
+            source.publisher,
+            source.table,
+            f"{source.description} [data-research/{TURN3}/{source.file}]",
+            fetched_of(source.raw),
+        )
+
+    def derived_tag(measure: str):
+        """The tag of figures derived here from turn3's."""
+        stem, publisher, table, description = T3_DERIVED[measure]
+        return lambda: sources.tag(
+            f"turn3-{stem}", publisher, table, f"{description} [data-research/{TURN3}/]", ""
+        )
+
+    def division(key: str, code: str, year: int) -> str:
+        on_2025 = T3[key].division == 2025 and year < 2025 and code in receivers
+        return "2025" if on_2025 else ""
+
+    # the research rows, each with its source known
+    by_raw = {(s.measure, s.raw): k for k, s in T3.items() if s.measure}
+    by_raw.update(
+        {(m, T3["115b"].raw): "115b" for m in ("tyovoima_115b", "tyolliset_115b", "tyottomat_115b")}
+    )
+    rows: dict[str, list[dict]] = defaultdict(list)
+    preliminary = {}
+    for file in sorted({s.file for s in T3.values()}):
+        for row in read_csv(research / TURN3 / file):
+            code, name = row["kuntanumero"], row["kunta"]
+            if (row["mittari"], row["lahde"]) == T3_PRELIMINARY:
+                preliminary[code] = row["arvo"]
+                continue
+            key = by_raw.get((row["mittari"], row["lahde"]))
+            if key is None:
+                fail(f"{TURN3}/{file}: odottamaton lähde {row['mittari']}: {row['lahde']}")
+            if names.get(code) != TURN2_NAMES.get(name, name):
+                fail(f"{TURN3}/{file}: {name} ei ole kuntanumero {code}")
+            match = re.fullmatch(r"(\d{4})(?:M(\d{2}))?", row["vuosi"])
+            if not match:
+                fail(f"{TURN3}/{file}: outo vuosi {row['vuosi']}")
+            year, month = int(match[1]), int(match[2] or 0)
+            if T3[key].division == 2025 and code in MERGERS_2025:
+                fail(f"{TURN3}/{file}: liitetty kunta {name} kuntajaon 2025 lähteessä")
+            rows[key].append({**row, "_year": year, "_month": month})
+
+    def codes_of(key: str, year: int) -> set[str]:
+        return {r["kuntanumero"] for r in rows[key] if r["_year"] == year}
+
+    everyone_2023 = set(names)
+    for key, years, expected in [
+        ("vakiluku-11re", range(2020, 2024), everyone_2023),
+        ("vakiluku-wfs-2022", [2022], everyone_2023),
+        ("vakiluku-wfs-2024", [2024], set(codes_2025)),
+        ("vakiluku-wfs-2025", [2025], set(codes_2025)),
+        ("vakiluku-11re-2025", [2025], set(codes_2025)),
+        ("15-64-wfs-2022", [2022], everyone_2023),
+        ("15-64-wfs-2024", [2024], set(codes_2025)),
+        ("15-64-wfs-2025", [2025], set(codes_2025)),
+        ("osuus-159t", range(2020, 2026), set(codes_2025)),
+    ]:
+        for year in years:
+            if codes_of(key, year) != expected:
+                fail(f"{TURN3}: {key} {year}: kunnat eivät ole kuntajaon {T3[key].division} kunnat")
+
+    # population 2020-2025: the final 2024 replaces the preliminary figures
+    for key in (
+        "vakiluku-11re",
+        "vakiluku-wfs-2022",
+        "vakiluku-wfs-2024",
+        "vakiluku-wfs-2025",
+        "vakiluku-11re-2025",
+    ):
+        for row in rows[key]:
+            code, year = row["kuntanumero"], row["_year"]
+            old = figures.get("vakiluku", code, year)
+            replaces = year == 2024 and old is not None and old["tila"] == "ennakko"
+            if replaces and preliminary.get(code) != old["arvo"]:
+                fail(f"{TURN3}: {names[code]} 2024: ennakkotieto ei ole projektin ennakkotieto")
+            figures.add(
+                "vakiluku",
+                code,
+                year,
+                row["arvo"],
+                "lopullinen",
+                tag_of(key),
+                division=division(key, code, year),
+                confirm=T3[key].same_file,
+            )
+    if len(preliminary) != len(codes_2025):
+        fail(f"{TURN3}: ennakkotietoja {len(preliminary)}, odotettiin {len(codes_2025)}")
+
+    for key in ("15-64-wfs-2022", "15-64-wfs-2024", "15-64-wfs-2025"):
+        for row in rows[key]:
+            code, year = row["kuntanumero"], row["_year"]
+            figures.add(
+                "tyoikaiset_15_64",
+                code,
+                year,
+                row["arvo"],
+                "lopullinen",
+                tag_of(key),
+                division=division(key, code, year),
+            )
+
+    # foreign-language speakers: the share (published) and the count (derived)
+    share = {}
+    for row in rows["osuus-159t"]:
+        code, year = row["kuntanumero"], row["_year"]
+        share[(code, year)] = row["arvo"]
+        figures.add(
+            "vieraskielisten_osuus",
+            code,
+            year,
+            row["arvo"],
+            "lopullinen",
+            tag_of("osuus-159t"),
+            division=division("osuus-159t", code, year),
+        )
+    for row in rows["lkm-11rm"]:  # Kangasala's counts: the ones the project has
+        figures.add(
+            "vieraskieliset",
+            row["kuntanumero"],
+            row["_year"],
+            row["arvo"],
+            "lopullinen",
+            tag_of("lkm-11rm"),
+            confirm=True,
+        )
+    count_tag = derived_tag("vieraskieliset")
+    for (code, year), percent in sorted(share.items()):
+        members = [code, *(m for m, r in MERGERS_2025.items() if r == code)]
+        if year >= 2024:  # the population of 2024 and 2025 is of the 2025 division
+            members = [code]
+        population = 0
+        for member in members:
+            row = figures.get("vakiluku", member, year)
+            if row is None or row["tila"] != "lopullinen":
+                fail(f"{TURN3}: väkiluku {names[member]} {year} puuttuu")
+            population += int(row["arvo"])
+        count = _rounded_count(percent, population)
+        figures.add(
+            "vieraskieliset",
+            code,
+            year,
+            str(count),
+            "johdettu",
+            count_tag,
+            division="2025" if year < 2025 and code in receivers else "",
+            derived=True,
+        )
+        if figures.get("vieraskieliset", code, year)["tila"] != "johdettu":
+            real = figures.get("vieraskieliset", code, year)
+            bound = Fraction(population, 2000) + Fraction(1, 2)
+            gap = count - int(real["arvo"])
+            if abs(gap) > bound:
+                fail(
+                    f"{TURN3}: vieraskieliset {names[code]} {year}: johdettu {count}, "
+                    f"todellinen {real['arvo']}, raja ±{float(bound):.1f}"
+                )
+            report.append(
+                f"vieraskieliset {names[code]} {year}: {real['tila']} {real['arvo']}, johdettu "
+                f"{count} ({percent} % x {population}), erotus {gap:+d}, raja ±{float(bound):.1f}"
+            )
+
+    # unemployed jobseekers, monthly: Pertunmaa's months, Kangasala's January 2025, June 2026
+    months: dict[tuple[str, int, int], int] = {}
+    for key in ("kk-pttry", "kk-kangasala", "kk-12r5-2026"):
+        for row in rows[key]:
+            code, year, month = row["kuntanumero"], row["_year"], row["_month"]
+            if key == "kk-pttry":
+                months[(code, year, month)] = int(row["arvo"])
+            figures.add(
+                "tyottomat_tyonhakijat_kk",
+                code,
+                year,
+                row["arvo"],
+                "lopullinen",
+                tag_of(key),
+                month,
+                confirm=T3[key].same_file,
+            )
+    pertunmaa = [c for c in MERGERS_2025]
+    for code in pertunmaa:
+        for year in range(2020, 2023):
+            twelve = [months.get((code, year, m)) for m in range(1, 13)]
+            if None in twelve:
+                fail(f"{TURN3}: {names[code]} {year}: kuukausi puuttuu")
+            figures.add(
+                "tyottomat_tyonhakijat",
+                code,
+                year,
+                str(twelve[11]),
+                "lopullinen",
+                derived_tag("tyottomat_tyonhakijat"),
+            )
+            mean = (Decimal(sum(twelve)) / 12).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+            figures.add(
+                "tyottomat_tyonhakijat_ka",
+                code,
+                year,
+                str(mean),
+                "johdettu",
+                derived_tag("tyottomat_tyonhakijat_ka"),
+            )
+    # ... and every other municipality's December and mean are those already imported
+    for (code, year, month), value in months.items():
+        if month == 12 and code not in pertunmaa:
+            old = figures.get("tyottomat_tyonhakijat", code, year)
+            if old is None or int(old["arvo"]) != value:
+                fail(f"{TURN3}: joulukuu {names[code]} {year} ei ole kuukausi 12")
+
+    # the 12r5 denominator (TYOVOIMATK) and the labour force derived from it
+    denominator: dict[tuple[str, int], int] = {}
+    for key in ("jakaja-pttry", "jakaja-12r5-2026"):
+        for row in rows[key]:
+            code, year = row["kuntanumero"], row["_year"]
+            denominator[(code, year)] = int(row["arvo"])
+            figures.add(
+                "tyovoima_jakaja",
+                code,
+                year,
+                row["arvo"],
+                "lopullinen",
+                tag_of(key),
+                confirm=T3[key].same_file,
+            )
+    force_tag = derived_tag("tyovoima")
+    # Pertunmaa's own years first: the merged Mäntyharju of 2024 is checked against their sum
+    for (code, year), value in sorted(denominator.items(), key=lambda i: (i[0][1] == 2026, i[0])):
+        if year == 2026:
+            force_year, on_2025 = 2024, code in receivers
+            before = figures.get("tyovoima", code, 2021)
+            before_value = int(before["arvo"]) if before else None
+            if on_2025:
+                parts = [figures.get("tyovoima", m, 2021) for m in [code, *MERGERS_2025]]
+                before_value = sum(int(p["arvo"]) for p in parts)
+            if before_value is None or abs(Fraction(value - before_value, before_value)) > (
+                LABOUR_FORCE_2024_CHANGE
+            ):
+                fail(f"{TURN3}: työvoima {names[code]} 2024 {value} / 2021 {before_value}")
+        elif code in MERGERS_2025:
+            force_year, on_2025 = year - 2, False
+        else:
+            continue  # every other municipality's is already there (turn2), from the same file
+        if force_year == 2019:
+            employed = figures.get("tyolliset", code, 2019)
+            unemployed = figures.get("tyottomat_18_64", code, 2019)
+            gap = value - int(employed["arvo"]) - int(unemployed["arvo"])
+            if not 0 <= gap <= OTHER_AGES_MAX:
+                fail(f"{TURN3}: työvoima {names[code]} 2019: {value}, erotus {gap}")
+        figures.add(
+            "tyovoima",
+            code,
+            force_year,
+            str(value),
+            "arvio",
+            force_tag,
+            division="2025" if on_2025 else "",
+        )
+    for row in rows["115b"]:  # Kangasala's real figures: the ones the project has
+        figures.add(
+            T3_MEASURES[row["mittari"]],
+            row["kuntanumero"],
+            row["_year"],
+            row["arvo"],
+            "lopullinen",
+            tag_of("115b"),
+            confirm=True,
+        )
+
+    # the unemployment rate in December, on the 2025 division; checked against the jobseekers
+    # and the denominator where both are there (2020-2022)
+    for row in rows["osuus-12r5"]:
+        code, year, month = row["kuntanumero"], row["_year"], row["_month"]
+        if month != 12:
+            continue
+        members = [code, *(m for m, r in MERGERS_2025.items() if r == code)]
+        jobseekers = [months.get((m, year, 12)) for m in members]
+        denominators = [denominator.get((m, year)) for m in members]
+        if None not in jobseekers and None not in denominators:
+            tenths = Fraction(1000 * sum(jobseekers), sum(denominators))
+            if abs(tenths - Fraction(row["arvo"]) * 10) > Fraction(1, 2):
+                fail(f"{TURN3}: työttömyysaste {names[code]} {year}: {row['arvo']} / {tenths}")
+        figures.add(
+            "tyottomyysaste",
+            code,
+            year,
+            row["arvo"],
+            "lopullinen",
+            tag_of("osuus-12r5"),
+            division=division("osuus-12r5", code, year),
+            confirm=True,
+        )
+
+
 # --- output -----------------------------------------------------------------------------------
 
 
@@ -618,19 +1369,30 @@ def kept_sources(data: Path) -> list[dict[str, str]]:
     ]
 
 
-def main(research: Path = RESEARCH, data: Path = ROOT / "data") -> dict[str, int]:
-    """Write ``data``; returns the number of rows written per measure."""
+def main(
+    research: Path = RESEARCH, data: Path = ROOT / "data", report: list[str] | None = None
+) -> dict[str, int]:
+    """Write ``data``; returns the number of rows written per measure. ``report`` gets a line per
+    preliminary figure replaced by a final one and per derived figure that met a real one."""
+    report = [] if report is None else report
     register = municipalities(research)
     figures = Figures({r["kuntanumero"]: r["kunta"] for r in register})
     sources = Sources()
     research_csvs(research, figures, sources)
     workbook(research, figures, sources)
     turn2(research, register, figures, sources)
+    turn3(research, register, figures, sources, report)
+    for measure, code, year, before, after in figures.replaced:
+        report.append(
+            f"{measure} {figures.names[code]} {year}: ennakko {before} -> lopullinen {after}"
+        )
 
     data.mkdir(parents=True, exist_ok=True)
     (data / "tilastot").mkdir(exist_ok=True)
     write_csv(
-        data / "kunnat.csv", ["kuntanumero", "kunta", "maakunta", "kokeilukunta", "lahde"], register
+        data / "kunnat.csv",
+        ["kuntanumero", "kunta", "maakunta", "kokeilukunta", "kunta_2025", "lahde"],
+        register,
     )
     fixed = [
         {"tunnus": t, "julkaisija": p, "taulukko": tb, "kuvaus": d, "haettu": "", "paivitetty": ""}
@@ -646,6 +1408,8 @@ def main(research: Path = RESEARCH, data: Path = ROOT / "data") -> dict[str, int
         rows = {**rows, **kept_figures(data / "tilastot" / f"{measure}.csv")}
         ordered = [rows[k] for k in sorted(rows, key=lambda k: (k[1], k[2], k[0]))]
         columns = MONTHLY_STAT_COLUMNS if measure in MONTHLY_MEASURES else STAT_COLUMNS
+        if any(r.get(DIVISION) for r in ordered):
+            columns = [*columns, DIVISION]
         write_csv(data / "tilastot" / f"{measure}.csv", columns, ordered)
         counts[measure] = len(ordered)
     return counts
@@ -661,15 +1425,18 @@ def kept_figures(path: Path) -> dict[tuple[str, int, int], dict[str, str]]:
         tags = row["lahde"].split(" | ")
         if not all(t.startswith(PREFIX) for t in tags):
             month = int(row.get("kuukausi") or 0)
-            columns = MONTHLY_STAT_COLUMNS if month else STAT_COLUMNS
+            columns = [*(MONTHLY_STAT_COLUMNS if month else STAT_COLUMNS), DIVISION]
             kept[(row["kuntanumero"], int(row["vuosi"]), month)] = {
-                c: row.get(c, "") for c in columns
+                c: row[c] for c in columns if row.get(c)
             }
     return kept
 
 
 if __name__ == "__main__":
     args = [Path(a) for a in sys.argv[1:]]
-    result = main(*args)
+    lines: list[str] = []
+    result = main(*args, report=lines)
     for measure, n in result.items():
         print(f"tilastot/{measure}.csv: {n} riviä")
+    for line in lines:
+        print(line)

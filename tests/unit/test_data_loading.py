@@ -25,14 +25,15 @@ def test_every_figure_names_its_source_and_status():
     assert set(table["mittari"]) <= set(MEASURES)
 
 
-def test_population_years_and_preliminary_2024():
+def test_population_years_final_to_2025():
     stats = load_statistics()
     pop = stats.rows("vakiluku")
     pirkanmaa = load_municipalities().table.query("maakunta == 'Pirkanmaa'").index
-    for year in range(2019, 2025):
+    for year in range(2019, 2026):
         rows = pop[(pop["vuosi"] == year) & pop["kuntanumero"].isin(pirkanmaa)]
         assert len(rows) == 23, year
-    assert set(pop[pop["vuosi"] == 2024]["tila"]) == {"ennakko"}
+    # the final 2024 figures (Statistics Finland, kunta_vaki2024) replaced the preliminary ones
+    assert set(pop[pop["vuosi"] == 2024]["tila"]) == {"lopullinen"}
     assert set(pop[pop["vuosi"] == 2023]["tila"]) == {"lopullinen"}
     # 2021, as in the 2023 price table: Tampere 244 223, the 22 together 525 320
     values = stats.values("vakiluku", 2021, load_municipalities().experiment)
