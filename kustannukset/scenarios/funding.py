@@ -3,11 +3,15 @@ keys built on it.
 
 The amount ``kokonaismaara`` less ``vieraskielisyysosa`` is allocated over the municipalities of
 mainland Finland by the weighted shares of ``kriteerit`` (reported 50/50 working-age population and
-unemployment); ``vieraskielisyysosa`` by the share of foreign-language speakers. A criterion's year
-``uusin`` is the latest year in which every municipality of the allocation has the figure (a
-municipality without the figure in any year stays out and is named). An area's estimate is the sum
-over its members. All parameters are in ``data/parametrit/valtionosuus.yaml`` with their sources,
-and the result is always labelled an estimate (ARVIO).
+unemployment); ``vieraskielisyysosa`` by the share of foreign-language speakers. The funding is of
+2025, so the allocation is over the municipalities of the 2025 division: Mäntyharju's figures of an
+earlier year include Pertunmaa's (added up by the statistics loader, and the note says so). A
+criterion's year ``uusin`` is the latest year, no later than ``tilastovuosi_enintaan`` (the last
+year whose statistics existed when the 2025 grants were decided), in which every municipality of
+the allocation has the figure (a municipality without the figure in any such year stays out and is
+named). An area's estimate is the sum over its members. All parameters are in
+``data/parametrit/valtionosuus.yaml`` with their sources, and the result is always labelled an
+estimate (ARVIO).
 
 A municipality's share is of the whole country, so the estimate needs the figures of every mainland
 municipality: when the register holds fewer than ``kuntia_vahintaan`` of them, the estimate is not
@@ -46,10 +50,11 @@ from kustannukset.scenarios.model import (
     Scenario,
     measure_label,
 )
-from kustannukset.stats.loader import MEASURES
+from kustannukset.stats.loader import DIVISION_2025, MEASURES, DivisionValues
 from kustannukset.view.formatting import euros, percent
 
 LATEST = "uusin"
+LAST_YEAR = "tilastovuosi_enintaan"
 CACHE_KEY = "valtionosuus"
 
 
@@ -130,10 +135,12 @@ class FundingEstimate:
 
 @dataclass(frozen=True)
 class Allocation:
-    exact: dict[str, Fraction]  # every municipality in the shares
+    exact: dict[str, Fraction]  # every municipality in the shares (codes of the 2025 division)
     parts: dict[str, dict[str, Fraction]]  # criterion label -> municipality -> euros
     criteria: tuple[Criterion, ...]
     missing: list[str]  # mainland municipalities left out (a criterion figure missing)
+    # the criteria figures of a municipality that took in another: what was added up
+    mergers: tuple[str, ...] = ()
 
 
 def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], LanguageSpec]:
@@ -145,16 +152,31 @@ def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], Languag
     )
 
 
+def last_year(context: Context) -> int | None:
+    """The last statistical year a criterion may take (``tilastovuosi_enintaan``), if set."""
+    pf = context.funding
+    if LAST_YEAR not in pf.parameters:
+        return None
+    return int(pf[LAST_YEAR].at(RULES_DATE).value)
+
+
 def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> int:
-    """The latest year in which every municipality has the figure, apart from those that have it
-    in no year at all."""
-    have = context.statistics.codes_by_year(measure)
+    """The latest year, no later than :func:`last_year`, in which every municipality (of the
+    2025 division) has the figure, apart from those that have it in no such year at all."""
+    cap = last_year(context)
+    have = {
+        year: found
+        for year, found in context.statistics.codes_by_year_2025(measure).items()
+        if cap is None or year <= cap
+    }
     never = set(codes).difference(*have.values())
     for year in sorted(have, reverse=True):
         if not (set(codes) - have[year] - never):
             return year
     raise InputError(
-        f"valtionosuuden peruste {measure}: yhdeltäkään vuodelta ei ole lukua kaikille kunnille",
+        f"valtionosuuden peruste {measure}: yhdeltäkään vuodelta"
+        + (f" {cap} tai aiemmin" if cap is not None else "")
+        + " ei ole lukua kaikille kunnille",
         file=context.funding.path,
     )
 
@@ -164,16 +186,19 @@ def _year(context: Context, measure: str, year: int | str, codes: list[str]) -> 
 
 
 def _mainland(context: Context) -> list[str]:
+    """The municipalities of the 2025 division the allocation is over."""
     pf = context.funding
-    table = context.statistics.municipalities.table
+    register = context.statistics.municipalities
+    table = register.table
     excluded_param = pf["ulkopuolella"]
     excluded = set(excluded_param.value_as(RULES_DATE, Regions) or ())
-    codes = sorted(table.index[~table["maakunta"].isin(excluded)])
+    codes = [c for c in register.all_2025 if table.at[c, "maakunta"] not in excluded]
     needed = int(pf["kuntia_vahintaan"].at(RULES_DATE).value)
     if len(codes) < needed:
         raise InputError(
-            f"valtionosuusarviota ei lasketa: kuntarekisterissä on {len(codes)} kuntaa, koko maan "
-            f"osuuksiin tarvitaan vähintään {needed} kunnan luvut",
+            f"valtionosuusarviota ei lasketa: kuntarekisterissä on {len(codes)} kuntaa "
+            f"(kuntajako {DIVISION_2025}), koko maan osuuksiin tarvitaan vähintään {needed} "
+            "kunnan luvut",
             file=context.data_dir / "kunnat.csv",
         )
     unknown = sorted(excluded - set(table["maakunta"]))
@@ -206,11 +231,9 @@ def criteria(context: Context, codes: list[str] | None = None) -> tuple[Criterio
     return tuple(result)
 
 
-def _available(context: Context, measure: str, year: int) -> dict[str, Fraction]:
-    rows = context.statistics.rows(measure, year)
-    return {
-        code: Fraction(value) for code, value in zip(rows["kuntanumero"], rows["arvo"], strict=True)
-    }
+def _available(context: Context, measure: str, year: int) -> DivisionValues:
+    """Every municipality's figure on the 2025 division (the merged ones' added up)."""
+    return context.statistics.division_figures(measure, year).as_values()
 
 
 def allocation(context: Context) -> Allocation:
@@ -221,9 +244,16 @@ def allocation(context: Context) -> Allocation:
         return cached
     codes = _mainland(context)
     crit = criteria(context, codes)
-    figures = {(c.measure, c.year): _available(context, c.measure, c.year) for c in crit}
+    available = {(c.measure, c.year): _available(context, c.measure, c.year) for c in crit}
+    figures = {key: made.values for key, made in available.items()}
     missing = [c for c in codes if any(c not in figures[(k.measure, k.year)] for k in crit)]
     used = [c for c in codes if c not in missing]
+    mergers = tuple(
+        note
+        for made in available.values()
+        for code, note in zip(made.merged, made.notes, strict=True)
+        if code in used
+    )
     result = dict.fromkeys(used, Fraction(0))
     parts: dict[str, dict[str, Fraction]] = {}
     for criterion in crit:
@@ -234,7 +264,7 @@ def allocation(context: Context) -> Allocation:
             euros_ = criterion.amount * criterion.weight * values[code] / whole
             column[code] += euros_
             result[code] += euros_
-    made = Allocation(result, parts, crit, missing)
+    made = Allocation(result, parts, crit, missing, mergers)
     context.cache[CACHE_KEY] = made
     return made
 
@@ -259,10 +289,16 @@ def describe(context: Context) -> str:
             + "; lähteet: data/parametrit/valtionosuus.yaml)"
         )
     main = " ja ".join(f"{percent(c.weight, 0)} {c.label}" for c in crit[:-1])
+    cap = last_year(context)
+    which = (
+        f"vuosi on uusin enintään {cap}, jolta luku on kaikille kunnille"
+        if cap is not None
+        else "vuosi on uusin, jolta luku on kaikille kunnille"
+    )
     return (
         f"Valtionosuus on ARVIO: {euros(total - foreign)} € jaettuna {main} suhteessa, lisäksi "
-        f"{euros(foreign)} € {crit[-1].label} suhteessa (yhteensä {euros(total)} €; vuosi on "
-        "uusin, jolta luku on kaikille kunnille; lähteet: data/parametrit/valtionosuus.yaml)"
+        f"{euros(foreign)} € {crit[-1].label} suhteessa (yhteensä {euros(total)} €; {which}; "
+        f"kuntajako {DIVISION_2025}; lähteet: data/parametrit/valtionosuus.yaml)"
     )
 
 
@@ -290,6 +326,8 @@ def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
             else None
         )
     note = describe(context) + f". Osuudet {len(made.exact)} kunnan luvuista."
+    if made.mergers:
+        note += " Kuntaliitos: " + "; ".join(made.mergers) + "."
     if made.missing:
         names = ", ".join(f"{context.name(c)} ({c})" for c in made.missing)
         note += (
@@ -326,6 +364,18 @@ def key_figures(
     if measure != FUNDING_KEY:
         return context.values(measure, year, codes, purpose=purpose)
     made = allocation(context)
+    register = context.statistics.municipalities
+    merged = [c for c in codes if c in register.table.index and register.merged_into(c)]
+    if merged:
+        code = merged[0]
+        receiver = register.successor(code)
+        raise InputError(
+            f"valtionosuusarvio on vuodelle {DIVISION_2025}: {register.merger(code)}, joten "
+            f"kunnan {context.name(code)} osuus on kunnan {context.name(receiver)} ({receiver}) "
+            f"arviossa" + (f" – tarvitaan: {purpose}" if purpose else ""),
+            file=context.data_dir / "kunnat.csv",
+            column="kunta_2025",
+        )
     outside = [c for c in codes if c not in made.exact]
     if outside:
         names = ", ".join(f"{context.name(c)} ({c})" for c in outside)

@@ -18,7 +18,7 @@ from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import divide_area, evaluate, mixed_shares
 from kustannukset.scenarios.fast import VectorEngine, engine_for, moved, random_weights, sensitivity
-from kustannukset.scenarios.funding import funding_estimate, national_allocation
+from kustannukset.scenarios.funding import funding_estimate, key_figures, national_allocation
 from kustannukset.scenarios.model import Area, KeyPart, Pool, PoolSpec, Scenario
 from tests.conftest import examples
 from tests.unit.test_scenarios import write_mini_data, write_scenario
@@ -244,7 +244,7 @@ def _funding_data(tmp_path: Path, total: int, foreign: int) -> Path:
     text = text.replace("arvo: 657954000", f"arvo: {total}").replace(
         "arvo: 30000000", f"arvo: {foreign}"
     )
-    text = text.replace("{arvo: 293, lahde: kuntaluokitus}", "{arvo: 5, lahde: kuntaluokitus}")
+    text = text.replace("{arvo: 292, lahde: kuntaluokitus}", "{arvo: 5, lahde: kuntaluokitus}")
     # the five test municipalities are all in Pirkanmaa: no region to leave out
     text = text.replace(
         "{arvo: [Ahvenanmaan maakunta], lahde: kuntaluokitus}", "{arvo: [], lahde: kuntaluokitus}"
@@ -261,7 +261,7 @@ def test_a_misspelt_region_to_leave_out_is_an_error(tmp_path):
     path.write_text(text.replace("[Ahvenanmaan maakunta]", "[Ahvenanmaa]"), encoding="utf-8")
     with pytest.raises(InputError, match="maakuntaa Ahvenanmaa ei ole kuntarekisterissä") as exc:
         national_allocation(load_context(data))
-    assert exc.value.row == 72
+    assert exc.value.row == 105  # the line of ulkopuolella's value
 
 
 def test_state_funding_estimate_by_hand(tmp_path):
@@ -302,8 +302,88 @@ def test_state_funding_leaves_out_a_municipality_with_a_missing_figure(tmp_path)
     assert "Jakajasta puuttuu Kihniö (250)" in estimate.note
 
 
+# every municipality of the 2025 division of the merger data, with a figure of 2024
+LATER = [
+    ("837", "Tampere"),
+    ("604", "Pirkkala"),
+    ("536", "Nokia"),
+    ("790", "Sastamala"),
+    ("250", "Kihniö"),
+    ("507", "Mäntyharju"),
+]
+
+
+def _merger_data(tmp_path: Path) -> Path:
+    """The funding data with Mäntyharju and Pertunmaa (kunta_2025: Mäntyharju) added: their
+    2019 criteria figures of the 2023 division, except the foreign-language count, which is given
+    on the 2025 division (Mäntyharju's only); and a newer year (2024) of working-age figures that
+    the estimate for 2025 cannot have used (tilastovuosi_enintaan 2023)."""
+    data = _funding_data(tmp_path, total=1_100_000, foreign=100_000)
+    register = data / "kunnat.csv"
+    lines = register.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0].replace(",lahde", ",kunta_2025,lahde")] + [
+        line.replace(",kyllä,", ",kyllä,,") for line in lines[1:]
+    ]
+    lines += ["507,Mäntyharju,Etelä-Savo,ei,,testi", "588,Pertunmaa,Etelä-Savo,ei,507,testi"]
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = "esimerkkiluku testiä varten"
+    extra = {
+        "tyoikaiset_15_64": [
+            "507,Mäntyharju,2019,60,",
+            "588,Pertunmaa,2019,20,",
+            *(f"{code},{name},2024,1000," for code, name in LATER),
+        ],
+        "tyottomat_tyonhakijat_ka": ["507,Mäntyharju,2019,150,", "588,Pertunmaa,2019,50,"],
+        "vieraskieliset": ["507,Mäntyharju,2019,10,2025"],
+    }
+    for measure, rows in extra.items():
+        path = data / "tilastot" / f"{measure}.csv"
+        old = path.read_text(encoding="utf-8").splitlines()
+        out = [old[0] + ",kuntajako"] + [line + "," for line in old[1:]]
+        for row in rows:
+            code, name, year, value, division = row.split(",")
+            out.append(f"{measure},{code},{name},{year},{value},esimerkki,,{source},,{division}")
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    path = data / "parametrit" / "valtionosuus.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{arvo: 5, lahde: kuntaluokitus}", "{arvo: 6, lahde: x}"))
+    return data
+
+
+def test_state_funding_is_on_the_2025_division_and_years_to_2023_by_hand(tmp_path):
+    context = load_context(_merger_data(tmp_path))
+    amounts, missing = national_allocation(context)
+    assert missing == []
+    # the 2025 division: Pertunmaa is in Mäntyharju; 15-64 2019 (2024 is after 2023)
+    assert sorted(amounts) == ["250", "507", "536", "604", "790", "837"]
+    # totals: 15-64 600+200+100+80+20 + (60+20) = 1 080; jobseekers 1000+500+500+600+100
+    # + (150+50) = 2 900; foreign-language 50+20+20+10+0 + 10 = 110
+    # Mäntyharju = 1 000 000 * (0.5 * 80/1080 + 0.5 * 200/2900) + 100 000 * 10/110
+    assert amounts["507"] == 1_000_000 * (
+        Fraction(1, 2) * Fraction(80, 1080) + Fraction(1, 2) * Fraction(200, 2900)
+    ) + 100_000 * Fraction(10, 110)
+    # Tampere = 1 000 000 * (0.5 * 600/1080 + 0.5 * 1000/2900) + 100 000 * 50/110
+    assert amounts["837"] == 1_000_000 * (
+        Fraction(1, 2) * Fraction(600, 1080) + Fraction(1, 2) * Fraction(1000, 2900)
+    ) + 100_000 * Fraction(50, 110)
+    assert sum(amounts.values()) == 1_100_000
+    scenario = context.scenario(write_scenario(context.data_dir, TWO_AREAS))
+    note = funding_estimate(context, scenario).note
+    assert "15–64-vuotiaat 31.12.2019" in note and "vuosi on uusin enintään 2023" in note
+    assert (
+        "Kuntaliitos: 15–64-vuotiaat 31.12. vuodelta 2019: Mäntyharju (507) = Mäntyharju 60 + "
+        "Pertunmaa (588) 20 = 80 (kuntajako 2025: Pertunmaa (588) liitetty kuntaan Mäntyharju "
+        "(507) 1.1.2025)"
+    ) in note
+    assert "Mäntyharju (507) 10 on kuntajaon 2025 mukainen luku, johon sisältyy Pertunmaa" in note
+    # a key on the funding cannot take Pertunmaa: its 2025 funding is Mäntyharju's
+    with pytest.raises(InputError, match="Pertunmaa \\(588\\) liitetty kuntaan Mäntyharju"):
+        key_figures(context, "valtionosuus", 2025, ["588"])
+
+
 def test_state_funding_is_not_estimated_from_one_region(tmp_path):
-    # the shipped parameters ask for the whole mainland (293 municipalities); five are not enough
+    # the shipped parameters ask for the whole mainland (292 municipalities of the 2025
+    # division); five are not enough
     data = write_mini_data(tmp_path / "data")
     context = load_context(data)
     scenario = context.scenario(
@@ -321,7 +401,7 @@ def test_state_funding_is_not_estimated_from_one_region(tmp_path):
     estimate = funding_estimate(context, scenario)
     assert estimate.by_area == {"A": None}
     assert "kuntarekisterissä on 5 kuntaa" in estimate.note
-    assert "vähintään 293 kunnan luvut" in estimate.note
+    assert "vähintään 292 kunnan luvut" in estimate.note
 
 
 def test_two_services_are_rounded_once_per_area_by_hand():

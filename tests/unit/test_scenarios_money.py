@@ -46,7 +46,7 @@ def money_data(tmp_path: Path) -> Path:
     text = text.replace("arvo: 657954000", "arvo: 1100000").replace(
         "arvo: 30000000", "arvo: 100000"
     )
-    text = text.replace("{arvo: 293, lahde: kuntaluokitus}", "{arvo: 5, lahde: kuntaluokitus}")
+    text = text.replace("{arvo: 292, lahde: kuntaluokitus}", "{arvo: 5, lahde: kuntaluokitus}")
     text = text.replace(
         "{arvo: [Ahvenanmaan maakunta], lahde: kuntaluokitus}", "{arvo: [], lahde: kuntaluokitus}"
     )
