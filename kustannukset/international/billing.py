@@ -42,6 +42,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 import pandas as pd
 
@@ -62,7 +63,10 @@ from kustannukset.international.rules import (
     jan1,
 )
 from kustannukset.shared_costs import split_by_key
-from kustannukset.stats.loader import MEASURES, Statistics
+from kustannukset.stats.loader import MEASURES, STATUSES, Statistics
+
+# Statuses of a figure that is no published count: the key does not take it.
+NOT_COUNTS = ("johdettu", "arvio")
 
 # --- key
 
@@ -103,15 +107,30 @@ def key_for(
     stat_year = example_year or rule_year
     what = "talousarviossa" if purpose == BUDGET else "laskutuksessa"
     codes = stats.municipalities.experiment
-    values = stats.values(
-        measure, stat_year, codes, purpose=f"vuoden {year} {purpose} (tilanne 31.12.{stat_year})"
-    )
+    wanted = f"vuoden {year} {purpose} (tilanne 31.12.{stat_year})"
+    values = stats.values(measure, stat_year, codes, purpose=wanted)
+    # The rule divides by the counts Statistics Finland publishes; a count derived from a
+    # rounded share (or an estimate) is not one.
+    rows = stats.rows(measure, stat_year)
+    derived = rows[rows["kuntanumero"].isin(codes) & rows["tila"].isin(NOT_COUNTS)]
+    if len(derived):
+        first = derived.iloc[0]
+        raise InputError(
+            f"{MEASURES[measure].name} {stat_year}: kunnan {first['kunta']} "
+            f"({first['kuntanumero']}) luku on {STATUSES[first['tila']]} "
+            f"({len(derived)}/{len(codes)} kunnalla), ei Tilastokeskuksen julkaisema määrä – "
+            f"tarvitaan: {wanted}. Hae määrät: kustannukset data paivita --taulukot 11rm "
+            f"--vuodet {stat_year} --kunnat kokeilu",
+            file=Path(first["tiedosto"]),
+            row=int(first["rivi"]),
+            column="tila",
+        )
     assumption = None
     if stat_year != rule_year:
         assumption = (
             f"ESIMERKKIOLETUS: sääntö käyttää vuoden {year} {what} vieraskielisiä "
-            f"31.12.{rule_year}, "
-            f"mutta niitä ei ole kaikilta kunnilta; esimerkissä käytetään lukuja 31.12.{stat_year}."
+            f"31.12.{rule_year}, mutta Tilastokeskuksen julkaisemia määriä ei ole kaikilta "
+            f"kunnilta; esimerkissä käytetään lukuja 31.12.{stat_year}."
         )
     return Key(year, purpose, measure, rule_year, stat_year, values, assumption)
 

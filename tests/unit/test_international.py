@@ -156,8 +156,19 @@ def test_budget_2021_key_is_the_real_2019_count(rules, stats):
 
 def test_missing_count_names_municipality_and_date(rules, stats):
     with pytest.raises(InputError) as err:
-        kv.key_for(2021, kv.INVOICING, stats, rules)  # 31.12.2020 exists only for three
-    assert "Hämeenkyrö (108)" in err.value.message and "2020" in err.value.message
+        kv.key_for(2027, kv.INVOICING, stats, rules)  # no count of 31.12.2026 in the data
+    assert "Akaa (020)" in err.value.message and "2026" in err.value.message
+
+
+def test_a_derived_count_is_no_key(rules, stats):
+    # 31.12.2020: Statistics Finland's own count for Akaa, Kangasala and Ylöjärvi only; the
+    # others' counts are derived from the rounded share (johdettu), which the rule does not take
+    with pytest.raises(InputError) as err:
+        kv.key_for(2021, kv.INVOICING, stats, rules)
+    message = err.value.message
+    assert "Hämeenkyrö (108) luku on johdettu julkaistuista luvuista (19/22 kunnalla)" in message
+    assert "2020" in message and "paivita --taulukot 11rm --vuodet 2020" in message
+    assert err.value.column == "tila"
 
 
 def test_split_cents_by_hand():
