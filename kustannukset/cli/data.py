@@ -137,9 +137,12 @@ def register(sub) -> None:
         metavar="MITTARI",
         help=f"mittarit ({', '.join(MEASURES)}); oletus: kaikki",
     )
-    cov.add_argument(
+    which = cov.add_mutually_exclusive_group()
+    which.add_argument(
         "--kunnat", nargs="+", default=["Pirkanmaa"], metavar="KUNTA", help=kunnat_help
     )
+    which.add_argument("--koko-maa", action="store_true", help="koko maan kunnat (309)")
+    which.add_argument("--maakunta", metavar="NIMI", help="yhden maakunnan kunnat")
     cov.add_argument("--vuodet", nargs="+", type=years_arg, metavar="VUOSI", help="vuodet")
     cov.add_argument("--yhteenveto", action="store_true", help="vain yhteenveto (mittari × vuosi)")
     cov.add_argument("--csv", action="store_true", help="pitkä taulukko CSV-muodossa")
@@ -160,7 +163,13 @@ def _load(data_dir):
 def run_coverage(args: argparse.Namespace) -> int:
 
     stats = _load(args.data)
-    codes = k.select_municipalities(stats.municipalities, args.kunnat)
+    register = stats.municipalities
+    if args.koko_maa:
+        codes = register.all
+    elif args.maakunta:
+        codes = register.in_region(register.region_named(args.maakunta))
+    else:
+        codes = k.select_municipalities(register, args.kunnat)
     cov = k.coverage(stats, args.mittarit, codes, _years(args.vuodet))
     if args.csv:
         spreadsheet_safe(cov).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -189,6 +198,12 @@ def run_coverage(args: argparse.Namespace) -> int:
             if len(rows):
                 print(k.citation(rows))
             print(k.matrix(cov, measure).to_string())
+    notes = k.division_notes(cov, register)
+    if notes:
+        print()
+        print("Kuntajako:")
+        for line in notes:
+            print(f"  {line}")
     command = k.fill_command(cov, stats.municipalities)
     print()
     if command:

@@ -2,7 +2,11 @@
 
 ``coverage`` gives one row per measure × municipality × year with its status, ``puuttuu`` where
 there is no figure. A monthly measure's year has the status of its twelve months (the least final
-of them), or ``osittain`` when only some of them exist; ``kuukausia`` counts them. ``note`` is the
+of them), or ``osittain`` when only some of them exist; ``kuukausia`` counts them. ``kuntajako`` is
+the municipal division of the figure (2023 or 2025); a merged municipality whose figure is inside
+the one it joined (Pertunmaa in Mäntyharju's figures of the 2025 division) is ``liitetty``.
+``division_notes`` says which municipalities' figures of an earlier year are of the 2025 division.
+``note`` is the
 sentence a notebook prints next to a result: which figures it used, how many of them are final, and
 their sources. ``citation`` is the "Lähde: ..." line that
 Statistics Finland's and the National Land Survey's CC BY 4.0 licences ask for.
@@ -19,6 +23,8 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.core.years import parse_year
 from kustannukset.stats.loader import (
+    DIVISION_2025,
+    DIVISION_COLUMN,
     MEASURES,
     STATUSES,
     Municipalities,
@@ -28,6 +34,7 @@ from kustannukset.stats.loader import (
 
 MISSING = "puuttuu"
 PARTIAL = "osittain"  # a monthly measure's year with some of its months
+MERGED = "liitetty"  # the figure is inside the one of the municipality it joined (2025 division)
 LETTERS = {
     "lopullinen": "L",
     "ennakko": "E",
@@ -35,14 +42,16 @@ LETTERS = {
     "arvio": "A",
     "esimerkki": "X",
     PARTIAL: "o",
+    MERGED: "Y",
     MISSING: "·",
 }
 LEGEND = (
     "L = lopullinen, E = ennakkotieto, J = johdettu julkaistuista luvuista, A = arvio, "
     "X = esimerkki (ei todellinen luku), o = osa vuoden kuukausista (kuukausittainen mittari), "
+    "Y = yhdistetty: luku sisältyy sen kunnan lukuun, johon kunta liitettiin (kuntajako 2025), "
     "· = puuttuu"
 )
-COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "tila", "kuukausia"]
+COLUMNS = ["mittari", "kuntanumero", "kunta", "vuosi", "tila", "kuukausia", "kuntajako"]
 LICENCE = "CC BY 4.0"
 MAP_CITATION = (
     "Lähde: Maanmittauslaitos, hallinnolliset aluejaot 2023 (kunta- ja maakuntarajat), "
@@ -88,35 +97,80 @@ def coverage(
     """mittari, kuntanumero, kunta, vuosi, tila, kuukausia: every combination, ``puuttuu`` where
     none; ``kuukausia`` (months with a figure) only for a monthly measure."""
     measures = list(measures or MEASURES)
-    codes = list(codes if codes is not None else stats.municipalities.in_region("Pirkanmaa"))
-    table = stats.table[stats.table["kuntanumero"].isin(codes)]
+    register = stats.municipalities
+    codes = list(codes if codes is not None else register.in_region("Pirkanmaa"))
+    receivers = {register.successor(c) for c in codes if register.merged_into(c)}
+    table = stats.table[stats.table["kuntanumero"].isin([*codes, *receivers])]
     if years is None:
-        years = sorted(set(table["vuosi"]))
+        years = sorted(set(table[table["kuntanumero"].isin(codes)]["vuosi"]))
     years = list(years)
     have: dict[tuple[str, str, int], list[str]] = {}
-    columns = (table[c] for c in ("mittari", "kuntanumero", "vuosi", "tila"))
-    for key in zip(*columns, strict=True):
-        have.setdefault(key[:3], []).append(key[3])
+    divisions: dict[tuple[str, str, int], int] = {}
+    columns = (table[c] for c in ("mittari", "kuntanumero", "vuosi", "tila", DIVISION_COLUMN))
+    for *key, status, division in zip(*columns, strict=True):
+        have.setdefault(tuple(key), []).append(status)
+        divisions[tuple(key)] = int(division)
     rows = []
     for m in measures:
         monthly = MEASURES[m].monthly
         for c in codes:
-            name = stats.municipalities.name(c)
+            name = register.name(c)
+            receiver = register.merged_into(c)
             for y in years:
                 statuses = have.get((m, c, y), [])
+                status = _status(statuses, monthly)
+                division = divisions.get((m, c, y))
+                if (
+                    status == MISSING
+                    and receiver
+                    and divisions.get((m, receiver, y)) == (DIVISION_2025)
+                ):
+                    status, division = MERGED, DIVISION_2025
                 rows.append(
                     {
                         "mittari": m,
                         "kuntanumero": c,
                         "kunta": name,
                         "vuosi": y,
-                        "tila": _status(statuses, monthly),
+                        "tila": status,
                         "kuukausia": len(statuses) if monthly else None,
+                        "kuntajako": division,
                     }
                 )
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["kuukausia"] = out["kuukausia"].astype("Int64")
+    out["kuntajako"] = out["kuntajako"].astype("Int64")
     return out
+
+
+def division_notes(cov: pd.DataFrame, municipalities: Municipalities) -> list[str]:
+    """One line per municipality that took in another and has figures of a year before 2025 on
+    the 2025 division (the merged area's, not its own), and per merged municipality shown."""
+    lines = []
+    early = cov[
+        (cov["kuntajako"] == DIVISION_2025)
+        & (cov["vuosi"] < DIVISION_2025)
+        & cov["kuntanumero"].isin(municipalities.receivers)
+    ]
+    for code, part in early.groupby("kuntanumero", sort=True):
+        merged = ", ".join(
+            f"{municipalities.name(m)} ({m})" for m in municipalities.members_2025(code)[1:]
+        )
+        by_measure = "; ".join(
+            f"{m} {_year_list(list(group['vuosi']))}"
+            for m, group in part.groupby("mittari", sort=False)
+        )
+        lines.append(
+            f"{municipalities.name(code)} ({code}): luvut ovat kuntajaon {DIVISION_2025} "
+            f"mukaisia ja sisältävät kunnan {merged} ({municipalities.merger(code)}): {by_measure}"
+        )
+    for code in sorted(set(cov.loc[cov["tila"] == MERGED, "kuntanumero"])):
+        lines.append(
+            f"{municipalities.name(code)} ({code}): Y = luku sisältyy kunnan "
+            f"{municipalities.name(municipalities.successor(code))} lukuun "
+            f"({municipalities.merger(code)})"
+        )
+    return lines
 
 
 def _status(statuses: list[str], monthly: bool) -> str:
@@ -135,7 +189,7 @@ def summary(cov: pd.DataFrame) -> pd.DataFrame:
 
     def cell(group: pd.DataFrame) -> str:
         counts = group["tila"].value_counts()
-        parts = [f"{counts[s]} {LETTERS[s]}" for s in [*STATUSES, PARTIAL] if s in counts]
+        parts = [f"{counts[s]} {LETTERS[s]}" for s in [*STATUSES, PARTIAL, MERGED] if s in counts]
         return " + ".join(parts) if parts else LETTERS[MISSING]
 
     out = cov.groupby(["mittari", "vuosi"], sort=False)[["tila"]].apply(cell).unstack("vuosi")

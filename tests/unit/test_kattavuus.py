@@ -12,7 +12,7 @@ from kustannukset.cli import main
 from kustannukset.core.errors import InputError
 from kustannukset.stats import coverage as k
 from kustannukset.stats.loader import load_statistics
-from tests.conftest import make_data
+from tests.conftest import make_data, run_cli
 
 
 @pytest.fixture
@@ -107,50 +107,108 @@ def test_kattavuus_command_shows_the_imported_coverage(capsys):
     out = capsys.readouterr().out
     assert "Tilastojen kattavuus: 23 kuntaa" in out
     summary = out.split("\n\n")[1]
-    # years: 2015 (key figures), 2017-2018 (derived labour force), 2019-2024
+    # years: 2015 (key figures), 2017-2018 (derived labour force), 2019-2026
     assert summary.splitlines()[0].split() == [
         "2015",
         "2017",
         "2018",
-        *map(str, range(2019, 2025)),
+        *map(str, range(2019, 2027)),
     ]
-    assert _summary_line(summary, "vakiluku") == "23 L · · 23 L 23 L 23 L 23 L 23 L 23 E"
+    # 2024 final (it was preliminary) and 2025, on the 2025 division (no merger in Pirkanmaa)
+    assert _summary_line(summary, "vakiluku") == "23 L · · 23 L 23 L 23 L 23 L 23 L 23 L 23 L ·"
     # the labour force: derived from the 12r5 denominator (A) for 2017-2021, except Kangasala's
-    # real 115b figures 2019-2023 (L)
+    # real 115b figures 2019-2023 (L); 2024 derived from the denominator of June 2026
     assert _summary_line(summary, "tyovoima") == (
-        "· 23 A 23 A 1 L + 22 A 1 L + 22 A 1 L + 22 A 1 L 1 L ·"
+        "· 23 A 23 A 1 L + 22 A 1 L + 22 A 1 L + 22 A 1 L 1 L 23 A · ·"
     )
-    # months 2019M01-2023M10 for all 23; Kangasala's own series runs to 2024M12
+    # months 2019M01-2023M10 for all 23; Kangasala's own series runs to 2025M01; June 2026
     assert _summary_line(summary, "tyottomat_tyonhakijat_kk") == (
-        "· · · 23 L 23 L 23 L 23 L 1 L + 22 o 1 L"
+        "· · · 23 L 23 L 23 L 23 L 1 L + 22 o 1 L 1 o 23 o"
     )
-    assert _summary_line(summary, "tyottomat_tyonhakijat_ka") == "· · · 23 J 23 J 23 J 23 J · ·"
-    # 23 municipalities x 7 years (2015, 2019-2024) of the 9 years shown
-    assert f"vakiluku: Väkiluku 31.12. – {23 * 7}/{23 * 9} lukua" in out
-    # 23 x 58 months 2019M01-2023M10, and Kangasala's 2023M11-2024M12 (14 months)
+    assert _summary_line(summary, "tyottomat_tyonhakijat_ka") == (
+        "· · · 23 J 23 J 23 J 23 J · · · ·"
+    )
+    # counts of Akaa, Kangasala and Ylöjärvi are Statistics Finland's; the others derived from
+    # the share (J); Kangasala's 2024 count is its preliminary figure
+    assert _summary_line(summary, "vieraskieliset") == (
+        "23 L · · 23 L 3 L + 20 J 3 L + 20 J 3 L + 20 J 3 L + 20 J 1 E + 22 J 23 J ·"
+    )
+    # 23 municipalities x 8 years (2015, 2019-2025) of the 11 years shown
+    assert f"vakiluku: Väkiluku 31.12. – {23 * 8}/{23 * 11} lukua" in out
+    # 23 x 58 months 2019M01-2023M10, Kangasala's 2023M11-2025M01 (15 months), 23 of 2026M06
     assert (
         "tyottomat_tyonhakijat_kk: Työttömät työnhakijat kuukauden laskentapäivänä – "
-        f"kuukausittainen: {23 * 58 + 14}/{12 * 23 * 9} kuukausilukua"
+        f"kuukausittainen: {23 * 58 + 15 + 23}/{12 * 23 * 11} kuukausilukua"
     ) in out
     assert "Tampere (837)" in out
+    assert "Kuntajako:" not in out  # no merger in Pirkanmaa
     assert "kustannukset data paivita --taulukot 11re 11rm 12r5 115b" in out
+
+
+def test_kattavuus_of_the_whole_country(capsys):
+    assert main(["data", "kattavuus", "--koko-maa", "--vuodet", "2020-2025", "--yhteenveto"]) == 0
+    out = capsys.readouterr().out
+    assert "Tilastojen kattavuus: 309 kuntaa" in out
+    summary = out.split("\n\n")[1]
+    assert summary.splitlines()[0].split() == [str(y) for y in range(2020, 2026)]
+    # every municipality 2020-2023 (309 of the 2023 division); 2024 and 2025 on the 2025
+    # division: 308, Pertunmaa (Y) inside Mäntyharju's figure
+    assert _summary_line(summary, "vakiluku") == ("309 L 309 L 309 L 309 L 308 L + 1 Y 308 L + 1 Y")
+    # 2022, 2024, 2025 for every municipality; Kangasala's own 2020, 2021 and 2023
+    assert _summary_line(summary, "tyoikaiset_15_64") == (
+        "1 L 1 L 309 L 1 L 308 L + 1 Y 308 L + 1 Y"
+    )
+    # the counts derived from the share (308 municipalities of the 2025 division every year),
+    # Statistics Finland's own counts where the data has them (Akaa, Kangasala, Ylöjärvi)
+    assert _summary_line(summary, "vieraskieliset") == (
+        "3 L + 305 J + 1 Y 3 L + 305 J + 1 Y 3 L + 305 J + 1 Y 3 L + 305 J + 1 Y "
+        "1 E + 307 J + 1 Y 308 J + 1 Y"
+    )
+    assert "Mäntyharju (507): luvut ovat kuntajaon 2025 mukaisia ja sisältävät kunnan " in out
+    assert "vakiluku 2024; vieraskieliset 2020-2024" in out
+    assert "Pertunmaa (588): Y = luku sisältyy kunnan Mäntyharju lukuun" in out
+
+
+def test_kattavuus_of_one_region(capsys):
+    assert main(["data", "kattavuus", "--maakunta", "keski-suomi", "--yhteenveto"]) == 0
+    out = capsys.readouterr().out
+    # Keski-Suomi's 22 municipalities (Statistics Finland's regions, 2023 division)
+    assert "Tilastojen kattavuus: 22 kuntaa" in out
+    summary = out.split("\n\n")[1]
+    assert _summary_line(summary, "vakiluku").endswith("22 L 22 L 22 L 22 L 22 L 22 L ·")
+
+
+def test_kattavuus_names_the_closest_region_for_a_misspelt_one():
+    result = run_cli("data", "kattavuus", "--maakunta", "Pirkanma")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "tuntematon maakunta 'Pirkanma' (tarkoititko 'Pirkanmaa'?)" in result.stderr
 
 
 def test_kattavuus_csv_is_the_long_table(capsys):
     assert main(["data", "kattavuus", "--csv", "--kunnat", "kaikki", "--vuodet", "2019"]) == 0
     cov = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    assert list(cov.columns) == ["mittari", "kuntanumero", "kunta", "vuosi", "tila", "kuukausia"]
-    assert len(cov) == 15 * 309  # 15 measures
+    assert list(cov.columns) == [
+        "mittari",
+        "kuntanumero",
+        "kunta",
+        "vuosi",
+        "tila",
+        "kuukausia",
+        "kuntajako",
+    ]
+    assert len(cov) == 16 * 309  # 16 measures
     population = cov[cov["mittari"] == "vakiluku"]
     assert (population["tila"] == "lopullinen").all()
+    assert (population["kuntajako"] == "2023").all()
     assert population["kuntanumero"].str.len().eq(3).all()
     assert (population["kuukausia"] == "").all()  # a year's figure has no months
     months = cov[cov["mittari"] == "tyottomat_tyonhakijat_kk"].set_index("kuntanumero")
     assert months.loc["837", ["tila", "kuukausia"]].tolist() == ["lopullinen", "12"]
     # Kökar's 2019: only July has a figure (the others are suppressed in the source, '')
     assert months.loc["318", ["tila", "kuukausia"]].tolist() == ["osittain", "1"]
-    # Pertunmaa (joined Mäntyharju 1.1.2025) is not in the 2025-division research list
-    assert months.loc["588", ["tila", "kuukausia"]].tolist() == ["puuttuu", "0"]
+    # Pertunmaa's 2019 is in neither research list (turn2 leaves it out, turn3 starts in 2020)
+    assert months.loc["588", ["tila", "kuukausia", "kuntajako"]].tolist() == ["puuttuu", "0", ""]
 
 
 def _monthly_data(tmp_path, rows: list[tuple]) -> Path:
