@@ -7,6 +7,9 @@ Every fetched figure is compared with the one in ``data/tilastot/``:
 - ``muuttuu``: another value or status; the row is replaced by the fetched one.
 - ``pidetaan``: the data has a final figure and the API a preliminary one. The final figure is
   kept, and the run says so; ``salli_ennakko`` replaces it anyway.
+- ``kuntajako``: a figure of a year before 2025 for a municipality that took in another
+  (Mäntyharju). The API's tables are on the 2025 division, so it is the merged area's figure; it
+  is not written over the municipality's own, and the run says so.
 
 The fetched rows name a new source in ``data/tilastolahteet.csv``: the table, its address, when it
 was fetched and when Statistics Finland last updated it. Writing is atomic as a whole: the new files
@@ -38,6 +41,7 @@ from kustannukset.core.guarded import exact_number
 from kustannukset.core.replace import checkpoint, complete_journal, temporary_name, write_journal
 from kustannukset.stats.fetch import Figure, TableFetch
 from kustannukset.stats.loader import (
+    DIVISION_2025,
     MEASURES,
     SOURCE_COLUMNS,
     SOURCES_FILE,
@@ -48,6 +52,10 @@ from kustannukset.stats.loader import (
 from kustannukset.stats.pxweb import PxWebError
 
 NEW, SAME, CHANGED, KEPT = "uusi", "ennallaan", "muuttuu", "pidetaan"
+# A figure of a year before 2025 for a municipality that took in another: Statistics Finland's
+# tables are on the current division, so it is the merged area's, not the municipality's own, and
+# is not written over the municipality's own figures of the 2023 division.
+OTHER_DIVISION = "kuntajako"
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,11 @@ def compare(stats: Statistics, figures: list[Figure], allow_preliminary: bool) -
         for r in stats.table[columns].itertuples(index=False)
     }
     changes = []
+    receivers = stats.municipalities.receivers
     for f in figures:
+        if f.code in receivers and f.year < DIVISION_2025:
+            changes.append(Change(OTHER_DIVISION, f))
+            continue
         old = current.get((f.measure, f.code, f.year, f.month))
         if old is None:
             changes.append(Change(NEW, f))
@@ -159,6 +171,7 @@ def report(changes: list[Change], fetches: dict[str, TableFetch], stats: Statist
                 (CHANGED, "muuttuu"),
                 (SAME, "ennallaan"),
                 (KEPT, "lopullista pidetään"),
+                (OTHER_DIVISION, "kuntajaon 2025 lukua ei kirjoiteta"),
             )
             if counts[(measure, k)]
         ]
@@ -181,6 +194,13 @@ def report(changes: list[Change], fetches: dict[str, TableFetch], stats: Statist
                 f"  HUOM: {where}: lopullinen {_fmt(c.old_value)} pidetään; rajapinnan "
                 f"ennakkotieto {_fmt(f.value)} ei korvaa sitä (--salli-ennakko korvaa)"
             )
+    merged = sorted({c.figure.code for c in changes if c.kind == OTHER_DIVISION})
+    for code in merged:
+        lines.append(
+            f"  HUOM: {name(code)} ({code}): rajapinnan luvut ennen vuotta {DIVISION_2025} ovat "
+            f"kuntajaon {DIVISION_2025} mukaisia ({stats.municipalities.merger(code)}); niitä ei "
+            "kirjoiteta kunnan omien lukujen päälle"
+        )
     new = [c for c in changes if c.kind == NEW]
     if new:
         lines.append(f"  uusia lukuja {len(new)}:")

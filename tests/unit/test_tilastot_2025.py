@@ -24,6 +24,8 @@ import pytest
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.stats import refresh
+from kustannukset.stats.fetch import Figure
 from kustannukset.stats.loader import load_municipalities, load_sources, load_statistics
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -385,3 +387,29 @@ def test_a_register_without_the_column_keeps_every_municipality_as_it_is(tmp_pat
     )
     register = load_municipalities(data)
     assert register.all_2025 == ["020"] and register.receivers == frozenset()
+
+
+def test_a_refresh_does_not_write_the_merged_area_over_mantyharjus_own_figures(tmp_path):
+    # Statistics Finland's tables are on the current division: its Mäntyharju of 2023 is
+    # Mäntyharju and Pertunmaa together (7 099), not Mäntyharju's own 5 522
+    data = _division_data(
+        tmp_path,
+        [
+            "vakiluku,507,Mäntyharju,2023,5522,lopullinen,testiaineisto (ei tunnus),",
+            "vakiluku,588,Pertunmaa,2023,1577,lopullinen,testiaineisto (ei tunnus),",
+        ],
+    )
+    stats = load_statistics(data)
+    fetched = [
+        Figure("vakiluku", "507", 2023, "7099", "lopullinen", "11re"),
+        Figure("vakiluku", "507", 2025, "7034", "lopullinen", "11re"),
+    ]
+    changes = refresh.compare(stats, fetched, allow_preliminary=False)
+    assert [c.kind for c in changes] == [refresh.OTHER_DIVISION, refresh.NEW]
+    lines = refresh.report(changes, {}, stats)
+    assert "  vakiluku: 1 uutta, 1 kuntajaon 2025 lukua ei kirjoiteta" in lines
+    assert (
+        "  HUOM: Mäntyharju (507): rajapinnan luvut ennen vuotta 2025 ovat kuntajaon 2025 "
+        "mukaisia (Pertunmaa (588) liitetty kuntaan Mäntyharju (507) 1.1.2025); niitä ei "
+        "kirjoiteta kunnan omien lukujen päälle"
+    ) in lines
