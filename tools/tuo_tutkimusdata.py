@@ -3,9 +3,10 @@
 Run from the project root: ``python tools/tuo_tutkimusdata.py [TUTKIMUSKANSIO] [DATAKANSIO]``.
 
 It writes the municipality register ``kunnat.csv`` (every municipality of Finland in the 2023
-division, with its region), the sources ``tilastolahteet.csv`` and one tidy file per measure in
-``tilastot/``. Nothing is estimated here: each figure is copied from its input row or cell, and the
-only figures derived here are exact sums of published counts, which their source says they are.
+division, with its region and its municipality of the 2025 division), the sources
+``tilastolahteet.csv`` and one tidy file per measure in ``tilastot/``. Nothing is estimated here:
+each figure is copied from its input row or cell, and the figures derived here (sums of published
+counts, a year's mean of its months, a count from a share) say so in their source.
 
 - The research CSVs keep their provenance: each row's source text becomes a source whose description
   has the row's municipality code and year replaced by ``<kuntanumero>`` and ``<vuosi>``; the import
@@ -24,10 +25,22 @@ only figures derived here are exact sums of published counts, which their source
   figure where there is one (then the real one is kept), and in 2019 at least the employed plus the
   unemployed aged 18–64 of the key-figures workbook and at most :data:`OTHER_AGES_MAX` more. A
   suppressed (empty) Åland month is missing, never zero. The research list is of the 2025 division:
-  Pertunmaa (588), merged into Mäntyharju on 1.1.2025, is absent and stays missing, while
-  Mäntyharju's figures are its own (the 2019 check above would fail otherwise).
-- A figure given by two sources with the same value keeps both; two sources that disagree stop the
-  import.
+  Pertunmaa (588), merged into Mäntyharju on 1.1.2025, is absent, while Mäntyharju's figures are
+  its own (the 2019 check above would fail otherwise).
+- ``turn3/stats/`` gives every municipality's figures of 2020-2025, each source on its own
+  municipal division (:data:`T3`): population 2020-2025 (the final 2024 replaces the preliminary
+  figures), working-age 2022/2024/2025, the foreign-language share 2020-2025 and the count derived
+  from it (share x population, status ``johdettu``; a real count is kept and the derived one
+  checked to be within the share's rounding of it), Pertunmaa's jobseekers and 12r5 denominator
+  of 2020-2023 from the same cache as turn2 (and their December, mean and derived labour force),
+  June 2026's jobseekers and denominator (and the labour force of 2024), and the December rate of
+  every municipality. A figure of a year before 2025 that a source gives on the 2025 division is
+  written with ``kuntajako`` 2025 for Mäntyharju, whose figure is then the merged area's. The
+  register gets each municipality's 2025 one (``kunta_2025``), checked against the 2025 lists.
+- A figure given by two sources with the same value keeps both (a source that is the same cached
+  file as one the figure was read from only confirms it); two sources that disagree stop the
+  import. A final figure replaces a preliminary one; the replacements, and the derived counts that
+  met a real one, are printed.
 
 The raw files stay where they are: the package reads only the small tidy files written here. Files
 of ``tilastot/`` that this import does not write (figures fetched with ``kustannukset data
