@@ -299,14 +299,31 @@ def figures_table(
     stats: Statistics, codes: Iterable[str], year: int, measures: Iterable[str] = KEY_MEASURES
 ) -> pd.DataFrame:
     """One row per municipality with the measures of ``year`` (missing stays empty) and a total
-    row over the figures that exist."""
+    row over the figures that exist, on the year's own division: a figure of the 2025 division of
+    an earlier year for a municipality that took in another (Mäntyharju with Pertunmaa) is not its
+    own, so it is left out and its name says so."""
     measures = list(measures)
+    register = stats.municipalities
     rows = []
     for code in codes:
-        row: dict[str, object] = {"kunta": stats.municipalities.name(code)}
+        row: dict[str, object] = {"kunta": register.name(code)}
+        left_out = []
         for measure in measures:
-            figures = stats.rows(measure, year).set_index("kuntanumero")["arvo"]
-            row[measure] = int(figures[code]) if code in figures.index else None
+            figures = stats.rows(measure, year).set_index("kuntanumero")
+            row[measure] = int(figures.at[code, "arvo"]) if code in figures.index else None
+            if (
+                row[measure] is not None
+                and code in register.receivers
+                and year < DIVISION_2025
+                and figures.at[code, DIVISION_COLUMN] == DIVISION_2025
+            ):
+                row[measure] = None
+                left_out.append(measure)
+        if left_out:
+            row["kunta"] = (
+                f"{register.name(code)} ({', '.join(left_out)}: vain kuntajaon {DIVISION_2025} "
+                f"luku, ei mukana; {register.merger(code)})"
+            )
         rows.append(row)
     table = pd.DataFrame(rows)
     total = {"kunta": "Yhteensä", **{m: int(table[m].sum()) for m in measures}}

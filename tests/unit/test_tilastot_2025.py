@@ -20,11 +20,12 @@ import warnings
 from fractions import Fraction
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
-from kustannukset.stats import refresh
+from kustannukset.stats import coverage, refresh
 from kustannukset.stats.fetch import Figure
 from kustannukset.stats.loader import load_municipalities, load_sources, load_statistics
 
@@ -413,3 +414,16 @@ def test_a_refresh_does_not_write_the_merged_area_over_mantyharjus_own_figures(t
         "mukaisia (Pertunmaa (588) liitetty kuntaan Mäntyharju (507) 1.1.2025); niitä ei "
         "kirjoiteta kunnan omien lukujen päälle"
     ) in lines
+
+
+def test_the_statistics_table_of_a_year_leaves_out_a_merged_area_figure(real):
+    table = coverage.figures_table(real, [MANTYHARJU, "837"], 2023).set_index("kunta")
+    label = (
+        "Mäntyharju (vieraskieliset: vain kuntajaon 2025 luku, ei mukana; Pertunmaa (588) "
+        "liitetty kuntaan Mäntyharju (507) 1.1.2025)"
+    )
+    # Mäntyharju's own population 5 522 stays; its foreign-language count of 2023 (298) is the
+    # merged area's and is not in the table or its total
+    assert table.at[label, "vakiluku"] == 5522
+    assert pd.isna(table.at[label, "vieraskieliset"])
+    assert table.at["Yhteensä", "vieraskieliset"] == table.at["Tampere", "vieraskieliset"]
