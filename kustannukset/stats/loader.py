@@ -286,9 +286,13 @@ class Municipalities:
             members.setdefault(str(successor), []).append(str(code))
         return {c: tuple(sorted(m, key=lambda x: (x != c, x))) for c, m in members.items()}
 
+    @functools.cached_property
+    def _successors(self) -> dict[str, str]:
+        return {str(c): str(s) for c, s in self.table[SUCCESSOR_COLUMN].items()}
+
     def successor(self, code: str) -> str:
         """The municipality of the 2025 division that ``code`` is (or is part of)."""
-        return str(self.table.at[code, SUCCESSOR_COLUMN])
+        return self._successors[code]
 
     def members_2025(self, code: str) -> tuple[str, ...]:
         """The register's municipalities that form ``code`` of the 2025 division, itself first:
@@ -1139,6 +1143,7 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
     years: dict[str, int] = {}
     months: dict[tuple[str, str], int] = {}
     values: dict[tuple[str, str], Fraction] = {}
+    divisions: dict[tuple[str, str, int], int] = {}
     for row in table.rows:
         cell = row.values
         measure = cell["mittari"]
@@ -1163,9 +1168,12 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
         month = months.get((measure, month_text))
         if month is None:
             month = months[measure, month_text] = _month(month_text, spec, file=path, row=row.line)
-        division = _division(
-            cell.get(DIVISION_COLUMN, ""), code, year, municipalities, file=path, row=row.line
-        )
+        division_key = (cell.get(DIVISION_COLUMN, ""), code, year)
+        division = divisions.get(division_key)
+        if division is None:
+            division = divisions[division_key] = _division(
+                *division_key, municipalities, file=path, row=row.line
+            )
         value = values.get((measure, cell["arvo"]))
         if value is None:
             value = values[measure, cell["arvo"]] = _figure(table, row, spec)
