@@ -57,10 +57,10 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 from kustannukset.stats.loader import (
     FILE_COLUMNS,
@@ -695,8 +695,7 @@ WFS = "paikkatietorajapinta (WFS) vaestoalue:kunta_vaki"
 WFS_TABLE = f"{WFS} (kuntien väestö)"
 
 
-@dataclass(frozen=True)
-class Turn3Source:
+class Turn3Source(NamedTuple):
     """One source of the turn3 files: the source text each of its rows carries, what it gives
     and how it is described in ``tilastolahteet.csv`` (``<kuntanumero>``, ``<vuosi>`` and
     ``<kuukausi>`` stand for the row's own)."""

@@ -251,8 +251,12 @@ def run(capsys, options: str, url: str, data: Path) -> tuple[int, str, str]:
 
 
 def test_paivita_fills_a_missing_measure_and_reports_what_changed(data, capsys):
-    before = load_statistics(data)
-    assert before.rows("vieraskieliset", 2020)["kuntanumero"].tolist() == ["020", "211", "980"]
+    before = load_statistics(data).rows("vieraskieliset", 2020).set_index("kuntanumero")
+    # Statistics Finland's own counts for Akaa, Kangasala and Ylöjärvi; the others are derived
+    # from the rounded share (Nokia: 2,8 % x 34 476 = 965,328 -> 965)
+    real = before[before["tila"] == "lopullinen"]
+    assert real.index.tolist() == ["020", "211", "980"]
+    assert (before.loc["536", "arvo"], before.loc["536", "tila"]) == (965, "johdettu")
     tables = demo_tables()  # 11rm as cached; test rows for Nokia 2020-2023
     key = {"Alue": "KU211", "Kieli": "02", "Sukupuoli": "SSS", "Vuosi": "2020"}
     tables[RM].add(key, {"vaesto": "850"})  # a test value, not the real 847
@@ -264,9 +268,10 @@ def test_paivita_fills_a_missing_measure_and_reports_what_changed(data, capsys):
     assert code == 0, err
     assert "Taulukko 11rm (väestö kielen mukaan), vuodet 2019–2020: 3 lukua" in out
     assert "Puuttuvia lukuja 3 (merkintä '...': 3); niitä ei kirjoiteta" in out
-    assert "vieraskieliset: 1 uutta, 1 muuttuu, 1 ennallaan" in out
+    assert "vieraskieliset: 2 muuttuu, 1 ennallaan" in out
     assert "muuttuu: vieraskieliset Kangasala (211) 2020: 847 -> 850" in out
-    assert "vieraskieliset: 1 lukua, 1 kuntaa, vuodet 2020" in out
+    # the fetched count replaces the one derived from the share
+    assert "muuttuu: vieraskieliset Nokia (536) 2020: 965 -> 1 100, johdettu -> lopullinen" in out
     assert "Kirjoitettu: " in out
     after = load_statistics(data).rows("vieraskieliset", 2020).set_index("kuntanumero")
     assert after.loc["536", "arvo"] == 1100 and after.loc["211", "arvo"] == 850
@@ -368,7 +373,13 @@ def test_paivita_reads_every_month_of_12r5_and_derives_the_year(data, capsys):
     assert (
         "Kuukausi <vuosi>M01–<vuosi>M12" in stats.sources[months["lahdetunnus"].iloc[0]].description
     )
-    assert stats.rows("tyottomat_tyonhakijat_kk", 2025)["kuntanumero"].tolist() == ["020"] * 3
+    # Akaa's three months fetched, beside Kangasala's January 2025 from the research data
+    assert sorted(stats.rows("tyottomat_tyonhakijat_kk", 2025)["kuntanumero"]) == [
+        "020",
+        "020",
+        "020",
+        "211",
+    ]
     # December gives the year's figures
     assert stats.values("tyottomat_tyonhakijat", 2024, ["020"]) == {"020": 712}
     assert stats.values("tyovoima_jakaja", 2024, ["020"]) == {"020": 7600}
@@ -453,7 +464,10 @@ def test_kokeile_shows_but_writes_nothing(data, capsys):
             capsys, "--taulukot 11rm --vuodet 2021 --kunnat Nokia --kokeile", server.base_url, data
         )
     assert code == 0
-    assert "vieraskieliset: 1 uutta" in out
+    # Nokia's count of 2021 in the data is derived from the share (johdettu): the fetched one
+    # would replace it
+    assert "vieraskieliset: 1 muuttuu" in out
+    assert "johdettu -> lopullinen" in out
     assert "Mitään ei kirjoitettu (--kokeile)." in out
     assert snapshot(data) == before
 
