@@ -168,9 +168,10 @@ class Context:
         (:meth:`kustannukset.stats.loader.Statistics.values_2025`)."""
         codes = tuple(codes)
         key = ("luvut 2025", measure, year, codes)
-        return self.remember(
+        made = self.remember(
             key, lambda: self.statistics.values_2025(measure, year, codes, purpose=purpose)
         )
+        return DivisionValues(dict(made.values), dict(made.merged), made.notes)
 
 
 def load_context(data_dir: Path = DATA_DIR) -> Context:

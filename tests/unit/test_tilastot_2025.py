@@ -25,6 +25,7 @@ import pytest
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.scenarios.context import load_context
 from kustannukset.stats import coverage, refresh
 from kustannukset.stats.fetch import Figure
 from kustannukset.stats.loader import load_municipalities, load_sources, load_statistics
@@ -427,3 +428,14 @@ def test_the_statistics_table_of_a_year_leaves_out_a_merged_area_figure(real):
     assert table.at[label, "vakiluku"] == 5522
     assert pd.isna(table.at[label, "vieraskieliset"])
     assert table.at["Yhteensä", "vieraskieliset"] == table.at["Tampere", "vieraskieliset"]
+
+
+def test_the_context_gives_the_2025_division_to_scenario_code():
+    context = load_context(DATA_DIR)
+    got = context.values_2025("tyovoima", 2021, [MANTYHARJU], purpose="20 000 -sääntö")
+    assert got.values == {MANTYHARJU: 2202 + 625}
+    assert got.merged == {MANTYHARJU: (MANTYHARJU, PERTUNMAA)} and len(got.notes) == 1
+    got.values[MANTYHARJU] = 0  # the caller's copy: the next answer is whole
+    assert context.values_2025("tyovoima", 2021, [MANTYHARJU]).values == {MANTYHARJU: 2827}
+    with pytest.raises(InputError, match="tarvitaan: 20 000 -sääntö"):
+        context.values_2025("tyovoima", 2021, [PERTUNMAA], purpose="20 000 -sääntö")
