@@ -85,12 +85,15 @@ def compare(
 
 def decided_areas(context: Context) -> dict[str, str]:
     """Each municipality's decided area (the comparison scenario ``vertailuskenaario``)."""
-    name = str(context.rule("vertailuskenaario").value)
-    try:
-        decided = context.scenario(name)
-    except InputError:  # a data folder without the decided areas: nothing to group by
-        return {}
-    return {code: area.name for area in decided.areas for code in area.members}
+    key = ("päätetyt alueet", "kunnittain")
+    if key not in context.cache:
+        name = str(context.rule("vertailuskenaario").value)
+        try:
+            decided = context.scenario(name)
+        except InputError:  # a data folder without the decided areas: nothing to group by
+            return {}
+        context.cache[key] = {code: area.name for area in decided.areas for code in area.members}
+    return context.cache[key]
 
 
 def comparison_frame(context: Context, results: Sequence[ScenarioResult]) -> pd.DataFrame:
@@ -99,6 +102,7 @@ def comparison_frame(context: Context, results: Sequence[ScenarioResult]) -> pd.
     that basis), the experiment's historical payment and the statuses."""
     year = context.comparison_year
     decided = decided_areas(context)
+    money = [PAYMENT, FUNDING, NET, CHANGE, f"Kokeilu {year} €"]
     columns = [
         "Alue",
         "Kunta",
@@ -115,15 +119,23 @@ def comparison_frame(context: Context, results: Sequence[ScenarioResult]) -> pd.
     ]
     frames = []
     for result in results:
-        frame = result.municipalities.reindex(columns=columns).copy()
-        frame.insert(0, FILE, result.scenario.code)
-        frame.insert(0, ALTERNATIVE, short_name(result.scenario))
-        frame.insert(2, DECIDED_AREA, [decided.get(c, OUTSIDE) for c in frame["Kuntanumero"]])
-        frames.append(frame)
-    frame = pd.concat(frames, ignore_index=True)
-    for column in (PAYMENT, FUNDING, NET, CHANGE, f"Kokeilu {year} €"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+        rows = result.municipalities
+        count = len(rows)
+        data: dict[str, object] = {
+            ALTERNATIVE: [short_name(result.scenario)] * count,
+            FILE: [result.scenario.code] * count,
+            DECIDED_AREA: [decided.get(c, OUTSIDE) for c in rows["Kuntanumero"]],
+        }
+        for column in columns:
+            if column in rows:
+                data[column] = rows[column].array
+            else:  # the experiment's costs have no funding, net or change
+                data[column] = pd.array(
+                    [None] * count, dtype="Int64" if column in money else object
+                )
+        order = [ALTERNATIVE, FILE, "Alue", DECIDED_AREA, *columns[1:]]
+        frames.append(pd.DataFrame(data, columns=order))
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def wide(comparison: Comparison) -> pd.DataFrame:

@@ -81,8 +81,12 @@ class Context:
         return self.rules[name].at(RULES_DATE)
 
     def spec(self, name: str):
-        """A dict-valued rule read as its declared schema (``RULE_SCHEMAS`` in the model)."""
-        return self.rules[name].value_as(RULES_DATE, RULE_SCHEMAS[name])
+        """A dict-valued rule read as its declared schema (``RULE_SCHEMAS`` in the model); read
+        once per context (the file does not change once loaded)."""
+        key = ("sääntö", name)
+        if key not in self.cache:
+            self.cache[key] = self.rules[name].value_as(RULES_DATE, RULE_SCHEMAS[name])
+        return self.cache[key]
 
     def pool_view(self, base: str | None = None) -> PoolSpec:
         """The pool of an area whose scenario file names none: the default basis of the 2025

@@ -243,18 +243,18 @@ def experiment_basis(context: Context) -> Basis:
 def _optional_values(
     context: Context, measure: str, year: int, codes
 ) -> dict[str, Fraction | None]:
-    """Each municipality's figure, or None where it is missing (remembered, misses too)."""
+    """Each municipality's figure, or None where it is missing (each remembered, a miss too)."""
 
-    def make() -> dict[str, Fraction | None]:
-        result: dict[str, Fraction | None] = {}
-        for code in codes:
+    def one(code: str):
+        def make() -> Fraction | None:
             try:
-                result[code] = context.values(measure, year, [code])[code]
+                return context.values(measure, year, [code])[code]
             except InputError:
-                result[code] = None
-        return result
+                return None
 
-    return context.remember(("luvut tai puuttuu", measure, year, tuple(codes)), make)
+        return context.remember(("luku tai puuttuu", measure, year, code), make)
+
+    return {code: one(code) for code in codes}
 
 
 def _nullable_ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -265,6 +265,17 @@ def _nullable_ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
                 [None if v is None or pd.isna(v) else int(v) for v in frame[column]], dtype="Int64"
             )
     return frame
+
+
+def _frame(rows: list[dict], ints: list[str]) -> pd.DataFrame:
+    """Rows of whole euros (int or None) as a frame whose euro columns are Int64: a missing
+    figure is <NA>, never a zero or a float."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    data = {}
+    for column in columns:
+        values = [row.get(column) for row in rows]
+        data[column] = pd.array(values, dtype="Int64") if column in ints else values
+    return pd.DataFrame(data, columns=columns)
 
 
 STATUS_LABELS = {"esimerkki": "ESIMERKKI", "arvio": "ARVIO", "julkaistu": "JULKAISTU"}
@@ -409,8 +420,8 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
             if with_funding:
                 row["Valtionosuuden tila"] = None if basis.experiment else "ARVIO"
             rows.append(row)
-    municipalities = _nullable_ints(
-        pd.DataFrame(rows),
+    municipalities = _frame(
+        rows,
         [
             "Maksuosuus €",
             f"Kokeilu {year} €",
@@ -444,9 +455,7 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
             row["Netto €"] = given - pool if given is not None and pool is not None else None
             row["Potin tila"] = STATUS_LABELS[division.pool.status] if division else None
         area_rows.append(row)
-    areas = _nullable_ints(
-        pd.DataFrame(area_rows), ["Potti €", "Työvoima", "Valtionosuus, arvio €", "Netto €"]
-    )
+    areas = _frame(area_rows, ["Potti €", "Työvoima", "Valtionosuus, arvio €", "Netto €"])
 
     pools = {divisions[a.name].pool.label for a in scenario.areas if a.name in divisions}
     for label in sorted(pools):

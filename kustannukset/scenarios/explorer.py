@@ -77,6 +77,9 @@ EXTRA_AREAS = (NEW_AREA.format(1), NEW_AREA.format(2))
 MAX_AREAS = len(AREA_COLOURS)  # every area its own colour
 AREA_NAMES = "alueiden_nimet"  # the parameter of the responsible municipalities' genitives
 SAVE_FOLDER = "omat"
+CONTROLS_PX = 345  # the controls' column, beside the results
+# the text table keeps its lines whole (scrolling sideways if need be) in a smaller font
+TABLE_STYLE = "white-space:pre;overflow-x:auto;font-size:11px;line-height:1.3"
 FIGURE_DPI = 72
 FIGURE_SIZE = (10.5, 5.4)  # inches
 # CSS classes of the explorer's display, for the browser test and benchmark
@@ -87,6 +90,7 @@ LEGEND_CLASS = "selain-selite"
 STATUS_CLASS = "selain-tila"
 SAVED_CLASS = "selain-tallennettu"
 WEIGHT_CLASS = "selain-paino"
+MEASURE_CLASS = "selain-mittari"
 # Seconds between showing a change's table and drawing its figure (on the kernel's event loop)
 FIGURE_DELAY = 0.02
 # How many backgrounds with drawn scales (payment axis, colour bar) the figure keeps for reuse
@@ -109,9 +113,15 @@ AREA_COLUMNS = [
 
 
 def area_names(context: Context) -> dict[str, str]:
-    """Each municipality's genitive for an area's name ('Kangasalan'), by code."""
-    schema = Annotated[dict[Municipality, Text], MinLen(1)]
-    return context.rules[AREA_NAMES].value_as(RULES_DATE, schema, context={"names": context.names})
+    """Each municipality's genitive for an area's name ('Kangasalan'), by code (read once per
+    context)."""
+    key = ("sääntö", AREA_NAMES)
+    if key not in context.cache:
+        schema = Annotated[dict[Municipality, Text], MinLen(1)]
+        context.cache[key] = context.rules[AREA_NAMES].value_as(
+            RULES_DATE, schema, context={"names": context.names}
+        )
+    return context.cache[key]
 
 
 @dataclass
@@ -221,7 +231,8 @@ class Explorer:
         before = self._start_area(slot)
         if before is not None and before.lead in members:
             return before.lead
-        return default_lead(self.context, members)
+        key = ("vastuukunta", tuple(sorted(members)))
+        return self.context.remember(key, lambda: default_lead(self.context, members))
 
     def titles(self) -> dict[str, str]:
         """Each slot's name now: the starting area's name while its responsible municipality is
@@ -598,7 +609,8 @@ def _number(value) -> float:
 def legend_html(explorer: Explorer, result: ScenarioResult) -> str:
     """The areas with their colours, responsible municipalities and member counts."""
     rows = []
-    slots = {title: slot for slot, title in explorer.titles().items()}
+    filled = _filled(explorer)
+    slots = {area.name: slot for area, slot in zip(result.scenario.areas, filled, strict=True)}
     for row in result.areas.to_dict("records"):
         slot = slots.get(row["Alue"])
         colour = explorer.colour(slot) if slot else MISSING_COLOUR
@@ -609,6 +621,11 @@ def legend_html(explorer: Explorer, result: ScenarioResult) -> str:
             f"{row['Kuntia']} {'kunta' if row['Kuntia'] == 1 else 'kuntaa'})"
         )
     return '<div style="line-height:1.5">' + "<br>".join(rows) + "</div>"
+
+
+def _filled(explorer: Explorer) -> list[str]:
+    """The slots with members, in the order of the scenario's areas."""
+    return [slot for slot in explorer.slots if explorer.members(slot)]
 
 
 def weight_text(weight: Fraction) -> str:
@@ -658,7 +675,9 @@ class Display:
             self.status.value = f"<b>{html.escape(exc.message)}</b>"
             return
         self.result = result
-        self.table.value = "<pre>" + html.escape(self.explorer.text_of(result)) + "</pre>"
+        self.table.value = (
+            f'<pre style="{TABLE_STYLE}">' + html.escape(self.explorer.text_of(result)) + "</pre>"
+        )
         if self.legend is not None:
             self.legend.value = legend_html(self.explorer, result)
         for readout, weight in zip(self.readouts, self.explorer.used_weights(), strict=False):
@@ -696,7 +715,8 @@ class Display:
         self.figures += 1
         data = base64.b64encode(png).decode("ascii")
         self.picture.value = (
-            f'<img alt="Maksuosuudet ja kartta" src="data:image/png;base64,{data}">'
+            f'<img alt="Maksuosuudet ja kartta" style="max-width:100%;height:auto" '
+            f'src="data:image/png;base64,{data}">'
         )
 
 
@@ -718,7 +738,7 @@ def widgets(explorer: Explorer, folder: str = SAVE_FOLDER):
     legend = w.HTML().add_class(LEGEND_CLASS)
     status = w.HTML().add_class(STATUS_CLASS)
     readouts = [
-        w.HTML(layout=w.Layout(width="70px")).add_class(WEIGHT_CLASS) for _ in explorer.measures
+        w.HTML(layout=w.Layout(width="60px")).add_class(WEIGHT_CLASS) for _ in explorer.measures
     ]
     shown = Display(explorer, table, picture, status, legend, readouts)
     titles = explorer.titles()
@@ -731,8 +751,8 @@ def widgets(explorer: Explorer, folder: str = SAVE_FOLDER):
             options=options(),
             value=explorer.assignment[code],
             description=name,
-            layout=w.Layout(width="390px"),
-            style={"description_width": "120px"},
+            layout=w.Layout(width=f"{CONTROLS_PX - 25}px"),
+            style={"description_width": "105px"},
         )
         for code, name in zip(explorer.codes, explorer.names, strict=True)
     }
@@ -745,7 +765,7 @@ def widgets(explorer: Explorer, folder: str = SAVE_FOLDER):
             description="",
             readout=False,
             continuous_update=False,
-            layout=w.Layout(width="280px"),
+            layout=w.Layout(width=f"{CONTROLS_PX - 95}px"),
         )
         for weight in explorer.weights
     ]
@@ -754,7 +774,10 @@ def widgets(explorer: Explorer, folder: str = SAVE_FOLDER):
     rows = [
         w.VBox(
             [
-                w.Label(slider_label(label), layout=w.Layout(width="390px")),
+                w.HTML(
+                    html.escape(slider_label(label)),
+                    layout=w.Layout(width=f"{CONTROLS_PX - 25}px"),
+                ).add_class(MEASURE_CLASS),
                 w.HBox([slider, readout]),
             ]
         )
@@ -799,8 +822,9 @@ def widgets(explorer: Explorer, folder: str = SAVE_FOLDER):
     view = w.ToggleButtons(options=[AREAS_VIEW, CHANGE_VIEW], value=AREAS_VIEW)
     view.observe(lambda change: shown.redraw(change["new"]), names="value")
 
-    name = w.Text(value="oma_skenaario", description="Nimi", layout=w.Layout(width="390px"))
-    place = w.Text(value=folder, description="Kansio", layout=w.Layout(width="390px"))
+    wide = w.Layout(width=f"{CONTROLS_PX - 25}px")
+    name = w.Text(value="oma_skenaario", description="Nimi", layout=wide)
+    place = w.Text(value=folder, description="Kansio", layout=wide)
     replace_box = w.Checkbox(value=False, description="Korvaa olemassa oleva", indent=False)
     save = w.Button(description="Tallenna", button_style="primary")
     saved = w.HTML().add_class(SAVED_CLASS)
@@ -819,22 +843,33 @@ def widgets(explorer: Explorer, folder: str = SAVE_FOLDER):
     update(defer=False)
     controls = w.VBox(
         [
-            w.HTML("<b>Jakoperusteen painot</b> (oikealla käytetty paino: osuus summasta)"),
-            *rows,
-            w.HTML("<b>Kuntien alueet</b>"),
-            *dropdowns.values(),
-            w.HTML("<b>Tallenna skenaariotiedostoksi</b> (YAML ja taulukko CSV:nä)"),
-            name,
-            place,
-            replace_box,
-            save,
-            saved,
+            w.VBox(
+                [
+                    w.HTML("<b>Jakoperusteen painot</b> (oikealla käytetty paino)"),
+                    *rows,
+                    w.HTML("<b>Kuntien alueet</b>"),
+                    *dropdowns.values(),
+                    w.HTML("<b>Tallenna skenaariotiedostoksi</b> (YAML ja taulukko CSV:nä)"),
+                    name,
+                    place,
+                    replace_box,
+                    save,
+                    saved,
+                ],
+                # its own height: the box around it scrolls, nothing inside is squeezed
+                layout=w.Layout(flex="0 0 auto"),
+            )
         ],
-        layout=w.Layout(width="430px", max_height="900px", overflow="auto", flex="0 0 430px"),
+        layout=w.Layout(
+            width=f"{CONTROLS_PX}px",
+            max_height="860px",
+            overflow="auto",
+            flex=f"0 0 {CONTROLS_PX}px",
+        ),
     )
     results = w.VBox(
         [status, view, picture, legend, table],
-        layout=w.Layout(flex="1 1 auto", min_width="0", overflow="auto"),
+        layout=w.Layout(flex="1 1 auto", min_width="0"),
     ).add_class(DISPLAY_CLASS)
     return w.HBox([results, controls], layout=w.Layout(align_items="flex-start"))
 

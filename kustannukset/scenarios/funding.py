@@ -137,12 +137,16 @@ class Allocation:
 
 
 def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], LanguageSpec]:
-    """The criteria and the foreign-language part as written in the parameter file."""
-    pf = context.funding
-    return (
-        pf["kriteerit"].value_as(RULES_DATE, Criteria),
-        pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec),
-    )
+    """The criteria and the foreign-language part as written in the parameter file (read once
+    per context; a mistake is an error every time)."""
+    key = (CACHE_KEY, "kriteerit")
+    if key not in context.cache:
+        pf = context.funding
+        context.cache[key] = (
+            pf["kriteerit"].value_as(RULES_DATE, Criteria),
+            pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec),
+        )
+    return context.cache[key]
 
 
 def _latest_complete_year(context: Context, measure: str, codes: list[str]) -> int:

@@ -135,11 +135,13 @@ def value_map(
     cmap: str = "RdBu_r",
     unit: float = 1.0,
     neutral: float = 0.0,
+    norm=None,
 ):
     """Municipalities coloured by a value on a diverging scale centred on zero, symmetric; a value
     under half the rounding ``unit`` (it rounds to zero) in a neutral colour, a missing value in
     grey. With ``neutral``, a value smaller than it in size is drawn in one neutral colour and
-    labelled "ei muutosta" (so that rounding noise is not coloured)."""
+    labelled "ei muutosta" (so that rounding noise is not coloured). With ``norm`` (a scale shared
+    by several maps) the map is coloured on it and draws no colour bar of its own."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = neighbours_of(boundaries, codes)
@@ -164,15 +166,17 @@ def value_map(
     if handles:
         ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     if known:
-        norm = diverging_norm(known.values(), unit)
+        shared = norm is not None
+        norm = norm if shared else diverging_norm(known.values(), unit)
         colormap = plt.get_cmap(cmap)
         chosen = sorted(known)
         colours = diverging_colours([known[c] for c in chosen], colormap, norm, unit)
         _draw(ax, boundaries, chosen, colours)
-        mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
-        bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
-        bar.formatter = FinnishTicks()
-        bar.update_ticks()
+        if not shared:
+            mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
+            bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
+            bar.formatter = FinnishTicks()
+            bar.update_ticks()
     map_frame(ax, boundaries, codes)
     ax.set_title(title, fontsize=10)
     _attribution(ax, with_statistics=True)
