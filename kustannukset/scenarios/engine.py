@@ -114,12 +114,23 @@ class AreaDivision:
 def divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
     """The area's exact payments and their rounding. The same area (members, key, pool) with the
     same discounts and carrier is divided once per context: the explorer's change of one area's
-    members or of the sliders recomputes only the areas it changes."""
+    members or of the sliders recomputes only the areas it changes. An area whose figures are
+    missing is found so once, too, and its error raised each time it is asked for."""
     discounts = tuple(
         sorted((c, p) for c, p in scenario.discounts_pct.items() if c in area.members)
     )
-    key = ("alueen jako", area, discounts, scenario.carrier)
-    return context.remember(key, lambda: _divide_area(context, scenario, area))
+    key = ("alueen jako", area, discounts, scenario.carrier, scenario.path)
+
+    def attempt() -> AreaDivision | InputError:
+        try:
+            return _divide_area(context, scenario, area)
+        except InputError as exc:
+            return exc
+
+    made = context.remember(key, attempt)
+    if isinstance(made, InputError):
+        raise made.with_traceback(None)
+    return made
 
 
 def _divide_area(context: Context, scenario: Scenario, area: Area) -> AreaDivision:
@@ -313,8 +324,12 @@ def baseline_payments(context: Context, spec: PoolSpec) -> tuple[str, BasedPayme
 
 
 def _per(value, base) -> float | None:
+    """``value / base`` as the nearest float (a whole base divides as integers, which Python
+    rounds correctly: the same float as the exact fraction's, without building it)."""
     if value is None or base is None or not base:
         return None
+    if base.denominator == 1:
+        return int(value) / base.numerator
     return float(Fraction(int(value)) / base)
 
 
@@ -393,12 +408,8 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
                 "Potin peruste": basis.name,
                 f"Kokeilu {year} €": history.euros.get(code),
                 f"Muutos kokeiluun {year} €": to_history.get(code),
-                "€/asukas": float(payment / capita[code])
-                if payment is not None and capita[code]
-                else None,
-                "€/työtön": float(payment / jobless[code])
-                if payment is not None and jobless[code]
-                else None,
+                "€/asukas": _per(payment, capita[code]),
+                "€/työtön": _per(payment, jobless[code]),
             }
             if with_funding:
                 experiment = basis.experiment

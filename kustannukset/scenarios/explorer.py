@@ -328,9 +328,14 @@ class Explorer:
         return self.text_of(self.result())
 
     def text_of(self, result: ScenarioResult) -> str:
-        """The area checks and the payments of a result, as text."""
-        municipalities, areas = self.tables(result)
-        return text_table(areas) + "\n\n" + text_table(municipalities)
+        """The area checks and the payments of a result (the columns of :meth:`tables`), as
+        text."""
+        frame = comparison_frame(self.context, [result])
+        return (
+            text_table(result.areas, AREA_COLUMNS)
+            + "\n\n"
+            + text_table(frame, MUNICIPALITY_COLUMNS, SHOWN_HEADERS)
+        )
 
     def basis_text(self, result: ScenarioResult) -> str:
         bases = ", ".join(f"'{b.name}'" for b in result.bases)
@@ -581,16 +586,23 @@ class NameLayer:
             ax.text(x, y, name, fontsize=5.5, ha="center", va="center", color="#222222")
         canvas.draw()
         rgba = np.asarray(canvas.buffer_rgba())
-        alpha = rgba[..., 3]
-        self.where = np.nonzero(alpha)
-        self.alpha = (alpha[self.where].astype(np.float32) / 255.0)[:, None]
-        self.colour = rgba[..., :3][self.where].astype(np.float32)
+        self.shape = rgba.shape[:2]
+        flat = rgba.reshape(-1, 4)
+        # the names' pixels (by their place in the flattened picture), each with its opacity
+        # 0…255 and its colour weighted by it, in integers
+        self.where = np.flatnonzero(flat[:, 3])
+        self.alpha = flat[self.where, 3].astype(np.uint32)[:, None]
+        self.weighted = flat[self.where, :3].astype(np.uint32) * self.alpha
 
     def over(self, pixels: np.ndarray) -> np.ndarray:
-        """An RGB picture of the figure with the names laid over it."""
+        """An RGB picture of the figure with the names laid over it (each name pixel
+        ``(under * (255 - a) + colour * a) / 255``, to the nearest whole)."""
         out = np.array(pixels, dtype=np.uint8, copy=True)
-        under = out[self.where].astype(np.float32)
-        out[self.where] = (under + (self.colour - under) * self.alpha + 0.5).astype(np.uint8)
+        flat = out.reshape(-1, 3)
+        under = flat[self.where].astype(np.uint32)
+        flat[self.where] = ((under * (255 - self.alpha) + self.weighted + 127) // 255).astype(
+            np.uint8
+        )
         return out
 
 

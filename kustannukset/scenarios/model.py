@@ -33,6 +33,7 @@ missing, never taken as zero. Every mistake is an error naming the file and the 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -172,6 +173,7 @@ class Basis:
         return self.name
 
 
+@functools.lru_cache(maxsize=256)
 def basis_of(spec: PoolSpec) -> Basis:
     """The basis of a pool as written: 'kustannusmalli', 'valtionosuus × 1,1',
     'talousarvio tampere_2025', 'kokeilu 2023', 'omat luvut 1 200 €'."""
