@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     shown, titles = with_headings(wide(comparison))
     print(
         terminal.note(
-            f"Vuoden 2025 vaihtoehdot: maksuosuus ja netto kunnittain samalla potin perusteella "
-            f"('{comparison.basis}'); kunnat ja summat ({TOTAL}) päätettyjen alueiden mukaan",
+            f"Vuoden 2025 vaihtoehdot kunnittain, potin peruste '{comparison.basis}'; "
+            f"kunnat ja summat ({TOTAL}) päätettyjen alueiden mukaan",
             columns,
         )
     )
