@@ -16,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
-import io
 import math
 import os
 import re
+import struct
 import tempfile
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -29,7 +30,6 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
-import PIL.Image
 from annotated_types import MinLen
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -529,15 +529,8 @@ class ExplorerFigure:
                 self.scaled.popitem(last=False)
         for artist in self.data_artists:
             self.figure.draw_artist(artist)
-        # The figure is opaque: RGB, without the alpha channel; in 256 colours (it has some
-        # thousand, most of them the edges' shades), a third of the size and quicker to encode.
-        pixels = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        image = PIL.Image.fromarray(self.names.over(pixels)).quantize(
-            colors=256, method=PIL.Image.Quantize.FASTOCTREE, dither=PIL.Image.Dither.NONE
-        )
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        # The figure is opaque: RGB, without the alpha channel.
+        return png(self.names.over(np.asarray(self.canvas.buffer_rgba())[..., :3]))
 
     def _change_colours(self, frame: pd.DataFrame) -> dict[str, tuple]:
         """The change against the decided areas per inhabitant, on a scale symmetric about zero
@@ -604,6 +597,27 @@ class NameLayer:
             np.uint8
         )
         return out
+
+
+def png(pixels: np.ndarray, level: int = 1) -> bytes:
+    """An RGB picture (height × width × 3 bytes) as a PNG file: the rows unfiltered and deflated
+    fast (level 1). For a chart of flat colours that is smaller and several times quicker to make
+    than a general encoder's adaptive filters."""
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, width * 3 + 1), dtype=np.uint8)  # each row: filter 0, then RGB
+    rows[:, 1:] = pixels.reshape(height, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _bar(i: int, value: float, height: float = 0.8) -> list[tuple[float, float]]:

@@ -262,9 +262,9 @@ def _full_drawing(explorer, view: str) -> np.ndarray:
 @pytest.mark.parametrize("view", [se.AREAS_VIEW, se.CHANGE_VIEW])
 def test_figure_updated_in_place_looks_like_a_full_drawing(explorer, view):
     """Bars, map colours and scales drawn over a saved background and the names laid over them
-    give the full drawing's picture, also when a state's scales are reused. Allowed: a colour
-    step of the 256-colour picture and the antialiased edges where the names' tick marks meet
-    the bars, at most 2 % of the pixels differing by more than 24 in a channel; stale tick
+    give the full drawing's picture, also when a state's scales are reused. Allowed: the
+    antialiased edges where the names' tick marks meet the bars and the names' edges blended in
+    whole numbers, at most 2 % of the pixels differing by more than 24 in a channel; stale tick
     labels, a wrong colour or a missing name would differ in thousands of pixels."""
     drawing = se.ExplorerFigure(explorer, view=view)
     weights = explorer.weights.copy()
