@@ -331,11 +331,14 @@ class NotebookPage:
 
 
 # The explorer's widgets (kustannukset.scenarios.explorer.widgets) as ipywidgets 8 draws them: a
-# box (CSS class selain-naytto) holds two HTML widgets, the text table (selain-taulukko, a <pre>)
-# and the figure (selain-kuva, an <img> with a PNG data URL).
+# box (CSS class selain-naytto) holds HTML widgets, among them the text table (selain-taulukko, a
+# <pre>), the figure (selain-kuva, an <img> with a PNG data URL) and the areas' legend
+# (selain-selite); the save form's outcome is another (selain-tallennettu).
 OUTPUT = ".selain-naytto"
 TABLE = f"{OUTPUT} .selain-taulukko pre"
 FIGURE = f"{OUTPUT} .selain-kuva img"
+LEGEND = f"{OUTPUT} .selain-selite"
+SAVED = ".selain-tallennettu"
 DROPDOWN = ".widget-dropdown"  # <label>municipality</label><select>areas</select>
 SLIDER = ".widget-slider"  # noUiSlider: .noUi-base is the track, .noUi-handle the handle
 UPDATE_TIMEOUT = 60_000  # ms; a limit for a hung update, not a speed requirement
@@ -368,6 +371,30 @@ class ExplorerWidgets:
         """The figure's image (its data URL); empty when none is shown."""
         image = self.page.locator(FIGURE)
         return (image.first.get_attribute("src") or "") if image.count() else ""
+
+    def legend(self) -> str:
+        return "".join(self.page.locator(LEGEND).all_text_contents())
+
+    def save(self, name: str, timeout: float = UPDATE_TIMEOUT) -> str:
+        """Type ``name`` into the save form, press Tallenna and return what it says (once it says
+        something new)."""
+        before = self.page.locator(SAVED).inner_text()
+        field = self.page.locator(".widget-text").filter(
+            has=self.page.locator("label", has_text=re.compile(r"^\s*Nimi\s*$"))
+        )
+        field.locator("input").fill(name)
+        field.locator("input").press("Enter")
+        self.page.locator("button", has_text="Tallenna").click()
+        self.page.wait_for_function(
+            """([selector, before]) => {
+                const now = (document.querySelector(selector)?.innerText ?? '').trim();
+                return now !== '' && now !== before.trim();
+            }""",
+            arg=[SAVED, before],
+            timeout=timeout,
+            polling=100,
+        )
+        return self.page.locator(SAVED).inner_text()
 
     def municipalities(self) -> list[str]:
         labels = self.page.locator(f"{DROPDOWN} label").all_text_contents()

@@ -79,11 +79,29 @@ def _exact(value: object) -> Fraction:
         raise Problem(exc.message) from None
 
 
-def exact_between(low: int | None = None, high: int | None = None, *, above: int | None = None):
-    """An exact number (int, decimal or numeric text) within ``low``–``high`` (or > ``above``)."""
+def _fraction(text: str) -> Fraction:
+    """'1/3' as an exact fraction; any other text as a number."""
+    if "/" not in text:
+        return _exact(text)
+    numerator, _, denominator = text.partition("/")
+    try:
+        return Fraction(int(numerator.strip()), int(denominator.strip()))
+    except (ValueError, ZeroDivisionError):
+        raise Problem(f"'{text}' ei ole luku eikä murtoluku (esim. 1/3)") from None
+
+
+def exact_between(
+    low: int | None = None,
+    high: int | None = None,
+    *,
+    above: int | None = None,
+    fraction: bool = False,
+):
+    """An exact number (int, decimal or numeric text) within ``low``–``high`` (or > ``above``);
+    with ``fraction``, also an exact fraction written as text (``1/3``)."""
 
     def check(value: object) -> Fraction:
-        number = _exact(value)
+        number = _fraction(value) if fraction and isinstance(value, str) else _exact(value)
         if above is not None and not number > above:
             raise Problem(f"pitää olla suurempi kuin {above}, ei {value}")
         if (low is not None and number < low) or (high is not None and number > high):

@@ -18,6 +18,7 @@ from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.geo import Boundaries, load_boundaries
 from kustannukset.scenarios.model import (
+    AREA_BASES,
     BUDGETS_FILE,
     POOL_EXPERIMENT_2023,
     POOL_PER_CAPITA_2023,
@@ -28,6 +29,7 @@ from kustannukset.scenarios.model import (
     Pool,
     PoolSpec,
     Scenario,
+    basis_spec,
     load_scenario,
 )
 from kustannukset.shared_costs import YearInputs, load_year, with_flat_rate
@@ -79,8 +81,27 @@ class Context:
         return self.rules[name].at(RULES_DATE)
 
     def spec(self, name: str):
-        """A dict-valued rule read as its declared schema (``RULE_SCHEMAS`` in the model)."""
-        return self.rules[name].value_as(RULES_DATE, RULE_SCHEMAS[name])
+        """A dict-valued rule read as its declared schema (``RULE_SCHEMAS`` in the model); read
+        once per context (the file does not change once loaded)."""
+        key = ("sääntö", name)
+        if key not in self.cache:
+            self.cache[key] = self.rules[name].value_as(RULES_DATE, RULE_SCHEMAS[name])
+        return self.cache[key]
+
+    def pool_view(self, base: str | None = None) -> PoolSpec:
+        """The pool of an area whose scenario file names none: the default basis of the 2025
+        comparisons (``potin_peruste`` in data/parametrit/tyollisyysalueet.yaml), or ``base`` (one
+        of :data:`AREA_BASES`, such as the parameter's second view) in its place."""
+        rule = self.spec("potin_peruste")
+        base = rule.default if base is None else base
+        if base not in AREA_BASES:
+            raise InputError(
+                f"potin peruste '{base}' ei käy vertailun perusteeksi "
+                f"(vaihtoehdot: {', '.join(AREA_BASES)})",
+                file=self.data_dir / RULES_FILE,
+            )
+        note = {rule.default: "oletusperuste", rule.second: "toinen näkymä"}.get(base, "")
+        return basis_spec(base, default=True, note=note)
 
     @property
     def comparison_year(self) -> int:
@@ -136,7 +157,7 @@ class Context:
                 raise InputError(
                     f"tuntematon skenaario '{text}' (tunnetut: {known})", file=path.parent
                 )
-        return load_scenario(path, self.names, self.budgets)
+        return load_scenario(path, self.names, self.budgets, self.pool_view())
 
     @property
     def budgets(self) -> list[str]:
@@ -184,3 +205,15 @@ def load_context(data_dir: Path = DATA_DIR) -> Context:
         funding=ParameterFile(data_dir / FUNDING_FILE),
         costs=ParameterFile(data_dir / COSTS_FILE) if (data_dir / COSTS_FILE).is_file() else None,
     )
+
+
+def default_pool_spec(context: Context) -> PoolSpec:
+    """The default pool basis of every 2025 comparison (the cost model, by
+    ``potin_peruste.oletus``): what an area is evaluated on when its scenario names no pool."""
+    return context.pool_view()
+
+
+def second_pool_spec(context: Context) -> PoolSpec:
+    """The second view of the 2025 comparisons (the members' state funding, by
+    ``potin_peruste.toinen``)."""
+    return context.pool_view(context.spec("potin_peruste").second)

@@ -10,11 +10,13 @@ partitioned freely. Each area's responsible municipality is the fixed area's, el
 :func:`kustannukset.scenarios.rules.default_lead` (the largest labour force).
 
 **Evaluation.** A :class:`Basis` is a cost key and a pool basis read from a scenario's first area
-(by default ``paatetty_2025``: population 31.12.2021 and the experiment's cost per inhabitant),
-so the key and the pool are those of the scenario engine. The pool is resolved through
-``Context.pool`` for single municipalities and for the whole set: a pool that adds up over the
-members (per inhabitant) becomes each municipality's contribution to its area's pool, one that is
-the same for every area a constant; any other basis is refused with a message. Municipality ``i``
+(by default ``paatetty_2025``: population 31.12.2021 and the default pool basis of the 2025
+comparisons, the cost model), so the key and the pool are those of the scenario engine. The pool
+is resolved through ``Context.pool`` for single municipalities and for the whole set: a pool that
+adds up over the members (per inhabitant, the state funding) becomes each municipality's
+contribution to its area's pool, one that is the same for every area a constant, and one that is
+a constant per area plus the members' contributions (the cost model) both; any other basis is
+refused with a message. Municipality ``i``
 pays ``pool(area of i) * share_i``, the share a weighted mix of the key measures' shares inside the
 area, exactly the engine's formula in floating point without discounts (euros unrounded; an
 exported partition is evaluated exactly by ``kustannukset skenaariot``).
@@ -196,7 +198,8 @@ def load_region(
 class Basis:
     """A cost key and a pool basis over the region's municipalities, evaluated for whole label
     matrices at once. ``pool_of_node`` is each municipality's contribution to its area's pool (a
-    pool per inhabitant), or ``pool_per_area`` the same pool for every area."""
+    pool per inhabitant), ``pool_per_area`` the same pool for every area, or both: an area's pool
+    is then the constant plus its members' contributions."""
 
     key: tuple[KeyPart, ...]
     key_values: np.ndarray  # (measures, n)
@@ -217,6 +220,8 @@ class Basis:
         if self.pool_of_node is not None:
             totals = area_totals(labels, self.pool_of_node)
             pools = np.take_along_axis(totals, labels.astype(np.intp), axis=1)
+            if self.pool_per_area is not None:
+                pools = pools + self.pool_per_area
         else:
             pools = np.full(labels.shape, self.pool_per_area, dtype=np.float64)
         return pools * shares
@@ -313,6 +318,13 @@ def _pool(context: Context, spec: PoolSpec, key, codes) -> tuple[np.ndarray | No
         return singles, None
     if np.allclose(singles, whole):
         return None, whole
+    if len(codes) >= 2:
+        # a constant per area plus each member's part: the constant is what n singles count n
+        # times and the whole once (with more than two, checked on a pair)
+        fixed = (singles.sum() - whole) / (len(codes) - 1)
+        pair = pool_of(list(codes[:2])) if len(codes) > 2 else whole
+        if abs(singles[0] + singles[1] - fixed - pair) <= 1e-6 * max(1.0, abs(pair)):
+            return singles - fixed, float(fixed)
     raise InputError(
         f"potin perustetta '{spec.base or spec.label}' ei voi laskea aluejaoille: potti ei ole "
         "kuntien osuuksien summa eikä sama jokaiselle alueelle"

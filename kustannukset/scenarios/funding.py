@@ -144,12 +144,16 @@ class Allocation:
 
 
 def criteria_specs(context: Context) -> tuple[tuple[CriterionSpec, ...], LanguageSpec]:
-    """The criteria and the foreign-language part as written in the parameter file."""
-    pf = context.funding
-    return (
-        pf["kriteerit"].value_as(RULES_DATE, Criteria),
-        pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec),
-    )
+    """The criteria and the foreign-language part as written in the parameter file (read once
+    per context; a mistake is an error every time)."""
+    key = (CACHE_KEY, "kriteerit")
+    if key not in context.cache:
+        pf = context.funding
+        context.cache[key] = (
+            pf["kriteerit"].value_as(RULES_DATE, Criteria),
+            pf["vieraskielisyys"].value_as(RULES_DATE, LanguageSpec),
+        )
+    return context.cache[key]
 
 
 def last_year(context: Context) -> int | None:
@@ -303,16 +307,39 @@ def describe(context: Context) -> str:
 
 
 def rounded_national(context: Context) -> dict[str, int]:
-    """Whole euros per municipality, rounded once over the whole country."""
-    made = allocation(context)
-    total = round_half_up(sum(made.exact.values()))
-    return {c: int(v) for c, v in largest_remainder(made.exact, total).items()}
+    """Whole euros per municipality, rounded once over the whole country (computed once per
+    context)."""
+    key = (CACHE_KEY, "euroina")
+    if key not in context.cache:
+        made = allocation(context)
+        total = round_half_up(sum(made.exact.values()))
+        rounded = largest_remainder(made.exact, total)
+        context.cache[key] = {c: int(v) for c, v in rounded.items()}
+    return context.cache[key]
+
+
+def _estimate_note(context: Context) -> str:
+    """What the estimate is and whom it leaves out (worded once per context)."""
+    key = (CACHE_KEY, "huomautus")
+    if key not in context.cache:
+        made = allocation(context)
+        note = describe(context) + f". Osuudet {len(made.exact)} kunnan luvuista."
+        if made.mergers:
+            note += " Kuntaliitos: " + "; ".join(made.mergers) + "."
+        if made.missing:
+            names = ", ".join(f"{context.name(c)} ({c})" for c in made.missing)
+            note += (
+                f" Jakajasta puuttuu {names}: jonkin perusteen luku puuttuu aineistosta, joten "
+                "muiden osuudet ovat hieman yläkanttiin eikä näille kunnille ole arviota."
+            )
+        context.cache[key] = note
+    return context.cache[key]
 
 
 def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
     criteria_specs(context)  # a mistake in the parameter file is an error, not a note
     try:
-        made = allocation(context)
+        allocation(context)
     except InputError as exc:
         return FundingEstimate(
             {}, {a.name: None for a in scenario.areas}, f"{describe(context)}. {exc.message}."
@@ -325,16 +352,7 @@ def funding_estimate(context: Context, scenario: Scenario) -> FundingEstimate:
             if all(c in rounded for c in area.members)
             else None
         )
-    note = describe(context) + f". Osuudet {len(made.exact)} kunnan luvuista."
-    if made.mergers:
-        note += " Kuntaliitos: " + "; ".join(made.mergers) + "."
-    if made.missing:
-        names = ", ".join(f"{context.name(c)} ({c})" for c in made.missing)
-        note += (
-            f" Jakajasta puuttuu {names}: jonkin perusteen luku puuttuu aineistosta, joten muiden "
-            "osuudet ovat hieman yläkanttiin eikä näille kunnille ole arviota."
-        )
-    return FundingEstimate(rounded, by_area, note)
+    return FundingEstimate(rounded, by_area, _estimate_note(context))
 
 
 def funding_table(context: Context, codes: list[str]) -> pd.DataFrame:

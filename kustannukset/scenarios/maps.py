@@ -9,7 +9,6 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.colors import to_rgba
 from matplotlib.patches import Patch
 
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
@@ -46,14 +45,14 @@ def nice_ceiling(value: float) -> float:
     return next(step * base for step in NICE_STEPS if step * base >= value * (1 - 1e-12))
 
 
-def _outer_rings(boundaries: Boundaries, code: str):
+def outer_rings(boundaries: Boundaries, code: str):
     return [polygon[0] for polygon in boundaries.polygons[code]]
 
 
-def _frame(ax, boundaries: Boundaries, codes, margin: float = 0.15) -> None:
+def map_frame(ax, boundaries: Boundaries, codes, margin: float = 0.15) -> None:
     xs, ys = [], []
     for code in codes:
-        for ring in _outer_rings(boundaries, code):
+        for ring in outer_rings(boundaries, code):
             xs.extend(p[0] for p in ring)
             ys.extend(p[1] for p in ring)
     ax.set_xlim(min(xs) - margin, max(xs) + margin)
@@ -64,16 +63,22 @@ def _frame(ax, boundaries: Boundaries, codes, margin: float = 0.15) -> None:
     ax.set_yticks([])
 
 
-def _neighbours_of(boundaries: Boundaries, codes) -> list[str]:
+def neighbours_of(boundaries: Boundaries, codes) -> list[str]:
     chosen = set(codes)
     around = {n for c in codes for n in boundaries.neighbours[c]} - chosen
     return sorted(around)
 
 
+def label_point(boundaries: Boundaries, code: str) -> tuple[float, float]:
+    """Where a municipality's name goes: the mean of its largest ring's points."""
+    ring = max(outer_rings(boundaries, code), key=len)
+    return float(np.mean([p[0] for p in ring])), float(np.mean([p[1] for p in ring]))
+
+
 def _draw(ax, boundaries: Boundaries, codes, facecolors, edgecolor="white", linewidth=0.6):
     rings, colours = [], []
     for code, colour in zip(codes, facecolors, strict=True):
-        for ring in _outer_rings(boundaries, code):
+        for ring in outer_rings(boundaries, code):
             rings.append(ring)
             colours.append(colour)
     ax.add_collection(
@@ -92,7 +97,7 @@ def area_map(boundaries: Boundaries, scenario: Scenario, ax=None, title: str | N
     """The scenario's municipalities coloured by area; neighbouring municipalities in grey."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = scenario.members
-    around = _neighbours_of(boundaries, codes)
+    around = neighbours_of(boundaries, codes)
     _draw(ax, boundaries, around, [BACKGROUND] * len(around))
     colours, handles = [], []
     for i, area in enumerate(scenario.areas):
@@ -102,13 +107,12 @@ def area_map(boundaries: Boundaries, scenario: Scenario, ax=None, title: str | N
     _draw(ax, boundaries, codes, colours)
     leads = [a.lead for a in scenario.areas]
     for code in leads:
-        ring = max(_outer_rings(boundaries, code), key=len)
-        x, y = np.mean([p[0] for p in ring]), np.mean([p[1] for p in ring])
+        x, y = label_point(boundaries, code)
         ax.plot(x, y, marker="*", color="black", markersize=8)
         ax.annotate(
             boundaries.names[code], (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7
         )
-    _frame(ax, boundaries, codes)
+    map_frame(ax, boundaries, codes)
     ax.legend(
         handles=handles,
         loc="upper left",
@@ -131,14 +135,16 @@ def value_map(
     cmap: str = "RdBu_r",
     unit: float = 1.0,
     neutral: float = 0.0,
+    norm=None,
 ):
     """Municipalities coloured by a value on a diverging scale centred on zero, symmetric; a value
     under half the rounding ``unit`` (it rounds to zero) in a neutral colour, a missing value in
     grey. With ``neutral``, a value smaller than it in size is drawn in one neutral colour and
-    labelled "ei muutosta" (so that rounding noise is not coloured)."""
+    labelled "ei muutosta" (so that rounding noise is not coloured). With ``norm`` (a scale shared
+    by several maps) the map is coloured on it and draws no colour bar of its own."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
-    around = _neighbours_of(boundaries, codes)
+    around = neighbours_of(boundaries, codes)
     _draw(ax, boundaries, around, [BACKGROUND] * len(around))
     known = {c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))}
     missing = [c for c in codes if c not in known]
@@ -160,82 +166,18 @@ def value_map(
     if handles:
         ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     if known:
-        norm = diverging_norm(known.values(), unit)
+        shared = norm is not None
+        norm = norm if shared else diverging_norm(known.values(), unit)
         colormap = plt.get_cmap(cmap)
         chosen = sorted(known)
         colours = diverging_colours([known[c] for c in chosen], colormap, norm, unit)
         _draw(ax, boundaries, chosen, colours)
-        mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
-        bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
-        bar.formatter = FinnishTicks()
-        bar.update_ticks()
-    _frame(ax, boundaries, codes)
+        if not shared:
+            mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
+            bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
+            bar.formatter = FinnishTicks()
+            bar.update_ticks()
+    map_frame(ax, boundaries, codes)
     ax.set_title(title, fontsize=10)
     _attribution(ax, with_statistics=True)
     return ax
-
-
-class ValueMapArtist:
-    """A value map drawn once and then recoloured: :meth:`update` changes the municipalities'
-    colours and the colour bar's scale in place (no new artists), for the explorer. The scale is
-    symmetric about zero and ends at a :func:`nice_ceiling`, so that it (and the colour bar's
-    ticks) changes only now and then; :attr:`scale` tells which it is."""
-
-    def __init__(
-        self,
-        ax,
-        boundaries: Boundaries,
-        codes,
-        title: str = "",
-        label: str = "",
-        cmap: str = "RdBu_r",
-        unit: float = 1.0,
-    ) -> None:
-        self.codes = sorted(codes)
-        self.unit = unit
-        self.colormap = plt.get_cmap(cmap)
-        around = _neighbours_of(boundaries, self.codes)
-        _draw(ax, boundaries, around, [BACKGROUND] * len(around))
-        self._ring_owner = []
-        rings = []
-        for code in self.codes:
-            for ring in _outer_rings(boundaries, code):
-                rings.append(ring)
-                self._ring_owner.append(code)
-        self.collection = PolyCollection(
-            rings, facecolors=["#bbbbbb"] * len(rings), edgecolors="white", linewidths=0.6
-        )
-        ax.add_collection(self.collection)
-        self.norm = diverging_norm([], unit)
-        self.mappable = plt.cm.ScalarMappable(norm=self.norm, cmap=self.colormap)
-        self.bar = ax.figure.colorbar(self.mappable, ax=ax, shrink=0.6, label=label)
-        self.bar.formatter = FinnishTicks()
-        _frame(ax, boundaries, self.codes)
-        ax.set_title(title, fontsize=10)
-        _attribution(ax, with_statistics=True)
-
-    def update(self, values: Mapping[str, float | None]) -> None:
-        known = {
-            c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))
-        }
-        bound = nice_ceiling(diverging_norm(known.values(), self.unit).vmax)
-        changed = (self.norm.vmin, self.norm.vmax) != (-bound, bound)
-        self.norm.vmin, self.norm.vmax = -bound, bound
-        shown = [c for c in self.codes if c in known]
-        colours = dict(
-            zip(
-                shown,
-                diverging_colours([known[c] for c in shown], self.colormap, self.norm, self.unit),
-                strict=True,
-            )
-        )
-        grey = to_rgba("#bbbbbb")
-        self.collection.set_facecolors([colours.get(c, grey) for c in self._ring_owner])
-        if changed:
-            self.mappable.changed()
-            self.bar.formatter = FinnishTicks()
-            self.bar.update_ticks()
-
-    @property
-    def scale(self) -> tuple[float, float]:
-        return self.norm.vmin, self.norm.vmax

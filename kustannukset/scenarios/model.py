@@ -9,10 +9,12 @@ the cost key (one statistic or a weighted mix, each with its data year) and the 
     jakoperuste:                 # weights must add up to 1
       vakiluku: {paino: 0.5, vuosi: 2021}
       tyottomat_18_64: {paino: 0.5, vuosi: 2019}
-    potti: {peruste: kokeilu_2023}          # or {palvelut: {nimi: euroa, ...}, tila:, lahde:}
-    # pool bases: kokeilu_2023, kokeilu_2023_asukasta_kohden, valtionosuus (members' estimated
-    # state funding, optional kerroin), talousarvio (with talousarvio: tampere_2025) and
-    # kustannusmalli (fixed cost per area + variable cost per unemployed jobseeker)
+    potti: {peruste: valtionosuus}          # or {palvelut: {nimi: euroa, ...}, tila:, lahde:}
+    # pool bases: kustannusmalli (fixed cost per area + variable cost per unemployed jobseeker),
+    # valtionosuus (members' estimated state funding), talousarvio (with talousarvio:
+    # tampere_2025), kokeilu_2023 and kokeilu_2023_asukasta_kohden (the experiment era's costs);
+    # any with an optional kerroin. Without ``potti`` the scenario is evaluated on the default
+    # basis of the 2025 comparisons (``potin_peruste`` in data/parametrit/tyollisyysalueet.yaml).
     alennukset: {kattaja: ei_kukaan, kunnat: {Sastamala: 20}}
     alueet:
       - nimi: Tampereen seudun työllisyysalue
@@ -20,6 +22,8 @@ the cost key (one statistic or a weighted mix, each with its data year) and the 
         jasenet: [Tampere, Akaa, ...]
         poikkeus: "..."                      # optional: an exception to the 20 000 rule applied for
         jakoperuste: ... / potti: ...        # optional overrides for this area
+
+A weight may be written as a decimal (``0.25``) or as an exact fraction (``1/3``).
 
 Municipalities are given by name or by three-digit code. They are checked against the municipality
 register (``data/kunnat.csv``) and the municipal boundaries (``data/kartat/``), so that an area may
@@ -29,8 +33,11 @@ missing, never taken as zero. Every mistake is an error naming the file and the 
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -76,6 +83,13 @@ POOL_BASES.update(
         "työnhakijaa kohden (data/parametrit/alueiden_kustannukset.yaml)",
     }
 )
+# The bases whose pool is the experiment era's costs (prices of 2023): their payments are compared
+# with the experiment's price table only, never with the 2025 state funding or 2025 alternatives.
+EXPERIMENT_BASES = (POOL_EXPERIMENT_2023, POOL_PER_CAPITA_2023)
+# The 2025 bases that give any area its pool from its members: the default basis of the 2025
+# comparisons and its second view are chosen among these, and the decided areas can be evaluated
+# on each of them (the other side of a "Muutos päätettyyn").
+AREA_BASES = (POOL_COST_MODEL, POOL_FUNDING)
 # A key part that is not a statistic: each member's share of the area's estimated state funding
 # (the state-grant criteria themselves, as in the Satakunta area). Its year is the funding year.
 FUNDING_KEY = "valtionosuus"
@@ -133,6 +147,63 @@ class PoolSpec:
     status: str
     line: int
     budget: str = ""  # the budget parameter of the ``talousarvio`` base
+    default: bool = False  # not written in the file: the default basis of the 2025 comparisons
+
+
+BASIS_NAMES = {
+    POOL_COST_MODEL: "kustannusmalli",
+    POOL_FUNDING: "valtionosuus",
+    POOL_BUDGET: "talousarvio",
+    POOL_EXPERIMENT_2023: "kokeilu 2023",
+    POOL_PER_CAPITA_2023: "kokeilu 2023 asukasta kohden",
+}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a payment rests on: its pool basis as one short Finnish name (the same basis, the
+    same name) and whether the pool is the experiment era's costs. Two payments are compared (a
+    "Muutos") only on the same basis; a payment is set against the 2025 state funding (a "Netto")
+    only when its basis is not the experiment era's."""
+
+    name: str
+    experiment: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@functools.lru_cache(maxsize=256)
+def basis_of(spec: PoolSpec) -> Basis:
+    """The basis of a pool as written: 'kustannusmalli', 'valtionosuus × 1,1',
+    'talousarvio tampere_2025', 'kokeilu 2023', 'omat luvut 1 200 €'."""
+    if spec.base is None:
+        total = sum((amount for _, amount in spec.services), Fraction(0))
+        name = f"omat luvut {format_euros(total)} €"
+    else:
+        name = BASIS_NAMES[spec.base]
+        if spec.base == POOL_BUDGET:
+            name += f" {spec.budget}"
+        if spec.factor != 1:
+            name += f" × {format_number(spec.factor)}"
+    return Basis(name, spec.base in EXPERIMENT_BASES)
+
+
+def format_number(value: Fraction) -> str:
+    """An exact factor or weight as the shortest text: '1,1', '1/3'."""
+    value = Fraction(value)
+    if _finite_decimal(value):
+        text = f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
+        return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _finite_decimal(value: Fraction) -> bool:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
 
 
 @dataclass(frozen=True)
@@ -205,7 +276,7 @@ class MunicipalityNames:
 
 # --- the file's schema: what may be written, declared once -----------------------------------------
 
-Weight = exact_between(0, 1)
+Weight = exact_between(0, 1, fraction=True)
 Percent = exact_between(0, 100)
 NonNegative = exact_between(0)
 Positive = exact_between(above=0)
@@ -333,7 +404,7 @@ class ScenarioFile(Schema):
     description: str = Field("", alias="kuvaus")
     source: str = Field("", alias="lahde")
     key: KeyFile = Field(alias="jakoperuste")
-    pool: PoolFile = Field(alias="potti")
+    pool: PoolFile | None = Field(None, alias="potti")  # None: the default basis
     discounts: DiscountsFile = Field(default_factory=DiscountsFile, alias="alennukset")
     areas: Annotated[tuple[AreaFile, ...], MinLen(1)] = Field(alias="alueet")
 
@@ -402,23 +473,62 @@ class PerCapitaRule(Schema):
     jobless: MeasureYear = Field(alias="tyoton")
 
 
+class PoolBasisRule(Schema):
+    """``potin_peruste``: the default pool basis of the 2025 comparisons and its second view."""
+
+    fi_in: ClassVar[str] = "potin perusteessa"
+    fi_from: ClassVar[str] = "potin perusteelta"
+    default: choice(AREA_BASES, "potin peruste") = Field(alias="oletus")
+    second: choice(AREA_BASES, "potin peruste") = Field(alias="toinen")
+
+
 RULE_SCHEMAS: dict[str, Any] = {
     "tyovoima": LabourForceRule,
     "tunnusluvut": PerCapitaRule,
     "herkkyysmittarit": Annotated[tuple[MeasureYear, ...], MinLen(1)],
+    "potin_peruste": PoolBasisRule,
 }
+DEFAULT_VIEW = "oletus"
+SECOND_VIEW = "toinen"
+
+
+def on_basis(scenario: Scenario, spec: PoolSpec) -> Scenario:
+    """The scenario with every area whose file names no pool (it has the default basis) on
+    ``spec`` instead: the same alternative in another view. Pools written in the file stay."""
+    if not any(area.pool.default for area in scenario.areas):
+        return scenario
+    areas = tuple(replace(a, pool=spec) if a.pool.default else a for a in scenario.areas)
+    return replace(scenario, areas=areas)
+
+
+def basis_spec(base: str, *, default: bool = False, note: str = "") -> PoolSpec:
+    """A pool basis as a scenario file would name it (``{peruste: base}``); ``default``: given to
+    the areas of a file that names no pool (``note`` says in which view)."""
+    spec = PoolFile.model_validate({"peruste": base}).spec(0)
+    if not default:
+        return spec
+    return replace(spec, label=f"{spec.label}{' – ' + note if note else ''}", default=True)
 
 
 def load_scenario(
-    path: Path, names: MunicipalityNames, budgets: Iterable[str] | None = None
+    path: Path,
+    names: MunicipalityNames,
+    budgets: Iterable[str] | None = None,
+    default_pool: PoolSpec | None = None,
 ) -> Scenario:
-    """Read and validate one scenario file (``budgets``: the budget figures a pool may name)."""
+    """Read and validate one scenario file (``budgets``: the budget figures a pool may name;
+    ``default_pool``: the pool of a file that names none)."""
     path = Path(path)
     raw = read_scenario_yaml(path)
     context = {"names": names, "budgets": None if budgets is None else list(budgets)}
     written = validate(ScenarioFile, raw, file=path, context=context)
     key = tuple(KeyPart(m, part.weight, part.year) for m, part in written.key.items())
-    pool = written.pool.spec(line_at(raw, ("potti",)))
+    if written.pool is not None:
+        pool = written.pool.spec(line_at(raw, ("potti",)))
+    elif default_pool is not None:
+        pool = default_pool
+    else:
+        raise InputError("skenaariosta puuttuu 'potti'", file=path, column="potti")
     areas = []
     for i, area in enumerate(written.areas):
         here = ("alueet", i)
@@ -449,3 +559,79 @@ def load_scenario(
         path=path,
         names={code: names.by_code[code] for code in members},
     )
+
+
+# --- writing a scenario file --------------------------------------------------------------------
+
+
+def scenario_text(scenario: Scenario, comment: str = "") -> str:
+    """The scenario as a file that :func:`load_scenario` reads back to the same scenario: the key
+    and the pool most areas share at the top (a pool that is the default basis is not written,
+    so that it stays the default), the others with their areas; weights exactly (``1/3``)."""
+    names = scenario.names
+    keys = [area.key for area in scenario.areas]
+    pools = [area.pool for area in scenario.areas]
+    top_key = max(keys, key=keys.count)  # the first of the most common
+    top_pool = max(pools, key=pools.count)
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    lines += [
+        f"nimi: {_quoted(scenario.name)}",
+        f"kuvaus: {_quoted(scenario.description)}",
+        f"lahde: {_quoted(scenario.source)}",
+        f"jakoperuste: {_key_text(top_key)}",
+    ]
+    if not top_pool.default:
+        lines.append(f"potti: {_pool_text(top_pool)}")
+    if scenario.discounts_pct:
+        shares = ", ".join(
+            f"{_quoted(names[code])}: {_decimal_text(pct)}"
+            for code, pct in scenario.discounts_pct.items()
+        )
+        lines.append(f"alennukset: {{kattaja: {scenario.carrier}, kunnat: {{{shares}}}}}")
+    lines.append("alueet:")
+    for area in scenario.areas:
+        lines.append(f"  - nimi: {_quoted(area.name)}")
+        lines.append(f"    vastuukunta: {_quoted(names[area.lead])}")
+        lines.append(f"    jasenet: [{', '.join(_quoted(names[c]) for c in area.members)}]")
+        if area.exception:
+            lines.append(f"    poikkeus: {_quoted(area.exception)}")
+        if area.key != top_key:
+            lines.append(f"    jakoperuste: {_key_text(area.key)}")
+        if area.pool != top_pool:
+            lines.append(f"    potti: {_pool_text(area.pool)}")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted string (JSON's escapes are YAML's)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _decimal_text(value: Fraction) -> str:
+    """An exact number for YAML: a decimal when it has one (0.25), else a fraction ("1/3")."""
+    value = Fraction(value)
+    if not _finite_decimal(value):
+        return f'"{value.numerator}/{value.denominator}"'
+    return format_number(value).replace(",", ".")
+
+
+def _key_text(key: tuple[KeyPart, ...]) -> str:
+    parts = ", ".join(
+        f"{p.measure}: {{paino: {_decimal_text(p.weight)}, vuosi: {p.year}}}" for p in key
+    )
+    return f"{{{parts}}}"
+
+
+def _pool_text(spec: PoolSpec) -> str:
+    if spec.base is not None:
+        text = f"peruste: {spec.base}"
+        if spec.budget:
+            text += f", talousarvio: {spec.budget}"
+        if spec.factor != 1:
+            text += f", kerroin: {_decimal_text(spec.factor)}"
+        return f"{{{text}}}"
+    services = ", ".join(
+        f"{_quoted(name)}: {_decimal_text(amount)}" for name, amount in spec.services
+    )
+    source = spec.label.split(": ", 1)[-1]
+    return f"{{palvelut: {{{services}}}, tila: {spec.status}, lahde: {_quoted(source)}}}"

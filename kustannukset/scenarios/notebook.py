@@ -4,6 +4,7 @@ report job for ``kustannukset raportti``. The notebook holds no formula, only ca
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import pandas as pd
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
-from kustannukset.scenarios.context import Context, load_context
+from kustannukset.scenarios.comparison import Comparison as Overview
+from kustannukset.scenarios.comparison import compare, wide
+from kustannukset.scenarios.context import RULES_DATE, Context, load_context
 from kustannukset.scenarios.engine import (
     ScenarioResult,
     cost_model_text,
@@ -22,8 +25,8 @@ from kustannukset.scenarios.engine import (
     real_figures,
     reality_check,
 )
-from kustannukset.scenarios.fast import engine_for, sensitivity
-from kustannukset.scenarios.funding import criteria, funding_table
+from kustannukset.scenarios.fast import engine_for, sensitivity, sweep_measures
+from kustannukset.scenarios.funding import criteria, funding_table, key_figures
 from kustannukset.scenarios.geo import SOURCES_LINE
 from kustannukset.scenarios.maps import area_map, value_map
 from kustannukset.scenarios.model import FUNDING_KEY, Scenario
@@ -60,10 +63,11 @@ DEFAULT_SCENARIOS = [
     "paatetty_2025_tyottomat",
     "paatetty_2025_valtionosuus",
     "paatetty_2025_seka",
-    "elokuu_2023_kustannusmalli",
-    "pirkanmaa_kustannusmalli",
+    "elokuu_2023",
+    "huhtikuu_2023",
 ]
-DEFAULT_SENSITIVITY = "pirkanmaa_kustannusmalli"
+# The sensitivity heat map: the decided areas on the default basis
+DEFAULT_SENSITIVITY = "paatetty_2025"
 # The keys compared in the closing table: the decided areas by population and by the state-grant
 # criteria.
 POPULATION_SCENARIO = "paatetty_2025"
@@ -73,14 +77,38 @@ NEUTRAL_BAND = 1.0  # € per inhabitant: a smaller change is drawn as "no chang
 
 @dataclass
 class Comparison:
+    """The report's alternatives on the default basis (``results``) and on the second view
+    (``second``), both from :func:`kustannukset.scenarios.comparison.compare`."""
+
     context: Context
     results: list[ScenarioResult]
     sensitivity_scenario: str = ""
     sensitivity_delta: float = 0.1
+    second: list[ScenarioResult] = dataclasses.field(default_factory=list)
+    basis: str = ""  # the default basis ('kustannusmalli')
+    second_basis: str = ""
+    overview: Overview | None = None  # the comparison of the default basis
 
     @property
     def scenarios(self) -> list[Scenario]:
         return [r.scenario for r in self.results]
+
+    @property
+    def notice(self) -> str:
+        """The notice of every table and sheet: the statuses and the basis of the figures."""
+        return f"{WORKBOOK_NOTICE} {self.basis_notice}"
+
+    @property
+    def basis_notice(self) -> str:
+        return (
+            f"Maksut, netot ja muutokset potin perusteella '{self.basis}' (oletus), ellei "
+            "skenaario nimeä muuta (sarake Potin peruste)."
+        )
+
+    @property
+    def figure_notice(self) -> str:
+        """The notice on two lines, for the width of a figure."""
+        return f"{WORKBOOK_NOTICE}\n{self.basis_notice}"
 
 
 def scenario_names(skenaariot: object) -> list[str]:
@@ -129,7 +157,18 @@ def validate_parameters(
     if not 0 < delta <= 0.5:
         raise InputError(f"parametrin herkkyys_muutos pitää olla 0–0,5, ei {herkkyys_muutos}")
     scenarios = [context.scenario(name) for name in names]
-    return Comparison(context, [evaluate(context, s) for s in scenarios], chosen, delta)
+    default = compare(context, scenarios)
+    second = compare(context, scenarios, context.spec("potin_peruste").second)
+    return Comparison(
+        context,
+        default.results,
+        chosen,
+        delta,
+        second.results,
+        default.basis,
+        second.basis,
+        default,
+    )
 
 
 def intro(comparison: Comparison) -> str:
@@ -139,7 +178,25 @@ def intro(comparison: Comparison) -> str:
     pools = sorted(
         {n for r in comparison.results for n in r.notes if n.startswith("Kustannuspotti")}
     )
-    return "\n".join(lines) + "\n\n" + "\n".join(f"> {p}" for p in pools)
+    basis = comparison.context.rules["potin_peruste"].at(RULES_DATE)
+    lines += [
+        "",
+        f"**Potin peruste: '{comparison.basis}'** (oletus; toinen näkymä "
+        f"'{comparison.second_basis}'). {basis.source}",
+        "",
+    ]
+    return "\n".join(lines) + "\n" + "\n".join(f"> {p}" for p in pools)
+
+
+def overview_table(comparison: Comparison) -> Table:
+    """The comparison of ``kustannukset skenaariot``: payment and net per municipality and
+    alternative, sums per decided area."""
+    frame = wide(comparison.overview)
+    return table(
+        frame,
+        caption=f"Maksuosuus ja netto kunnittain, potin peruste '{comparison.basis}'",
+        notice=comparison.notice,
+    )
 
 
 def rules_table(comparison: Comparison) -> Table:
@@ -169,17 +226,8 @@ def rules_text(comparison: Comparison) -> str:
 def payments_table(comparison: Comparison) -> Table:
     return table(
         side_by_side(comparison.results, "Maksuosuus €"),
-        caption="Kuntien maksuosuudet skenaarioittain, €",
-        notice=WORKBOOK_NOTICE,
-    )
-
-
-def changes_table(comparison: Comparison) -> Table:
-    year = comparison.context.comparison_year
-    return table(
-        side_by_side(comparison.results, "Muutos €"),
-        caption=f"Muutos kokeilukauden maksuosuuteen (hinnat {year}) verrattuna, €",
-        notice=WORKBOOK_NOTICE,
+        caption=f"Kuntien maksuosuudet skenaarioittain, € (potin peruste '{comparison.basis}')",
+        notice=comparison.notice,
     )
 
 
@@ -194,14 +242,22 @@ def decided_changes_table(
 ) -> Table:
     return table(
         side_by_side(comparison.results, column),
-        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 (paatetty_2025) verrattuna",
+        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 (paatetty_2025) verrattuna, "
+        f"molemmat potin perusteella '{comparison.basis}'",
     )
 
 
-def net_table(comparison: Comparison, column: str = "Netto €") -> Table:
+def net_table(comparison: Comparison, column: str = "Netto €", *, second: bool = False) -> Table:
+    """The net per municipality and scenario, on the default basis or (``second``) on the
+    second view."""
+    results, basis = (
+        (comparison.second, comparison.second_basis)
+        if second
+        else (comparison.results, comparison.basis)
+    )
     return table(
-        side_by_side(comparison.results, column),
-        caption="Netto = valtionosuusarvio − maksuosuus (ARVIO)",
+        side_by_side(results, column),
+        caption=f"Netto = valtionosuusarvio − maksuosuus (ARVIO), potin peruste '{basis}'",
     )
 
 
@@ -310,7 +366,7 @@ def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Tabl
         frame,
         {c: (lambda v: "–" if pd.isna(v) else euros(v, 2)) for c in frame.columns[1:]},
         caption=PER_UNIT_CAPTIONS.get(column, column),
-        notice=WORKBOOK_NOTICE,
+        notice=comparison.notice,
     )
 
 
@@ -323,7 +379,7 @@ def area_totals_table(comparison: Comparison) -> Table:
     return table(
         pd.concat(frames, ignore_index=True),
         caption="Alueiden kustannuspotit, työvoima ja valtionosuus",
-        notice=WORKBOOK_NOTICE,
+        notice=comparison.notice,
     )
 
 
@@ -346,20 +402,26 @@ def area_maps(comparison: Comparison):
 
 
 def change_maps(comparison: Comparison, column: str = "Muutos päätettyyn 2025 €/asukas"):
-    """Change against the decided 2025 areas, € per inhabitant, on a diverging scale centred on
-    zero; changes under 1 € per inhabitant are drawn as "no change"."""
+    """Change against the decided 2025 areas, € per inhabitant, on one diverging scale centred on
+    zero for every map of the comparison (one colour bar), so that a colour means the same change
+    in each; changes under 1 € per inhabitant are drawn as "no change"."""
     count = len(comparison.results)
     per_row = min(count, 4)
     rows = -(-count // per_row)
     fig, axes = plt.subplots(rows, per_row, figsize=(4.6 * per_row, 4.6 * rows), squeeze=False)
     for ax in axes.flat[count:]:
         ax.set_visible(False)
-    for ax, result in zip(axes.flat, comparison.results, strict=False):
+    maps = []
+    for result in comparison.results:
         frame = result.municipalities
-        values = {
-            c: None if pd.isna(v) else float(v)
-            for c, v in zip(frame["Kuntanumero"], frame[column], strict=True)
-        }
+        maps.append(
+            {
+                c: None if pd.isna(v) else float(v)
+                for c, v in zip(frame["Kuntanumero"], frame[column], strict=True)
+            }
+        )
+    norm = diverging_norm([v for values in maps for v in values.values() if v is not None], 1.0)
+    for ax, result, values in zip(axes.flat, comparison.results, maps, strict=False):
         value_map(
             comparison.context.boundaries,
             values,
@@ -367,9 +429,17 @@ def change_maps(comparison: Comparison, column: str = "Muutos päätettyyn 2025 
             title=result.scenario.name.replace(", ", ",\n"),
             label="muutos €/asukas",
             neutral=NEUTRAL_BAND,
+            norm=norm,
         )
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    add_notice(fig, WORKBOOK_NOTICE)
+    fig.tight_layout(rect=(0, 0.03, 0.93, 1))
+    bar = fig.colorbar(
+        plt.cm.ScalarMappable(norm=norm, cmap=plt.get_cmap("RdBu_r")),
+        cax=fig.add_axes((0.945, 0.25, 0.012, 0.5)),
+        label="muutos €/asukas (sama asteikko kaikissa kartoissa)",
+    )
+    bar.formatter = FinnishTicks()
+    bar.update_ticks()
+    add_notice(fig, comparison.figure_notice)
     return fig
 
 
@@ -379,6 +449,22 @@ def computable(result: ScenarioResult) -> Scenario:
     return dataclasses.replace(result.scenario, areas=areas)
 
 
+def sweepable(context: Context, scenario: Scenario) -> tuple[Scenario, list[str]]:
+    """The scenario without the areas some of whose members lack a sweep measure's figure (the
+    sensitivity moves every measure's weight), and those areas' names."""
+    measures = sweep_measures(context)
+    kept, left = [], []
+    for area in scenario.areas:
+        try:
+            for measure, year in measures:
+                key_figures(context, measure, year, area.members, purpose="herkkyys")
+        except InputError:
+            left.append(area.name)
+            continue
+        kept.append(area)
+    return dataclasses.replace(scenario, areas=tuple(kept)), left
+
+
 def sensitivity_table(comparison: Comparison, name: str, delta: float) -> pd.DataFrame:
     chosen = [r for r in comparison.results if r.scenario.code == name]
     if not chosen:
@@ -386,18 +472,41 @@ def sensitivity_table(comparison: Comparison, name: str, delta: float) -> pd.Dat
         raise InputError(f"herkkyysskenaario '{name}' ei ole vertailussa (vertailussa: {known})")
     if not 0 < delta <= 0.5:
         raise InputError(f"herkkyyden painomuutoksen pitää olla 0–0,5, ei {delta}")
-    scenario = computable(chosen[0])
+    scenario, _ = sweepable(comparison.context, computable(chosen[0]))
+    if not scenario.areas:
+        raise InputError(
+            f"herkkyysskenaarion '{name}' millekään alueelle ei ole kaikkien mittarien lukuja"
+        )
     engine = engine_for(comparison.context, scenario)
     weights = engine.weights_of(scenario.areas[0].key)
     return sensitivity(engine, weights, delta)
 
 
+def sensitivity_text(comparison: Comparison, name: str) -> str:
+    """Which scenario, basis and areas the heat map shows, and which areas it leaves out."""
+    result = next(r for r in comparison.results if r.scenario.code == name)
+    shown, left = sweepable(comparison.context, computable(result))
+    text = (
+        f"Kuva: {result.scenario.name}, potin peruste "
+        f"{', '.join(repr(b.name) for b in result.bases)}; alueet "
+        f"{', '.join(a.name for a in shown.areas)}."
+    )
+    if left:
+        text += (
+            f" Kuvasta puuttuu {', '.join(left)}: sen kunnilta puuttuu jonkin mittarin luku "
+            "(herkkyys muuttaa jokaisen mittarin painoa)."
+        )
+    return text
+
+
 def _short(label: str) -> str:
-    """A measure label short enough for a chart axis: the name without the table, and the year."""
+    """A measure label short enough for a chart axis: the name without the table, wrapped at
+    words to a column's width, and the year."""
     year = label[-4:]
     name = label[:-4].split(" (")[0].replace(" 31.12.", "").strip()
-    name = name.replace("Alueella asuva työllinen työvoima", "Työlliset").replace(", ", "\n")
-    return f"{name}\n{year}"
+    name = name.replace("Alueella asuva työllinen työvoima", "Työlliset")
+    name = name.replace(", vuoden kuukausien keskiarvo", ", keskiarvo")
+    return textwrap.fill(name.replace(",", ""), 13) + f"\n{year}"
 
 
 def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
@@ -439,7 +548,7 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
     )
     ax.text(0, -0.08, "Lähde: Tilastokeskus", transform=ax.transAxes, fontsize=7, va="top")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    add_notice(fig, WORKBOOK_NOTICE)
+    add_notice(fig, comparison.figure_notice)
     return fig
 
 
@@ -458,7 +567,7 @@ def workbook(comparison: Comparison, path: Path) -> None:
     def sheet(title: str, heading: str):
         ws = wb.create_sheet(sheet_title(title, wb.sheetnames))
         put(ws, 1, 1, heading, TITLE)
-        return ws, notices(ws, [WORKBOOK_NOTICE]) + 1
+        return ws, notices(ws, [comparison.notice]) + 1
 
     ws, row = sheet("Alueet", "Alueet ja säännöt")
     frames = []
@@ -476,7 +585,11 @@ def workbook(comparison: Comparison, path: Path) -> None:
             side_by_side(comparison.results, "Muutos päätettyyn 2025 €"),
             {},
         ),
-        ("Muutokset kokeiluun", side_by_side(comparison.results, "Muutos €"), {}),
+        (
+            f"Netto, {comparison.second_basis}",
+            side_by_side(comparison.second, "Netto €"),
+            {},
+        ),
         ("Euroa per asukas", side_by_side(comparison.results, "€/asukas"), "dec"),
         ("Netto per asukas", side_by_side(comparison.results, "Netto €/asukas"), "dec"),
         (

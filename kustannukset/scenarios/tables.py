@@ -27,6 +27,10 @@ DECIMAL_COLUMNS = {
 
 
 def _cell(value, decimals: int = 0) -> str:
+    if type(value) is str:  # the most common cells first: names, and whole euros
+        return value
+    if type(value) is int and not decimals:
+        return euros(value)
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return MISSING
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -34,27 +38,40 @@ def _cell(value, decimals: int = 0) -> str:
     return str(value)
 
 
-def terminal_table(frame: pd.DataFrame, columns: int = terminal.DEFAULT_WIDTH) -> str:
+def terminal_table(
+    frame: pd.DataFrame, columns: int = terminal.DEFAULT_WIDTH, titles: Sequence[int] = ()
+) -> str:
     """The frame for the terminal, at most ``columns`` wide: names left, numbers right (two
-    decimals where the column asks for them), missing figures as '–'."""
+    decimals where the column asks for them), missing figures as '–'; the rows ``titles`` are
+    headings (their first cell alone)."""
     formats = {
         column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
         for column in frame.columns
         if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
     }
-    return terminal.table(frame, columns, formats)
+    return terminal.table(frame, columns, formats, titles=titles)
 
 
-def text_table(frame: pd.DataFrame) -> str:
-    """A plain-text table: numbers in Finnish format, missing figures as '–'. Laid out as pandas'
+def text_table(
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
+    """A plain-text table of ``columns`` (by default every column) under ``headers`` (by default
+    their names): numbers in Finnish format, missing figures as '–'. Laid out as pandas'
     ``to_string(index=False)`` lays out text cells (each column right-aligned to its widest cell
-    or header, one space between columns), without building a frame of the texts: the explorer
-    prints one on every change."""
+    or header, one space between columns), without building a frame of the texts or of the
+    chosen columns: the explorer prints one on every change."""
+    chosen = list(frame.columns if columns is None else columns)
     if frame.empty:
-        return frame.to_string(index=False)
+        return frame[chosen].rename(columns=headers or {}).to_string(index=False)
+    headers = headers or {}
     columns = [
-        [str(column), *(_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column].tolist())]
-        for column in frame.columns
+        [
+            str(headers.get(column, column)),
+            *(_cell(v, DECIMAL_COLUMNS.get(column, 0)) for v in frame[column].tolist()),
+        ]
+        for column in chosen
     ]
     widths = [max(map(len, cells)) for cells in columns]
     return "\n".join(

@@ -11,7 +11,7 @@ import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
 
@@ -81,10 +81,13 @@ def table(
     columns: int = DEFAULT_WIDTH,
     formats: Mapping[str, Callable[[object], str]] | None = None,
     keep: int = 1,
+    titles: Collection[int] = (),
 ) -> str:
     """The frame as text at most ``columns`` wide: numeric columns right-aligned (Finnish format
     unless ``formats`` says otherwise), other columns left-aligned, headers wrapped. When the
-    table is wider, it is printed in blocks, each repeating the first ``keep`` columns."""
+    table is wider, it is printed in blocks, each repeating the first ``keep`` columns. The rows
+    at the positions ``titles`` are headings inside the table: their first cell alone, in full
+    (it does not widen the column), in every block."""
     formats = dict(formats or {})
     names = [str(c) for c in frame.columns]
     right = []
@@ -100,15 +103,18 @@ def table(
                 for v in values
             ]
         )
+    titles = set(titles)
     widths = []
     for name, shown in zip(names, cells, strict=True):
         longest_word = max((len(w) for w in name.split()), default=0)
-        widths.append(max([longest_word, *(len(s) for s in shown)]))
+        widths.append(
+            max([longest_word, *(len(s) for row, s in enumerate(shown) if row not in titles)])
+        )
     for i, name in enumerate(names):  # a header wraps into as few lines as the cells allow
         if len(name) <= widths[i] + 4:
             widths[i] = max(widths[i], len(name))
     blocks = _blocks(widths, columns, keep)
-    return "\n\n".join(_block(names, cells, widths, right, block) for block in blocks)
+    return "\n\n".join(_block(names, cells, widths, right, block, titles) for block in blocks)
 
 
 def _blocks(widths: list[int], columns: int, keep: int) -> list[list[int]]:
@@ -126,7 +132,7 @@ def _blocks(widths: list[int], columns: int, keep: int) -> list[list[int]]:
     return blocks
 
 
-def _block(names, cells, widths, right, block: list[int]) -> str:
+def _block(names, cells, widths, right, block: list[int], titles=frozenset()) -> str:
     headers = {i: _wrap_header(names[i], widths[i]) for i in block}
     height = max(len(h) for h in headers.values())
     lines = []
@@ -143,6 +149,9 @@ def _block(names, cells, widths, right, block: list[int]) -> str:
         lines.append(GAP.join(parts).rstrip())
     lines.append(GAP.join("-" * widths[i] for i in block))
     for row in range(len(cells[0]) if cells else 0):
+        if row in titles:
+            lines.append(cells[block[0]][row])
+            continue
         parts = [
             cells[i][row].rjust(widths[i]) if right[i] else cells[i][row].ljust(widths[i])
             for i in block

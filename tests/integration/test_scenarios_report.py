@@ -32,8 +32,10 @@ def test_notebook_html_and_excel(rendered):
 def test_html_shows_the_alternatives_rules_maps_and_labels(rendered):
     html = (rendered / "skenaariot.html").read_text(encoding="utf-8")
     assert "sn.validate_parameters" not in html  # no code
-    for name in ["A2 – Koko Pirkanmaa", "B2 – Jako elokuussa 2023", "C – Päätetyt alueet 2025"]:
+    for name in ["A – Koko Pirkanmaa", "B – Jako elokuussa 2023", "C – Päätetyt alueet 2025"]:
         assert name in html
+    assert "A2 –" not in html and "B2 –" not in html  # merged into A and B
+    assert "Potin peruste:" in html and "kustannusmalli" in html  # the basis of the figures
     assert "poikkeus haettu" in html and "täyttyy" in html
     assert "johdettu arvio" in html  # which figures the 20 000 judgement used
     assert "ESIMERKKI" in html and "ARVIO" in html
@@ -53,6 +55,8 @@ def test_excel_has_rules_payments_funding_net_and_labels(rendered):
     ]
     notice = wb["Alueet"]["A2"].value
     assert "ESIMERKKI" in notice and "ARVIO" in notice
+    assert "potin perusteella 'kustannusmalli'" in notice  # which basis every figure uses
+    assert "Muutokset kokeiluun" not in wb.sheetnames  # no 2025 payment less a 2023 one
 
     def header_row(ws, first: str) -> int:
         return next(r[0].row for r in ws.iter_rows() if r[0].value == first)
@@ -76,9 +80,10 @@ def test_excel_has_rules_payments_funding_net_and_labels(rendered):
     for name, value in pay.items():
         if value is not None and funding.get(name) is not None:
             assert net[name] == funding[name] - value
-    # the decided areas' pool is their funding estimate: three areas, each rounded once (±1 €)
-    known = [n for n, v in pay.items() if v is not None and funding.get(n) is not None]
-    assert abs(sum(pay[n] for n in known) - sum(funding[n] for n in known)) <= 3
+    # the second view: the decided areas' pool is their funding estimate, so their nets add up
+    # to nothing (three areas, each rounded once: ±1 € each)
+    second = column("Netto, valtionosuus")
+    assert abs(sum(v for v in second.values() if v is not None)) <= 3
     per_scenario = next(
         wb[n]
         for n in wb.sheetnames

@@ -247,28 +247,50 @@ def test_command_line_mistakes_are_explained_in_finnish():
     assert "virheellinen valinta 'pyorea'" in choice.stderr and "Traceback" not in choice.stderr
 
 
-def test_skenaariot_fit_the_width_in_a_b_c_order():
+def test_skenaariot_compares_the_alternatives_in_one_table_that_fits():
     result = run_cli("skenaariot")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
+    assert len(lines) <= 200
+    # a pair of columns per alternative, in the order of their letters, and the notes once
+    headers = " ".join(lines)
+    letters = ["A", "B", "C", "C1", "C2", "C3", "C4", "C5", "C6"]
+    places = [headers.index(f"{letter} maksu €") for letter in letters]
+    assert places == sorted(places)
+    assert all(f"{letter} netto €" in headers for letter in letters)
+    assert result.stdout.count("Huom: Kustannuspotti:") == 1
+    assert "== " not in result.stdout  # no scenario's detailed tables
+    # the municipalities grouped by the decided areas, each group summed, in every column block
+    blocks = result.stdout.count("Tampereen seudun työllisyysalue (päätetty alue)")
+    assert blocks >= 2
+    assert result.stdout.count("Läntisen Pirkanmaan työllisyysalue (päätetty alue)") == blocks
+    assert sum(line.startswith("Yhteensä ") for line in lines) == 3 * blocks
+    assert "Perusura" not in result.stdout  # the experiment baseline is no 2025 alternative
+
+
+def test_skenaariot_in_detail_fit_the_width_in_a_b_c_order():
+    result = run_cli("skenaariot", "--tarkat")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
     titles = [line for line in lines if line.startswith("== ")]
-    # the scenarios' own letters, in order: A, A2, B, B2, C, C1 ... C7, then Perusura
+    # the scenarios' own letters, in order: A, B, C, C1 ... C6, then Perusura
     letters = [t[3:].split(" – ")[0] for t in titles]
-    assert letters[:5] == ["A", "A2", "B", "B2", "C"]
-    assert letters == [*sorted(letters[:-1]), "Perusura"]
+    assert letters == ["A", "B", "C", "C1", "C2", "C3", "C4", "C5", "C6", "Perusura"]
     narrow = run_cli("skenaariot", "elokuu_2023", "--leveys", "80").stdout.splitlines()
     assert max(len(line) for line in narrow) <= 80
-    # the municipality names start at the left edge, the payments end at the right of a column
+    # the municipality names start at the left edge, the share and the payment end at the right
+    # of their columns (Akaa 16 467 of the 15 municipalities' 445 193 inhabitants 31.12.2021:
+    # 3,70 %)
     akaa = next(line for line in narrow if "Akaa" in line)
-    assert re.match(r"Tampere ja 14 kuntaa +Akaa +3,70 +11 625 ", akaa)
+    assert re.match(r"Tampere ja 14 kuntaa +Akaa +3,70 +\d{1,3}( \d{3})* ", akaa), akaa
     listed = run_cli("skenaariot", "--lista").stdout.splitlines()
-    assert [line.split(":", 1)[0] for line in listed[:5]] == [
+    assert [line.split(":", 1)[0] for line in listed[:4]] == [
         "huhtikuu_2023",  # A
-        "pirkanmaa_kustannusmalli",  # A2
         "elokuu_2023",  # B
-        "elokuu_2023_kustannusmalli",  # B2
         "paatetty_2025",  # C
+        "paatetty_2025_tyoikaiset",  # C1
     ]
 
 

@@ -233,8 +233,9 @@ def test_cli_counts_two_municipalities_by_hand():
     assert result.returncode == 0, result.stderr
     assert "Laillisia aluejakoja: 2 " in result.stdout
     assert "1 aluetta: 1, 2 aluetta: 1" in result.stdout
-    # the default pool is the decided areas' state-funding estimate: its status is ARVIO
-    assert "Persentiili" in result.stdout and "potti on ARVIO" in result.stdout
+    # the default pool is the default basis of the 2025 comparisons, the cost model, whose
+    # fixed part is an example
+    assert "Persentiili" in result.stdout and "potti on ESIMERKKI" in result.stdout
 
 
 def test_cli_threshold_nobody_meets_is_a_count_of_zero():

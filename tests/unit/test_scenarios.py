@@ -189,7 +189,10 @@ def test_each_area_divides_its_own_pool_and_payments_compare_with_2023(mini):
     # 2023 price table on the same data: 370 841 € by population 2021 over all five (total 2000).
     # Kihniö: 147 477.33*100/2000 + 92 971.71*100/2000 + 49 695.75*100/2000 + 80 696.07*100/2000
     assert rows.loc["Kihniö", "Kokeilu 2023 €"] == 18542  # 370 840.86 / 20 = 18 542.04
-    assert rows.loc["Kihniö", "Muutos €"] == rows.loc["Kihniö", "Maksuosuus €"] - 18542
+    # a historical figure only: the pool of 1 200 € is not the experiment's costs, so the 2023
+    # payment is not subtracted from it
+    assert rows["Muutos kokeiluun 2023 €"].isna().all()
+    assert set(rows["Potin peruste"]) == {"omat luvut 1 200 €"}
     # per inhabitant: payment / population 2021
     assert rows.loc["Kihniö", "€/asukas"] == pytest.approx(rows.loc["Kihniö", "Maksuosuus €"] / 100)
 
@@ -303,25 +306,31 @@ def test_neutral_base_reproduces_the_2023_payments_up_to_rounding():
     result = evaluate(context, context.scenario("perusura"))
     rows = result.municipalities
     assert int(rows["Maksuosuus €"].sum()) == 370841  # hintataulukko 2023, Summa
-    # Published cells are rounded one by one, the scenario by largest remainder per service: four
-    # services, each cell within 1 € of exact, so a row differs by at most 4 €.
-    assert rows["Muutos €"].abs().max() <= 4
+    # Published cells are rounded one by one, the scenario's payments once per area: each of the
+    # four cells within 1 € of exact, so a row differs by at most 4 €.
+    assert rows["Muutos kokeiluun 2023 €"].abs().max() <= 4
     assert rows.set_index("Kunta").loc["Tampere", "Kokeilu 2023 €"] == 172405  # as published
+    # the experiment's costs: no 2025 funding, net or change against the decided areas
+    for column in ("Valtionosuus, arvio €", "Netto €", "Muutos päätettyyn 2025 €"):
+        assert column not in rows
+    assert "Netto €" not in result.areas
 
 
 def test_kuhmoinen_has_no_experiment_payment_and_says_so():
     context = load_context()
     rows = evaluate(context, context.scenario("huhtikuu_2023")).municipalities.set_index("Kunta")
     assert pd.isna(rows.loc["Kuhmoinen", "Kokeilu 2023 €"])
-    assert pd.isna(rows.loc["Kuhmoinen", "Muutos €"])
     assert rows.loc["Kuhmoinen", "Maksuosuus €"] > 0
+    # a 2025 alternative: the 2023 payment is never subtracted from its payments
+    assert rows["Muutos kokeiluun 2023 €"].isna().all()
 
 
 def test_labels_say_example_pool_and_estimate():
     context = load_context()
     result = evaluate(context, context.scenario("huhtikuu_2023"))
     text = "\n".join(result.notes)
-    assert "ESIMERKKI" in text and "370 841" in text
+    # the default basis: the cost model, its fixed part an example, calibrated on 70,9 M€
+    assert "kustannusmalli" in text and "ESIMERKKI" in text and "70 900 000" in text
     assert "johdettu arvio" in text
     assert "ARVIO" in text  # state funding
     # the per-capita columns name their measures and years
@@ -452,8 +461,9 @@ def test_cli_prints_areas_rules_and_payments():
     csv_result = run_cli("skenaariot", "perusura", "--csv")
     assert csv_result.returncode == 0, csv_result.stderr
     header = csv_result.stdout.splitlines()[0]
-    assert header.startswith("Skenaario,Alue,Kunta,Kuntanumero,")
+    assert header.startswith("skenaario,alue,kunta,kuntanumero,")
     assert len(csv_result.stdout.strip().splitlines()) == 1 + 22
+    assert "Huom: perusura: Kustannuspotti" in csv_result.stderr  # notes apart from the rows
 
 
 def test_skenaariot_lista_names_every_shipped_scenario_file():
@@ -470,10 +480,10 @@ def test_explorer_shows_the_same_table_as_the_command_line(name):
     context = load_context(DATA_DIR)
     scenario = context.scenario(name)
     explorer = Explorer.from_scenario(context, name).result()
-    cli = evaluate(context, scenario, with_funding=False)
+    cli = evaluate(context, scenario)
     # The explorer also offers the region's municipalities the scenario leaves out, in a new area.
     mine = explorer.municipalities[explorer.municipalities["Kuntanumero"].isin(scenario.members)]
-    columns = ["Alue", "Kunta", "Kuntanumero", "Maksuosuus €", "€/asukas"]
+    columns = ["Alue", "Kunta", "Kuntanumero", "Maksuosuus €", "€/asukas", "Potin peruste"]
     pd.testing.assert_frame_equal(
         mine[columns].reset_index(drop=True), cli.municipalities[columns].reset_index(drop=True)
     )
