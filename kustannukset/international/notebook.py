@@ -19,6 +19,8 @@ from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
 SUBDIR = "kansainvaliset"
+# The notebook's parameters naming the user's own input files (empty: the example set).
+FILE_PARAMETERS = ("tapahtumat", "kustannukset", "hankerahoitus")
 EURO_FORMAT = "#,##0"  # Excel shows these in the reader's locale: # ##0 and # ##0,00 in Finnish
 CENT_FORMAT = "#,##0.00"
 
@@ -41,13 +43,24 @@ class Report:
         return f"{self.eq.names[self.code]} ({self.code})" if self.code else "kaikki kokeilukunnat"
 
 
-def validate_parameters(vuosi: object, kunta: object = "", data_kansio: object = "") -> Report:
-    """Check the notebook's parameters and compute the year's equalisation."""
+def validate_parameters(
+    vuosi: object,
+    kunta: object = "",
+    data_kansio: object = "",
+    tapahtumat: object = "",
+    kustannukset: object = "",
+    hankerahoitus: object = "",
+) -> Report:
+    """Check the notebook's parameters and compute the year's equalisation: from the example set
+    of the data folder, or from the user's own files when ``tapahtumat`` and ``kustannukset`` name
+    them (``hankerahoitus`` only with them); the two are never mixed (:func:`kv.load_inputs`)."""
     data_dir = Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR
     if not data_dir.is_dir():
         raise InputError("datakansiota ei löydy", file=data_dir)
     year, code = kv.check_parameters(vuosi, kunta, data_dir)
-    inputs = kv.load_inputs(data_dir)
+    inputs = kv.load_inputs(
+        data_dir, str(tapahtumat or ""), str(kustannukset or ""), str(hankerahoitus or "")
+    )
     eq = kv.equalise(year, inputs.events, inputs.costs, inputs.stats, inputs.rules, inputs.funding)
     first = None
     if year + 1 in inputs.costs.years():
@@ -410,9 +423,12 @@ def invoices_workbook(r: Report, path: Path) -> None:
     save(wb, path)
 
 
-def available_years(data_dir: Path = DATA_DIR) -> list[int]:
-    """Years with events, costs and rules in force: the years whose report can be made."""
-    inputs = kv.load_inputs(data_dir)
+def available_years(
+    data_dir: Path = DATA_DIR, files: tuple[str, str, str] = ("", "", "")
+) -> list[int]:
+    """Years with events, costs and rules in force: the years whose report can be made (from the
+    example set, or from the user's own ``files``: events, costs, funding)."""
+    inputs = kv.load_inputs(data_dir, *files)
     years = []
     for year in sorted(set(inputs.costs.years()) & set(inputs.events.years())):
         if not inputs.costs.is_closed(year):
@@ -428,7 +444,8 @@ def available_years(data_dir: Path = DATA_DIR) -> list[int]:
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
     """Report jobs for ``kustannukset raportti``: all municipalities per year, and with
     ``per_municipality`` also one report for each municipality (or for those named)."""
-    known = available_years(data_dir)
+    files = tuple(str(Path(p).resolve()) if p else "" for p in options.international_files)
+    known = available_years(data_dir, files)
     chosen = [y for y in (years if years is not None else known) if y in known]
     # A named municipality is checked (and a name turned into its code) before any kernel starts.
     named = [
@@ -437,7 +454,7 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
     ]
     out = []
     for year in chosen:
-        report = validate_parameters(year, "", data_dir)
+        report = validate_parameters(year, "", data_dir, *files)
         each = (named or list(report.eq.names)) if options.per_municipality else []
         for code in ["", *each]:
             # The year's equalisation is the same for every municipality's report: computed once
@@ -457,6 +474,11 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
                         "vuosi": year,
                         "kunta": code,
                         "data_kansio": data_parameter(data_dir),
+                        **{
+                            name: path
+                            for name, path in zip(FILE_PARAMETERS, files, strict=True)
+                            if path
+                        },
                     },
                     subdir=f"{year}/{SUBDIR}",
                     stem=f"kansainvaliset_{year}{suffix}",

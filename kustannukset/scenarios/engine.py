@@ -20,6 +20,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import present
 from kustannukset.core.money import EXACT_SUM, PUBLISHED, allocate
 from kustannukset.scenarios.context import RULES_DATE, Context
 from kustannukset.scenarios.funding import (
@@ -186,7 +187,7 @@ def baseline_payments(context: Context) -> tuple[str, dict[str, int]] | None:
     name = str(context.rule("vertailuskenaario").value)
     path = context.data_dir / SCENARIO_DIR / f"{name}.yaml"
     made = None
-    if path.is_file():
+    if present(path, kind="skenaariotiedosto"):
         scenario = context.scenario(path)
         payments: dict[str, int] = {}
         for area in scenario.areas:
