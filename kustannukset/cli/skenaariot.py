@@ -7,13 +7,13 @@ import sys
 
 import pandas as pd
 
-from kustannukset.cli.common import data_dir_arg
+from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.engine import evaluate
+from kustannukset.scenarios.engine import ScenarioResult, evaluate
 from kustannukset.scenarios.model import read_scenario_yaml
 from kustannukset.scenarios.tables import terminal_table
-from kustannukset.view import terminal
-from kustannukset.view.formatting import spreadsheet_safe
+from kustannukset.view import csv_output, terminal
+from kustannukset.view.labels import named, weakest
 
 
 def register(sub) -> None:
@@ -26,9 +26,8 @@ def register(sub) -> None:
     )
     p.add_argument("nimet", nargs="*", metavar="NIMI", help="skenaarion nimi tai YAML-tiedosto")
     data_dir_arg(p)
-    p.add_argument("--csv", action="store_true", help="kuntarivit pilkuin eroteltuna CSV:nä")
+    output_options(p, "kuntarivit (kaikki skenaariot peräkkäin)")
     p.add_argument("--lista", action="store_true", help="luettele skenaariot ja lopeta")
-    terminal.add_width_option(p)
     p.set_defaults(run=run)
 
 
@@ -43,25 +42,42 @@ def run(args: argparse.Namespace) -> int:
     # Read and check every scenario before printing anything.
     scenarios = [context.scenario(name) for name in names]
     results = [evaluate(context, scenario) for scenario in scenarios]
-    if args.csv:
-        frames = []
+    dialect = csv_dialect(args)
+    if dialect is not None:
         for result in results:
-            frame = result.municipalities.copy()
-            frame.insert(0, "Skenaario", result.scenario.code)
-            frames.append(frame)
-        csv = spreadsheet_safe(pd.concat(frames, ignore_index=True))
-        csv.to_csv(sys.stdout, index=False, lineterminator="\n")
+            for note in result.notes:
+                print(f"{result.scenario.name}: {note}", file=sys.stderr)
+        frame = pd.concat([csv_rows(result) for result in results], ignore_index=True)
+        csv_output.write(frame, dialect=dialect)
         return 0
     columns = terminal.width(args.leveys)
     for result in results:
-        print(terminal.note(f"== {result.scenario.name} ({result.scenario.code}) ==", columns))
-        print(terminal_table(result.areas, columns))
+        print(terminal.note(f"== {result.scenario.name} ==", columns))
+        print(terminal_table(result.areas, columns, keep=["Alue"]))
         print()
-        print(terminal_table(result.municipalities.drop(columns=["Kuntanumero"]), columns))
+        municipalities = result.municipalities.drop(columns=["Kuntanumero"])
+        print(terminal_table(municipalities, columns, keep=["Kunta", "Alue"]))
         for note in result.notes:
             print(terminal.note(f"Huom: {note}", columns, hanging=6))
         print()
     return 0
+
+
+def csv_rows(result: ScenarioResult) -> pd.DataFrame:
+    """A scenario's municipalities with CSV names, the scenario's file name and title first, and
+    each row's status: the least final of its payment's and its state funding's (``puuttuu``
+    when the area's payments could not be computed)."""
+    frame = named(result.municipalities)
+    first = ["skenaario", "skenaarion_nimi", "kuntanumero", "kunta", "alue"]
+    frame.insert(0, "skenaario", result.scenario.code)
+    frame.insert(1, "skenaarion_nimi", result.scenario.name)
+    frame = frame[first + [c for c in frame.columns if c not in first]]
+    payment = frame["maksuosuus_tila"] if "maksuosuus_tila" in frame else [None] * len(frame)
+    funding = frame["valtionosuus_tila"] if "valtionosuus_tila" in frame else [None] * len(frame)
+    frame["tila"] = [
+        weakest([p or "puuttuu", f or ""]) for p, f in zip(payment, funding, strict=True)
+    ]
+    return frame
 
 
 def _in_order(paths):

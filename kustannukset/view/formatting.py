@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
 from fractions import Fraction
@@ -35,6 +36,16 @@ def axis_number(value: float, decimals: int = 0) -> str:
     if value < 0 and text.strip("0,") != "":
         return MINUS + text
     return text
+
+
+def date(day: dt.date) -> str:
+    """A date as Finns write it: 1.1.2021 (no leading zeros)."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def decimal(value: float | Fraction, decimals: int = 1) -> str:
+    """A shown figure with a decimal comma: 2.4 -> '2,4' (display rounding, half up)."""
+    return euros(value, decimals).replace(" ", "")
 
 
 def percent(value: float | Fraction, decimals: int = 1) -> str:

@@ -232,7 +232,7 @@ def test_cli_counts_two_municipalities_by_hand():
     result = run_cli("aluejaot", "--vain", "--kunnat", "Akaa", "Valkeakoski", "--raja", "7598")
     assert result.returncode == 0, result.stderr
     assert "Laillisia aluejakoja: 2 " in result.stdout
-    assert "1 aluetta: 1, 2 aluetta: 1" in result.stdout
+    assert "1 alue: 1, 2 aluetta: 1" in result.stdout
     # the default pool is the decided areas' state-funding estimate: its status is ARVIO
     assert "Persentiili" in result.stdout and "potti on ARVIO" in result.stdout
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -96,24 +97,32 @@ def test_note_for_a_notebook(stats):
     )
 
 
-def _summary_line(summary: str, measure: str) -> str:
-    """The summary row of a measure, its cells separated by single spaces."""
-    line = next(x for x in summary.splitlines() if x.split()[:1] == [measure])
-    return " ".join(line.split()[1:])
+def _summary_line(rows: list[dict[str, str]], measure: str) -> str:
+    """A measure's years as the text summary shows them ("23 L", "1 L + 22 A", "·"), from the
+    summary's CSV rows (counts of each status)."""
+    cells = []
+    for row in (r for r in rows if r["mittari"] == measure):
+        parts = [
+            f"{row[status]} {letter}"
+            for status, letter in k.LETTERS.items()
+            if status != "puuttuu" and int(row[status])
+        ]
+        cells.append(" + ".join(parts) if parts else "·")
+    return " ".join(cells)
 
 
 def test_kattavuus_command_shows_the_imported_coverage(capsys):
-    assert main(["data", "kattavuus"]) == 0
-    out = capsys.readouterr().out
-    assert "Tilastojen kattavuus: 23 kuntaa" in out
-    summary = out.split("\n\n")[1]
+    assert main(["data", "kattavuus", "--yhteenveto", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     # years: 2015 (key figures), 2017-2018 (derived labour force), 2019-2024
-    assert summary.splitlines()[0].split() == [
+    assert list(dict.fromkeys(r["vuosi"] for r in rows)) == [
         "2015",
         "2017",
         "2018",
         *map(str, range(2019, 2025)),
     ]
+    assert {r["kuntia"] for r in rows} == {"23"}
+    summary = rows
     assert _summary_line(summary, "vakiluku") == "23 L · · 23 L 23 L 23 L 23 L 23 L 23 E"
     # the labour force: derived from the 12r5 denominator (A) for 2017-2021, except Kangasala's
     # real 115b figures 2019-2023 (L)
@@ -126,12 +135,17 @@ def test_kattavuus_command_shows_the_imported_coverage(capsys):
     )
     assert _summary_line(summary, "tyottomat_tyonhakijat_ka") == "· · · 23 J 23 J 23 J 23 J · ·"
     # 23 municipalities x 7 years (2015, 2019-2024) of the 9 years shown
-    assert f"vakiluku: Väkiluku 31.12. – {23 * 7}/{23 * 9} lukua" in out
+    assert main(["data", "kattavuus", "--leveys", "200"]) == 0
+    out = capsys.readouterr().out
+    assert f"Väkiluku 31.12. – {23 * 7}/{23 * 9} lukua" in out
     # 23 x 58 months 2019M01-2023M10, and Kangasala's 2023M11-2024M12 (14 months)
     assert (
-        "tyottomat_tyonhakijat_kk: Työttömät työnhakijat kuukauden laskentapäivänä – "
+        "Työttömät työnhakijat kuukauden laskentapäivänä – "
         f"kuukausittainen: {23 * 58 + 14}/{12 * 23 * 9} kuukausilukua"
     ) in out
+    assert main(["data", "kattavuus"]) == 0
+    out = capsys.readouterr().out
+    assert "Tilastojen kattavuus: 23 kuntaa" in out
     assert "Tampere (837)" in out
     assert "kustannukset data paivita --taulukot 11re 11rm 12r5 115b" in out
 
@@ -139,7 +153,7 @@ def test_kattavuus_command_shows_the_imported_coverage(capsys):
 def test_kattavuus_csv_is_the_long_table(capsys):
     assert main(["data", "kattavuus", "--csv", "--kunnat", "kaikki", "--vuodet", "2019"]) == 0
     cov = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    assert list(cov.columns) == ["mittari", "kuntanumero", "kunta", "vuosi", "tila", "kuukausia"]
+    assert list(cov.columns) == ["mittari", "kuntanumero", "kunta", "vuosi", "kuukausia", "tila"]
     assert len(cov) == 15 * 309  # 15 measures
     population = cov[cov["mittari"] == "vakiluku"]
     assert (population["tila"] == "lopullinen").all()

@@ -452,7 +452,7 @@ def test_cli_prints_areas_rules_and_payments():
     csv_result = run_cli("skenaariot", "perusura", "--csv")
     assert csv_result.returncode == 0, csv_result.stderr
     header = csv_result.stdout.splitlines()[0]
-    assert header.startswith("Skenaario,Alue,Kunta,Kuntanumero,")
+    assert header.startswith("skenaario,skenaarion_nimi,kuntanumero,kunta,alue,")
     assert len(csv_result.stdout.strip().splitlines()) == 1 + 22
 
 
