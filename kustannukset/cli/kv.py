@@ -14,7 +14,7 @@ from kustannukset import international as kv
 from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options, year_arg
 from kustannukset.view import csv_output, terminal
 from kustannukset.view.formatting import date
-from kustannukset.view.labels import CENTS, Column, value
+from kustannukset.view.labels import CENTS, Column
 
 INPUT_OPTIONS = (
     (
@@ -147,8 +147,14 @@ def run_equalisation(args: argparse.Namespace) -> int:
     print(wrapped(args, title))
     print(wrapped(args, kv.summary_text(eq)))
     print()
-    decisions = "; ".join(f"{value(k)}: {v}" for k, v in kv.DECISIONS.items())
-    print(wrapped(args, f"Palveluittain (päätös – {decisions}):"))
+    print(
+        wrapped(
+            args,
+            "Palveluittain. Päätös: kun muutos on vähintään raja, hinnat päivitetään ja erotus "
+            "laskutetaan tasauslaskulla helmikuussa; alle rajan erotus siirtyy seuraavan vuoden "
+            "ensimmäiseen laskuun.",
+        )
+    )
     units = kv.with_total_row(kv.units_table(eq), "nimi").drop(columns=["palvelu"])
     print(terminal.named_table(units, terminal.width(args.leveys), keep=("nimi",)))
     print()

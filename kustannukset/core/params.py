@@ -126,7 +126,8 @@ class Parameter:
         if current is None or current.value is None:
             known = ", ".join(v.start.isoformat() for v in self.values if v.value is not None)
             raise InputError(
-                f"parametrilla '{self.name}' ei ole arvoa päivänä {when:%d.%m.%Y} "
+                f"parametrilla '{self.name}' ei ole arvoa päivänä "
+                f"{when.day}.{when.month}.{when.year} "
                 f"(arvot alkaen: {known or 'ei yhtään'})",
                 file=self.file,
                 row=current.line if current else None,

@@ -197,7 +197,8 @@ def bill(
         except InputError as exc:
             when = price_date or event.date
             raise InputError(
-                f"{rules.services[event.service].name}: hintaa ei ole päivälle {when:%d.%m.%Y} "
+                f"{rules.services[event.service].name}: hintaa ei ole päivälle "
+                f"{when.day}.{when.month}.{when.year} "
                 f"({exc.message})",
                 file=events.path,
                 row=event.line,

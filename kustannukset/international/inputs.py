@@ -225,7 +225,8 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                 limit = rules.max_integration_year(date)
             except InputError:
                 raise InputError(
-                    f"päivälle {date:%d.%m.%Y} ei ole kotoutumisajan sääntöä (parametri "
+                    f"päivälle {date.day}.{date.month}.{date.year} ei ole kotoutumisajan sääntöä "
+                    "(parametri "
                     "kotoutumisaika): tapahtuma on päivätty ennen sääntöjen voimaantuloa",
                     file=table.path,
                     row=row.line,

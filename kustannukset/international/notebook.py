@@ -16,6 +16,7 @@ from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
 from kustannukset.view.excel import NOTE, TITLE, WARNING, put, save, write_frame
 from kustannukset.view.formatting import euros
+from kustannukset.view.labels import in_words, label, labelled
 from kustannukset.view.tables import Table
 
 SUBDIR = "kansainvaliset"
@@ -106,7 +107,8 @@ def rules_text(r: Report) -> str:
         f"31.12.{rules.key_year(r.year, kv.INVOICING)}.",
         f"- Tasausraja palveluittain: |toteuma − hankerahoitus − talousarvio| / talousarvio ≥ "
         f"{euros(rules.threshold(r.year) * 100)} %.",
-        f"- Laskutusjakso: {rules.period_kind(r.year)} ({rules.periods(r.year)} jaksoa vuodessa); "
+        f"- Laskutusjakso: {in_words(rules.period_kind(r.year))} ({rules.periods(r.year)} jaksoa "
+        "vuodessa); "
         "palvelutapahtumat laskutetaan jälkikäteen jakson päätyttyä.",
         "- Omakielisen neuvonnan käynti: "
         + (
@@ -211,24 +213,13 @@ def summary_text(r: Report) -> str:
 def units_table(r: Report) -> Table:
     """The 10 % rule per service: budget, actual, project funding, change and the branch."""
     t = kv.with_total_row(kv.units_table(r.eq), "nimi").drop(columns=["palvelu"])
-    t = t.rename(
-        columns={
-            "nimi": "Palvelu",
-            "talousarvio": "Talousarvio",
-            "toteuma": "Toteuma",
-            "hankerahoitus": "Hankerahoitus",
-            "toteuma_netto": "Toteuma − hankerahoitus",
-            "laskutettu": "Laskutettu",
-            "muutos_pct": "Muutos %",
-            "paatos": "Päätös",
-            "hintakerroin": "Hintakerroin",
-            "tasaus": "Tasaus",
-        }
-    )
-    money = ["Talousarvio", "Toteuma", "Hankerahoitus", "Toteuma − hankerahoitus", "Laskutettu"]
-    formats = {c: (lambda v: euros(v, 2)) for c in [*money, "Tasaus"]}
-    formats["Muutos %"] = lambda v: "" if pd.isna(v) else f"{v:.2f}".replace(".", ",") + " %"
-    formats["Hintakerroin"] = lambda v: "" if pd.isna(v) else f"{v:.4f}".replace(".", ",")
+    t["paatos"] = [in_words(v) if isinstance(v, str) and v else "" for v in t["paatos"]]
+    t = labelled(t)
+    money = [label(c) for c in ("talousarvio", "toteuma", "hankerahoitus", "toteuma_netto")]
+    money += [label("laskutettu"), label("tasaus")]
+    formats = {c: (lambda v: euros(v, 2)) for c in money}
+    formats[label("muutos_pct")] = lambda v: "" if pd.isna(v) else euros(v, 2)
+    formats[label("hintakerroin")] = lambda v: "" if pd.isna(v) else euros(v, 4)
     return Table(t, formats)
 
 
@@ -322,18 +313,7 @@ def equalisation_table(r: Report) -> Table:
     t = t[t["kuntanumero"].isin(r.codes)].drop(columns=["vieraskieliset", "osuus_pct"])
     if len(t) > 1:
         t = kv.with_total_row(t)
-    t = t.rename(
-        columns={
-            "kuntanumero": "Kuntanumero",
-            "kunta": "Kunta",
-            "potti_laskutettu": "Potti laskutettu",
-            "potti_toteutunut": "Potti toteutunut",
-            "suoritteet_laskutettu": "Suoritteet laskutettu",
-            "suoritteet_vahvistettu": "Suoritteet vahvistetuin hinnoin",
-            "matkakulut": "Matkakulut",
-            "tasaus": "Tasaus",
-        }
-    )
+    t = labelled(t)
     return Table(
         t,
         {c: (lambda v: euros(v, 2)) for c in t.columns[2:]},

@@ -366,7 +366,7 @@ def reality_check(context: Context, scenarios: list[Scenario]) -> pd.DataFrame:
             rows.append(
                 {
                     "Jakoperuste": label,
-                    "Skenaario": scenario.code,
+                    "Skenaario": scenario.name,
                     "Virtain osuus %": float(shares[virrat] * 100),
                     "Virrat 2025 €": pay,
                     "Raportoitu 2025 €": int(reported.value),

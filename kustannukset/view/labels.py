@@ -245,7 +245,7 @@ VALUES = {
 }
 
 
-def value(code: str) -> str:
+def in_words(code: str) -> str:
     """A code value in Finnish words; an unknown value as it is."""
     return VALUES.get(code, code)
 

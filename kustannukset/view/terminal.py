@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 
 from kustannukset.view.formatting import euros
-from kustannukset.view.labels import STATUS_WORDS, Column, column, label, labelled, value
+from kustannukset.view.labels import STATUS_WORDS, Column, column, in_words, label, labelled
 
 DEFAULT_WIDTH = 100
 MIN_WIDTH = 40
@@ -278,7 +278,7 @@ def _kind_format(col: Column) -> Callable[[object], str] | None:
     if kind == "status":
         return lambda v: STATUS_WORDS.get(str(v).lower(), str(v))
     if col.name.endswith("paatos"):
-        return lambda v: value(str(v))
+        return lambda v: in_words(str(v))
     return None
 
 
