@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print()
         municipalities = result.municipalities.drop(columns=["Kuntanumero"])
         print(terminal_table(municipalities, columns, keep=["Kunta", "Alue"]))
+        print()
         for note in result.notes:
             print(terminal.note(f"Huom: {note}", columns, hanging=6))
         print()
