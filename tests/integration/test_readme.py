@@ -2,17 +2,17 @@
 
 Each line of a ```sh block is a command a user copies. The two ``make`` commands are what this test
 run and the report run are, so they are not run again here; every other line must start with
-``.venv/bin/kustannukset``. They run in a folder of their own, in the README's order
-(``skenaariot oma.yaml`` reads what ``aluejaot --kirjoita oma.yaml`` wrote): the first one with bash
-as a user types it, the others through the same entry point in this process (``main``, what
+``.venv/bin/kustannukset``. They run in a folder of their own, in the README's order (``skenaariot
+oma.yaml`` reads what ``aluejaot --kirjoita oma.yaml`` wrote): the first one with bash as a user
+types it, the others through the same entry point in this process (``main``, what
 ``.venv/bin/kustannukset`` calls), so that the data is read once; a pipe's other end runs in bash
 on the output, and ``> file`` writes the output to that file. The files a command names as the
-user's own (``omat/…``) are made there first, small and by hand. Three things differ from a user's machine, each so that the test writes nothing into the
-project and needs no network: ``data paivita`` asks a local PxWeb server (its test tables), a
-``data paivita`` that would write gets ``--data`` pointing to a copy, and ``raportti`` runs in this
-process into a temporary folder with the notebook execution and HTML conversion stood in for (the
-real rendering is checked by test_report.py): its parameters, checks, jobs and workbooks are the
-command's own.
+user's own (``omat/…``) are made there first, small and by hand. Three things differ from a user's
+machine, each so that the test writes nothing into the project and needs no network: ``data
+paivita`` asks a local PxWeb server (its test tables), a ``data paivita`` that would write gets
+``--data`` pointing to a copy, and ``raportti`` runs in this process into a temporary folder with
+the notebook execution and HTML conversion stood in for (the real rendering is checked by
+test_report.py): its parameters, checks, jobs and workbooks are the command's own.
 """
 
 from __future__ import annotations
