@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from kustannukset.cli import build_parser
+from kustannukset.core.paths import PROJECT_ROOT
 from kustannukset.view import csv_output, labels
 from tests.conftest import run_cli
 
@@ -196,3 +197,36 @@ def test_a_formula_like_text_is_guarded_in_both_dialects():
     excel = csv_output.render(frame, status="arvio", dialect=csv_output.EXCEL_FI)
     assert plain.splitlines()[1] == "020,'=HYPERLINK(1),-5,arvio"
     assert excel.splitlines()[1] == '="020";\'=HYPERLINK(1);-5;arvio'
+
+
+def _readme_rows() -> dict[str, str]:
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## CSV-tiedostot", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"^\| `([^`]+)` \| (.*) \|$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+def _readme_key(run: list[str]) -> str:
+    if run[0] == "data":
+        return "data kattavuus --yhteenveto" if "--yhteenveto" in run else "data kattavuus"
+    if run[0] == "aluejaot" and "--kunta" in run:
+        return "aluejaot --kunta"
+    return run[0]
+
+
+def test_every_header_is_listed_in_the_readme(both):
+    run, (header, _rows), _ = both
+    row = _readme_rows()[_readme_key(run)]
+    listed = set(re.findall(r"`([^`]+)`", row))
+    # a placeholder such as <vuosi> or <yksikkö> stands for any name part
+    patterns = [
+        re.compile("^" + "[a-z0-9_]+".join(map(re.escape, re.split(r"<[^>]+>", name))) + "$")
+        for name in listed
+        if "<" in name
+    ]
+    for name in header:
+        assert name in listed or any(p.match(name) for p in patterns), (name, run)
