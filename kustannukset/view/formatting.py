@@ -61,20 +61,3 @@ def euro_table(frame: pd.DataFrame) -> str:
         column: euros for column in frame.columns if pd.api.types.is_numeric_dtype(frame[column])
     }
     return frame.to_string(index=False, formatters=formatters)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for CSV that a spreadsheet may open: a text cell that would start a formula
-    (``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe, as OWASP's
-    advice on CSV injection asks. Numbers, including negative ones, stay numbers."""
-    out = frame.copy()
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = [
-                "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-                for v in out[column]
-            ]
-    return out
