@@ -497,7 +497,7 @@ READERS = {
     "parametrit/valtionosuus.yaml": ["skenaariot", "perusura"],
     "parametrit/alueiden_kustannukset.yaml": ["skenaariot", "perusura"],
     "kartat/": ["skenaariot", "perusura"],
-    "skenaariot/": ["skenaariot", "perusura"],
+    "skenaariot/": ["skenaariot", "--lista"],  # every scenario file, listed from the folder
     "": ["jako", "2023"],  # the register, the statistics, their sources, the shared costs
 }
 
