@@ -7,12 +7,13 @@ import argparse
 import sys
 import time
 
-from kustannukset.cli.common import data_dir_arg
+from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options
 from kustannukset.core.errors import InputError
 from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
-from kustannukset.view import terminal
-from kustannukset.view.formatting import euros
+from kustannukset.view import csv_output, terminal
+from kustannukset.view.formatting import decimal, euros
+from kustannukset.view.labels import count, named
 
 
 def register(sub) -> None:
@@ -64,8 +65,7 @@ def register(sub) -> None:
         help="skenaario, jonka sijoitus näytetään (oletus päätetyt alueet 2025)",
     )
     p.add_argument("--karki", type=int, default=districts.TOP, metavar="N", help="kärkijakoja")
-    p.add_argument("--csv", action="store_true", help="kuntien yhteenveto CSV:nä")
-    terminal.add_width_option(p)
+    output_options(p, "kuntien yhteenveto (--kunta: kunnan pienimmät alueet)")
     p.add_argument("--kirjoita", metavar="TIEDOSTO", help="kirjoita jako skenaariotiedostoksi")
     p.add_argument(
         "--jako", type=int, metavar="N", help="kirjoitettavan jaon numero (kärkilistoista)"
@@ -77,11 +77,11 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     columns = terminal.width(args.leveys)
     if args.vain and not args.kunnat:
-        raise InputError("--vain tarvitsee --kunnat-valinnan kunnat", column="--vain")
+        raise InputError("--vain tarvitsee --kunnat-valinnan kunnat", option="--vain")
     if (args.kirjoita is None) != (args.jako is None):
-        raise InputError("anna --kirjoita ja --jako yhdessä", column="--kirjoita")
+        raise InputError("anna --kirjoita ja --jako yhdessä", option="--kirjoita")
     if args.raja is not None and args.raja < 0:
-        raise InputError(f"raja {args.raja} on negatiivinen", column="--raja")
+        raise InputError(f"raja {args.raja} on negatiivinen", option="--raja")
     context = load_context(args.data)
     region = districts.load_region(
         context, args.kunnat, only=args.vain, fixed=args.kiinnitetty, threshold=args.raja
@@ -90,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
     if args.kunta:
         (code,) = districts.resolve(context, [args.kunta], "--kunta")
         if code not in region.codes:
-            raise InputError(f"{args.kunta} ei ole valittujen kuntien joukossa", column="--kunta")
-        return _minimal(region, code, terminal.width(args.leveys))
+            raise InputError(f"{args.kunta} ei ole valittujen kuntien joukossa", option="--kunta")
+        return _minimal(region, code, terminal.width(args.leveys), csv_dialect(args))
     space = region.space()
     if args.kirjoita:
         basis = districts.load_basis(region, args.skenaario, key)
@@ -103,15 +103,16 @@ def run(args: argparse.Namespace) -> int:
         )
         text = districts.scenario_text(region, blocks, basis, title, description)
         districts.write_scenario(args.kirjoita, text)
-        _say(columns, f"Kirjoitettu {args.kirjoita}: {len(blocks)} aluetta.")
+        _say(columns, f"Kirjoitettu {args.kirjoita}: {count(len(blocks), 'alue', 'aluetta')}.")
         _say(columns, terminal.table(districts.blocks_table(region, blocks), columns))
         return 0
 
     started = time.perf_counter()
-    count = space.count()
+    total = space.count()
     by_areas = space.count_by_areas()
     counted = time.perf_counter() - started
-    out = sys.stderr if args.csv else sys.stdout
+    dialect = csv_dialect(args)
+    out = sys.stderr if dialect is not None else sys.stdout
     _say(columns, _header(region), file=out)
     parts = region.components()
     if len(parts) > 1:
@@ -122,8 +123,12 @@ def run(args: argparse.Namespace) -> int:
             f"{shown}. Kukin osa jaetaan erikseen.",
             file=out,
         )
-    _say(columns, f"Laillisia aluejakoja: {euros(count)} (laskettu {counted:.1f} s)", file=out)
-    if not count:
+    _say(
+        columns,
+        f"Laillisia aluejakoja: {euros(total)} (laskettu {decimal(counted, 1)} s)",
+        file=out,
+    )
+    if not total:
         _say(
             columns,
             f"Laillisia aluejakoja ei ole: {districts.no_partition_reason(region)}.",
@@ -133,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     _say(
         columns,
         "Alueiden määrän mukaan: "
-        + ", ".join(f"{k} aluetta: {euros(v)}" for k, v in by_areas.items()),
+        + ", ".join(f"{count(k, 'alue', 'aluetta')}: {euros(v)}" for k, v in by_areas.items()),
         file=out,
     )
     try:
@@ -144,10 +149,12 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         _say(columns, f"Maksuja ei voi laskea: {exc}", file=out)
         return 0
-    if args.csv:
-        table = summary.table.copy()
-        table.insert(0, "Huom", _estimate_note(basis))
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    if dialect is not None:
+        _say(columns, f"Huom: {_estimate_note(basis)}", file=out)
+        table = named(summary.table)
+        first = ["kuntanumero", "kunta"]
+        table = table[first + [c for c in table.columns if c not in first]]
+        csv_output.write(table, status=basis.pool_status, dialect=dialect)
         return 0
     _print_summary(summary, terminal.width(args.leveys))
     return 0
@@ -174,22 +181,34 @@ def _estimate_note(basis: districts.Basis) -> str:
     return f"{basis.pool_status.upper()}: potti {basis.pool_label}; jakoperuste {basis.key_label}"
 
 
-def _minimal(region: districts.Region, code: str, columns: int) -> int:
+def _minimal(
+    region: districts.Region, code: str, columns: int, dialect: csv_output.Dialect | None
+) -> int:
+    """A municipality's minimal legal areas: a table, or with ``--csv`` its rows (the labour
+    force is a derived estimate: ``tila`` johdettu) with the notes on standard error."""
     context = region.context
     table = districts.minimal_areas_table(region, code)
-    _say(columns, _header(region))
+    out = sys.stderr if dialect is not None else sys.stdout
+    _say(columns, _header(region), file=out)
     name = context.name(code)
     if table.empty:
         _say(
-            columns, f"{name}: pienimpiä laillisia alueita ei ole (raja {euros(region.threshold)})."
+            columns,
+            f"{name}: pienimpiä laillisia alueita ei ole (raja {euros(region.threshold)}).",
+            file=out,
         )
-        return 0
-    _say(
-        columns,
-        f"{name}: {len(table)} pienintä laillista aluetta (yhtenäinen, työvoima vähintään "
-        f"{euros(region.threshold)}, eikä yhtäkään muuta kuntaa voi poistaa):",
-    )
-    _say(columns, terminal.table(table, columns))
+    else:
+        areas = count(len(table), "pienin laillinen alue", "pienintä laillista aluetta")
+        _say(
+            columns,
+            f"{name}: {areas} (yhtenäinen, työvoima vähintään {euros(region.threshold)}, eikä "
+            "yhtäkään muuta kuntaa voi poistaa):",
+            file=out,
+        )
+    if dialect is not None:
+        csv_output.write(named(table), status="johdettu", dialect=dialect)
+    elif not table.empty:
+        _say(columns, terminal.table(table, columns, keep=["Nro"]))
     return 0
 
 
@@ -200,7 +219,7 @@ def _shown(value, decimals: int = 0) -> str:
 def _print_summary(summary: districts.Summary, columns: int) -> None:
     region, basis = summary.region, summary.basis
     _say(columns)
-    _say(columns, f"Jakoperuste: {basis.key_label} ({basis.source})")
+    _say(columns, f"Jakoperuste: {basis.key_label} ({basis.source_title})")
     _say(columns, f"Kustannuspotti: {basis.pool_label}")
     _say(columns, f"€/asukas: {basis.population_label}")
     table = summary.table.drop(columns=["Kuntanumero"]).copy()
@@ -241,7 +260,8 @@ def _print_summary(summary: districts.Summary, columns: int) -> None:
             )
             _say(
                 columns,
-                f"  jako {ranked.index + 1}: {ranked.areas} aluetta, €/asukas-ero alueiden "
+                f"  jako {ranked.index + 1}: {count(ranked.areas, 'alue', 'aluetta')}, "
+                "€/asukas-ero alueiden "
                 f"välillä {_shown(ranked.area_spread, 2)}, kuntien välillä "
                 f"{_shown(ranked.spread, 2)}: {areas}",
             )

@@ -1,4 +1,6 @@
-"""What the subcommands share: Finnish argparse, the data-folder option and the year argument."""
+"""What the subcommands share: Finnish argparse, the data-folder option, the year argument, and the
+output options (``--csv``, ``--excel-csv``, ``--leveys``) that every command printing a table offers
+in the same words."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from pathlib import Path
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.core.years import parse_year
+from kustannukset.view import terminal
+from kustannukset.view.csv_output import EXCEL_FI, PLAIN, Dialect
 
 _FINNISH = {
     "usage: ": "Käyttö: ",
@@ -53,3 +57,30 @@ def year_arg(text: str) -> int:
         return parse_year(text)
     except InputError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def output_options(parser: argparse.ArgumentParser, what: str, *, table: bool = True) -> None:
+    """``--csv`` and ``--excel-csv`` (``what``: the rows they print), and ``--leveys`` when the
+    command prints a table: the same options, in the same words, on every command."""
+    parser.add_argument(
+        "--csv",
+        action="store_true",
+        help=f"{what} CSV:nä ohjelmille (pilkku, desimaalipiste, UTF-8; sarakkeet README:ssä)",
+    )
+    parser.add_argument(
+        "--excel-csv",
+        action="store_true",
+        help=f"{what} CSV:nä suomalaiselle Excelille (puolipiste, desimaalipilkku, UTF-8 BOM, "
+        "kuntanumerot tekstinä): ohjaa tiedostoon (> tiedosto.csv) ja avaa kaksoisnapsautuksella",
+    )
+    if table:
+        terminal.add_width_option(parser)
+
+
+def csv_dialect(args: argparse.Namespace) -> Dialect | None:
+    """The CSV dialect the options ask for, or None for the readable text."""
+    if getattr(args, "excel_csv", False):
+        return EXCEL_FI
+    if getattr(args, "csv", False):
+        return PLAIN
+    return None

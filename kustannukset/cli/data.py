@@ -13,7 +13,9 @@ import os
 import sys
 import warnings
 
-from kustannukset.cli.common import data_dir_arg, year_arg
+import pandas as pd
+
+from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options, year_arg
 from kustannukset.core.errors import InputError
 from kustannukset.core.paths import display_path
 from kustannukset.core.replace import clean_dead, locked, writable_folder
@@ -24,7 +26,8 @@ from kustannukset.stats.coverage import select_municipalities
 from kustannukset.stats.fetch import TABLES
 from kustannukset.stats.loader import MEASURES, load_statistics
 from kustannukset.stats.pxweb import DEFAULT_BASE_URL, DEFAULT_TIME_LIMIT, Client, PxWebError
-from kustannukset.view.formatting import spreadsheet_safe
+from kustannukset.view import csv_output, terminal
+from kustannukset.view.labels import STATUSES, weakest
 
 BASE_URL_ENV = "KUSTANNUKSET_PXWEB_OSOITE"
 
@@ -145,7 +148,10 @@ def register(sub) -> None:
     which.add_argument("--maakunta", metavar="NIMI", help="yhden maakunnan kunnat")
     cov.add_argument("--vuodet", nargs="+", type=years_arg, metavar="VUOSI", help="vuodet")
     cov.add_argument("--yhteenveto", action="store_true", help="vain yhteenveto (mittari × vuosi)")
-    cov.add_argument("--csv", action="store_true", help="pitkä taulukko CSV-muodossa")
+    output_options(
+        cov,
+        "luvut pitkänä taulukkona (mittari, kunta, vuosi, tila; --yhteenveto: mittari × vuosi)",
+    )
     data_dir_arg(cov)
     cov.set_defaults(run=run_coverage)
 
@@ -160,8 +166,21 @@ def _load(data_dir):
     return stats
 
 
-def run_coverage(args: argparse.Namespace) -> int:
+def summary_rows(cov) -> pd.DataFrame:
+    """``--yhteenveto --csv``: one row per measure and year: how many municipalities, how many of
+    their figures of each status, and the year's status (the least final of them)."""
+    rows = []
+    for (measure, year), part in cov.groupby(["mittari", "vuosi"], sort=False):
+        counts = part["tila"].value_counts()
+        row = {"mittari": measure, "vuosi": int(year), "kuntia": part["kuntanumero"].nunique()}
+        for status in (*(s for s in STATUSES if s in k.LETTERS), k.PARTIAL, k.MERGED, k.MISSING):
+            row[status] = int(counts.get(status, 0))
+        row["tila"] = weakest(part["tila"])
+        rows.append(row)
+    return pd.DataFrame(rows)
 
+
+def run_coverage(args: argparse.Namespace) -> int:
     stats = _load(args.data)
     register = stats.municipalities
     if args.koko_maa:
@@ -171,45 +190,56 @@ def run_coverage(args: argparse.Namespace) -> int:
     else:
         codes = k.select_municipalities(register, args.kunnat)
     cov = k.coverage(stats, args.mittarit, codes, _years(args.vuodet))
-    if args.csv:
-        spreadsheet_safe(cov).to_csv(sys.stdout, index=False, lineterminator="\n")
+    dialect = csv_dialect(args)
+    if dialect is not None:
+        csv_output.write(summary_rows(cov) if args.yhteenveto else cov, dialect=dialect)
         return 0
-    n = len(codes)
-    print(f"Tilastojen kattavuus: {n} kuntaa, datakansio {args.data}")
-    print(k.LEGEND)
+    columns = terminal.width(args.leveys)
+
+    def say(text: str = "") -> None:
+        print(terminal.note(text, columns, hanging=2) if text else "")
+
+    say(f"Tilastojen kattavuus: {len(codes)} kuntaa, datakansio {display_path(args.data)}")
+    say(k.LEGEND)
     print()
-    print(k.summary(cov).to_string())
+    summary = k.summary(cov)
+    summary.index = [MEASURES[m].name for m in summary.index]
+    first = f"Mittari ({len(codes)} kuntaa)"
+    frame = summary.rename_axis(first).reset_index()
+    print(terminal.table(frame, columns, keep=[first], kept_width=28))
     if not args.yhteenveto:
         for measure in dict.fromkeys(cov["mittari"]):
             part = cov[cov["mittari"] == measure]
             have = (part["tila"] != k.MISSING).sum()
             print()
             if MEASURES[measure].monthly:
-                print(
-                    f"{measure}: {MEASURES[measure].name} – kuukausittainen: "
+                say(
+                    f"{MEASURES[measure].name} – kuukausittainen: "
                     f"{int(part['kuukausia'].sum())}/{12 * len(part)} kuukausilukua; vuoden "
                     "kirjain koskee kaikkia 12 kuukautta, o = osa kuukausista puuttuu"
                 )
             else:
-                print(f"{measure}: {MEASURES[measure].name} – {have}/{len(part)} lukua")
+                say(f"{MEASURES[measure].name} – {have}/{len(part)} lukua")
             rows = stats.table[
                 (stats.table["mittari"] == measure) & stats.table["kuntanumero"].isin(codes)
             ]
             if len(rows):
-                print(k.citation(rows))
-            print(k.matrix(cov, measure).to_string())
+                say(k.citation(rows))
+            matrix = k.matrix(cov, measure).rename_axis("Kunta").reset_index()
+            print(terminal.table(matrix, columns, keep=["Kunta"]))
     notes = k.division_notes(cov, register)
     if notes:
         print()
-        print("Kuntajako:")
+        say("Kuntajako:")
         for line in notes:
-            print(f"  {line}")
+            say(f"  {line}")
     command = k.fill_command(cov, stats.municipalities)
     print()
     if command:
-        print(f"Puuttuvat luvut (ne, jotka Tilastokeskuksen rajapinnassa on) hakee: {command}")
+        say("Puuttuvat luvut (ne, jotka Tilastokeskuksen rajapinnassa on) hakee komento:")
+        print(terminal.command(command, columns))
     else:
-        print("Kaikki rajapinnasta haettavat luvut ovat datassa.")
+        say("Kaikki rajapinnasta haettavat luvut ovat datassa.")
     return 0
 
 

@@ -8,12 +8,13 @@ import sys
 
 import pandas as pd
 
-from kustannukset.cli.common import data_dir_arg, year_arg
+from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options, year_arg
 from kustannukset.core.money import PUBLISHED, RULE_DESCRIPTIONS, RULES
 from kustannukset.shared_costs.division import CARRIER_NOBODY, CARRIERS
 from kustannukset.shared_costs.pricing import division_table, load_year, published_layout
-from kustannukset.view import terminal
-from kustannukset.view.formatting import percent, spreadsheet_safe
+from kustannukset.view import csv_output, terminal
+from kustannukset.view.formatting import percent
+from kustannukset.view.labels import EUROS, Column
 
 
 def _date(text: str) -> dt.date:
@@ -40,8 +41,7 @@ def register(sub) -> None:
         default=PUBLISHED,
         help="pyöristyssääntö: " + "; ".join(RULE_DESCRIPTIONS[r] for r in RULES),
     )
-    p.add_argument("--csv", action="store_true", help="pilkuin eroteltu CSV (desimaalipiste)")
-    terminal.add_width_option(p)
+    output_options(p, "kuntien maksuosuudet")
     p.add_argument(
         "--alennuksen-kattaja",
         choices=list(CARRIERS),
@@ -68,14 +68,24 @@ def run(args: argparse.Namespace) -> int:
         carrier=args.alennuksen_kattaja,
         discounts_on=args.alennukset_paivalta,
     )
-    table = division_table(inputs, args.pyoristys)
-    if inputs.is_estimate:
-        print(f"Huom: vuoden {inputs.year} luvut ovat ARVIO.", file=sys.stderr)
-    if args.csv:
-        spreadsheet_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
+    dialect = csv_dialect(args)
+    if dialect is not None:
+        if inputs.is_estimate:
+            print(f"Huom: vuoden {inputs.year} luvut ovat ARVIO.", file=sys.stderr)
+        table = division_table(inputs, args.pyoristys)
+        first = ["kuntanumero", "kunta"]
+        services = {s.code: Column(s.code, f"{s.heading} €", EUROS) for s in inputs.services}
+        csv_output.write(
+            table[first + [c for c in table.columns if c not in first]],
+            status=inputs.figures_status,
+            extra=services,
+            dialect=dialect,
+        )
         return 0
     columns = terminal.width(args.leveys)
     print(f"Kuntien maksuosuudet {inputs.label}")
+    if inputs.is_estimate:
+        print(f"Huom: vuoden {inputs.year} luvut ovat ARVIO.")
     header = (
         f"Jakoperuste: {inputs.key_name}{inputs.key_year}; pyöristys: "
         f"{RULE_DESCRIPTIONS[args.pyoristys]}"

@@ -5,12 +5,20 @@ previous year's equalisation of the services under the 10 % threshold."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from kustannukset import international as kv
-from kustannukset.cli.common import year_arg
-from kustannukset.cli.kv import inputs_args, load, status, write_csv
-from kustannukset.view import terminal
+from kustannukset.cli.common import csv_dialect, year_arg
+from kustannukset.cli.kv import (
+    EXAMPLE_SET,
+    inputs_args,
+    load,
+    municipality_table,
+    notices,
+    service_columns,
+    wrapped,
+)
+from kustannukset.view import csv_output
+from kustannukset.view.labels import CENTS, Column
 
 
 def _period(text: str) -> int:
@@ -27,13 +35,13 @@ def register(sub) -> None:
         "(jakso = kuukausi tai neljännes parametritiedoston laskutusjakso-arvon mukaan). Laskuun "
         "tulevat jaksolla päivätyt palvelutapahtumat, matkakulut, kustannuspotin jakson osuus "
         "kustannuslajeittain ja vuoden ensimmäisessä laskussa edellisen vuoden alle 10 %:n "
-        "palvelujen tasaus. Summat sentin tarkkuudella.",
+        "palvelujen tasaus. Summat sentin tarkkuudella. " + EXAMPLE_SET,
     )
     p.add_argument("vuosi", type=year_arg, metavar="VUOSI", help="laskutusvuosi, esim. 2022")
     p.add_argument(
         "--jakso", type=_period, default=1, metavar="N", help="laskutusjakso (oletus: 1)"
     )
-    inputs_args(p)
+    inputs_args(p, "kuntien laskut")
     p.set_defaults(run=run_invoices)
 
 
@@ -49,30 +57,33 @@ def run_invoices(args: argparse.Namespace) -> int:
         inputs.funding,
     )
     table = kv.invoices_table(inv, inputs.rules)
-    columns = terminal.width(args.leveys)
-    for notice in inv.notices:
-        if args.csv:
-            print(notice, file=sys.stderr)
-        else:
-            print(terminal.note(notice, columns))
-    if args.csv:
-        write_csv(table, status(inputs))
+    notices(args, inv.notices)
+    services = service_columns(inputs.rules)
+    dialect = csv_dialect(args)
+    if dialect is not None:
+        csv_output.write(table, status=inputs.status, extra=services, dialect=dialect)
         return 0
-    print(f"Kansainvälisen osaamisen palvelut: laskut {inv.year}, {kv.period_label(inv)}")
-    note = (
-        "Palvelut jaksolla päivätyistä tapahtumista (palvelukoodit sarakkeina), matkakulut "
-        f"sellaisinaan, kustannuspotin talousarviosta jakson osuus ({inv.period}/{inv.periods} "
-        "kertymänä) jaettuna laskutuksen avaimella."
+    print(
+        wrapped(
+            args, f"Kansainvälisen osaamisen palvelut: laskut {inv.year}, {kv.period_label(inv)}"
+        )
     )
-    print(terminal.note(note, columns))
+    note = (
+        "Palvelut jaksolla päivätyistä tapahtumista, matkakulut sellaisinaan, kustannuspotin "
+        f"talousarviosta jakson osuus ({inv.period}/{inv.periods} kertymänä) jaettuna "
+        "laskutuksen avaimella."
+    )
+    print(wrapped(args, note))
     if inv.carried is not None:
         carried = (
-            f"Sarake tasaus_{inv.carried_from}: vuoden {inv.carried_from} tasaus niiden "
-            "palvelujen osalta, joiden muutos jäi alle tasausrajan (kustannukset tasaus "
+            f"Tasaus {inv.carried_from}: vuoden {inv.carried_from} tasaus niiden palvelujen "
+            "osalta, joiden muutos jäi alle tasausrajan (kustannukset tasaus "
             f"{inv.carried_from})."
         )
-        print(terminal.note(carried, columns))
-    frame = kv.with_total_row(table)
-    formats = {c: kv.euros_cents for c in frame.columns if frame[c].dtype.kind == "f"}
-    print(terminal.table(frame, columns, formats, keep=2))
+        print(wrapped(args, carried))
+    pools = {
+        f"potti_{k}": Column(f"potti_{k}", f"Potti: {v.name} €", CENTS)
+        for k, v in inputs.rules.cost_kinds.items()
+    }
+    print(municipality_table(args, table, {**services, **pools}))
     return 0

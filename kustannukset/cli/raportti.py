@@ -32,11 +32,29 @@ def register(sub) -> None:
         help="tee kansainvälisten palvelujen raportti myös kunnittain: jokaiselle kunnalle, tai "
         "vain luetelluille (nimi tai kuntanumero)",
     )
+    p.add_argument(
+        "--tapahtumat",
+        type=Path,
+        metavar="TIEDOSTO",
+        help="kansainväliset palvelut: omat palvelutapahtumat (CSV; yhdessä --kustannukset-valinnan "
+        "kanssa; oletus: datakansion esimerkkiaineisto)",
+    )
+    p.add_argument(
+        "--kustannukset",
+        type=Path,
+        metavar="TIEDOSTO",
+        help="kansainväliset palvelut: oma kustannuspotti (CSV; yhdessä --tapahtumat-valinnan kanssa)",
+    )
+    p.add_argument(
+        "--hankerahoitus",
+        type=Path,
+        metavar="TIEDOSTO",
+        help="kansainväliset palvelut: oma valtion hankerahoitus (CSV; vain omien tiedostojen kanssa)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-
     failures = render_all(
         args.vuodet or None,
         data_dir=args.data,
@@ -44,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         options=Options(
             per_municipality=args.kunnittain is not None,
             municipalities=tuple(args.kunnittain or ()),
+            international_files=tuple(
+                str(p) if p else ""
+                for p in (args.tapahtumat, args.kustannukset, args.hankerahoitus)
+            ),
         ),
     )
     return 1 if failures else 0

@@ -13,10 +13,10 @@ import sys
 
 import pandas as pd
 
-from kustannukset.cli.common import data_dir_arg
+from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options
+from kustannukset.scenarios import csvfile
 from kustannukset.scenarios.comparison import TOTAL, compare, in_order, wide, with_headings
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.csvfile import csv_text
 from kustannukset.scenarios.engine import evaluate
 from kustannukset.scenarios.model import AREA_BASES, on_basis, read_scenario_yaml
 from kustannukset.scenarios.tables import terminal_table
@@ -46,14 +46,12 @@ def register(sub) -> None:
         help="potin peruste alueille, joiden tiedosto ei nimeä pottia (oletus: "
         "data/parametrit/tyollisyysalueet.yaml, potin_peruste)",
     )
-    p.add_argument(
-        "--csv",
-        action="store_true",
-        help="CSV tulosteeseen: vertailu pitkänä (rivi vaihtoehtoa ja kuntaa kohden) tai "
-        "tarkat kuntarivit; huomiot virhetulosteeseen",
+    output_options(
+        p,
+        "vertailu pitkänä taulukkona (rivi vaihtoehtoa ja kuntaa kohden) tai --tarkat-valinnalla "
+        "skenaarioiden kuntarivit; huomiot virhetulosteeseen",
     )
     p.add_argument("--lista", action="store_true", help="luettele skenaariot ja lopeta")
-    terminal.add_width_option(p)
     p.set_defaults(run=run)
 
 
@@ -66,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
     if args.nimet or args.tarkat:
         return _detailed(context, args)
     comparison = compare(context, base=args.peruste)
-    if args.csv:
-        sys.stdout.write(csv_text(comparison.frame))
+    dialect = csv_dialect(args)
+    if dialect is not None:
         for note in comparison.notes:
             print(f"Huom: {note}", file=sys.stderr)
+        csvfile.write(comparison.frame, dialect)
         return 0
     columns = terminal.width(args.leveys)
     shown, titles = with_headings(wide(comparison))
@@ -104,23 +103,30 @@ def _detailed(context, args: argparse.Namespace) -> int:
         spec = context.pool_view(args.peruste)
         scenarios = [on_basis(s, spec) for s in scenarios]
     results = [evaluate(context, scenario) for scenario in scenarios]
-    if args.csv:
-        frames = []
-        for result in results:
-            frame = result.municipalities.copy()
-            frame.insert(0, "Skenaario", result.scenario.code)
-            frames.append(frame)
-        sys.stdout.write(csv_text(pd.concat(frames, ignore_index=True)))
+    dialect = csv_dialect(args)
+    if dialect is not None:
+        frame = pd.concat(
+            [
+                r.municipalities.assign(
+                    **{"Skenaario (tiedosto)": r.scenario.code, "Skenaario": r.scenario.name}
+                )
+                for r in results
+            ],
+            ignore_index=True,
+        )
         for result in results:
             for note in result.notes:
-                print(f"Huom: {result.scenario.code}: {note}", file=sys.stderr)
+                print(f"Huom: {result.scenario.name}: {note}", file=sys.stderr)
+        csvfile.write(frame, dialect)
         return 0
     columns = terminal.width(args.leveys)
     for result in results:
-        print(terminal.note(f"== {result.scenario.name} ({result.scenario.code}) ==", columns))
-        print(terminal_table(result.areas, columns))
+        print(terminal.note(f"== {result.scenario.name} ==", columns))
+        print(terminal_table(result.areas, columns, keep=["Alue"]))
         print()
-        print(terminal_table(result.municipalities.drop(columns=["Kuntanumero"]), columns))
+        municipalities = result.municipalities.drop(columns=["Kuntanumero"])
+        print(terminal_table(municipalities, columns, keep=["Kunta", "Alue"]))
+        print()
         for note in result.notes:
             print(terminal.note(f"Huom: {note}", columns, hanging=6))
         print()

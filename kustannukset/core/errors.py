@@ -1,4 +1,6 @@
-"""Errors in a user's input: one Finnish line that names the file, the row and the column.
+"""Errors in a user's input: one Finnish line that names the file, the row and the column, or the
+command-line option ("valinta --kunta"; an option is not a column: a ``column`` written as an
+option, "--kunta", is named as one).
 
 The command line prints these without a traceback and exits non-zero; everything else is a bug and
 keeps its traceback.
@@ -21,12 +23,16 @@ class InputError(Exception):
         file: Path | str | None = None,
         row: int | None = None,
         column: str | None = None,
+        option: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.row = row
+        if option is None and column is not None and str(column).startswith("--"):
+            option, column = str(column), None
         self.column = column
+        self.option = option
 
     def __str__(self) -> str:
         place = []
@@ -36,5 +42,7 @@ class InputError(Exception):
             place.append(f"rivi {self.row}")
         if self.column is not None:
             place.append(f"sarake '{self.column}'")
+        if self.option is not None:
+            place.append(f"valinta {self.option}")
         where = ", ".join(place)
         return f"{where}: {self.message}" if where else self.message

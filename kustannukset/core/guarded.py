@@ -1,18 +1,26 @@
 """The one guarded path by which every input file is read.
 
-A file is read whole only when it is small enough; its encoding is UTF-8 (with or without BOM) or
-Windows-1252, as Finnish Excel writes it; control characters are refused; YAML may not use anchors
-or aliases (a "billion laughs" is refused at its first anchor) and may nest only so deep. Every
-failure is one Finnish :class:`InputError` naming the file, the row and the column.
+A data file must be a regular file: a folder, a device (``/dev/zero``), a pipe or a link that leads
+nowhere or round in a loop in its place is refused with one Finnish line naming it, before anything
+is read (:func:`check_file`; :func:`present` for an optional file, :func:`data_files` for the files
+of a folder). A file is read whole only when it is small enough; its encoding is UTF-8 (with or
+without BOM) or Windows-1252, as Finnish Excel writes it; control characters are refused; YAML may
+not use anchors or aliases (a "billion laughs" is refused at its first anchor) and may nest only so
+deep. Every failure is one Finnish :class:`InputError` naming the file, the row and the column.
 
 Numbers are checked as text before they are converted: a figure such as ``1e999999999`` would
-otherwise make an exact conversion run for ever.
+otherwise make an exact conversion run for ever. Every number of a YAML file is checked as it is
+read (:class:`GuardedLoader`): ``.inf``, ``.nan``, ``1e309`` (which YAML reads as text), ``inf`` and
+magnitudes of 10^18 or more are refused wherever they stand, whatever the key.
 """
 
 from __future__ import annotations
 
 import copy
+import errno
+import os
 import re
+import stat
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -26,6 +34,9 @@ MAX_BYTES = 50 * 1024 * 1024  # data files of the project are well under 5 MB
 MAX_YAML_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 30
 MAX_NUMBER_CHARS = 40
+# No figure of the project (a cost in euros, a price, a count of people) is anywhere near a
+# thousand billion; an amount at or over this is a typing error, refused with its place.
+PLAUSIBLE_LIMIT = 10**12
 # Plain decimals with an optional short exponent; digits only, no 'nan', 'inf' or '1e309'.
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -33,26 +44,90 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
 
 
-def read_text(path: Path | str, *, kind: str = "tiedosto", max_bytes: int = MAX_BYTES) -> str:
-    """A text file's contents, decoded; size, encoding and control characters checked."""
+def file_problem(path: Path | str, *, kind: str = "tiedosto") -> str | None:
+    """Why ``path`` is not a regular file that can be read, as a Finnish sentence about ``kind``
+    ("tiedosto on kansio, ei tiedosto"), or None when it is one. A link is followed: a link to a
+    regular file is a regular file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"{kind} on linkki, jonka kohdetta ei ole"
+        return f"{kind}a ei löydy"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{kind} on linkki, joka kiertää kehää (linkki osoittaa lopulta itseensä)"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return f"{kind}a ei voi lukea (ei lukuoikeutta)"
+        if exc.errno == errno.ENOTDIR:
+            return f"{kind}a ei löydy (polun osa on tiedosto, ei kansio)"
+        return f"{kind}a ei voi lukea ({exc.strerror})"
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return f"{kind} on kansio, ei tiedosto"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return f"{kind} on laite, ei tiedosto"
+    if stat.S_ISFIFO(mode):
+        return f"{kind} on putki (FIFO), ei tiedosto"
+    return f"{kind} ei ole tavallinen tiedosto"
+
+
+def check_file(path: Path | str, *, kind: str = "tiedosto") -> Path:
+    """``path`` as a Path when it is a regular file; else one Finnish error naming it."""
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{kind} on kansio, ei tiedosto", file=path)
-    if not path.is_file():
-        raise InputError(f"{kind}a ei löydy", file=path)
+    problem = file_problem(path, kind=kind)
+    if problem is not None:
+        raise InputError(problem, file=path)
+    return path
+
+
+def present(path: Path | str, *, kind: str = "tiedosto") -> bool:
+    """Whether an optional file is there: False when nothing at all is at ``path``, True for a
+    regular file, and an error for anything else in its place (a folder, a device, a broken or
+    looping link), which must not pass for a missing file."""
+    if not os.path.lexists(path):
+        return False
+    check_file(path, kind=kind)
+    return True
+
+
+def data_files(folder: Path | str, pattern: str, *, kind: str = "tiedosto") -> list[Path]:
+    """The files of ``folder`` matching ``pattern``, sorted; hidden names (a refresh's staged
+    ``.kesken-*`` copies) are not data. Anything but a regular file under a data file's name is an
+    error naming it."""
+    found = sorted(p for p in Path(folder).glob(pattern) if not p.name.startswith("."))
+    for path in found:
+        check_file(path, kind=kind)
+    return found
+
+
+def read_bytes(path: Path | str, *, kind: str = "tiedosto", max_bytes: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, when there are at most ``max_bytes`` of them."""
+    path = check_file(path, kind=kind)
+    too_large = f"{kind} on liian suuri (yli {max_bytes // 1024} kt)"
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                f"{kind} on liian suuri ({size // 1024} kt; enintään {max_bytes // 1024} kt)",
-                file=path,
+            too_large = (
+                f"{kind} on liian suuri ({size // 1024} kt; enintään {max_bytes // 1024} kt)"
             )
-        raw = path.read_bytes()
+            raise InputError(too_large, file=path)
+        with open(path, "rb") as f:
+            raw = f.read(max_bytes + 1)  # a file that grew meanwhile is still read only so far
     except PermissionError:
         raise InputError(f"{kind}a ei voi lukea (ei lukuoikeutta)", file=path) from None
     except OSError as exc:
         raise InputError(f"{kind}a ei voi lukea ({exc.strerror})", file=path) from None
-    return decode(raw, path)
+    if len(raw) > max_bytes:
+        raise InputError(too_large, file=path)
+    return raw
+
+
+def read_text(path: Path | str, *, kind: str = "tiedosto", max_bytes: int = MAX_BYTES) -> str:
+    """A text file's contents, decoded; its kind, size, encoding and control characters checked."""
+    return decode(read_bytes(path, kind=kind, max_bytes=max_bytes), path)
 
 
 def decode(raw: bytes, path: Path | str) -> str:
@@ -139,6 +214,61 @@ class GuardedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# A plain YAML scalar that YAML 1.1 reads as text but a reader takes for a number: 'inf', 'nan',
+# '1e309' (an exponent without a decimal point).
+_TEXT_NUMBER = re.compile(
+    r"^[-+]?(\.?(inf|infinity|nan)|(\d[\d_]*(\.\d*)?|\.\d+)[eE][-+]?\d+)$", re.IGNORECASE
+)
+
+
+def _bad_number(loader: GuardedLoader, node: yaml.ScalarNode, why: str) -> InputError:
+    shown = node.value if len(node.value) <= MAX_NUMBER_CHARS else node.value[:20] + "…"
+    return InputError(
+        f"'{shown}' ei kelpaa luvuksi: {why}",
+        file=loader.name,
+        row=node.start_mark.line + 1,
+        column=f"merkki {node.start_mark.column + 1}",
+    )
+
+
+def _guarded_int(loader: GuardedLoader, node: yaml.ScalarNode) -> int:
+    digits = node.value.replace("_", "").lstrip("+-")
+    if len(digits) > MAX_NUMBER_CHARS:
+        raise _bad_number(loader, node, "luku on epäuskottavan suuri")
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if abs(value) >= 10**18:
+        raise _bad_number(loader, node, "luku on epäuskottavan suuri")
+    return value
+
+
+def _guarded_float(loader: GuardedLoader, node: yaml.ScalarNode) -> float:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise _bad_number(loader, node, "luku on epäuskottavan suuri")
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _bad_number(loader, node, "ääretön tai epäluku (nan) ei ole luku")
+    if abs(value) >= 1e18:
+        raise _bad_number(loader, node, "luku on epäuskottavan suuri")
+    return value
+
+
+def _guarded_text(loader: GuardedLoader, node: yaml.ScalarNode) -> str:
+    value = yaml.SafeLoader.construct_yaml_str(loader, node)
+    if node.style is None and _TEXT_NUMBER.match(value):
+        if not any(c.isdigit() for c in value):
+            raise _bad_number(loader, node, "ääretön tai epäluku (nan) ei ole luku")
+        try:
+            exact_number(value.replace("_", ""))
+        except InputError:
+            raise _bad_number(loader, node, "luku on epäuskottavan suuri tai pieni") from None
+    return value
+
+
+GuardedLoader.add_constructor("tag:yaml.org,2002:int", _guarded_int)
+GuardedLoader.add_constructor("tag:yaml.org,2002:float", _guarded_float)
+GuardedLoader.add_constructor("tag:yaml.org,2002:str", _guarded_text)
 
 
 def load_yaml(path: Path | str, loader_class: type[GuardedLoader] = GuardedLoader, *, kind: str):

@@ -36,6 +36,9 @@ class Options:
 
     per_municipality: bool = False  # also one international-services report per municipality
     municipalities: tuple[str, ...] = ()  # names or codes for those reports; empty: every one
+    # the user's own input files of the international services (events, costs, project funding);
+    # empty: the example set of the data folder
+    international_files: tuple[str, str, str] = ("", "", "")
 
 
 DEFAULT_OPTIONS = Options()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from annotated_types import MinLen
 from pydantic import Field, PlainValidator, model_validator
 
 from kustannukset.core.errors import InputError
-from kustannukset.core.guarded import GuardedLoader, load_yaml
+from kustannukset.core.guarded import PLAUSIBLE_LIMIT, GuardedLoader, exact_number, load_yaml
 from kustannukset.core.schema import Problem, Schema, Text, Year, choice, validate
 
 STATUSES = ("julkaistu", "lopullinen", "ennakko", "arvio", "esimerkki")
@@ -125,7 +126,8 @@ class Parameter:
         if current is None or current.value is None:
             known = ", ".join(v.start.isoformat() for v in self.values if v.value is not None)
             raise InputError(
-                f"parametrilla '{self.name}' ei ole arvoa päivänä {when:%d.%m.%Y} "
+                f"parametrilla '{self.name}' ei ole arvoa päivänä "
+                f"{when.day}.{when.month}.{when.year} "
                 f"(arvot alkaen: {known or 'ei yhtään'})",
                 file=self.file,
                 row=current.line if current else None,
@@ -140,14 +142,32 @@ class Parameter:
 
 
 # No parameter (a cost in euros, a percentage, a price) is anywhere near a thousand billion.
-MAX_PARAMETER_VALUE = 10**12
+MAX_PARAMETER_VALUE = PLAUSIBLE_LIMIT
+# Quoted text that a reader takes for a number ("1e17", "inf"): checked as a number is.
+_NUMERIC_TEXT = re.compile(r"^[-+]?(\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
 def _check_value(value: Any, *, file: Path, row: int) -> None:
-    """A numeric parameter value must be finite and of a plausible size."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """A numeric parameter value (also one written as quoted text) must be finite and of a
+    plausible size."""
+    if isinstance(value, bool):
         return
-    if not math.isfinite(value) or abs(value) >= MAX_PARAMETER_VALUE:
+    if isinstance(value, str):
+        text = value.strip()
+        if not _NUMERIC_TEXT.match(text):
+            return
+        try:
+            number = exact_number(text.replace("_", ""), file=file, row=row, column="arvo")
+        except InputError:
+            if any(c.isalpha() and c not in "eE" for c in text):
+                return  # text that only starts like a number ("2 kuntaa"): not a number
+            raise
+        finite = True
+    elif isinstance(value, int | float):
+        number, finite = value, math.isfinite(value)
+    else:
+        return
+    if not finite or abs(number) >= MAX_PARAMETER_VALUE:
         raise InputError(
             f"arvo {str(value)[:20]} on epäuskottava (sallittu itseisarvo alle 10^12)",
             file=file,

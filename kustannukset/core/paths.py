@@ -13,6 +13,8 @@ def display_path(path: Path) -> str:
     """A path as a user should see it in a message: relative to the project when inside it."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
+        # the folder is resolved, not the name: a link that loops cannot be resolved, and the
+        # message names the link itself
+        return str((path.absolute().parent.resolve() / path.name).relative_to(PROJECT_ROOT))
+    except (ValueError, RuntimeError, OSError):
         return str(path)

@@ -48,7 +48,14 @@ import pandas as pd
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.money import CENT, largest_remainder, round_half_up
-from kustannukset.international.inputs import NO_FUNDING, Costs, Event, Events, Funding
+from kustannukset.international.inputs import (
+    NO_FUNDING,
+    Costs,
+    Event,
+    Events,
+    Funding,
+    inputs_notice,
+)
 from kustannukset.international.rules import (
     AT_LEAST_AN_HOUR,
     BUDGET,
@@ -209,7 +216,8 @@ def bill(
         except InputError as exc:
             when = price_date or event.date
             raise InputError(
-                f"{rules.services[event.service].name}: hintaa ei ole päivälle {when:%d.%m.%Y} "
+                f"{rules.services[event.service].name}: hintaa ei ole päivälle "
+                f"{when.day}.{when.month}.{when.year} "
                 f"({exc.message})",
                 file=events.path,
                 row=event.line,
@@ -316,6 +324,7 @@ def _notices(
     notices = []
     if events.is_example or costs.is_example or funding.is_example:
         notices.append(EXAMPLE_NOTICE)
+    notices.append(inputs_notice(events, costs, funding))
     if key.assumption:
         notices.append(key.assumption)
     notices.append(INTERPRETING_NOTICE)

@@ -1,5 +1,11 @@
 """International expertise services: reading the service events and the cost pool (CSV), and loading
-everything one year needs."""
+everything one year needs.
+
+The input files come as one of two sets, never mixed (:func:`load_inputs`): the example set of the
+data folder (``esimerkki/``: events, costs and project funding, used together when the user names
+no input file), or the user's own files (events and costs both named; project funding only when
+named). :func:`inputs_notice` says which files a result used and their status, in every output.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,8 @@ from pathlib import Path
 
 from kustannukset.core.csvio import Row, Table, read_table
 from kustannukset.core.errors import InputError
-from kustannukset.core.paths import DATA_DIR
+from kustannukset.core.guarded import PLAUSIBLE_LIMIT, present
+from kustannukset.core.paths import DATA_DIR, display_path
 from kustannukset.core.years import parse_year
 from kustannukset.international.rules import (
     ACTUAL,
@@ -153,6 +160,13 @@ def _amount(
             row=row.line,
             column=column,
         )
+    if value >= PLAUSIBLE_LIMIT:
+        raise InputError(
+            f"{what} {row[column]} on epäuskottavan suuri (sallittu alle 10^12)",
+            file=table.path,
+            row=row.line,
+            column=column,
+        )
     if (value * 100).denominator != 1:
         raise InputError(
             f"{what}: enintään kaksi desimaalia ({row[column]})",
@@ -211,7 +225,8 @@ def read_events(path: Path, rules: Rules, municipalities: Municipalities) -> Eve
                 limit = rules.max_integration_year(date)
             except InputError:
                 raise InputError(
-                    f"päivälle {date:%d.%m.%Y} ei ole kotoutumisajan sääntöä (parametri "
+                    f"päivälle {date.day}.{date.month}.{date.year} ei ole kotoutumisajan sääntöä "
+                    "(parametri "
                     "kotoutumisaika): tapahtuma on päivätty ennen sääntöjen voimaantuloa",
                     file=table.path,
                     row=row.line,
@@ -530,24 +545,83 @@ class Inputs:
     costs: Costs
     funding: Funding = NO_FUNDING
 
+    @property
+    def is_example(self) -> bool:
+        return self.events.is_example or self.costs.is_example or self.funding.is_example
+
+    @property
+    def status(self) -> str:
+        """The status of every figure computed from these inputs: ``esimerkki`` or ``toteuma``."""
+        return EXAMPLE if self.is_example else ACTUAL
+
+
+# The options (command line) and parameters (notebook) that name the user's own input files.
+EVENTS_OPTION = "--tapahtumat"
+COSTS_OPTION = "--kustannukset"
+FUNDING_OPTION = "--hankerahoitus"
+
 
 def load_inputs(
     data_dir: Path = DATA_DIR,
-    events_path: Path | None = None,
-    costs_path: Path | None = None,
-    funding_path: Path | None = None,
+    events_path: Path | str | None = None,
+    costs_path: Path | str | None = None,
+    funding_path: Path | str | None = None,
 ) -> Inputs:
-    """Everything the cycle needs; defaults to the example data set of ``data_dir`` (the funding
-    file is optional: without one, there is no project funding)."""
+    """Everything the cycle needs, from one set of input files, never mixed:
+
+    - no file named: the example set of ``data_dir`` (its events, costs and, when the folder has
+      it, its project funding), all together;
+    - the user's own files: events and costs both named (an example file is never mixed in with
+      them), project funding only when named.
+    """
     data_dir = Path(data_dir)
+    events_path, costs_path, funding_path = (
+        Path(p) if p not in (None, "") else None for p in (events_path, costs_path, funding_path)
+    )
+    if events_path is None and costs_path is None:
+        if funding_path is not None:
+            raise InputError(
+                "oma hankerahoitus annetaan omien palvelutapahtumien ja kustannusten kanssa "
+                f"(anna myös {EVENTS_OPTION} ja {COSTS_OPTION}); esimerkkiaineistoon ei yhdistetä "
+                "omia tiedostoja"
+            )
+        events_path = data_dir / EVENTS_FILE
+        costs_path = data_dir / COSTS_FILE
+        example_funding = data_dir / FUNDING_FILE
+        if present(example_funding, kind="hankerahoitustiedosto"):
+            funding_path = example_funding
+    elif events_path is None or costs_path is None:
+        given, missing = (
+            (EVENTS_OPTION, COSTS_OPTION) if costs_path is None else (COSTS_OPTION, EVENTS_OPTION)
+        )
+        raise InputError(
+            f"omat syötteet annetaan yhdessä: {given} on annettu, anna myös {missing}; "
+            "esimerkkiaineistoa ei yhdistetä omiin tiedostoihin"
+        )
     rules = Rules(data_dir)
     stats = load_statistics(data_dir)
-    events = read_events(events_path or data_dir / EVENTS_FILE, rules, stats.municipalities)
-    costs = read_costs(costs_path or data_dir / COSTS_FILE, rules)
-    if funding_path is None and (data_dir / FUNDING_FILE).is_file():
-        funding_path = data_dir / FUNDING_FILE
+    events = read_events(events_path, rules, stats.municipalities)
+    costs = read_costs(costs_path, rules)
     funding = read_funding(funding_path, rules) if funding_path else NO_FUNDING
     return Inputs(rules, stats, events, costs, funding)
+
+
+def _file_status(is_example: bool) -> str:
+    return EXAMPLE if is_example else ACTUAL
+
+
+def inputs_notice(events: Events, costs: Costs, funding: Funding) -> str:
+    """Which input files a result used, and the status of each: one sentence for every output."""
+    parts = [
+        f"palvelutapahtumat {display_path(events.path)} ({_file_status(events.is_example)})",
+        f"kustannukset {display_path(costs.path)} ({_file_status(costs.is_example)})",
+        (
+            f"hankerahoitus {display_path(funding.path)} ({_file_status(funding.is_example)})"
+            if funding.path is not None
+            else "hankerahoitus: ei annettu (ei hankerahoitusta)"
+        ),
+    ]
+    return "Syötteet: " + "; ".join(parts) + "."
 
 
 def check_parameters(vuosi, kunta, data_dir: Path = DATA_DIR) -> tuple[int, str]:

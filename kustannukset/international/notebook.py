@@ -16,9 +16,12 @@ from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
 from kustannukset.view.excel import NOTE, TITLE, WARNING, put, save, write_frame
 from kustannukset.view.formatting import euros
+from kustannukset.view.labels import in_words, label, labelled
 from kustannukset.view.tables import Table
 
 SUBDIR = "kansainvaliset"
+# The notebook's parameters naming the user's own input files (empty: the example set).
+FILE_PARAMETERS = ("tapahtumat", "kustannukset", "hankerahoitus")
 EURO_FORMAT = "#,##0"  # Excel shows these in the reader's locale: # ##0 and # ##0,00 in Finnish
 CENT_FORMAT = "#,##0.00"
 
@@ -41,13 +44,24 @@ class Report:
         return f"{self.eq.names[self.code]} ({self.code})" if self.code else "kaikki kokeilukunnat"
 
 
-def validate_parameters(vuosi: object, kunta: object = "", data_kansio: object = "") -> Report:
-    """Check the notebook's parameters and compute the year's equalisation."""
+def validate_parameters(
+    vuosi: object,
+    kunta: object = "",
+    data_kansio: object = "",
+    tapahtumat: object = "",
+    kustannukset: object = "",
+    hankerahoitus: object = "",
+) -> Report:
+    """Check the notebook's parameters and compute the year's equalisation: from the example set
+    of the data folder, or from the user's own files when ``tapahtumat`` and ``kustannukset`` name
+    them (``hankerahoitus`` only with them); the two are never mixed (:func:`kv.load_inputs`)."""
     data_dir = Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR
     if not data_dir.is_dir():
         raise InputError("datakansiota ei löydy", file=data_dir)
     year, code = kv.check_parameters(vuosi, kunta, data_dir)
-    inputs = kv.load_inputs(data_dir)
+    inputs = kv.load_inputs(
+        data_dir, str(tapahtumat or ""), str(kustannukset or ""), str(hankerahoitus or "")
+    )
     eq = kv.equalise(year, inputs.events, inputs.costs, inputs.stats, inputs.rules, inputs.funding)
     first = None
     if year + 1 in inputs.costs.years():
@@ -93,7 +107,8 @@ def rules_text(r: Report) -> str:
         f"31.12.{rules.key_year(r.year, kv.INVOICING)}.",
         f"- Tasausraja palveluittain: |toteuma − hankerahoitus − talousarvio| / talousarvio ≥ "
         f"{euros(rules.threshold(r.year) * 100)} %.",
-        f"- Laskutusjakso: {rules.period_kind(r.year)} ({rules.periods(r.year)} jaksoa vuodessa); "
+        f"- Laskutusjakso: {in_words(rules.period_kind(r.year))} ({rules.periods(r.year)} jaksoa "
+        "vuodessa); "
         "palvelutapahtumat laskutetaan jälkikäteen jakson päätyttyä.",
         "- Omakielisen neuvonnan käynti: "
         + (
@@ -198,24 +213,13 @@ def summary_text(r: Report) -> str:
 def units_table(r: Report) -> Table:
     """The 10 % rule per service: budget, actual, project funding, change and the branch."""
     t = kv.with_total_row(kv.units_table(r.eq), "nimi").drop(columns=["palvelu"])
-    t = t.rename(
-        columns={
-            "nimi": "Palvelu",
-            "talousarvio": "Talousarvio",
-            "toteuma": "Toteuma",
-            "hankerahoitus": "Hankerahoitus",
-            "toteuma_netto": "Toteuma − hankerahoitus",
-            "laskutettu": "Laskutettu",
-            "muutos_pct": "Muutos %",
-            "paatos": "Päätös",
-            "hintakerroin": "Hintakerroin",
-            "tasaus": "Tasaus",
-        }
-    )
-    money = ["Talousarvio", "Toteuma", "Hankerahoitus", "Toteuma − hankerahoitus", "Laskutettu"]
-    formats = {c: (lambda v: euros(v, 2)) for c in [*money, "Tasaus"]}
-    formats["Muutos %"] = lambda v: "" if pd.isna(v) else f"{v:.2f}".replace(".", ",") + " %"
-    formats["Hintakerroin"] = lambda v: "" if pd.isna(v) else f"{v:.4f}".replace(".", ",")
+    t["paatos"] = [in_words(v) if isinstance(v, str) and v else "" for v in t["paatos"]]
+    t = labelled(t)
+    money = [label(c) for c in ("talousarvio", "toteuma", "hankerahoitus", "toteuma_netto")]
+    money += [label("laskutettu"), label("tasaus")]
+    formats = {c: (lambda v: euros(v, 2)) for c in money}
+    formats[label("muutos_pct")] = lambda v: "" if pd.isna(v) else euros(v, 2)
+    formats[label("hintakerroin")] = lambda v: "" if pd.isna(v) else euros(v, 4)
     return Table(t, formats)
 
 
@@ -309,18 +313,7 @@ def equalisation_table(r: Report) -> Table:
     t = t[t["kuntanumero"].isin(r.codes)].drop(columns=["vieraskieliset", "osuus_pct"])
     if len(t) > 1:
         t = kv.with_total_row(t)
-    t = t.rename(
-        columns={
-            "kuntanumero": "Kuntanumero",
-            "kunta": "Kunta",
-            "potti_laskutettu": "Potti laskutettu",
-            "potti_toteutunut": "Potti toteutunut",
-            "suoritteet_laskutettu": "Suoritteet laskutettu",
-            "suoritteet_vahvistettu": "Suoritteet vahvistetuin hinnoin",
-            "matkakulut": "Matkakulut",
-            "tasaus": "Tasaus",
-        }
-    )
+    t = labelled(t)
     return Table(
         t,
         {c: (lambda v: euros(v, 2)) for c in t.columns[2:]},
@@ -410,9 +403,12 @@ def invoices_workbook(r: Report, path: Path) -> None:
     save(wb, path)
 
 
-def available_years(data_dir: Path = DATA_DIR) -> list[int]:
-    """Years with events, costs and rules in force: the years whose report can be made."""
-    inputs = kv.load_inputs(data_dir)
+def available_years(
+    data_dir: Path = DATA_DIR, files: tuple[str, str, str] = ("", "", "")
+) -> list[int]:
+    """Years with events, costs and rules in force: the years whose report can be made (from the
+    example set, or from the user's own ``files``: events, costs, funding)."""
+    inputs = kv.load_inputs(data_dir, *files)
     years = []
     for year in sorted(set(inputs.costs.years()) & set(inputs.events.years())):
         if not inputs.costs.is_closed(year):
@@ -428,7 +424,8 @@ def available_years(data_dir: Path = DATA_DIR) -> list[int]:
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
     """Report jobs for ``kustannukset raportti``: all municipalities per year, and with
     ``per_municipality`` also one report for each municipality (or for those named)."""
-    known = available_years(data_dir)
+    files = tuple(str(Path(p).resolve()) if p else "" for p in options.international_files)
+    known = available_years(data_dir, files)
     chosen = [y for y in (years if years is not None else known) if y in known]
     # A named municipality is checked (and a name turned into its code) before any kernel starts.
     named = [
@@ -437,7 +434,7 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
     ]
     out = []
     for year in chosen:
-        report = validate_parameters(year, "", data_dir)
+        report = validate_parameters(year, "", data_dir, *files)
         each = (named or list(report.eq.names)) if options.per_municipality else []
         for code in ["", *each]:
             # The year's equalisation is the same for every municipality's report: computed once
@@ -457,6 +454,11 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
                         "vuosi": year,
                         "kunta": code,
                         "data_kansio": data_parameter(data_dir),
+                        **{
+                            name: path
+                            for name, path in zip(FILE_PARAMETERS, files, strict=True)
+                            if path
+                        },
                     },
                     subdir=f"{year}/{SUBDIR}",
                     stem=f"kansainvaliset_{year}{suffix}",

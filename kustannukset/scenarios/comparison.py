@@ -22,8 +22,8 @@ from kustannukset.scenarios.engine import ScenarioResult, evaluate, key_label
 from kustannukset.scenarios.model import Scenario, basis_of, on_basis, read_scenario_yaml
 
 # The columns of the long frame, one row per alternative and municipality
-ALTERNATIVE = "Skenaario"
-FILE = "Tiedosto"
+ALTERNATIVE = "Vaihtoehto"
+FILE = "Skenaario (tiedosto)"
 DECIDED_AREA = "Päätetty alue"
 PAYMENT = "Maksuosuus €"
 FUNDING = "Valtionosuus, arvio €"

@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import data_files, present
 from kustannukset.core.memo import Recent
 from kustannukset.core.params import ParameterFile
 from kustannukset.core.paths import DATA_DIR
@@ -144,15 +145,15 @@ class Context:
         return sum(population.values()) / sum(experiment.values())
 
     def scenario_paths(self) -> list[Path]:
-        return sorted((self.data_dir / SCENARIO_DIR).glob("*.yaml"))
+        return data_files(self.data_dir / SCENARIO_DIR, "*.yaml", kind="skenaariotiedosto")
 
     def scenario(self, name_or_path: str | Path) -> Scenario:
         """A shipped scenario by its file stem, or any scenario file by path."""
         text = str(name_or_path)
         path = Path(text)
-        if not (text.endswith((".yaml", ".yml")) or path.is_file()):
+        if not (text.endswith((".yaml", ".yml")) or present(path, kind="skenaariotiedosto")):
             path = self.data_dir / SCENARIO_DIR / f"{text}.yaml"
-            if not path.is_file():
+            if not present(path, kind="skenaariotiedosto"):
                 known = ", ".join(p.stem for p in self.scenario_paths())
                 raise InputError(
                     f"tuntematon skenaario '{text}' (tunnetut: {known})", file=path.parent
@@ -203,7 +204,7 @@ def load_context(data_dir: Path = DATA_DIR) -> Context:
         boundaries=load_boundaries(data_dir),
         rules=ParameterFile(data_dir / RULES_FILE),
         funding=ParameterFile(data_dir / FUNDING_FILE),
-        costs=ParameterFile(data_dir / COSTS_FILE) if (data_dir / COSTS_FILE).is_file() else None,
+        costs=ParameterFile(data_dir / COSTS_FILE) if present(data_dir / COSTS_FILE) else None,
     )
 
 

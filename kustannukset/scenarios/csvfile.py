@@ -1,56 +1,43 @@
-"""Scenario tables as CSV: the one place the scenario commands and the explorer write CSV.
+"""Scenario tables as CSV: the one place the scenario commands and the explorer turn a table into
+the CSV contract of :mod:`kustannukset.view.csv_output`.
 
-Headers are snake_case (the same name for the same quantity in every table), money is whole euros
-as the engine rounded it, statuses are lowercase words as in the data files (``esimerkki``,
-``arvio``, ``julkaistu``), a missing figure is an empty cell, and a text cell that a spreadsheet
-would read as a formula gets a leading apostrophe.
+The engine and the comparison build their tables with Finnish headers; here they get their CSV
+names (:func:`kustannukset.view.labels.named`), and every row its ``tila``: the least final of its
+payment's and its state funding's status (``puuttuu`` when the area's payments could not be
+computed). Money is written as the money module rounds it, and a missing figure is an empty cell.
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from kustannukset.view.formatting import spreadsheet_safe
+from kustannukset.view import csv_output
+from kustannukset.view.csv_output import PLAIN, Dialect
+from kustannukset.view.labels import named, weakest
 
-HEADERS = {
-    "Skenaario": "skenaario",
-    "Tiedosto": "tiedosto",
-    "Päätetty alue": "paatetty_alue",
-    "Alue": "alue",
-    "Kunta": "kunta",
-    "Kuntanumero": "kuntanumero",
-    "Osuus %": "osuus_pct",
-    "Potin peruste": "potin_peruste",
-    "Maksuosuus €": "maksuosuus",
-    "Valtionosuus, arvio €": "valtionosuus_arvio",
-    "Netto €": "netto",
-    "Netto €/asukas": "netto_asukasta_kohden",
-    "Muutos päätettyyn 2025 €": "muutos_paatettyyn_2025",
-    "Muutos päätettyyn 2025 €/asukas": "muutos_paatettyyn_2025_asukasta_kohden",
-    "Vertailun peruste": "vertailun_peruste",
-    "€/asukas": "euroa_asukasta_kohden",
-    "€/työtön": "euroa_tyotonta_kohden",
-    "Maksuosuuden tila": "tila",
-    "Valtionosuuden tila": "valtionosuuden_tila",
-}
-STATUS_COLUMNS = ("tila", "valtionosuuden_tila")
+FIRST = ("skenaario", "skenaarion_nimi", "vaihtoehto", "kuntanumero", "kunta", "alue")
 
 
-def header(name: str) -> str:
-    """A table's header as the CSV's: 'Kokeilu 2023 €' -> 'kokeilu_2023',
-    'Muutos kokeiluun 2023 €' -> 'muutos_kokeiluun_2023'."""
-    if name in HEADERS:
-        return HEADERS[name]
-    text = name.lower().replace("€", "").replace("ä", "a").replace("ö", "o").replace("å", "a")
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A scenario table with CSV names, the identifying columns first and each row's ``tila``."""
+    out = named(frame)
+    first = [c for c in FIRST if c in out.columns]
+    out = out[first + [c for c in out.columns if c not in first]]
+    count = len(out)
+    payment = out["maksuosuus_tila"] if "maksuosuus_tila" in out else [None] * count
+    funding = out["valtionosuus_tila"] if "valtionosuus_tila" in out else [None] * count
+    out["tila"] = [
+        weakest([p if isinstance(p, str) else "puuttuu", f if isinstance(f, str) else ""])
+        for p, f in zip(payment, funding, strict=True)
+    ]
+    return out
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """The frame as CSV text (comma, decimal point, one line per row)."""
-    out = frame.rename(columns=header)
-    for column in STATUS_COLUMNS:
-        if column in out:
-            out[column] = out[column].map(lambda v: v.lower() if isinstance(v, str) else v)
-    return spreadsheet_safe(out).to_csv(index=False, lineterminator="\n")
+def csv_text(frame: pd.DataFrame, dialect: Dialect = PLAIN) -> str:
+    """The table as CSV text in ``dialect``."""
+    return csv_output.render(csv_frame(frame), dialect=dialect)
+
+
+def write(frame: pd.DataFrame, dialect: Dialect = PLAIN) -> None:
+    """The table as CSV to standard output."""
+    csv_output.write(csv_frame(frame), dialect=dialect)

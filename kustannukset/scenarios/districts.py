@@ -209,8 +209,9 @@ class Basis:
     key_label: str
     population: np.ndarray  # (n,) the €-per-inhabitant measure
     population_label: str
-    source: str  # where the key and pool were read from
+    source: str  # where the key and pool were read from: "<scenario code>, alue <area>"
     pool_status: str = "esimerkki"  # the pool's status: esimerkki, arvio or julkaistu
+    source_title: str = ""  # the same for people: the scenario's title, not its file name
 
     def payments(self, labels: np.ndarray) -> np.ndarray:
         """Each municipality's payment in each partition, euros unrounded: (rows, n)."""
@@ -295,6 +296,7 @@ def load_basis(
         population=population,
         population_label=measure_label(measure, year),
         source=f"{scenario.code}, alue {template.name}",
+        source_title=f"skenaario {scenario.name}, alue {template.name}",
         pool_status=resolve_pool(context, template.pool, template).status or "esimerkki",
     )
 

@@ -131,7 +131,7 @@ def count_chart(report: Report):
 def basis_text(summary: districts.Summary) -> str:
     basis = summary.basis
     lines = [
-        f"- Jakoperuste: **{basis.key_label}** (skenaariosta {basis.source})",
+        f"- Jakoperuste: **{basis.key_label}** ({basis.source_title})",
         f"- Kustannuspotti: {basis.pool_label}",
         f"- €/asukas: {basis.population_label}",
     ]

@@ -21,6 +21,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import present
 from kustannukset.core.money import EXACT_SUM, PUBLISHED, allocate
 from kustannukset.scenarios.context import RULES_DATE, Context
 from kustannukset.scenarios.funding import (
@@ -307,7 +308,7 @@ def baseline_payments(context: Context, spec: PoolSpec) -> tuple[str, BasedPayme
     name = str(context.rule("vertailuskenaario").value)
     path = context.data_dir / SCENARIO_DIR / f"{name}.yaml"
     made = None
-    if path.is_file():
+    if present(path, kind="skenaariotiedosto"):
         decided = context.scenario(path)
         decided = dataclasses.replace(
             decided, areas=tuple(dataclasses.replace(a, pool=spec) for a in decided.areas)
@@ -571,7 +572,7 @@ def reality_check(context: Context, scenarios: list[Scenario]) -> pd.DataFrame:
             rows.append(
                 {
                     "Jakoperuste": label,
-                    "Skenaario": scenario.code,
+                    "Skenaario": scenario.name,
                     "Virtain osuus %": float(shares[virrat] * 100),
                     "Virrat 2025 €": pay,
                     "Raportoitu 2025 €": int(reported.value),

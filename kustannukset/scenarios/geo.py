@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import read_bytes
 from kustannukset.core.memo import Recent
 from kustannukset.core.paths import DATA_DIR
 
@@ -114,9 +115,7 @@ _PARSED: Recent[tuple[dict, dict, dict]] = Recent(4)
 
 def load_boundaries(data_dir: Path = DATA_DIR) -> Boundaries:
     path = (Path(data_dir) / MAP_FILE).resolve()
-    if not path.is_file():
-        raise InputError("kuntarajatiedostoa ei löydy", file=path)
-    raw = path.read_bytes()
+    raw = read_bytes(path, kind="kuntarajatiedosto")
     digest = hashlib.blake2b(raw, digest_size=20).digest()
     names, polygons, neighbours = _PARSED.remember(digest, lambda: _parse(raw, path))
     return Boundaries(names, polygons, neighbours, path)

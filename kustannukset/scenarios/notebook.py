@@ -242,7 +242,7 @@ def decided_changes_table(
 ) -> Table:
     return table(
         side_by_side(comparison.results, column),
-        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 (paatetty_2025) verrattuna, "
+        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 (skenaario C) verrattuna, "
         f"molemmat potin perusteella '{comparison.basis}'",
     )
 
@@ -337,7 +337,7 @@ def reality_text(comparison: Comparison) -> str:
     if frame.empty:
         return "Vertailtavaa jakoperustetta ei ole."
     best = frame.iloc[0]
-    population = frame[frame["Skenaario"] == POPULATION_SCENARIO]
+    population = frame[frame["Skenaario"] == comparison.context.scenario(POPULATION_SCENARIO).name]
     lines = [
         f"Lähimpänä raportoitua on jakoperuste **{best['Jakoperuste']}**: Virrat maksaisi "
         f"{euros(best['Virrat 2025 €'])} € (ero {euros(best['Ero €'])} €, "

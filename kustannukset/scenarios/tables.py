@@ -39,17 +39,21 @@ def _cell(value, decimals: int = 0) -> str:
 
 
 def terminal_table(
-    frame: pd.DataFrame, columns: int = terminal.DEFAULT_WIDTH, titles: Sequence[int] = ()
+    frame: pd.DataFrame,
+    columns: int = terminal.DEFAULT_WIDTH,
+    keep: Sequence[str] | int = 1,
+    titles: Sequence[int] = (),
 ) -> str:
     """The frame for the terminal, at most ``columns`` wide: names left, numbers right (two
-    decimals where the column asks for them), missing figures as '–'; the rows ``titles`` are
-    headings (their first cell alone)."""
+    decimals where the column asks for them), missing figures as '–'; the columns ``keep`` that
+    say which row is which (the municipality and its area) in every block; the rows ``titles``
+    are headings (their first cell alone)."""
     formats = {
         column: functools.partial(_cell, decimals=DECIMAL_COLUMNS.get(column, 0))
         for column in frame.columns
         if pd.api.types.is_numeric_dtype(frame[column]) or frame[column].isna().any()
     }
-    return terminal.table(frame, columns, formats, titles=titles)
+    return terminal.table(frame, columns, formats, keep=keep, titles=titles)
 
 
 def text_table(

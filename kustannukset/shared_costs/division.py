@@ -141,10 +141,10 @@ def divide(inp: DivisionInput) -> ExactDivision:
 def round_division(division: ExactDivision, rule: str = PUBLISHED) -> pd.DataFrame:
     """The division in whole euros, one row per municipality in code order.
 
-    Columns: kunta, kuntanumero, one per service, yhteensa, alennus_eur,
-    [alennuksen_kattaminen_eur when someone carries discounts], maksuosuus.
+    Columns: kunta, kuntanumero, one per service, yhteensa, alennus,
+    [alennuksen_kattaminen when someone carries discounts], maksuosuus.
 
-    ``julkaistu``: every cell half-up on its own; yhteensa, alennus_eur and maksuosuus from the
+    ``julkaistu``: every cell half-up on its own; yhteensa, alennus and maksuosuus from the
     unrounded amounts. ``tasasumma``: each service column by largest remainder to its rounded total,
     yhteensa as the sum of the row's cells, the discount half-up from that, the carried discounts by
     largest remainder; so every row and every column adds up and the payments add up to the pool
@@ -182,11 +182,11 @@ def round_division(division: ExactDivision, rule: str = PUBLISHED) -> pd.DataFra
             "kuntanumero": codes,
             **{s.code: [columns[s.code][c] for c in codes] for s in inp.services},
             "yhteensa": [gross[c] for c in codes],
-            "alennus_eur": [discount[c] for c in codes],
+            "alennus": [discount[c] for c in codes],
         }
     )
     if inp.carrier != CARRIER_NOBODY:
-        frame["alennuksen_kattaminen_eur"] = [carried[c] for c in codes]
+        frame["alennuksen_kattaminen"] = [carried[c] for c in codes]
     frame["maksuosuus"] = [payment[c] for c in codes]
     return frame
 

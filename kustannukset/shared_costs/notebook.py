@@ -30,7 +30,7 @@ from kustannukset.shared_costs.pricing import (
 from kustannukset.shared_costs.workbook import price_table_workbook
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
-from kustannukset.view.formatting import euros, percent
+from kustannukset.view.formatting import date, euros, percent
 from kustannukset.view.tables import Table, percent_format
 
 WHAT_IF_DISCOUNT_DATE = dt.date(2021, 1, 1)
@@ -95,7 +95,7 @@ def sources_text(inputs: YearInputs) -> str:
         f"- **Palvelujen kulut**: {inputs.services[0].source}",
         f"- **Flat rate**: {inputs.flat_rate_source}",
         f"- **Jakoperuste**: {coverage}",
-        f"- **Alennukset** (voimassa {inputs.discount_date:%d.%m.%Y}): {inputs.discount_source}",
+        f"- **Alennukset** (voimassa {date(inputs.discount_date)}): {inputs.discount_source}",
         f"- Parametritiedosto: `{inputs.params.path.name}`, tilastot: `data/tilastot/`",
     ]
     return "\n".join(lines)
@@ -202,7 +202,7 @@ def what_if_discounts(inputs: YearInputs, on: dt.date = WHAT_IF_DISCOUNT_DATE) -
     return Table(
         frame,
         caption=f"Mitä jos: vuoden {inputs.label} taulukko alennuksilla, jotka olivat voimassa "
-        f"{on:%d.%m.%Y} (maksuosuudet €; rivien summa)",
+        f"{date(on)} (maksuosuudet €; rivien summa)",
         notice=estimate_notice(inputs),
     )
 

@@ -33,6 +33,7 @@ from kustannukset.shared_costs.division import (
     round_division,
 )
 from kustannukset.stats.loader import MEASURES, Statistics, load_statistics
+from kustannukset.view.labels import weakest
 
 PARAMETER_FILE = Path("parametrit") / "yhteiset_kustannukset.yaml"
 ESTIMATE = "arvio"
@@ -117,6 +118,12 @@ class YearInputs:
     @property
     def is_estimate(self) -> bool:
         return self.status == ESTIMATE
+
+    @property
+    def figures_status(self) -> str:
+        """The status of the year's payments: the least final of its costs' (julkaistu, arvio)
+        and its key's figures (lopullinen, ennakko ...)."""
+        return weakest([self.status, *self.key_rows["tila"]])
 
     @property
     def label(self) -> str:
@@ -363,9 +370,9 @@ def published_layout(inputs: YearInputs, rule: str = PUBLISHED) -> pd.DataFrame:
     out["Alennus %"] = [
         float(inputs.division_input.discounts_pct.get(c, 0)) for c in table["kuntanumero"]
     ]
-    out["Alennus €"] = table["alennus_eur"]
-    if "alennuksen_kattaminen_eur" in table:
-        out["Alennusten kattaminen €"] = table["alennuksen_kattaminen_eur"]
+    out["Alennus €"] = table["alennus"]
+    if "alennuksen_kattaminen" in table:
+        out["Alennusten kattaminen €"] = table["alennuksen_kattaminen"]
     out[f"Maksuosuudet {inputs.label}"] = table["maksuosuus"]
     summa: dict[str, object] = {
         "Kunta": "Summa",

@@ -50,6 +50,7 @@ import pandas as pd
 
 from kustannukset.core.csvio import Row, Table, read_table
 from kustannukset.core.errors import InputError
+from kustannukset.core.guarded import check_file, data_files, present, read_bytes
 from kustannukset.core.memo import Recent
 from kustannukset.core.paths import DATA_DIR, display_path
 from kustannukset.core.replace import complete_journal
@@ -504,7 +505,7 @@ class Source:
 def load_sources(data_dir: Path = DATA_DIR) -> dict[str, Source]:
     """``data/tilastolahteet.csv``, or nothing if a data folder has no such file."""
     path = Path(data_dir) / SOURCES_FILE
-    if not path.exists():
+    if not present(path):
         return {}
     table = read_table(path, ["tunnus", "julkaisija", "taulukko", "kuvaus"])
     sources: dict[str, Source] = {}
@@ -978,17 +979,22 @@ def _unique_join(parts: Iterable[str], sep: str) -> str:
 
 
 def _statistics_files(folder: Path) -> list[Path]:
-    """The statistics files; hidden files (a refresh's staged ``.kesken-*`` copies) are not."""
-    return sorted(p for p in folder.glob("*.csv") if not p.name.startswith("."))
+    """The statistics files; hidden files (a refresh's staged ``.kesken-*`` copies) are not. A
+    folder, a device or a broken link under a statistics file's name is an error naming it."""
+    return data_files(folder, "*.csv")
+
+
+def _inputs(data_dir: Path) -> list[Path]:
+    """The files a load reads (the register, the source list when there is one, the statistics);
+    anything but a regular file in their place is an error naming it."""
+    files = [check_file(data_dir / "kunnat.csv")]
+    if present(data_dir / SOURCES_FILE):
+        files.append(data_dir / SOURCES_FILE)
+    return [*files, *_statistics_files(data_dir / "tilastot")]
 
 
 def _fingerprint(data_dir: Path) -> tuple:
-    files = [
-        data_dir / "kunnat.csv",
-        data_dir / SOURCES_FILE,
-        *_statistics_files(data_dir / "tilastot"),
-    ]
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in _inputs(data_dir))
 
 
 def load_statistics(
@@ -1036,18 +1042,12 @@ _FILE_FRAMES: Recent[pd.DataFrame] = Recent(64)
 
 def _content_key(data_dir: Path) -> tuple:
     """The data folder's statistics inputs by name and content (a BLAKE2 digest of the bytes)."""
-    files = [
-        data_dir / "kunnat.csv",
-        data_dir / SOURCES_FILE,
-        *_statistics_files(data_dir / "tilastot"),
-    ]
     return tuple(
         (
             f.relative_to(data_dir).as_posix(),
-            hashlib.blake2b(f.read_bytes(), digest_size=20).digest(),
+            hashlib.blake2b(read_bytes(f), digest_size=20).digest(),
         )
-        for f in files
-        if f.is_file()
+        for f in _inputs(data_dir)
     )
 
 

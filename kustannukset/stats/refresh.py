@@ -37,7 +37,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from kustannukset.core.errors import InputError
-from kustannukset.core.guarded import exact_number
+from kustannukset.core.guarded import exact_number, present
 from kustannukset.core.replace import checkpoint, complete_journal, temporary_name, write_journal
 from kustannukset.stats.fetch import Figure, TableFetch
 from kustannukset.stats.loader import (
@@ -221,7 +221,7 @@ def report(changes: list[Change], fetches: dict[str, TableFetch], stats: Statist
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    if not path.exists():
+    if not present(path):
         return [], []
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)

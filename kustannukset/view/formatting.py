@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
 from fractions import Fraction
@@ -37,6 +38,16 @@ def axis_number(value: float, decimals: int = 0) -> str:
     return text
 
 
+def date(day: dt.date) -> str:
+    """A date as Finns write it: 1.1.2021 (no leading zeros)."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def decimal(value: float | Fraction, decimals: int = 1) -> str:
+    """A shown figure with a decimal comma: 2.4 -> '2,4' (display rounding, half up)."""
+    return euros(value, decimals).replace(" ", "")
+
+
 def percent(value: float | Fraction, decimals: int = 1) -> str:
     """0.031 -> '3,1 %'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -50,20 +61,3 @@ def euro_table(frame: pd.DataFrame) -> str:
         column: euros for column in frame.columns if pd.api.types.is_numeric_dtype(frame[column])
     }
     return frame.to_string(index=False, formatters=formatters)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for CSV that a spreadsheet may open: a text cell that would start a formula
-    (``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe, as OWASP's
-    advice on CSV injection asks. Numbers, including negative ones, stay numbers."""
-    out = frame.copy()
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = [
-                "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-                for v in out[column]
-            ]
-    return out

@@ -26,7 +26,7 @@ from kustannukset.core.replace import clean_dead
 from kustannukset.render import driver
 from kustannukset.stats.loader import load_statistics
 from kustannukset.stats.pxweb import Client, PxWebError
-from tests.conftest import edit_csv, run_cli_process
+from tests.conftest import edit_csv, run_cli, run_cli_process
 from tests.integration.test_pxweb import RE, RM, snapshot, table_11re
 from tests.pxweb_palvelin import Server, Table, serve
 
@@ -438,3 +438,92 @@ def test_jump_warning_is_one_finnish_line(data_copy):
     assert warnings, result.stderr
     assert all(x.startswith("Varoitus: ") for x in warnings), result.stderr
     assert "UserWarning" not in result.stderr and "JumpWarning" not in result.stderr
+
+
+# --- a bad file in place of a data file: one Finnish line naming it, nothing written
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _one_line(result, *fragments: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Virhe: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.mark.parametrize(
+    ("relative", "fault"),
+    [
+        ("tilastot/vakiluku.csv", "kansio"),  # before: a KeyError traceback
+        ("tilastot/vakiluku.csv", "/dev/zero"),
+        ("tilastot/vakiluku.csv", "linkkisilmukka"),
+        ("parametrit/yhteiset_kustannukset.yaml", "arvo: 1e309"),  # before: OverflowError
+    ],
+)
+def test_raportti_refuses_a_bad_data_file_and_keeps_the_earlier_reports(
+    data_copy, out, relative, fault
+):
+    _earlier_report(out)
+    before = _tree(out)
+    path = data_copy / relative
+    if fault.startswith("arvo"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("arvo: 126049", fault, 1), encoding="utf-8")
+    else:
+        path.unlink()
+        if fault == "kansio":
+            path.mkdir()
+        elif fault == "/dev/zero":
+            path.symlink_to("/dev/zero")
+        else:
+            path.symlink_to(path.name)
+    result = run_cli_process("raportti", "--data", str(data_copy), "--kohde", str(out))
+    _one_line(result, Path(relative).name)
+    assert _tree(out) == before and _leftovers(out) == []
+
+
+# The command that reads each data file (the notes README.md and LAHDE.md are read by no command).
+READERS = {
+    "parametrit/kansainvaliset_palvelut.yaml": ["tasaus", "2021"],
+    "esimerkki/": ["tasaus", "2021"],
+    "parametrit/tyollisyysalueet.yaml": ["skenaariot", "perusura"],
+    "parametrit/valtionosuus.yaml": ["skenaariot", "perusura"],
+    "parametrit/alueiden_kustannukset.yaml": ["skenaariot", "perusura"],
+    "kartat/": ["skenaariot", "perusura"],
+    "skenaariot/": ["skenaariot", "--lista"],  # every scenario file, listed from the folder
+    "": ["jako", "2023"],  # the register, the statistics, their sources, the shared costs
+}
+
+
+def _reader(relative: str) -> list[str]:
+    return next(command for prefix, command in READERS.items() if relative.startswith(prefix))
+
+
+DATA_FILES = sorted(
+    str(p.relative_to(DATA_DIR))
+    for p in DATA_DIR.rglob("*")
+    if p.is_file() and p.suffix in (".csv", ".yaml", ".geojson")
+)
+
+
+def test_a_folder_in_place_of_any_data_file_is_one_line_naming_it(data_copy):
+    assert len(DATA_FILES) > 30  # every data file of the project, listed from the folder
+    for relative in DATA_FILES:
+        path = data_copy / relative
+        kept = path.read_bytes()
+        path.unlink()
+        path.mkdir()
+        try:
+            result = run_cli(*_reader(relative), "--data", str(data_copy))
+        finally:
+            path.rmdir()
+            path.write_bytes(kept)
+        assert result.stdout == "", relative
+        _one_line(result, Path(relative).name, "on kansio, ei tiedosto")

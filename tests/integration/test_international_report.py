@@ -83,7 +83,7 @@ def test_render_for_all_and_for_one(reports, code):
     assert kv.EXAMPLE_NOTICE in [c.value for c in ws["A"]]
     values = [row for row in ws.iter_rows(values_only=True)]
     header = next(r for r in values if r and r[0] == "Kuntanumero")
-    col = header.index("Tasaus")
+    col = header.index("Tasaus €")
     data = [r for r in values[values.index(header) + 1 :] if r and r[1] not in (None, "Summa")]
     if code:
         assert len(data) == 1 and data[0][0] == "837"

@@ -4,6 +4,8 @@ and no formula anywhere."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,35 @@ def test_international_notices_on_every_sheet_and_bold_totals(workbooks):
     for ws in (wb["Tasauslaskut"], wb["Suoritelaskutus"]):
         total = next(row for row in ws.iter_rows() if "Summa" in (row[0].value, row[1].value))
         assert all(c.font.bold and c.font.name == "Calibri" for c in total)
+
+
+# Code names that must not reach a reader (a data file's path, ".../paatetty_2025.yaml", may).
+CODE_NAMES = re.compile(
+    r"(?<![/\w])(paatos|muutos_pct|toteuma_netto|lasku_yhteensa|tasauslasku_helmikuu|"
+    r"siirto_seuraavaan_laskuun|paatetty_2025\w*|tyoikaiset_15_64|neljannes|osuus_pct|"
+    r"potti_laskutettu)(?!\.yaml)(?![\w])"
+)
+
+
+def _html_text(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def test_reports_and_workbooks_speak_finnish_not_code_names(reports, workbooks):
+    # before: paatos, muutos_pct, tasauslasku_helmikuu, paatetty_2025_tyovoima, "neljannes",
+    # 01.01.2021 in the reports and workbooks
+    found = []
+    for name, wb in workbooks.items():
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and CODE_NAMES.search(cell.value):
+                        found.append((name, ws.title, cell.coordinate, cell.value[:80]))
+    for path in sorted(Path(reports).rglob("*.html")):
+        text = _html_text(path)
+        for match in CODE_NAMES.finditer(text):
+            found.append((path.name, text[max(0, match.start() - 60) : match.end() + 20]))
+        found += [(path.name, m) for m in re.findall(r"\b0\d\.0\d\.\d{4}\b", text)]
+    assert found == []

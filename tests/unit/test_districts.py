@@ -232,7 +232,7 @@ def test_cli_counts_two_municipalities_by_hand():
     result = run_cli("aluejaot", "--vain", "--kunnat", "Akaa", "Valkeakoski", "--raja", "7598")
     assert result.returncode == 0, result.stderr
     assert "Laillisia aluejakoja: 2 " in result.stdout
-    assert "1 aluetta: 1, 2 aluetta: 1" in result.stdout
+    assert "1 alue: 1, 2 aluetta: 1" in result.stdout
     # the default pool is the default basis of the 2025 comparisons, the cost model, whose
     # fixed part is an example
     assert "Persentiili" in result.stdout and "potti on ESIMERKKI" in result.stdout

@@ -10,8 +10,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 
 from kustannukset.scenarios import notebook as scenarios_notebook
-from kustannukset.view import excel
-from kustannukset.view.formatting import spreadsheet_safe
+from kustannukset.view import csv_output, excel
 from tests.conftest import run_cli
 
 
@@ -91,7 +90,7 @@ def test_a_formula_in_an_area_name_stays_text_in_csv_and_workbook(data_copy, tmp
 
 
 def test_csv_prefixes_only_formula_like_texts():
-    frame = pd.DataFrame({"Kunta": ["=A1", "@x", "Akaa", "-1"], "Muutos €": [-5, 3, 0, 1]})
-    safe = spreadsheet_safe(frame)
-    assert list(safe["Kunta"]) == ["'=A1", "'@x", "Akaa", "'-1"]
-    assert list(safe["Muutos €"]) == [-5, 3, 0, 1]
+    frame = pd.DataFrame({"kunta": ["=A1", "@x", "Akaa", "-1"], "netto": [-5, 3, 0, 1]})
+    rows = csv_output.render(frame, status="arvio").splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["'=A1", "'@x", "Akaa", "'-1"]
+    assert [r.split(",")[1] for r in rows] == ["-5", "3", "0", "1"]  # numbers stay numbers

@@ -4,6 +4,8 @@ only an encoding that Finnish Excel writes."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kustannukset.core import guarded
@@ -215,7 +217,16 @@ def test_event_before_any_rule_names_the_events_row(data_copy, tmp_path):
     )
     last = len(events.read_text(encoding="utf-8").splitlines())
     assert_one_line_error(
-        run_cli("arvio", "2020", "--tapahtumat", str(events), "--data", str(data_copy)),
+        run_cli(
+            "arvio",
+            "2020",
+            "--tapahtumat",
+            str(events),
+            "--kustannukset",
+            str(data_copy / "esimerkki" / "kv_kustannukset_esimerkki.csv"),
+            "--data",
+            str(data_copy),
+        ),
         "tapahtumat.csv",
         f"rivi {last}",
         "sarake 'pvm'",
@@ -238,3 +249,143 @@ def test_scenario_saved_in_windows_1252_reads_as_in_utf8(data_copy, tmp_path):
     result = run_cli("skenaariot", str(cp1252), "--csv", "--data", str(data_copy))
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected.stdout
+
+
+# --- anything but a regular file in place of a data file
+
+
+def _put_in_place(path, fault: str) -> str:
+    """Put ``fault`` where the file ``path`` is (or would be); returns the words the error uses."""
+    if path.exists() or path.is_symlink():
+        path.unlink()
+    if fault == "kansio":
+        path.mkdir()
+        return "on kansio, ei tiedosto"
+    if fault == "/dev/zero":
+        path.symlink_to("/dev/zero")
+        return "on laite, ei tiedosto"
+    if fault == "/dev/null":
+        path.symlink_to("/dev/null")
+        return "on laite, ei tiedosto"
+    if fault == "linkkisilmukka":
+        path.symlink_to(path.name)  # a link to itself
+        return "kiertää kehää"
+    if fault == "katkennut linkki":
+        path.symlink_to(path.parent / "ei-ole.csv")
+        return "linkki, jonka kohdetta ei ole"
+    if fault == "putki":
+        os.mkfifo(path)
+        return "putki (FIFO)"
+    raise AssertionError(fault)
+
+
+FAULTS = ["kansio", "/dev/zero", "/dev/null", "linkkisilmukka", "katkennut linkki", "putki"]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_anything_but_a_regular_file_is_refused_by_every_reader(tmp_path, fault):
+    path = tmp_path / "luvut.csv"
+    words = _put_in_place(path, fault)
+    for read in (
+        guarded.check_file,
+        guarded.read_bytes,
+        guarded.read_text,
+        guarded.present,
+        lambda p: guarded.load_yaml(p, kind="tiedosto"),
+        lambda p: guarded.data_files(p.parent, "*.csv"),
+    ):
+        with pytest.raises(InputError) as caught:
+            read(path)
+        assert words in caught.value.message and caught.value.file == path
+
+
+def test_an_optional_file_that_is_not_there_is_absent_and_a_regular_file_present(tmp_path):
+    assert guarded.present(tmp_path / "ei-ole.csv") is False
+    (tmp_path / "on.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / ".kesken-1-on.csv").write_text("a\n", encoding="utf-8")
+    assert guarded.present(tmp_path / "on.csv") is True
+    # a link to a regular file is a regular file; hidden (staged) names are not data
+    (tmp_path / "linkki.csv").symlink_to(tmp_path / "on.csv")
+    assert guarded.data_files(tmp_path, "*.csv") == [tmp_path / "linkki.csv", tmp_path / "on.csv"]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_statistics_file_replaced_is_one_line_naming_it(data_copy, fault):
+    # before: a folder gave a KeyError traceback from `jako` and `raportti`
+    words = _put_in_place(data_copy / "tilastot" / "vakiluku.csv", fault)
+    assert_one_line_error(run_cli("jako", "2023", "--data", str(data_copy)), "vakiluku.csv", words)
+
+
+@pytest.mark.parametrize(
+    ("relative", "command"),
+    [
+        ("parametrit/alueiden_kustannukset.yaml", ["skenaariot", "paatetty_2025"]),
+        ("tilastolahteet.csv", ["jako", "2023"]),
+        ("kartat/kuntarajat-2023.geojson", ["skenaariot", "perusura"]),
+        # the decided areas are read for the change against them
+        ("skenaariot/paatetty_2025.yaml", ["skenaariot", "elokuu_2023"]),
+    ],
+)
+def test_an_optional_or_listed_file_replaced_is_not_taken_for_missing(data_copy, relative, command):
+    # these were read only "if the file is there": a folder in place was silently no file
+    words = _put_in_place(data_copy / relative, "kansio")
+    assert_one_line_error(
+        run_cli(*command, "--data", str(data_copy)), relative.rsplit("/", 1)[-1], words
+    )
+
+
+# --- every number of every YAML file: finite and of a plausible size, whatever the key
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("1e309", "epäuskottavan suuri"),  # YAML 1.1 reads this as text: Fraction took it whole
+        ("1e999", "epäuskottavan suuri"),
+        ("inf", "ääretön"),
+        ("nan", "ääretön tai epäluku"),
+        ("Infinity", "ääretön"),
+        (".inf", "ääretön"),
+        ("-.inf", "ääretön"),
+        (".nan", "ääretön tai epäluku"),
+        ("1.0e309", "epäuskottavan suuri"),
+        ("99999999999999999999", "epäuskottavan suuri"),
+    ],
+)
+def test_a_non_finite_or_absurd_number_anywhere_in_yaml_names_file_and_row(tmp_path, value, words):
+    path = tmp_path / "oma.yaml"
+    path.write_text(f"nimi: Oma\nalueet:\n  - nimi: A\n    paino: {value}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        guarded.load_yaml(path, kind="skenaariotiedosto")
+    assert words in caught.value.message and value in caught.value.message
+    assert caught.value.row == 4
+
+
+def test_quoted_text_and_ordinary_numbers_stay_as_written(tmp_path):
+    path = tmp_path / "oma.yaml"
+    path.write_text('a: "inf"\nb: 1e5\nc: 2.5\nd: 17\ne: Infinity-hanke\n', encoding="utf-8")
+    assert guarded.load_yaml(path, kind="tiedosto") == {
+        "a": "inf",
+        "b": "1e5",
+        "c": 2.5,
+        "d": 17,
+        "e": "Infinity-hanke",
+    }
+
+
+@pytest.mark.parametrize("value", ["1e309", "inf", "nan", "1e999", '"1e17"', '"1e309"'])
+def test_a_cost_of_1e309_is_refused_before_any_payment_is_computed(data_copy, value):
+    # before: `arvo: 1e309` gave payments of 300 digits from `jako` and an OverflowError inside
+    # papermill from `raportti`
+    path = data_copy.joinpath(*PARAMS)
+    text = path.read_text(encoding="utf-8")
+    line_no = _line_of(text, COST_LINE)
+    path.write_text(
+        text.replace(COST_LINE, COST_LINE.replace("126049", value), 1), encoding="utf-8"
+    )
+    for command in (["jako", "2023"], ["jako", "2023", "--csv"]):
+        assert_one_line_error(
+            run_cli(*command, "--data", str(data_copy)),
+            "yhteiset_kustannukset.yaml",
+            f"rivi {line_no}",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -96,24 +97,32 @@ def test_note_for_a_notebook(stats):
     )
 
 
-def _summary_line(summary: str, measure: str) -> str:
-    """The summary row of a measure, its cells separated by single spaces."""
-    line = next(x for x in summary.splitlines() if x.split()[:1] == [measure])
-    return " ".join(line.split()[1:])
+def _summary_line(rows: list[dict[str, str]], measure: str) -> str:
+    """A measure's years as the text summary shows them ("23 L", "1 L + 22 A", "·"), from the
+    summary's CSV rows (counts of each status)."""
+    cells = []
+    for row in (r for r in rows if r["mittari"] == measure):
+        parts = [
+            f"{row[status]} {letter}"
+            for status, letter in k.LETTERS.items()
+            if status != "puuttuu" and int(row[status])
+        ]
+        cells.append(" + ".join(parts) if parts else "·")
+    return " ".join(cells)
 
 
 def test_kattavuus_command_shows_the_imported_coverage(capsys):
-    assert main(["data", "kattavuus"]) == 0
-    out = capsys.readouterr().out
-    assert "Tilastojen kattavuus: 23 kuntaa" in out
-    summary = out.split("\n\n")[1]
+    assert main(["data", "kattavuus", "--yhteenveto", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     # years: 2015 (key figures), 2017-2018 (derived labour force), 2019-2026
-    assert summary.splitlines()[0].split() == [
+    assert list(dict.fromkeys(r["vuosi"] for r in rows)) == [
         "2015",
         "2017",
         "2018",
         *map(str, range(2019, 2027)),
     ]
+    assert {r["kuntia"] for r in rows} == {"23"}
+    summary = rows
     # 2024 final (it was preliminary) and 2025, on the 2025 division (no merger in Pirkanmaa)
     assert _summary_line(summary, "vakiluku") == "23 L · · 23 L 23 L 23 L 23 L 23 L 23 L 23 L ·"
     # the labour force: derived from the 12r5 denominator (A) for 2017-2021, except Kangasala's
@@ -134,23 +143,28 @@ def test_kattavuus_command_shows_the_imported_coverage(capsys):
         "23 L · · 23 L 3 L + 20 J 3 L + 20 J 3 L + 20 J 3 L + 20 J 1 E + 22 J 23 J ·"
     )
     # 23 municipalities x 8 years (2015, 2019-2025) of the 11 years shown
-    assert f"vakiluku: Väkiluku 31.12. – {23 * 8}/{23 * 11} lukua" in out
+    assert main(["data", "kattavuus", "--leveys", "200"]) == 0
+    out = capsys.readouterr().out
+    assert f"Väkiluku 31.12. – {23 * 8}/{23 * 11} lukua" in out
     # 23 x 58 months 2019M01-2023M10, Kangasala's 2023M11-2025M01 (15 months), 23 of 2026M06
     assert (
-        "tyottomat_tyonhakijat_kk: Työttömät työnhakijat kuukauden laskentapäivänä – "
+        "Työttömät työnhakijat kuukauden laskentapäivänä – "
         f"kuukausittainen: {23 * 58 + 15 + 23}/{12 * 23 * 11} kuukausilukua"
     ) in out
+    assert main(["data", "kattavuus"]) == 0
+    out = capsys.readouterr().out
+    assert "Tilastojen kattavuus: 23 kuntaa" in out
     assert "Tampere (837)" in out
     assert "Kuntajako:" not in out  # no merger in Pirkanmaa
     assert "kustannukset data paivita --taulukot 11re 11rm 12r5 115b" in out
 
 
 def test_kattavuus_of_the_whole_country(capsys):
-    assert main(["data", "kattavuus", "--koko-maa", "--vuodet", "2020-2025", "--yhteenveto"]) == 0
-    out = capsys.readouterr().out
-    assert "Tilastojen kattavuus: 309 kuntaa" in out
-    summary = out.split("\n\n")[1]
-    assert summary.splitlines()[0].split() == [str(y) for y in range(2020, 2026)]
+    args = ["data", "kattavuus", "--koko-maa", "--vuodet", "2020-2025", "--yhteenveto"]
+    assert main([*args, "--csv"]) == 0
+    summary = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(dict.fromkeys(r["vuosi"] for r in summary)) == [str(y) for y in range(2020, 2026)]
+    assert {r["kuntia"] for r in summary} == {"309"}
     # every municipality 2020-2023 (309 of the 2023 division); 2024 and 2025 on the 2025
     # division: 308, Pertunmaa (Y) inside Mäntyharju's figure
     assert _summary_line(summary, "vakiluku") == ("309 L 309 L 309 L 309 L 308 L + 1 Y 308 L + 1 Y")
@@ -164,17 +178,19 @@ def test_kattavuus_of_the_whole_country(capsys):
         "3 L + 305 J + 1 Y 3 L + 305 J + 1 Y 3 L + 305 J + 1 Y 3 L + 305 J + 1 Y "
         "1 E + 307 J + 1 Y 308 J + 1 Y"
     )
+    assert main([*args, "--leveys", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "Tilastojen kattavuus: 309 kuntaa" in out
     assert "Mäntyharju (507): luvut ovat kuntajaon 2025 mukaisia ja sisältävät kunnan " in out
     assert "vakiluku 2024; vieraskieliset 2020-2024" in out
     assert "Pertunmaa (588): Y = luku sisältyy kunnan Mäntyharju lukuun" in out
 
 
 def test_kattavuus_of_one_region(capsys):
-    assert main(["data", "kattavuus", "--maakunta", "keski-suomi", "--yhteenveto"]) == 0
-    out = capsys.readouterr().out
+    assert main(["data", "kattavuus", "--maakunta", "keski-suomi", "--yhteenveto", "--csv"]) == 0
+    summary = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     # Keski-Suomi's 22 municipalities (Statistics Finland's regions, 2023 division)
-    assert "Tilastojen kattavuus: 22 kuntaa" in out
-    summary = out.split("\n\n")[1]
+    assert {r["kuntia"] for r in summary} == {"22"}
     assert _summary_line(summary, "vakiluku").endswith("22 L 22 L 22 L 22 L 22 L 22 L ·")
 
 
@@ -193,9 +209,9 @@ def test_kattavuus_csv_is_the_long_table(capsys):
         "kuntanumero",
         "kunta",
         "vuosi",
-        "tila",
         "kuukausia",
         "kuntajako",
+        "tila",
     ]
     assert len(cov) == 16 * 309  # 16 measures
     population = cov[cov["mittari"] == "vakiluku"]

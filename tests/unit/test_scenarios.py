@@ -461,9 +461,10 @@ def test_cli_prints_areas_rules_and_payments():
     csv_result = run_cli("skenaariot", "perusura", "--csv")
     assert csv_result.returncode == 0, csv_result.stderr
     header = csv_result.stdout.splitlines()[0]
-    assert header.startswith("skenaario,alue,kunta,kuntanumero,")
+    assert header.startswith("skenaario,skenaarion_nimi,kuntanumero,kunta,alue,")
     assert len(csv_result.stdout.strip().splitlines()) == 1 + 22
-    assert "Huom: perusura: Kustannuspotti" in csv_result.stderr  # notes apart from the rows
+    # notes apart from the rows, with the scenario's title
+    assert "Huom: Perusura – kokeilukauden 22 kuntaa: Kustannuspotti" in csv_result.stderr
 
 
 def test_skenaariot_lista_names_every_shipped_scenario_file():
