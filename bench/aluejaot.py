@@ -38,9 +38,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kustannukset.scenarios import districts
+from kustannukset.districts import region as districts
 from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.partitions import (
+from kustannukset.districts.partitions import (
     PartitionSpace,
     area_count,
     find_partition,

@@ -9,7 +9,7 @@ import time
 
 from kustannukset.cli.common import data_dir_arg
 from kustannukset.core.errors import InputError
-from kustannukset.scenarios import districts
+from kustannukset.districts import region as districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.view import terminal
 from kustannukset.view.formatting import euros

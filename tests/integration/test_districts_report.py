@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.render.driver import all_jobs
-from kustannukset.scenarios import districts
+from kustannukset.districts import region as districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from kustannukset.core.schema import validate
-from kustannukset.scenarios import districts
+from kustannukset.districts import region as districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.model import RULE_SCHEMAS, KeyPart, MunicipalityNames
-from kustannukset.scenarios.partitions import (
+from kustannukset.districts.partitions import (
     PartitionSpace,
     induced_adjacency,
     recursive_partitions,

@@ -38,7 +38,7 @@ from kustannukset.core.errors import InputError
 from kustannukset.scenarios.context import Context
 from kustannukset.scenarios.funding import resolve_pool
 from kustannukset.scenarios.model import Area, KeyPart, PoolSpec, Scenario, measure_label
-from kustannukset.scenarios.partitions import (
+from kustannukset.districts.partitions import (
     PartitionInputError,
     PartitionSpace,
     area_count,
