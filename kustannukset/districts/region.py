@@ -1,31 +1,34 @@
-"""Every legal way to organise the region: the scenario context adapted to the partition enumerator
-(:mod:`kustannukset.scenarios.partitions`), and every partition evaluated in one vectorised pass.
+"""A region read from the scenarios domain for the partition algorithm: the only module of
+:mod:`kustannukset.districts` that reads :mod:`kustannukset.scenarios`, and only through that
+package's public interface.
 
-The municipalities are Pirkanmaa's by the register, optionally with named municipalities added
-(such as those of Jämsä's area) or only the named ones. Their adjacency is the contiguity check's
-(``Boundaries.neighbours``, a shared boundary segment), their weight the labour force of the
-20 000 rule (:func:`kustannukset.scenarios.rules.labour_force`) and the threshold that of the
-parameter file, unless another is given. An area of a shipped scenario can be fixed; the rest is
-partitioned freely. Each area's responsible municipality is the fixed area's, else
-:func:`kustannukset.scenarios.rules.default_lead` (the largest labour force).
+The municipalities are a region's by the register (:func:`region_municipalities`), optionally with
+named municipalities added (such as those of Jämsä's area) or only the named ones. Their adjacency
+is the contiguity check's (``Boundaries.neighbours``, a shared boundary segment), their weight the
+labour force of the 20 000 rule (``labour_force``) and the threshold that of the parameter file,
+unless another is given. An area of a scenario can be fixed; the rest is partitioned freely. Each
+area's responsible municipality is the fixed area's, else ``default_lead`` (the largest labour
+force).
 
-**Evaluation.** A :class:`Basis` is a cost key and a pool basis read from a scenario's first area
-(by default ``paatetty_2025``: population 31.12.2021 and the experiment's cost per inhabitant),
-so the key and the pool are those of the scenario engine. The pool is resolved through
-``Context.pool`` for single municipalities and for the whole set: a pool that adds up over the
-members (per inhabitant) becomes each municipality's contribution to its area's pool, one that is
-the same for every area a constant; any other basis is refused with a message. Municipality ``i``
-pays ``pool(area of i) * share_i``, the share a weighted mix of the key measures' shares inside the
-area, exactly the engine's formula in floating point without discounts (euros unrounded; an
-exported partition is evaluated exactly by ``kustannukset skenaariot``).
+**The cost basis** (:func:`load_basis`) is a key and a pool, both functions of an area's member set:
 
-Memory: the partitions are streamed; only the summaries are kept, plus each municipality's payment
-in each partition (float64) for the medians while that takes at most :data:`MEDIAN_LIMIT_BYTES`.
+- the key: by default the labour force of the 20 000 rule (31.12.2021, a figure every mainland
+  municipality has), or any mix of measures (``--avain``), each member's share a weighted mix of
+  its shares of the area's sums;
+- the pool: the pool basis of a scenario's first area (by default ``paatetty_2025``: the members'
+  state-funding estimate). Whatever the basis, the pool is read as a fixed part per area plus a sum
+  of the members' contributions, found exactly from the pools of single municipalities and of the
+  whole set and checked on further sets (:func:`affine_pool`); a basis that is not of that form is
+  refused with a message. The experiment's cost per inhabitant, the state funding, a published
+  budget and the cost model (a fixed part per area plus euros per unemployed jobseeker) all are.
+
+Municipality ``i`` pays ``pool(area of i) * share_i``, the engine's formula in floating point
+without discounts (euros unrounded; an exported partition is evaluated exactly by ``kustannukset
+skenaariot``).
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,30 +38,46 @@ import numpy as np
 import pandas as pd
 
 from kustannukset.core.errors import InputError
-from kustannukset.scenarios.context import Context
-from kustannukset.scenarios.funding import resolve_pool
-from kustannukset.scenarios.model import Area, KeyPart, PoolSpec, Scenario, measure_label
+from kustannukset.core.schema import suggest
+from kustannukset.districts.evaluation import Basis
 from kustannukset.districts.partitions import (
     PartitionInputError,
     PartitionSpace,
-    area_count,
-    area_totals,
-    blocks_of,
-    find_partition,
+    SizeEstimate,
+    estimate_size,
     induced_adjacency,
-    key_shares,
 )
-from kustannukset.scenarios.rules import default_lead, labour_force
+from kustannukset.districts.partitions import minimal_areas as _minimal_areas
+from kustannukset.scenarios import (
+    BACKGROUND,
+    MAP_ATTRIBUTION,
+    SOURCES_LINE,
+    Area,
+    Context,
+    KeyPart,
+    PoolSpec,
+    Scenario,
+    default_lead,
+    describe_funding,
+    key_figures,
+    labour_force,
+    load_context,
+    measure_label,
+    resolve_pool,
+    rounded_national,
+)
 from kustannukset.view.formatting import euros
+
+__all__ = ["BACKGROUND", "MAP_ATTRIBUTION", "SOURCES_LINE", "load_context"]
 
 REGION = "Pirkanmaa"
 DEFAULT_SCENARIO = "paatetty_2025"
-DECIDED_SCENARIO = "paatetty_2025"
-MEDIAN_LIMIT_BYTES = 256 << 20
-TOP = 5
-CHUNK = 1 << 16
-# Payments closer than half a cent count as equal when placing the decided areas.
-TIE_EUROS = 0.005
+# The decided areas of 1.1.2025 in all of mainland Finland; a region's part of them is placed.
+DECIDED_SCENARIO = "paatetty_2025_suomi"
+# Regions of the register outside the reform (law 380/2023 covers mainland Finland).
+OUTSIDE_REFORM = ("Ahvenanmaan maakunta",)
+# The memory an exact answer may take.
+MEMORY_LIMIT = 2 << 30
 
 
 @dataclass(frozen=True)
@@ -79,12 +98,28 @@ class Region:
     threshold: int
     fixed: tuple[FixedArea, ...] = ()
     labour_label: str = ""
+    name: str | None = None  # the region (maakunta), None for a set of named municipalities
 
     @property
     def names(self) -> list[str]:
         return [self.context.name(c) for c in self.codes]
 
-    def space(self) -> PartitionSpace:
+    def estimate(self) -> SizeEstimate:
+        return estimate_size(
+            self.codes, self.adjacency, self.labour, self.threshold, [a.members for a in self.fixed]
+        )
+
+    def space(self, memory_limit: int | None = MEMORY_LIMIT) -> PartitionSpace:
+        """The partitions; a set too large for an exact answer within ``memory_limit`` is refused
+        before anything is built (by :meth:`estimate`), and stops if the estimate was short."""
+        if memory_limit is not None:
+            estimate = self.estimate()
+            if not estimate.fits(memory_limit):
+                raise InputError(
+                    f"{self.title()}: liian suuri tarkkaan laskentaan – arviolta "
+                    f"{euros(estimate.bytes >> 20)} Mt muistia (raja {euros(memory_limit >> 20)} "
+                    "Mt). Kiinnitä alueita (--kiinnitetty) tai laske pienempi kuntajoukko."
+                )
         try:
             return PartitionSpace(
                 self.codes,
@@ -92,11 +127,15 @@ class Region:
                 self.labour,
                 self.threshold,
                 [a.members for a in self.fixed],
+                memory_limit=memory_limit,
             )
         except PartitionInputError as exc:
-            raise InputError(self._named(exc)) from None
+            raise InputError(self.named(exc)) from None
 
-    def _named(self, exc: PartitionInputError) -> str:
+    def title(self) -> str:
+        return self.name or f"{len(self.codes)} kuntaa"
+
+    def named(self, exc: PartitionInputError) -> str:
         message = exc.message
         for code in sorted(exc.nodes, key=len, reverse=True):
             message = message.replace(str(code), self.context.name(code))
@@ -127,6 +166,47 @@ class Region:
         )
 
 
+# --- regions ------------------------------------------------------------------------------------
+
+
+def mainland_regions(context: Context) -> list[str]:
+    """The regions of the register that the reform covers, in alphabetical order."""
+    table = context.statistics.municipalities.table
+    return sorted(r for r in set(table["maakunta"]) if r not in OUTSIDE_REFORM)
+
+
+def resolve_region(context: Context, text: str) -> str:
+    """A region by its name (case does not matter); a region outside the reform or a misspelt one
+    is a Finnish error."""
+    wanted = str(text).strip()
+    table = context.statistics.municipalities.table
+    known = sorted(set(table["maakunta"]))
+    for name in known:
+        if name.casefold() == wanted.casefold() or (
+            name in OUTSIDE_REFORM and wanted.casefold() in ("ahvenanmaa", "åland")
+        ):
+            if name in OUTSIDE_REFORM:
+                raise InputError(
+                    f"{name} ei kuulu työllisyysalueuudistukseen: laki 380/2023 koskee Manner-"
+                    "Suomea, ja Ahvenanmaa järjestää työvoimapalvelunsa itse",
+                    column="--maakunta",
+                )
+            return name
+    raise InputError(
+        f"tuntematon maakunta '{wanted}'{suggest(wanted, mainland_regions(context))} "
+        f"(maakunnat: {', '.join(mainland_regions(context))})",
+        column="--maakunta",
+    )
+
+
+def region_municipalities(context: Context, region: str) -> list[str]:
+    """The municipalities of a region, in code order: the one place where a region's node set is
+    decided, so that a change of the municipal division (Pertunmaa merged into Mäntyharju on
+    1.1.2025) applies to every partition, count and national row at once. Today the register's
+    division (data/kunnat.csv, 2023)."""
+    return list(context.statistics.municipalities.in_region(region))
+
+
 def resolve(context: Context, texts: Iterable[str], option: str = "--kunnat") -> list[str]:
     """Municipalities given by name or code -> codes (an unknown name is an error)."""
     return [context.names.resolve(t, file=None, row=None, column=option) for t in texts]
@@ -154,14 +234,16 @@ def load_region(
     context: Context,
     extra: Sequence[str] = (),
     *,
+    region: str | None = None,
     only: bool = False,
     fixed: Sequence[str] = (),
     threshold: int | None = None,
 ) -> Region:
-    """The municipalities (Pirkanmaa's, plus ``extra``; with ``only`` just ``extra``), their
-    adjacency and labour force, the threshold, and the fixed areas (``SKENAARIO:ALUE``). A fixed
-    area's members outside the set are added to it."""
-    codes = [] if only else list(context.statistics.municipalities.in_region(REGION))
+    """The municipalities (``region``'s, by default Pirkanmaa's, plus ``extra``; with ``only``
+    just ``extra``), their adjacency and labour force, the threshold, and the fixed areas
+    (``SKENAARIO:ALUE``). A fixed area's members outside the set are added to it."""
+    name = None if only else (region or REGION)
+    codes = [] if only else region_municipalities(context, name)
     for code in resolve(context, extra):
         if code not in codes:
             codes.append(code)
@@ -172,6 +254,8 @@ def load_region(
         fixed_areas.append(FixedArea(area.name, area.lead, frozenset(area.members)))
     if not codes:
         raise InputError("kuntia ei ole: anna vähintään yksi kunta", column="--kunnat")
+    if extra or fixed:
+        name = None if name is None else f"{name} ja lisätyt kunnat"
     codes = sorted(codes)
     force = labour_force(context, codes)
     if force.total is None:
@@ -186,6 +270,7 @@ def load_region(
         limit,
         tuple(fixed_areas),
         force.description,
+        name,
     )
 
 
@@ -193,44 +278,19 @@ def load_region(
 
 
 @dataclass
-class Basis:
-    """A cost key and a pool basis over the region's municipalities, evaluated for whole label
-    matrices at once. ``pool_of_node`` is each municipality's contribution to its area's pool (a
-    pool per inhabitant), or ``pool_per_area`` the same pool for every area."""
+class CostBasis:
+    """The numbers of a key and a pool (:class:`~kustannukset.districts.evaluation.Basis`) and
+    what they are, in words."""
 
+    numbers: Basis
     key: tuple[KeyPart, ...]
-    key_values: np.ndarray  # (measures, n)
-    pool_of_node: np.ndarray | None
-    pool_per_area: float | None
-    pool_label: str
     key_label: str
-    population: np.ndarray  # (n,) the €-per-inhabitant measure
+    pool_label: str
     population_label: str
-    source: str  # where the key and pool were read from
-    pool_status: str = "esimerkki"  # the pool's status: esimerkki, arvio or julkaistu
-
-    def payments(self, labels: np.ndarray) -> np.ndarray:
-        """Each municipality's payment in each partition, euros unrounded: (rows, n)."""
-        shares = np.zeros(labels.shape, dtype=np.float64)
-        for part, values in zip(self.key, self.key_values, strict=True):
-            shares += float(part.weight) * np.nan_to_num(key_shares(labels, values))
-        if self.pool_of_node is not None:
-            totals = area_totals(labels, self.pool_of_node)
-            pools = np.take_along_axis(totals, labels.astype(np.intp), axis=1)
-        else:
-            pools = np.full(labels.shape, self.pool_per_area, dtype=np.float64)
-        return pools * shares
-
-    def area_per_inhabitant(self, labels: np.ndarray, payments: np.ndarray) -> np.ndarray:
-        """Each area's payments per inhabitant, (rows, max areas); NaN where no area."""
-        rows = len(labels)
-        width = int(labels.max()) + 1 if labels.size else 0
-        flat = labels.astype(np.intp) + (np.arange(rows, dtype=np.intp) * width)[:, None]
-        paid = np.bincount(flat.ravel(), weights=payments.ravel(), minlength=rows * width)
-        people = area_totals(labels, self.population).ravel()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(people > 0, paid / people, np.nan)
-        return out.reshape(rows, width)
+    source: str  # the scenario the pool was read from
+    pool_status: str = "esimerkki"  # esimerkki, arvio or julkaistu
+    funding_label: str | None = None  # None: no state-funding estimate, no net
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_key(text: str) -> tuple[KeyPart, ...]:
@@ -255,294 +315,176 @@ def parse_key(text: str) -> tuple[KeyPart, ...]:
     return tuple(KeyPart(p.measure, p.weight / total, p.year) for p in parts)
 
 
+def default_key(context: Context) -> tuple[KeyPart, ...]:
+    """The labour force of the 20 000 rule (by default 31.12.2021), which every mainland
+    municipality has."""
+    spec = context.spec("tyovoima")
+    share = Fraction(1, len(spec.measures))
+    return tuple(KeyPart(m, share, spec.year) for m in spec.measures)
+
+
 def load_basis(
     region: Region, scenario_name: str = DEFAULT_SCENARIO, key: tuple[KeyPart, ...] | None = None
-) -> Basis:
-    """The key and pool of ``scenario_name``'s first area (the key replaced by ``key`` if given)."""
+) -> CostBasis:
+    """The key (by default :func:`default_key`) and the pool of ``scenario_name``'s first area."""
     context, codes = region.context, region.codes
     scenario = context.scenario(scenario_name)
     template = scenario.areas[0]
-    key = tuple(template.key if key is None else key)
+    key = tuple(default_key(context) if key is None else key)
     values = np.array(
         [
             [
                 float(v)
-                for v in context.values(
-                    p.measure, p.year, codes, purpose="aluejakojen jakoperuste"
+                for v in key_figures(
+                    context, p.measure, p.year, codes, purpose="aluejakojen jakoperuste"
                 ).values()
             ]
             for p in key
         ]
     )
-    node_pool, area_pool = _pool(context, template.pool, key, codes)
-    capita = context.spec("tunnusluvut").inhabitant
-    measure, year = capita.measure, capita.year
-    population = np.array(
-        [float(v) for v in context.values(measure, year, codes, purpose="€/asukas").values()]
-    )
-    return Basis(
-        key=key,
+    fixed, per_node = affine_pool(context, template.pool, key, codes)
+    population, population_label, notes = _population(context, codes)
+    funding, funding_label = _funding(context, codes, notes)
+    status = resolve_pool(context, template.pool, _area(codes, key, template.pool)).status
+    numbers = Basis(
+        key_weights=tuple(float(p.weight) for p in key),
         key_values=values,
-        pool_of_node=node_pool,
-        pool_per_area=area_pool,
-        pool_label=template.pool.label,
-        key_label=_key_label(key),
+        pool_fixed=None if fixed is None else float(fixed),
+        pool_of_node=None if per_node is None else np.array([float(v) for v in per_node]),
         population=population,
-        population_label=measure_label(measure, year),
+        funding=funding,
+    )
+    return CostBasis(
+        numbers=numbers,
+        key=key,
+        key_label=key_label(key),
+        pool_label=template.pool.label,
+        population_label=population_label,
         source=f"{scenario.code}, alue {template.name}",
-        pool_status=resolve_pool(context, template.pool, template).status or "esimerkki",
+        pool_status=status or "esimerkki",
+        funding_label=funding_label,
+        notes=notes,
     )
 
 
-def _key_label(key: tuple[KeyPart, ...]) -> str:
+def key_label(key: tuple[KeyPart, ...]) -> str:
+    """A key in words: one measure, or the weighted measures."""
     if len(key) == 1:
         return measure_label(key[0].measure, key[0].year)
     return " + ".join(f"{float(p.weight):.0%} {measure_label(p.measure, p.year)}" for p in key)
 
 
-def _pool(context: Context, spec: PoolSpec, key, codes) -> tuple[np.ndarray | None, float | None]:
-    """The pool basis as a per-municipality contribution (additive) or a constant per area."""
-
-    def pool_of(members) -> float:
-        area = Area("alue", members[0], tuple(members), None, tuple(key), spec, 0)
-        return float(resolve_pool(context, spec, area).total)
-
-    singles = np.array([pool_of([c]) for c in codes])
-    whole = pool_of(list(codes))
-    if abs(singles.sum() - whole) <= 1e-6 * max(1.0, abs(whole)):
-        return singles, None
-    if np.allclose(singles, whole):
-        return None, whole
-    raise InputError(
-        f"potin perustetta '{spec.base or spec.label}' ei voi laskea aluejaoille: potti ei ole "
-        "kuntien osuuksien summa eikä sama jokaiselle alueelle"
-    )
+def _area(members, key, spec: PoolSpec) -> Area:
+    return Area("alue", members[0], tuple(members), None, tuple(key), spec, 0)
 
 
-# --- the summaries ------------------------------------------------------------------------------
+def affine_pool(
+    context: Context, spec: PoolSpec, key, codes: Sequence[str]
+) -> tuple[Fraction | None, list[Fraction] | None]:
+    """The pool basis as ``fixed + sum of the members' contributions``, exactly: ``fixed`` (None
+    when 0) and each municipality's contribution (None when all are 0). Found from the pools of
+    single municipalities and of the whole set, and checked on further sets (pairs and halves);
+    a pool not of this form is an error."""
+    codes = list(codes)
+
+    def pool_of(members) -> Fraction:
+        return Fraction(resolve_pool(context, spec, _area(list(members), key, spec)).total)
+
+    singles = [pool_of([c]) for c in codes]
+    n = len(codes)
+    if n == 1:
+        return None, singles
+    whole = pool_of(codes)
+    fixed = (sum(singles) - whole) / (n - 1)
+    parts = [s - fixed for s in singles]
+    checks = [codes[: n // 2], codes[n // 2 :], codes[::2]] + [[codes[0], c] for c in codes[1:4]]
+    for members in checks:
+        if len(members) > 1:
+            expected = fixed + sum(parts[codes.index(c)] for c in members)
+            if pool_of(members) != expected:
+                raise InputError(
+                    f"potin perustetta '{spec.base or spec.label}' ei voi laskea aluejaoille: "
+                    "potti ei ole kiinteä osa alueelle ja kuntien osuuksien summa"
+                )
+    return (fixed or None), (parts if any(parts) else None)
 
 
-@dataclass
-class Ranked:
-    """One partition among the top ones: its place in the stream and its blocks."""
-
-    index: int
-    blocks: tuple[frozenset, ...]
-    areas: int
-    area_spread: float  # max - min of the areas' € per inhabitant
-    spread: float  # max - min of the municipalities' € per inhabitant
-
-
-@dataclass
-class Summary:
-    region: Region
-    basis: Basis
-    count: int
-    by_areas: dict[int, int]
-    table: pd.DataFrame  # one row per municipality
-    top: dict[str, list[Ranked]]
-    decided: tuple[frozenset, ...] | None
-    decided_legal: bool
-    notes: list[str] = field(default_factory=list)
-
-
-CRITERIA = {
-    "tasaisin": "pienin €/asukas-ero alueiden välillä (tasapelissä kuntien välillä)",
-    "vahiten": "vähiten alueita (tasapelissä pienin €/asukas-ero kuntien välillä)",
-    "eniten": "eniten alueita (tasapelissä pienin €/asukas-ero kuntien välillä)",
-}
+def _population(context: Context, codes: list[str]) -> tuple[np.ndarray, str, list[str]]:
+    """The €-per-inhabitant measure (``tunnusluvut``); where a municipality lacks its year, the
+    newest year of the same measure that every municipality has, and a note that says so."""
+    spec = context.spec("tunnusluvut").inhabitant
+    measure, year = spec.measure, spec.year
+    notes: list[str] = []
+    have = context.statistics.codes_by_year(measure)
+    if not set(codes) <= have.get(year, frozenset()):
+        missing = sorted(set(codes) - have.get(year, frozenset()))
+        complete = [y for y, got in have.items() if set(codes) <= got]
+        shown = ", ".join(context.name(c) for c in missing[:5]) + (" …" if len(missing) > 5 else "")
+        if not complete:
+            notes.append(
+                f"{measure_label(measure, year)} puuttuu kunnilta {shown}: €/asukas-lukuja ei "
+                f"laskettu (hae luvut: kustannukset data paivita --vuodet {year})"
+            )
+            return np.full(len(codes), np.nan), "ei väkilukua", notes
+        notes.append(
+            f"{measure_label(measure, year)} puuttuu kunnilta {shown}: €/asukas on laskettu "
+            f"väkiluvusta vuodelta {max(complete)}, uusimmalta, jolta luku on kaikille (hae "
+            f"vuoden {year} luvut: kustannukset data paivita --vuodet {year})"
+        )
+        year = max(complete)
+    values = context.values(measure, year, codes, purpose="€/asukas")
+    return np.array([float(v) for v in values.values()]), measure_label(measure, year), notes
 
 
-def decided_blocks(region: Region, name: str = DECIDED_SCENARIO) -> tuple[frozenset, ...]:
+def _funding(context: Context, codes: list[str], notes: list[str]):
+    """Each municipality's state-funding estimate in whole euros, for the net; None (and a note)
+    when the estimate cannot be made for all of them."""
+    try:
+        rounded = rounded_national(context)
+    except InputError as exc:
+        notes.append(f"Nettoa ei laskettu: {exc.message}")
+        return None, None
+    missing = [c for c in codes if c not in rounded]
+    if missing:
+        names = ", ".join(context.name(c) for c in missing)
+        notes.append(f"Nettoa ei laskettu: valtionosuusarvio puuttuu kunnilta {names}")
+        return None, None
+    return np.array([float(rounded[c]) for c in codes]), describe_funding(context)
+
+
+# --- the decided areas ----------------------------------------------------------------------------
+
+
+def decided_blocks(region: Region, name: str = DECIDED_SCENARIO) -> tuple[frozenset, ...] | None:
     """The scenario's areas restricted to the region's municipalities (an area crossing the
-    region's border keeps its part inside); every municipality must be in the scenario."""
+    region's border keeps its part inside); None when the scenario leaves one of them out."""
     scenario = region.context.scenario(name)
     inside = set(region.codes)
-    blocks = [frozenset(c for c in a.members if c in inside) for a in scenario.areas]
-    blocks = [b for b in blocks if b]
-    left = inside - set().union(*blocks)
-    if left:
-        names = ", ".join(region.context.name(c) for c in sorted(left))
-        raise InputError(f"skenaariossa {name} ei ole kuntia: {names}", file=scenario.path)
-    return tuple(blocks)
-
-
-def summarise(
-    region: Region,
-    basis: Basis,
-    *,
-    decided: str | None = DECIDED_SCENARIO,
-    top: int = TOP,
-    chunk_size: int = CHUNK,
-    space: PartitionSpace | None = None,
-) -> Summary:
-    """Every legal partition in one streamed pass: the count by areas, each municipality's
-    minimum, median and maximum payment and € per inhabitant, where the decided areas put it
-    (percentile: the share of partitions where it pays less, ties counting half), and the top
-    partitions by :data:`CRITERIA`."""
-    space = space or region.space()
-    space.keep_for_listing()  # counted, then listed below
-    n = len(region.codes)
-    count = space.count()
-    by_areas = space.count_by_areas()
-    notes: list[str] = []
-    blocks = decided_blocks(region, decided) if decided else None
-    decided_legal = bool(blocks) and space.is_legal(blocks)
-    target = basis.payments(space.labels_of(blocks)[None, :])[0] if blocks else None
-
-    keep = count * n * 8 <= MEDIAN_LIMIT_BYTES
-    # one row a municipality, so that its median is taken over contiguous memory
-    stored = np.empty((n, count), dtype=np.float64) if keep and count else None
-    low = np.full(n, np.inf)
-    high = np.full(n, -np.inf)
-    below = np.zeros(n, dtype=np.int64)
-    equal = np.zeros(n, dtype=np.int64)
-    heaps: dict[str, list] = {name: [] for name in CRITERIA}
-    seen = 0
-    for chunk in space.iter_labels(chunk_size):
-        pay = basis.payments(chunk)
-        np.minimum(low, pay.min(axis=0), out=low)
-        np.maximum(high, pay.max(axis=0), out=high)
-        if stored is not None:
-            stored[:, seen : seen + len(chunk)] = pay.T
-        if target is not None:
-            below += (pay < target - TIE_EUROS).sum(axis=0)
-            equal += (np.abs(pay - target) <= TIE_EUROS).sum(axis=0)
-        areas = area_count(chunk)
-        per_area = basis.area_per_inhabitant(chunk, pay)
-        area_spread = np.nanmax(per_area, axis=1) - np.nanmin(per_area, axis=1)
-        area_spread[area_spread < 1e-9] = 0.0  # floating-point noise of equal areas
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_capita = pay / basis.population
-        spread = np.nanmax(per_capita, axis=1) - np.nanmin(per_capita, axis=1)
-        spread[spread < 1e-9] = 0.0
-        # Spreads closer than a cent are equal: the per-inhabitant pool gives every area the same
-        # € per inhabitant up to floating-point noise.
-        cents = np.floor(area_spread * 100 + 0.5)
-        scores = {
-            "tasaisin": (cents, spread),
-            "vahiten": (areas, spread),
-            "eniten": (-areas, spread),
-        }
-        for name, (first, second) in scores.items():
-            _offer(heaps[name], top, seen, chunk, first, second, areas, area_spread, spread)
-        seen += len(chunk)
-    if seen != count:
-        raise AssertionError(f"the stream gave {seen} partitions, the count is {count}")
-
-    table = _table(region, basis, low, high, stored, target, below, equal, count)
-    ranked = {
-        name: [
-            Ranked(-item[2], blocks_of(item[3], region.codes), item[4], item[5], item[6])
-            for item in sorted(heap, key=lambda it: (-it[0], -it[1], -it[2]))
-        ]
-        for name, heap in heaps.items()
-    }
-    if count and np.all(high - low <= 2 * TIE_EUROS):
-        notes.append(
-            "Jokaisen kunnan maksu on sama kaikissa jaoissa: potti asukasta kohden jaettuna "
-            "väkiluvulla antaa jokaiselle kunnalle saman €/asukas. Muu jakoperuste (esim. "
-            "työttömät) erottaa jaot toisistaan."
-        )
-    if not keep and count:
-        notes.append(
-            f"Mediaania ei laskettu: {count} jakoa × {n} kuntaa ei mahdu muistirajaan "
-            f"({MEDIAN_LIMIT_BYTES >> 20} Mt); minimi, maksimi ja sijoitus on laskettu."
-        )
-    return Summary(region, basis, count, by_areas, table, ranked, blocks, decided_legal, notes)
-
-
-def _offer(heap, top, offset, chunk, first, second, areas, area_spread, spread) -> None:
-    """Keep the ``top`` smallest (first, second, index) rows in a max-heap of negated keys."""
-    if not len(chunk) or top <= 0:
-        return
-    order = np.lexsort((np.arange(len(chunk)), second, first))[:top]
-    for j in order.tolist():
-        item = (
-            -float(first[j]),
-            -float(second[j]),
-            -(offset + j),
-            tuple(chunk[j].tolist()),
-            int(areas[j]),
-            float(area_spread[j]),
-            float(spread[j]),
-        )
-        if len(heap) < top:
-            heapq.heappush(heap, item)
-        elif item[:3] > heap[0][:3]:
-            heapq.heapreplace(heap, item)
-
-
-def _table(region, basis, low, high, stored, target, below, equal, count) -> pd.DataFrame:
-    rows = []
-    # the payments are not needed after this: the median may reorder them in place
-    median = np.median(stored, axis=1, overwrite_input=True) if stored is not None else None
-    for i, code in enumerate(region.codes):
-        people = basis.population[i]
-        row = {
-            "Kunta": region.context.name(code),
-            "Kuntanumero": code,
-            "Pienin €": low[i] if count else None,
-            "Mediaani €": float(median[i]) if median is not None else None,
-            "Suurin €": high[i] if count else None,
-        }
-        if target is not None:
-            row["Päätetyt alueet €"] = float(target[i])
-        for label in ("Pienin", "Mediaani", "Suurin"):
-            value = row[f"{label} €"]
-            row[f"{label} €/asukas"] = value / people if value is not None and people else None
-        if target is not None:
-            row["Päätetyt alueet €/asukas"] = float(target[i]) / people if people else None
-            row["Persentiili %"] = 100.0 * (below[i] + equal[i] / 2) / count if count else None
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def percentile_of(values: np.ndarray, target: float) -> float:
-    """The share (%) of ``values`` below ``target``, values within :data:`TIE_EUROS` counting
-    half: the definition :func:`summarise` streams."""
-    values = np.asarray(values, dtype=float)
-    below = (values < target - TIE_EUROS).sum()
-    equal = (np.abs(values - target) <= TIE_EUROS).sum()
-    return 100.0 * (below + equal / 2) / len(values)
-
-
-# --- single partitions ---------------------------------------------------------------------------
-
-
-def partition_at(space: PartitionSpace, index: int, chunk_size: int = CHUNK) -> tuple[frozenset]:
-    """The partition at ``index`` (from 0) of the stream, whose order is fixed for given inputs."""
-    count = space.count()
-    if not 0 <= index < count:
-        raise InputError(
-            f"jakoa numero {index + 1} ei ole: laillisia jakoja on {count}", column="--jako"
-        )
-    seen = 0
-    for chunk in space.iter_labels(chunk_size):
-        if index < seen + len(chunk):
-            return blocks_of(chunk[index - seen], space.nodes)
-        seen += len(chunk)
-    raise AssertionError("the stream is shorter than the count")
-
-
-def position_of(space: PartitionSpace, blocks, chunk_size: int = CHUNK) -> int | None:
-    """The index of a legal partition in the stream, None if it is not legal."""
-    if not space.is_legal(blocks):
+    if not inside <= set(scenario.members):
         return None
-    row = space.labels_of(blocks)
-    seen = 0
-    for chunk in space.iter_labels(chunk_size):
-        hits = find_partition(chunk, row)
-        if len(hits):
-            return seen + int(hits[0])
-        seen += len(chunk)
-    return None
+    blocks = [frozenset(c for c in a.members if c in inside) for a in scenario.areas]
+    return tuple(b for b in blocks if b)
+
+
+def decided_areas_in(context: Context, codes: Iterable[str], name: str = DECIDED_SCENARIO):
+    """The scenario's areas with a member among ``codes``: (area, whether it also has members
+    outside them)."""
+    inside = set(codes)
+    scenario = context.scenario(name)
+    return [
+        (area, not set(area.members) <= inside)
+        for area in scenario.areas
+        if inside & set(area.members)
+    ]
+
+
+# --- single partitions ----------------------------------------------------------------------------
 
 
 def minimal_areas_table(region: Region, code: str) -> pd.DataFrame:
     """A municipality's minimal legal areas: members, labour force, and the responsible one."""
     context = region.context
-    areas = region.space().minimal_areas(code)
+    areas = minimal_areas(region, code)
     rows = []
     for i, area in enumerate(areas, start=1):
         members = sorted(area, key=lambda c: (c != code, context.name(c)))
@@ -559,7 +501,7 @@ def minimal_areas_table(region: Region, code: str) -> pd.DataFrame:
 
 
 def minimal_areas(region: Region, code: str) -> list[frozenset]:
-    return region.space().minimal_areas(code)
+    return _minimal_areas(code, region.codes, region.adjacency, region.labour, region.threshold)
 
 
 def blocks_table(region: Region, blocks: Sequence[Iterable[str]]) -> pd.DataFrame:
@@ -580,7 +522,11 @@ def blocks_table(region: Region, blocks: Sequence[Iterable[str]]) -> pd.DataFram
 
 
 def scenario_text(
-    region: Region, blocks: Sequence[Iterable[str]], basis: Basis, title: str, description: str
+    region: Region,
+    blocks: Sequence[Iterable[str]],
+    basis: CostBasis,
+    title: str,
+    description: str,
 ) -> str:
     """A scenario file (``data/skenaariot`` format) for a partition, with the basis's key and pool
     read from its source scenario, that ``kustannukset skenaariot`` reads."""

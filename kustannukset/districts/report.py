@@ -17,10 +17,10 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.districts import region as districts
+from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.geo import MAP_ATTRIBUTION, SOURCES_LINE
 from kustannukset.scenarios.maps import BACKGROUND
-from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table

@@ -5,10 +5,46 @@ vectorised engine for sweeps.
 ``model`` reads and validates scenario files, ``context`` loads what they are evaluated against,
 ``rules`` checks the areas, ``engine`` divides the pools exactly, ``funding`` estimates the state
 funding, ``fast`` evaluates many weight mixes at once, ``geo`` knows the municipal boundaries.
+
+This package's names below are its public interface: the all-partitions domain
+(:mod:`kustannukset.districts`) reads the scenarios through them and nothing else.
 """
 
 from kustannukset.scenarios.context import Context, load_context
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
-from kustannukset.scenarios.model import Scenario, load_scenario
+from kustannukset.scenarios.funding import describe as describe_funding
+from kustannukset.scenarios.funding import key_figures, resolve_pool, rounded_national
+from kustannukset.scenarios.geo import MAP_ATTRIBUTION, SOURCES_LINE
+from kustannukset.scenarios.maps import BACKGROUND
+from kustannukset.scenarios.model import (
+    Area,
+    KeyPart,
+    PoolSpec,
+    Scenario,
+    load_scenario,
+    measure_label,
+)
+from kustannukset.scenarios.rules import LabourForce, default_lead, labour_force
 
-__all__ = ["Context", "Scenario", "ScenarioResult", "evaluate", "load_context", "load_scenario"]
+__all__ = [
+    "BACKGROUND",
+    "MAP_ATTRIBUTION",
+    "SOURCES_LINE",
+    "Area",
+    "Context",
+    "KeyPart",
+    "LabourForce",
+    "PoolSpec",
+    "Scenario",
+    "ScenarioResult",
+    "default_lead",
+    "describe_funding",
+    "evaluate",
+    "key_figures",
+    "labour_force",
+    "load_context",
+    "load_scenario",
+    "measure_label",
+    "resolve_pool",
+    "rounded_national",
+]

@@ -1,0 +1,214 @@
+"""The top partitions by a criterion, found by branch and bound over the graph of sets and blocks.
+
+Every criterion ranks a partition by a pair (first, second), then by its number, smallest first:
+
+- ``tasaisin``: the spread of the areas' euros per inhabitant (max - min, in whole cents), then the
+  spread of the municipalities' euros per inhabitant;
+- ``vahiten``: the number of areas, then the municipalities' spread;
+- ``eniten``: minus the number of areas, then the municipalities' spread.
+
+A spread below 1e-9 € is 0 (floating-point noise of equal areas), and an area spread is rounded to
+whole cents (floor(x * 100 + 0.5)) before it is compared: spreads closer than a cent are equal.
+
+The search walks the partitions in the order of their numbers (see
+:mod:`kustannukset.districts.partitions`): a state is the blocks chosen so far and the sets still to
+be partitioned, the first of which chooses its next block. A state is dropped when a lower bound of
+its pair is not smaller than the worst of the best ``top`` found so far: partitions met later have
+larger numbers, so a tie never displaces an earlier one. The bounds come from each set's exact
+extremes over its own partitions (fewest and most areas, the smallest possible largest and the
+largest possible smallest euros per inhabitant), computed once from the smallest sets up: a set
+still to be partitioned adds at least its fewest areas, and its blocks reach at least its smallest
+largest value and at most its largest smallest value. The result is the same as ranking every
+partition, without listing them.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from kustannukset.districts.partitions import PartitionSpace
+
+CRITERIA = ("tasaisin", "vahiten", "eniten")
+NOISE = 1e-9
+INF = float("inf")
+
+
+def denoise(x: float) -> float:
+    return 0.0 if x < NOISE else x
+
+
+def cents(x: float) -> float:
+    return math.floor(denoise(x) * 100 + 0.5)
+
+
+@dataclass
+class Found:
+    """One of the top partitions: its number, the edges of its blocks (in the order chosen), its
+    number of areas, and its two spreads."""
+
+    index: int
+    edges: tuple[int, ...]
+    areas: int
+    area_spread: float
+    spread: float
+
+
+class _Extremes:
+    """Per set: fewest and most areas, and for each per-edge interval (smallest, largest value of
+    the edge's block) the smallest possible largest value and the largest possible smallest value
+    over the set's partitions. Index -1 (the padding of an edge's components) is neutral."""
+
+    def __init__(self, space: PartitionSpace, intervals: list[tuple[np.ndarray, np.ndarray]]):
+        dag = space.dag
+        self.fewest, self.most = space.area_range()
+        sets = len(dag.masks)
+        self.low_top: list[np.ndarray] = []
+        self.high_bottom: list[np.ndarray] = []
+        for low_values, high_values in intervals:
+            lowest_max = np.full(sets + 1, -INF)
+            highest_min = np.full(sets + 1, INF)
+            for chosen in _levels(dag):
+                children = dag.children[chosen]
+                top = high_values[chosen].copy()
+                bottom = low_values[chosen].copy()
+                for k in range(children.shape[1]):
+                    top = np.maximum(top, lowest_max[children[:, k]])
+                    bottom = np.minimum(bottom, highest_min[children[:, k]])
+                parents = dag.parent[chosen]
+                first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
+                lowest_max[parents[first]] = np.minimum.reduceat(top, first)
+                highest_min[parents[first]] = np.maximum.reduceat(bottom, first)
+            self.low_top.append(lowest_max)
+            self.high_bottom.append(highest_min)
+
+
+def _levels(dag):
+    sizes = dag.sizes[dag.parent]
+    order = np.argsort(sizes, kind="stable")
+    bounds = np.searchsorted(sizes[order], np.arange(dag.sizes.max(initial=0) + 2))
+    for s in range(len(bounds) - 1):
+        chosen = order[bounds[s] : bounds[s + 1]]
+        if chosen.size:
+            yield chosen
+
+
+def top_partitions(
+    space: PartitionSpace,
+    area_value: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    criterion: str,
+    top: int,
+) -> tuple[list[Found], int]:
+    """The ``top`` best partitions by ``criterion``, best first, and the number of search states
+    visited. ``area_value``, ``low`` and ``high`` give per edge of ``space.dag`` its block's euros
+    per inhabitant and its members' smallest and largest euros per inhabitant."""
+    if criterion not in CRITERIA:
+        raise ValueError(criterion)
+    if top <= 0 or not space.count():
+        return [], 0
+    dag = space.dag
+    counts = [int(c) for c in space.set_counts()]
+    weights = space.edge_weights()
+    ext = _Extremes(space, [(area_value, area_value), (low, high)])
+    per_set = ext.most if criterion == "eniten" else ext.fewest
+    r_top, r_bottom = ext.low_top[0], ext.high_bottom[0]
+    m_top, m_bottom = ext.low_top[1], ext.high_bottom[1]
+    children = dag.children
+    start = dag.start
+    # per edge, what choosing it adds whatever else is chosen: its own block and its components'
+    # fewest (most) areas and extremes
+    padded_areas = np.append(per_set, 0)
+    edge_areas = np.ones(len(dag.blocks), dtype=np.int64)
+    edge_r_top, edge_r_bottom = area_value.copy(), area_value.copy()
+    edge_m_top, edge_m_bottom = high.copy(), low.copy()
+    for k in range(children.shape[1]):
+        child = children[:, k]
+        edge_areas += padded_areas[child]
+        edge_r_top = np.maximum(edge_r_top, r_top[child])
+        edge_r_bottom = np.minimum(edge_r_bottom, r_bottom[child])
+        edge_m_top = np.maximum(edge_m_top, m_top[child])
+        edge_m_bottom = np.minimum(edge_m_bottom, m_bottom[child])
+    prefix = np.cumsum(weights) - weights  # within the set: subtract its first edge's
+    heap: list = []  # max-heap of the best: (-first, -second, -index, edges, areas, spreads)
+
+    def key(areas: int, r_lo: float, r_hi: float, m_lo: float, m_hi: float) -> tuple:
+        spread = denoise(m_hi - m_lo) if m_hi >= m_lo else 0.0
+        if criterion == "tasaisin":
+            return (cents(r_hi - r_lo) if r_hi >= r_lo else 0.0, spread)
+        return (areas if criterion == "vahiten" else -areas, spread)
+
+    visited = 0
+
+    def visit(pending: list[int], chosen: list[int], index: int, state: tuple) -> None:
+        nonlocal visited
+        visited += 1
+        areas, r_lo, r_hi, m_lo, m_hi = state
+        if not pending:
+            first, second = key(areas, r_lo, r_hi, m_lo, m_hi)
+            item = (
+                -first,
+                -second,
+                -index,
+                tuple(chosen),
+                areas,
+                denoise(r_hi - r_lo),
+                denoise(m_hi - m_lo),
+            )
+            if len(heap) < top:
+                heapq.heappush(heap, item)
+            elif item[:3] > heap[0][:3]:
+                heapq.heapreplace(heap, item)
+            return
+        s, rest = pending[0], pending[1:]
+        scale = math.prod(counts[p] for p in rest)
+        lo, hi = int(start[s]), int(start[s + 1])
+        # the bounds of every edge of this set at once
+        rest_areas = areas + sum(int(per_set[p]) for p in rest)
+        top_r = max([r_hi, *(r_top[p] for p in rest)])
+        bottom_r = min([r_lo, *(r_bottom[p] for p in rest)])
+        top_m = max([m_hi, *(m_top[p] for p in rest)])
+        bottom_m = min([m_lo, *(m_bottom[p] for p in rest)])
+        spread = np.maximum(edge_m_top[lo:hi], top_m) - np.minimum(edge_m_bottom[lo:hi], bottom_m)
+        spread = np.where(spread < NOISE, 0.0, spread)
+        if criterion == "tasaisin":
+            gap = np.maximum(edge_r_top[lo:hi], top_r) - np.minimum(edge_r_bottom[lo:hi], bottom_r)
+            first = np.floor(np.where(gap < NOISE, 0.0, gap) * 100 + 0.5)
+        elif criterion == "vahiten":
+            first = (edge_areas[lo:hi] + rest_areas).astype(np.float64)
+        else:
+            first = -(edge_areas[lo:hi] + rest_areas).astype(np.float64)
+        survivors = np.arange(hi - lo)
+        if len(heap) >= top:
+            worst_first, worst_second = -heap[0][0], -heap[0][1]
+            better = (first < worst_first) | ((first == worst_first) & (spread < worst_second))
+            survivors = survivors[better]
+        first, spread = first.tolist(), spread.tolist()
+        base = int(prefix[lo])
+        for j in survivors.tolist():
+            if len(heap) >= top and (first[j], spread[j]) >= (-heap[0][0], -heap[0][1]):
+                continue
+            e = lo + j
+            next_pending = [int(c) for c in children[e] if c >= 0] + rest
+            next_state = (
+                areas + 1,
+                min(r_lo, area_value[e]),
+                max(r_hi, area_value[e]),
+                min(m_lo, low[e]),
+                max(m_hi, high[e]),
+            )
+            chosen.append(e)
+            visit(next_pending, chosen, index + (int(prefix[e]) - base) * scale, next_state)
+            chosen.pop()
+
+    tops = [int(i) for i in space._top_ids()]
+    visit(tops, [], 0, (0, INF, -INF, INF, -INF))
+    found = [
+        Found(-item[2], item[3], item[4], item[5], item[6])
+        for item in sorted(heap, key=lambda it: (-it[0], -it[1], -it[2]))
+    ]
+    return found, visited
