@@ -105,6 +105,18 @@ class BlockValues:
     per_area: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    _sorted: tuple[np.ndarray, np.ndarray] | None = None
+
+    def by_node(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entries ordered by node, then payment (stable), and where each node's begin."""
+        if self._sorted is None:
+            order = np.argsort(self.node.astype(np.int16), kind="stable")
+            start = np.searchsorted(self.node[order], np.arange(n + 1))
+            for i in range(n):
+                mine = order[start[i] : start[i + 1]]
+                order[start[i] : start[i + 1]] = mine[np.argsort(self.payment[mine], kind="stable")]
+            self._sorted = (order, start)
+        return self._sorted
 
 
 @dataclass
@@ -158,12 +170,6 @@ def weighted_summary(
     return float(values[0]), (result[0], result[1], result[2]), float(values[-1])
 
 
-def _by_node(values: BlockValues, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs ordered by node, then payment; and where each node's pairs start."""
-    order = np.lexsort((values.payment, values.node))
-    return order, np.searchsorted(values.node[order], np.arange(n + 1))
-
-
 def distribution(
     values: BlockValues, weights: np.ndarray, total: int, n: int, offset: np.ndarray | None = None
 ) -> Distribution:
@@ -175,7 +181,7 @@ def distribution(
     quartiles = np.full((3, n), np.nan)
     if not total:
         return Distribution(minimum, quartiles, maximum)
-    order, start = _by_node(values, n)
+    order, start = values.by_node(n)
     pay, weight = values.payment[order], weights[values.block[order]]
     for i in range(n):
         mine = slice(int(start[i]), int(start[i + 1]))
@@ -197,7 +203,7 @@ def percentiles(
     result = np.full(n, np.nan)
     if not total:
         return result
-    order, start = _by_node(values, n)
+    order, start = values.by_node(n)
     pay, weight = values.payment[order], weights[values.block[order]]
     for i in range(n):
         mine = slice(int(start[i]), int(start[i + 1]))

@@ -96,6 +96,53 @@ def _levels(dag):
             yield chosen
 
 
+class Search:
+    """The bounds of one space and one set of block values, computed once for every criterion.
+    ``area_value``, ``low`` and ``high`` give per edge of ``space.dag`` its block's euros per
+    inhabitant and its members' smallest and largest euros per inhabitant."""
+
+    def __init__(
+        self, space: PartitionSpace, area_value: np.ndarray, low: np.ndarray, high: np.ndarray
+    ) -> None:
+        self.space = space
+        self.area_value, self.low, self.high = area_value, low, high
+        if not space.count():
+            return
+        dag = space.dag
+        self.counts = [int(c) for c in space.set_counts()]
+        self.prefix = np.cumsum(space.edge_weights())
+        self.prefix -= space.edge_weights()
+        ext = _Extremes(space, [(area_value, area_value), (low, high)])
+        self.fewest, self.most = ext.fewest, ext.most
+        self.r_top, self.r_bottom = ext.low_top[0], ext.high_bottom[0]
+        self.m_top, self.m_bottom = ext.low_top[1], ext.high_bottom[1]
+        children = dag.children
+        # per edge, what choosing it adds whatever else is chosen: its own block and its
+        # components' fewest (most) areas and extremes
+        padded_fewest, padded_most = np.append(self.fewest, 0), np.append(self.most, 0)
+        self.edge_fewest = np.ones(len(dag.blocks), dtype=np.int64)
+        self.edge_most = np.ones(len(dag.blocks), dtype=np.int64)
+        self.edge_r_top, self.edge_r_bottom = area_value.copy(), area_value.copy()
+        self.edge_m_top, self.edge_m_bottom = high.copy(), low.copy()
+        for k in range(children.shape[1]):
+            child = children[:, k]
+            self.edge_fewest += padded_fewest[child]
+            self.edge_most += padded_most[child]
+            self.edge_r_top = np.maximum(self.edge_r_top, self.r_top[child])
+            self.edge_r_bottom = np.minimum(self.edge_r_bottom, self.r_bottom[child])
+            self.edge_m_top = np.maximum(self.edge_m_top, self.m_top[child])
+            self.edge_m_bottom = np.minimum(self.edge_m_bottom, self.m_bottom[child])
+
+    def top(self, criterion: str, top: int) -> tuple[list[Found], int]:
+        """The ``top`` best partitions by ``criterion``, best first, and the number of search
+        states visited."""
+        if criterion not in CRITERIA:
+            raise ValueError(criterion)
+        if top <= 0 or not self.space.count():
+            return [], 0
+        return _run(self, criterion, top)
+
+
 def top_partitions(
     space: PartitionSpace,
     area_value: np.ndarray,
@@ -104,36 +151,22 @@ def top_partitions(
     criterion: str,
     top: int,
 ) -> tuple[list[Found], int]:
-    """The ``top`` best partitions by ``criterion``, best first, and the number of search states
-    visited. ``area_value``, ``low`` and ``high`` give per edge of ``space.dag`` its block's euros
-    per inhabitant and its members' smallest and largest euros per inhabitant."""
-    if criterion not in CRITERIA:
-        raise ValueError(criterion)
-    if top <= 0 or not space.count():
-        return [], 0
+    """:meth:`Search.top` for one criterion."""
+    return Search(space, area_value, low, high).top(criterion, top)
+
+
+def _run(search: Search, criterion: str, top: int) -> tuple[list[Found], int]:
+    space = search.space
     dag = space.dag
-    counts = [int(c) for c in space.set_counts()]
-    weights = space.edge_weights()
-    ext = _Extremes(space, [(area_value, area_value), (low, high)])
-    per_set = ext.most if criterion == "eniten" else ext.fewest
-    r_top, r_bottom = ext.low_top[0], ext.high_bottom[0]
-    m_top, m_bottom = ext.low_top[1], ext.high_bottom[1]
+    counts, prefix = search.counts, search.prefix
+    area_value, low, high = search.area_value, search.low, search.high
+    per_set = search.most if criterion == "eniten" else search.fewest
+    edge_areas = search.edge_most if criterion == "eniten" else search.edge_fewest
+    r_top, r_bottom, m_top, m_bottom = search.r_top, search.r_bottom, search.m_top, search.m_bottom
+    edge_r_top, edge_r_bottom = search.edge_r_top, search.edge_r_bottom
+    edge_m_top, edge_m_bottom = search.edge_m_top, search.edge_m_bottom
     children = dag.children
     start = dag.start
-    # per edge, what choosing it adds whatever else is chosen: its own block and its components'
-    # fewest (most) areas and extremes
-    padded_areas = np.append(per_set, 0)
-    edge_areas = np.ones(len(dag.blocks), dtype=np.int64)
-    edge_r_top, edge_r_bottom = area_value.copy(), area_value.copy()
-    edge_m_top, edge_m_bottom = high.copy(), low.copy()
-    for k in range(children.shape[1]):
-        child = children[:, k]
-        edge_areas += padded_areas[child]
-        edge_r_top = np.maximum(edge_r_top, r_top[child])
-        edge_r_bottom = np.minimum(edge_r_bottom, r_bottom[child])
-        edge_m_top = np.maximum(edge_m_top, m_top[child])
-        edge_m_bottom = np.minimum(edge_m_bottom, m_bottom[child])
-    prefix = np.cumsum(weights) - weights  # within the set: subtract its first edge's
     heap: list = []  # max-heap of the best: (-first, -second, -index, edges, areas, spreads)
 
     def key(areas: int, r_lo: float, r_hi: float, m_lo: float, m_hi: float) -> tuple:

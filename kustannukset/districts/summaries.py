@@ -118,10 +118,9 @@ def summarise(
     if count and top > 0:
         dag = space.dag
         where = np.searchsorted(masks, dag.blocks)
+        bounds = search.Search(space, values.per_area[where], values.low[where], values.high[where])
         for name in CRITERIA:
-            found, visited = search.top_partitions(
-                space, values.per_area[where], values.low[where], values.high[where], name, top
-            )
+            found, visited = bounds.top(name, top)
             searched += visited
             ranked[name] = [
                 Ranked(
