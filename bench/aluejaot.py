@@ -39,7 +39,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kustannukset.districts import region as districts
-from kustannukset.scenarios.context import load_context
 from kustannukset.districts.partitions import (
     PartitionSpace,
     area_count,
@@ -48,6 +47,7 @@ from kustannukset.districts.partitions import (
     recursive_partitions,
     split_pool,
 )
+from kustannukset.scenarios.context import load_context
 
 REGION = "Pirkanmaa"
 SCENARIOS = ("huhtikuu_2023", "elokuu_2023", "paatetty_2025")

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
-from kustannukset.render.driver import all_jobs
 from kustannukset.districts import region as districts
+from kustannukset.districts import summaries
+from kustannukset.render.driver import all_jobs
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 
@@ -72,7 +73,7 @@ def test_export_round_trip(tmp_path):
     region = districts.load_region(context)
     basis = districts.load_basis(region)
     space = region.space()
-    blocks = districts.partition_at(space, 0)
+    blocks = summaries.partition_at(space, 0)
     path = tmp_path / "jako.yaml"
     districts.write_scenario(path, districts.scenario_text(region, blocks, basis, "Jako 1", "x"))
     scenario = context.scenario(path)

@@ -327,12 +327,12 @@ def test_cli_fixed_area_partitions_the_rest(context):
 # --- the evaluation from the blocks, against the listing and brute force -----------------------
 
 
-def listed(space: PartitionSpace, basis: evaluation.Basis, target=None):
+def listed(space: PartitionSpace, basis: evaluation.Basis, target=None, labels=None):
     """The listing's figures: every partition's payments (by the listing's formula), each
     municipality's minimum, quartiles (numpy's) and maximum, the percentile against ``target``,
     and the top partitions of each criterion ranked over all partitions."""
-    chunks = list(space.iter_labels())
-    labels = np.concatenate(chunks)
+    if labels is None:
+        labels = np.concatenate(list(space.iter_labels()))
     pay = basis.payments(labels)
     stats = {
         "min": pay.min(axis=0),

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kustannukset.scenarios.context import load_context
 from kustannukset.districts.partitions import (
     PartitionInputError,
     PartitionSpace,
@@ -33,6 +32,7 @@ from kustannukset.districts.partitions import (
     recursive_partitions,
     split_pool,
 )
+from kustannukset.scenarios.context import load_context
 from tests.conftest import examples
 
 # --- independent helpers ----------------------------------------------------------------------
