@@ -452,7 +452,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             edge_children.append([])
             edges += 1
         sets = np.array([m for m in queue.tolist() if m not in fixed], dtype=np.int64)
-        wave_start = len(edge_children)
+        met: list[np.ndarray] = []  # the components met in this wave, each array without repeats
         if sets.size:
             ids = np.array([known[m] for m in sets.tolist()], dtype=np.int64)
             block = _pivots(g, sets)
@@ -474,6 +474,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
                     edge_parent.append(ids[owner[valid]])
                     edge_block.append(block[valid])
                     edge_children.append([h[valid] for h in heavy])
+                    met.extend(np.unique(h[valid]) for h in heavy)
                     edges += valid.size
                     budget.check(edges * EDGE_BYTES + len(set_masks) * SET_BYTES)
                 keep = np.flatnonzero(alive)
@@ -500,9 +501,8 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
                 excluded = np.concatenate(grown_excluded)
                 owner = np.concatenate(grown_owner)
                 budget.check(edges * EDGE_BYTES + block.size * 40)
-        found = [c for parts in edge_children[wave_start:] for c in parts]
-        if found:
-            children = np.unique(np.concatenate(found))
+        if met:
+            children = np.unique(np.concatenate(met))
             queue = new_sets(children[children != 0])
         else:
             queue = np.zeros(0, dtype=np.int64)
@@ -528,8 +528,12 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     # (a column of -1 stands for a light component absorbed into the block: the components
     # stay in the order of their lowest node)
     parent = rank[parent].astype(np.int32)
-    size = np.bitwise_count(blocks)
-    order = np.lexsort((blocks, -size.astype(np.int8), parent))
+    # within a set: more nodes first, then by mask (one key when the size fits above the mask)
+    size = np.bitwise_count(blocks).astype(np.int64)
+    if g.n <= 56:
+        order = np.lexsort(((np.int64(63) - size) << 56 | blocks, parent))
+    else:
+        order = np.lexsort((blocks, -size, parent))
     del size
     parent, blocks, children = parent[order], blocks[order], children[order]
     start = np.searchsorted(parent, np.arange(len(sorted_masks) + 1))
