@@ -24,7 +24,7 @@ numbers as in any listed partition that contains it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -106,6 +106,14 @@ class BlockValues:
     low: np.ndarray
     high: np.ndarray
     _sorted: tuple[np.ndarray, np.ndarray] | None = None
+    _tables: dict = field(default_factory=dict)
+
+    def node_table(self, weights: np.ndarray, n: int) -> _NodeTable:
+        """:class:`_NodeTable` of these payments and block weights (made once)."""
+        key = id(weights)
+        if key not in self._tables:
+            self._tables[key] = (weights, _table(self, weights, n))
+        return self._tables[key][1]
 
     def by_node(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The entries ordered by node, then payment (stable), and where each node's begin."""
@@ -135,39 +143,55 @@ def _lerp(a: float, b: float, t: float) -> float:
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
-def _order_statistic(values: np.ndarray, cumulative: np.ndarray, k: int) -> float:
-    """The k-th smallest (from 0) of values repeated as many times as their weights say."""
-    return float(values[np.searchsorted(cumulative, k, side="right")])
-
-
-def weighted_summary(
-    values: np.ndarray, weights: np.ndarray, total: int, *, ordered: bool = False
-) -> tuple[float, tuple[float, float, float], float]:
-    """Minimum, (lower quartile, median, upper quartile) and maximum of ``values`` each repeated
-    ``weights`` times (``total`` in all): numpy's median (the mean of the two middle values) and
-    its linear quantiles, over the repeated values, without repeating them. ``ordered``: the
-    values are already in increasing order."""
-    if not ordered:
-        order = np.argsort(values, kind="stable")
-        values, weights = values[order], weights[order]
-    cumulative = np.cumsum(weights)
+def _summary(statistic, total: int) -> tuple[float, tuple[float, float, float], float]:
+    """Minimum, (lower quartile, median, upper quartile) and maximum of ``total`` values given
+    by ``statistic(k)``, the k-th smallest (from 0): numpy's median (the mean of the two middle
+    values) and its linear quantiles."""
     result = []
     for q in QUARTILES:
         if q == 0.5:
             middle = (total - 1) // 2
-            a = _order_statistic(values, cumulative, middle)
-            if total % 2:
-                result.append(a)
-            else:
-                b = _order_statistic(values, cumulative, middle + 1)
-                result.append(float(np.mean([a, b])))
+            a = statistic(middle)
+            result.append(a if total % 2 else float(np.mean([a, statistic(middle + 1)])))
             continue
         position = (total - 1) * q
         below = int(np.floor(position))
-        a = _order_statistic(values, cumulative, below)
-        b = _order_statistic(values, cumulative, min(below + 1, total - 1))
+        a, b = statistic(below), statistic(min(below + 1, total - 1))
         result.append(_lerp(a, b, position - below))
-    return float(values[0]), (result[0], result[1], result[2]), float(values[-1])
+    return statistic(0), (result[0], result[1], result[2]), statistic(total - 1)
+
+
+def weighted_summary(
+    values: np.ndarray, weights: np.ndarray, total: int
+) -> tuple[float, tuple[float, float, float], float]:
+    """Minimum, (lower quartile, median, upper quartile) and maximum of ``values`` each repeated
+    ``weights`` times (``total`` in all), without repeating them."""
+    order = np.argsort(values, kind="stable")
+    values, cumulative = values[order], np.cumsum(weights[order])
+    return _summary(lambda k: float(values[np.searchsorted(cumulative, k, side="right")]), total)
+
+
+@dataclass
+class _NodeTable:
+    """Each node's payments in increasing order with the cumulative numbers of partitions."""
+
+    payment: np.ndarray
+    cumulative: np.ndarray  # within each node's run
+    start: np.ndarray
+
+    def run(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        mine = slice(int(self.start[i]), int(self.start[i + 1]))
+        return self.payment[mine], self.cumulative[mine]
+
+
+def _table(values: BlockValues, weights: np.ndarray, n: int) -> _NodeTable:
+    order, start = values.by_node(n)
+    weight = weights[values.block[order]]
+    cumulative = np.cumsum(weight)
+    # restart the sum at each node's run
+    before = np.concatenate([[0], cumulative[start[1:-1] - 1]]) if n else np.zeros(0, np.int64)
+    cumulative -= np.repeat(before, np.diff(start))
+    return _NodeTable(values.payment[order], cumulative, start)
 
 
 def distribution(
@@ -175,23 +199,28 @@ def distribution(
 ) -> Distribution:
     """Each node's payment over all legal partitions (``weights``: the blocks' numbers of legal
     partitions, ``total`` the count). With ``offset``, of ``offset - payment`` (the net against
-    the state-funding estimate)."""
+    the state-funding estimate): its k-th smallest is ``offset`` less the payment's k-th
+    largest."""
     minimum = np.full(n, np.nan)
     maximum = np.full(n, np.nan)
     quartiles = np.full((3, n), np.nan)
     if not total:
         return Distribution(minimum, quartiles, maximum)
-    order, start = values.by_node(n)
-    pay, weight = values.payment[order], weights[values.block[order]]
+    table = values.node_table(weights, n)
     for i in range(n):
-        mine = slice(int(start[i]), int(start[i + 1]))
+        pay, cumulative = table.run(i)
+
+        def smallest(k: int, pay=pay, cumulative=cumulative) -> float:
+            return float(pay[np.searchsorted(cumulative, k, side="right")])
+
         if offset is None:
-            low, middle, high = weighted_summary(pay[mine], weight[mine], total, ordered=True)
+            statistic = smallest
         else:
-            low, middle, high = weighted_summary(
-                (offset[i] - pay[mine])[::-1], weight[mine][::-1], total, ordered=True
-            )
-        minimum[i], quartiles[:, i], maximum[i] = low, middle, high
+
+            def statistic(k: int, smallest=smallest, rest=float(offset[i])) -> float:
+                return rest - smallest(total - 1 - k)
+
+        minimum[i], quartiles[:, i], maximum[i] = _summary(statistic, total)
     return Distribution(minimum, quartiles, maximum)
 
 
@@ -203,13 +232,18 @@ def percentiles(
     result = np.full(n, np.nan)
     if not total:
         return result
-    order, start = values.by_node(n)
-    pay, weight = values.payment[order], weights[values.block[order]]
+    table = values.node_table(weights, n)
     for i in range(n):
-        mine = slice(int(start[i]), int(start[i + 1]))
-        below = int(weight[mine][pay[mine] < target[i] - TIE_EUROS].sum())
-        equal = int(weight[mine][np.abs(pay[mine] - target[i]) <= TIE_EUROS].sum())
-        result[i] = 100.0 * (below + equal / 2) / total
+        pay, cumulative = table.run(i)
+        counts = np.diff(np.concatenate([[0], cumulative]))
+        below = int(np.searchsorted(pay, target[i] - TIE_EUROS, side="left"))
+        # the ties are evaluated as defined, on the few payments near the target
+        lo = int(np.searchsorted(pay, target[i] - 2 * TIE_EUROS, side="left"))
+        hi = int(np.searchsorted(pay, target[i] + 2 * TIE_EUROS, side="right"))
+        near = np.abs(pay[lo:hi] - target[i]) <= TIE_EUROS
+        equal = int(counts[lo:hi][near].sum())
+        under = int(cumulative[below - 1]) if below else 0
+        result[i] = 100.0 * (under + equal / 2) / total
     return result
 
 
