@@ -389,29 +389,25 @@ def _pivots(g: _Graph, sets: np.ndarray) -> np.ndarray:
     return pivot
 
 
-def _components(g: _Graph, rest: np.ndarray) -> list[np.ndarray]:
-    """The connected components of each mask of ``rest``: a list of arrays aligned with ``rest``,
-    the k-th holding each mask's k-th component by lowest node (0 when it has fewer)."""
+def _components(g: _Graph, rest: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The connected components of each mask of ``rest``, round by round: each round gives the
+    rows that still have a component and, for each, its component with the lowest node."""
     expand = g.expand_all
-    left = rest.copy()
-    found = []
-    while True:
-        active = np.flatnonzero(left)
-        if not active.size:
-            return found
-        within = left[active]
-        comp = within & -within
-        grow = np.arange(active.size)
+    rows = np.flatnonzero(rest)
+    left = rest[rows]
+    while rows.size:
+        comp = left & -left
+        grow = np.arange(rows.size)
         while grow.size:
             current = comp[grow]
-            wider = (expand(current) & within[grow]) | current
+            wider = (expand(current) & left[grow]) | current
             changed = wider != current
             comp[grow] = wider
             grow = grow[changed]
-        column = np.zeros(len(rest), dtype=np.int64)
-        column[active] = comp
-        left[active] = within & ~comp
-        found.append(column)
+        yield rows, comp
+        left = left & ~comp
+        more = left != 0
+        rows, left = rows[more], left[more]
 
 
 class _Budget:
@@ -464,21 +460,29 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             owner = np.arange(len(sets), dtype=np.int64)
             while block.size:
                 within = sets[owner]
-                parts = _components(g, within & ~block)
                 dead = np.zeros(len(block), dtype=bool)
                 heavy = []
-                for comp in parts:
-                    light = (comp != 0) & (weigh(comp) < threshold)
-                    dead |= light & ((comp & excluded) != 0)
-                    block = block | np.where(light, comp, 0)
-                    heavy.append(np.where(light, 0, comp))
+                for rows, comp in _components(g, within & ~block):
+                    light = weigh(comp) < threshold
+                    lit, lc = rows[light], comp[light]
+                    dead[lit] |= (lc & excluded[lit]) != 0
+                    block[lit] |= lc
+                    heavy.append((rows[~light], comp[~light]))
                 alive = ~dead
-                valid = np.flatnonzero(alive & (weigh(block) >= threshold))
+                is_valid = alive & (weigh(block) >= threshold)
+                valid = np.flatnonzero(is_valid)
                 if valid.size:
                     edge_parent.append(ids[owner[valid]])
                     edge_block.append(block[valid])
-                    edge_children.append([h[valid] for h in heavy])
-                    met.extend(np.unique(h[valid]) for h in heavy)
+                    position = np.cumsum(is_valid) - 1
+                    columns = []
+                    for rows, comp in heavy:
+                        chosen = is_valid[rows]
+                        column = np.zeros(valid.size, dtype=np.int64)
+                        column[position[rows[chosen]]] = comp[chosen]
+                        columns.append(column)
+                        met.append(np.unique(comp[chosen]))
+                    edge_children.append(columns)
                     edges += valid.size
                     budget.check(edges * EDGE_BYTES + len(set_masks) * SET_BYTES)
                 keep = np.flatnonzero(alive)
