@@ -362,6 +362,21 @@ class _Dag:
         self.sizes = np.bitwise_count(masks).astype(np.int64)
         counts = np.diff(start)
         self.parent = np.repeat(np.arange(len(masks), dtype=np.int32), counts)
+        self._levels: list[tuple[int, np.ndarray]] | None = None
+
+    def levels(self) -> list[tuple[int, np.ndarray]]:
+        """The edges grouped by the size of their set, smallest sets first: (size, edge indices
+        in increasing order) pairs, so that a set's components (always smaller) come before it."""
+        if self._levels is None:
+            sizes = self.sizes[self.parent]
+            order = np.argsort(sizes, kind="stable")
+            bounds = np.searchsorted(sizes[order], np.arange(self.sizes.max(initial=0) + 2))
+            self._levels = [
+                (s, order[bounds[s] : bounds[s + 1]])
+                for s in range(len(bounds) - 1)
+                if bounds[s + 1] > bounds[s]
+            ]
+        return self._levels
 
     def index(self, masks) -> np.ndarray:
         """Set indices of masks that are sets (an error otherwise)."""
@@ -553,17 +568,10 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     return _Dag(sorted_masks, pivots, start, blocks, children)
 
 
-def _by_size(dag: _Dag, descending: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The edges grouped by the size of their set, smallest sets first (or last): (size, edge
-    indices) pairs, so that a set's components (always smaller) are done before it (or after)."""
-    sizes = dag.sizes[dag.parent]
-    order = np.argsort(sizes, kind="stable")
-    bounds = np.searchsorted(sizes[order], np.arange(dag.sizes.max(initial=0) + 2))
-    levels = range(len(bounds) - 1)
-    for s in reversed(levels) if descending else levels:
-        chosen = order[bounds[s] : bounds[s + 1]]
-        if chosen.size:
-            yield s, chosen
+def _by_size(dag: _Dag, descending: bool = False) -> Iterator[tuple[int, np.ndarray]]:
+    """:meth:`_Dag.levels`, smallest sets first (or last)."""
+    levels = dag.levels()
+    yield from reversed(levels) if descending else levels
 
 
 def _add_by_parent(target: np.ndarray, parents: np.ndarray, values: np.ndarray) -> None:
@@ -716,6 +724,7 @@ class PartitionSpace:
         self._dag: _Dag | None = None
         self._counts: np.ndarray | None = None
         self._areas: tuple[np.ndarray, np.ndarray] | None = None
+        self._weights: np.ndarray | None = None
         self._cache: dict[int, np.ndarray] = {}
         self._cache_bytes = cache_bytes
         self._cache_left = cache_bytes
@@ -760,11 +769,13 @@ class PartitionSpace:
 
     def edge_weights(self) -> np.ndarray:
         """Each edge's number of partitions of its set: the product of its components' counts."""
-        dag, counts = self.dag, _padded(self.set_counts(), 1)
-        value = np.ones(len(dag.blocks), dtype=np.int64)
-        for k in range(dag.children.shape[1]):
-            value *= counts[dag.children[:, k]]
-        return value
+        if self._weights is None:
+            dag, counts = self.dag, _padded(self.set_counts(), 1)
+            value = np.ones(len(dag.blocks), dtype=np.int64)
+            for k in range(dag.children.shape[1]):
+                value *= counts[dag.children[:, k]]
+            self._weights = value
+        return self._weights
 
     def count(self) -> int:
         """The exact number of legal partitions."""

@@ -71,7 +71,7 @@ class _Extremes:
         for low_values, high_values in intervals:
             lowest_max = np.full(sets + 1, -INF)
             highest_min = np.full(sets + 1, INF)
-            for chosen in _levels(dag):
+            for _, chosen in dag.levels():
                 children = dag.children[chosen]
                 top = high_values[chosen].copy()
                 bottom = low_values[chosen].copy()
@@ -84,16 +84,6 @@ class _Extremes:
                 highest_min[parents[first]] = np.maximum.reduceat(bottom, first)
             self.low_top.append(lowest_max)
             self.high_bottom.append(highest_min)
-
-
-def _levels(dag):
-    sizes = dag.sizes[dag.parent]
-    order = np.argsort(sizes, kind="stable")
-    bounds = np.searchsorted(sizes[order], np.arange(dag.sizes.max(initial=0) + 2))
-    for s in range(len(bounds) - 1):
-        chosen = order[bounds[s] : bounds[s + 1]]
-        if chosen.size:
-            yield chosen
 
 
 class Search:
@@ -110,8 +100,8 @@ class Search:
             return
         dag = space.dag
         self.counts = [int(c) for c in space.set_counts()]
-        self.prefix = np.cumsum(space.edge_weights())
-        self.prefix -= space.edge_weights()
+        weights = space.edge_weights()
+        self.prefix = np.cumsum(weights) - weights
         ext = _Extremes(space, [(area_value, area_value), (low, high)])
         self.fewest, self.most = ext.fewest, ext.most
         self.r_top, self.r_bottom = ext.low_top[0], ext.high_bottom[0]
