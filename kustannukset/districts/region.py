@@ -259,7 +259,8 @@ def load_region(
     codes = sorted(codes)
     force = labour_force(context, codes)
     if force.total is None:
-        raise InputError(force.missing or "työvoima puuttuu", column="--kunnat")
+        option = "--kunnat" if only or extra else "--maakunta"
+        raise InputError(force.missing or "työvoima puuttuu", column=option)
     labour = {c: int(labour_force(context, [c]).total) for c in codes}
     limit = int(context.rule("tyovoimaraja").value) if threshold is None else int(threshold)
     return Region(

@@ -282,7 +282,8 @@ def test_shipped_scenarios_add_up_and_differ():
             mine = result.municipalities[result.municipalities["Alue"] == area.name]
             pool = resolve_pool(context, area.pool, area).total
             assert int(mine["Maksuosuus €"].sum()) == round_half_up(pool) == row["Potti €"]
-            assert int(mine["Netto €"].sum()) == row["Valtionosuus, arvio €"] - row["Potti €"]
+            if row["Valtionosuus, arvio €"] is not None:  # (no estimate: a member lacks one)
+                assert int(mine["Netto €"].sum()) == row["Valtionosuus, arvio €"] - row["Potti €"]
     # the keys move real money: Tampere's payment differs by more than a million euros between
     # the population key and the state-grant criteria in the decided areas
     tampere = {
