@@ -63,7 +63,15 @@ def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
     minimal = [[c.value for c in r] for r in wb["Pienimmät alueet"].iter_rows(min_row=2)]
     assert ["Valkeakoski", 1, 2, 24913, "Kangasala", "Valkeakoski, Kangasala"] in minimal
     header = [c.value for c in wb["Kunnat 1"][4]]
-    assert header[:5] == ["Kunta", "Kuntanumero", "Pienin €", "Mediaani €", "Suurin €"]
+    assert header[:7] == [
+        "Kunta",
+        "Kuntanumero",
+        "Pienin €",
+        "Alakvartiili €",
+        "Mediaani €",
+        "Yläkvartiili €",
+        "Suurin €",
+    ]
     assert "Persentiili %" in header
 
 
@@ -79,7 +87,7 @@ def test_export_round_trip(tmp_path):
     scenario = context.scenario(path)
     assert {frozenset(a.members) for a in scenario.areas} == set(blocks)
     assert space.is_legal([a.members for a in scenario.areas])
-    assert districts.position_of(space, [a.members for a in scenario.areas]) == 0
+    assert summaries.position_of(space, [a.members for a in scenario.areas]) == 0
     result = evaluate(context, scenario, with_funding=False)
     assert set(result.areas["20 000 -sääntö"]) == {"täyttyy"}
     assert set(result.areas["Yhtenäinen"]) == {"kyllä"}
