@@ -185,12 +185,9 @@ def _national(context, args: argparse.Namespace, columns: int) -> int:
     force = districts.default_key(context)
     _say(
         columns,
-        "Manner-Suomen maakunnat: lailliset aluejaot (työvoima "
-        + districts.key_label(force)
-        + ", johdettu arvio; raja "
-        + euros(int(context.rule("tyovoimaraja").value))
-        + "; naapuruus kuntarajoista). Päätetyt alueet: data/skenaariot/"
-        + f"{args.paatetyt}.yaml.",
+        f"Manner-Suomen maakunnat: lailliset aluejaot. Työvoima: {districts.key_label(force)} "
+        f"(johdettu arvio); raja {euros(int(context.rule('tyovoimaraja').value))}; naapuruus "
+        f"kuntarajoista. Päätetyt alueet: data/skenaariot/{args.paatetyt}.yaml.",
         file=out,
     )
     started = time.perf_counter()
@@ -198,12 +195,24 @@ def _national(context, args: argparse.Namespace, columns: int) -> int:
     if args.csv:
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        shown = frame.drop(columns=["Päätetyt alueet 2025", "Voisi järjestää yksin"])
-        _say(columns, terminal.table(shown, columns, {"Laillisia jakoja": _count}))
-        for row in frame.itertuples(index=False):
+        shown = frame[["Maakunta", "Kuntia", "Työvoima", "Laillisia jakoja"]]
+        _say(
+            columns,
+            terminal.table(shown, columns, {"Työvoima": _count, "Laillisia jakoja": _count}),
+        )
+        for row in frame.to_dict("records"):
             _say(columns)
-            _say(columns, f"{row[0]}: päätetyt alueet 2025: {row[5] or '–'}")
-            _say(columns, f"  voisi järjestää yksin (työvoima ≥ raja): {row[6] or 'ei yksikään'}")
+            _say(columns, f"{row['Maakunta']}:")
+            if row["Alueiden määrän mukaan"]:
+                _say(columns, f"  alueiden määrän mukaan: {row['Alueiden määrän mukaan']}")
+            _say(columns, f"  päätetyt alueet 2025: {row['Päätetyt alueet 2025'] or '–'}")
+            _say(
+                columns,
+                "  voisi järjestää yksin (työvoima vähintään raja): "
+                + (row["Voisi järjestää yksin"] or "ei yksikään kunta"),
+            )
+            if row["Huom"]:
+                _say(columns, f"  {row['Huom']}")
     _say(columns, f"(laskettu {time.perf_counter() - started:.1f} s)", file=out)
     return 0
 

@@ -207,6 +207,20 @@ def region_municipalities(context: Context, region: str) -> list[str]:
     return list(context.statistics.municipalities.in_region(region))
 
 
+def could_stand_alone(context: Context, codes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The municipalities whose own labour force reaches the threshold (they may organise the
+    services alone), and those whose labour force is missing."""
+    threshold = int(context.rule("tyovoimaraja").value)
+    alone, missing = [], []
+    for code in codes:
+        total = labour_force(context, [code]).total
+        if total is None:
+            missing.append(code)
+        elif total >= threshold:
+            alone.append(code)
+    return alone, missing
+
+
 def resolve(context: Context, texts: Iterable[str], option: str = "--kunnat") -> list[str]:
     """Municipalities given by name or code -> codes (an unknown name is an error)."""
     return [context.names.resolve(t, file=None, row=None, column=option) for t in texts]

@@ -30,6 +30,7 @@ from kustannukset.districts.region import (
     DECIDED_SCENARIO,
     CostBasis,
     Region,
+    could_stand_alone,
     decided_areas_in,
     decided_blocks,
     load_region,
@@ -267,12 +268,13 @@ def national(
             "Voisi järjestää yksin": "",
             "Huom": "",
         }
+        alone, unknown = could_stand_alone(context, codes)
+        row["Voisi järjestää yksin"] = ", ".join(context.name(c) for c in alone) + (
+            f" (työvoima puuttuu: {', '.join(context.name(c) for c in unknown)})" if unknown else ""
+        )
         try:
             region = load_region(context, region=name)
             row["Työvoima"] = sum(region.labour.values())
-            row["Voisi järjestää yksin"] = ", ".join(
-                context.name(c) for c in region.codes if region.labour[c] >= region.threshold
-            )
             space = region.space()
             row["Laillisia jakoja"] = space.count()
             row["Alueiden määrän mukaan"] = ", ".join(
@@ -281,4 +283,7 @@ def national(
         except InputError as exc:
             row["Huom"] = f"ei laskettavissa: {exc.message}"
         rows.append(row)
-    return pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+    frame = pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+    for column in ("Työvoima", "Laillisia jakoja"):  # whole numbers, or nothing
+        frame[column] = pd.Series([row[column] for row in rows], dtype=object)
+    return frame

@@ -69,3 +69,26 @@ def test_the_summary_table_shows_the_same_figures(pirkanmaa):
 
 def listed_payments(space, basis):
     return basis.payments(np.concatenate(list(space.iter_labels())))
+
+
+def test_the_whole_country_has_a_row_per_mainland_region():
+    # Counts that other tests check by hand or against the listing (Pirkanmaa 984 406,
+    # Kymenlaakso 5), and graphillion's for Uusimaa (59 982 832, bench/aluejaot.py).
+    frame = summaries.national(load_context()).set_index("Maakunta")
+    assert len(frame) == 18 and "Ahvenanmaan maakunta" not in frame.index
+    assert frame.loc["Pirkanmaa", "Laillisia jakoja"] == 984406
+    assert frame.loc["Kymenlaakso", "Laillisia jakoja"] == 5
+    assert frame.loc["Kymenlaakso", "Alueiden määrän mukaan"] == "1: 1, 2: 4"
+    assert frame.loc["Kymenlaakso", "Voisi järjestää yksin"] == "Kotka, Kouvola"
+    assert frame.loc["Uusimaa", "Laillisia jakoja"] == 59982832
+    # Eteläinen Keski-Suomi (Jämsä's area) reaches into Pirkanmaa: named as crossing the border
+    assert (
+        "Eteläinen Keski-Suomi (8 kuntaa, ulottuu maakunnan rajan yli)"
+        in frame.loc["Pirkanmaa", "Päätetyt alueet 2025"]
+    )
+    # Pertunmaa's labour force 2021 is missing: the reason, and no count
+    assert frame.loc["Etelä-Savo", "Laillisia jakoja"] is None
+    assert "Pertunmaa (588)" in frame.loc["Etelä-Savo", "Huom"]
+    # the labour force is the sum of the municipalities' (data/tilastot/tyovoima.csv, 2021):
+    # Kymenlaakso 8 614 + 22 543 + 35 611 + 732 + 2 319 + 1 291 = 71 110
+    assert frame.loc["Kymenlaakso", "Työvoima"] == 71110
