@@ -10,16 +10,16 @@ Every criterion ranks a partition by a pair (first, second), then by its number,
 A spread below 1e-9 € is 0 (floating-point noise of equal areas), and an area spread is rounded to
 whole cents (floor(x * 100 + 0.5)) before it is compared: spreads closer than a cent are equal.
 
-The search walks the partitions in the order of their numbers (see
-:mod:`kustannukset.districts.partitions`): a state is the blocks chosen so far and the sets still to
-be partitioned, the first of which chooses its next block. A state is dropped when a lower bound of
-its pair is not smaller than the worst of the best ``top`` found so far: partitions met later have
-larger numbers, so a tie never displaces an earlier one. The bounds come from each set's exact
-extremes over its own partitions (fewest and most areas, the smallest possible largest and the
-largest possible smallest euros per inhabitant), computed once from the smallest sets up: a set
-still to be partitioned adds at least its fewest areas, and its blocks reach at least its smallest
-largest value and at most its largest smallest value. The result is the same as ranking every
-partition, without listing them.
+The search walks the partitions depth first: a state is the blocks chosen so far and the sets still
+to be partitioned, the first of which chooses its next block, the most promising block first (by
+its bound, then by number). A state is dropped when a lower bound of its triple (first, second, the
+smallest number in its branch) is not smaller than the worst of the best ``top`` found so far, so
+ties are decided by the number exactly as in a ranking of all partitions. The bounds come from
+each set's exact extremes over its own partitions (fewest and most areas, the smallest possible
+largest and the largest possible smallest euros per inhabitant), computed once from the smallest
+sets up: a set still to be partitioned adds at least its fewest areas, and its blocks reach at
+least its smallest largest value and at most its largest smallest value. The result is the same as
+ranking every partition, without listing them.
 """
 
 from __future__ import annotations
@@ -208,12 +208,21 @@ def _run(search: Search, criterion: str, top: int) -> tuple[list[Found], int]:
         survivors = np.arange(hi - lo)
         if len(heap) >= top:
             worst_first, worst_second = -heap[0][0], -heap[0][1]
-            better = (first < worst_first) | ((first == worst_first) & (spread < worst_second))
+            better = (first <= worst_first) & ((first < worst_first) | (spread <= worst_second))
             survivors = survivors[better]
+        # the most promising first (then in the order of the numbers), so that good partitions
+        # are found early and bound the rest
+        survivors = survivors[np.lexsort((survivors, spread[survivors], first[survivors]))]
         first, spread = first.tolist(), spread.tolist()
         base = int(prefix[lo])
         for j in survivors.tolist():
-            if len(heap) >= top and (first[j], spread[j]) >= (-heap[0][0], -heap[0][1]):
+            # the smallest number in this branch: a tie with the worst kept one is decided by it
+            least = index + (int(prefix[lo + j]) - base) * scale
+            if len(heap) >= top and (first[j], spread[j], least) >= (
+                -heap[0][0],
+                -heap[0][1],
+                -heap[0][2],
+            ):
                 continue
             e = lo + j
             next_pending = [int(c) for c in children[e] if c >= 0] + rest
@@ -225,7 +234,7 @@ def _run(search: Search, criterion: str, top: int) -> tuple[list[Found], int]:
                 max(m_hi, high[e]),
             )
             chosen.append(e)
-            visit(next_pending, chosen, index + (int(prefix[e]) - base) * scale, next_state)
+            visit(next_pending, chosen, least, next_state)
             chosen.pop()
 
     tops = [int(i) for i in space._top_ids()]
