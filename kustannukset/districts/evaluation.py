@@ -71,6 +71,7 @@ class Basis:
         euros per inhabitant."""
         masks = np.asarray(masks, dtype=np.int64)
         block, node = np.nonzero(mask_members(masks, n))  # by block, then node order
+        block, node = block.astype(np.int32), node.astype(np.int16)  # (memory: many entries)
         count = len(masks)
 
         def sums(values: np.ndarray) -> np.ndarray:
@@ -118,7 +119,7 @@ class BlockValues:
     def by_node(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The entries ordered by node, then payment (stable), and where each node's begin."""
         if self._sorted is None:
-            order = np.argsort(self.node.astype(np.int16), kind="stable")
+            order = np.argsort(self.node, kind="stable")
             start = np.searchsorted(self.node[order], np.arange(n + 1))
             for i in range(n):
                 mine = order[start[i] : start[i + 1]]
@@ -186,6 +187,7 @@ class _NodeTable:
 
 def _table(values: BlockValues, weights: np.ndarray, n: int) -> _NodeTable:
     order, start = values.by_node(n)
+    values._sorted = None  # the table replaces the order (memory)
     weight = weights[values.block[order]]
     cumulative = np.cumsum(weight)
     # restart the sum at each node's run

@@ -110,8 +110,8 @@ class Search:
         # per edge, what choosing it adds whatever else is chosen: its own block and its
         # components' fewest (most) areas and extremes
         padded_fewest, padded_most = np.append(self.fewest, 0), np.append(self.most, 0)
-        self.edge_fewest = np.ones(len(dag.blocks), dtype=np.int64)
-        self.edge_most = np.ones(len(dag.blocks), dtype=np.int64)
+        self.edge_fewest = np.ones(len(dag.blocks), dtype=np.int16)
+        self.edge_most = np.ones(len(dag.blocks), dtype=np.int16)
         self.edge_r_top, self.edge_r_bottom = area_value.copy(), area_value.copy()
         self.edge_m_top, self.edge_m_bottom = high.copy(), low.copy()
         for k in range(children.shape[1]):
