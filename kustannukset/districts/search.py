@@ -98,7 +98,6 @@ class Search:
         self.area_value, self.low, self.high = area_value, low, high
         if not space.count():
             return
-        dag = space.dag
         self.counts = [int(c) for c in space.set_counts()]
         weights = space.edge_weights()
         self.prefix = np.cumsum(weights) - weights
@@ -106,22 +105,33 @@ class Search:
         self.fewest, self.most = ext.fewest, ext.most
         self.r_top, self.r_bottom = ext.low_top[0], ext.high_bottom[0]
         self.m_top, self.m_bottom = ext.low_top[1], ext.high_bottom[1]
-        children = dag.children
-        # per edge, what choosing it adds whatever else is chosen: its own block and its
-        # components' fewest (most) areas and extremes
-        padded_fewest, padded_most = np.append(self.fewest, 0), np.append(self.most, 0)
-        self.edge_fewest = np.ones(len(dag.blocks), dtype=np.int16)
-        self.edge_most = np.ones(len(dag.blocks), dtype=np.int16)
-        self.edge_r_top, self.edge_r_bottom = area_value.copy(), area_value.copy()
-        self.edge_m_top, self.edge_m_bottom = high.copy(), low.copy()
-        for k in range(children.shape[1]):
-            child = children[:, k]
-            self.edge_fewest += padded_fewest[child]
-            self.edge_most += padded_most[child]
-            self.edge_r_top = np.maximum(self.edge_r_top, self.r_top[child])
-            self.edge_r_bottom = np.minimum(self.edge_r_bottom, self.r_bottom[child])
-            self.edge_m_top = np.maximum(self.edge_m_top, self.m_top[child])
-            self.edge_m_bottom = np.minimum(self.edge_m_bottom, self.m_bottom[child])
+        self._padded_fewest = np.append(self.fewest, 0)
+        self._padded_most = np.append(self.most, 0)
+        self._edges: dict[int, tuple[np.ndarray, ...]] = {}
+
+    def edges(self, s: int) -> tuple[np.ndarray, ...]:
+        """Per edge of the set ``s``, what choosing it adds whatever else is chosen: its block
+        and its components' fewest and most areas, and the extremes (made when the search first
+        meets the set, for the sets it meets)."""
+        found = self._edges.get(s)
+        if found is None:
+            dag = self.space.dag
+            lo, hi = int(dag.start[s]), int(dag.start[s + 1])
+            children = dag.children[lo:hi]
+            fewest = np.ones(hi - lo, dtype=np.int64)
+            most = np.ones(hi - lo, dtype=np.int64)
+            r_top, r_bottom = self.area_value[lo:hi].copy(), self.area_value[lo:hi].copy()
+            m_top, m_bottom = self.high[lo:hi].copy(), self.low[lo:hi].copy()
+            for k in range(children.shape[1]):
+                child = children[:, k]
+                fewest += self._padded_fewest[child]
+                most += self._padded_most[child]
+                r_top = np.maximum(r_top, self.r_top[child])
+                r_bottom = np.minimum(r_bottom, self.r_bottom[child])
+                m_top = np.maximum(m_top, self.m_top[child])
+                m_bottom = np.minimum(m_bottom, self.m_bottom[child])
+            found = self._edges[s] = (fewest, most, r_top, r_bottom, m_top, m_bottom)
+        return found
 
     def top(self, criterion: str, top: int) -> tuple[list[Found], int]:
         """The ``top`` best partitions by ``criterion``, best first, and the number of search
@@ -151,10 +161,7 @@ def _run(search: Search, criterion: str, top: int) -> tuple[list[Found], int]:
     counts, prefix = search.counts, search.prefix
     area_value, low, high = search.area_value, search.low, search.high
     per_set = search.most if criterion == "eniten" else search.fewest
-    edge_areas = search.edge_most if criterion == "eniten" else search.edge_fewest
     r_top, r_bottom, m_top, m_bottom = search.r_top, search.r_bottom, search.m_top, search.m_bottom
-    edge_r_top, edge_r_bottom = search.edge_r_top, search.edge_r_bottom
-    edge_m_top, edge_m_bottom = search.edge_m_top, search.edge_m_bottom
     children = dag.children
     start = dag.start
     heap: list = []  # max-heap of the best: (-first, -second, -index, edges, areas, spreads)
@@ -196,15 +203,17 @@ def _run(search: Search, criterion: str, top: int) -> tuple[list[Found], int]:
         bottom_r = min([r_lo, *(r_bottom[p] for p in rest)])
         top_m = max([m_hi, *(m_top[p] for p in rest)])
         bottom_m = min([m_lo, *(m_bottom[p] for p in rest)])
-        spread = np.maximum(edge_m_top[lo:hi], top_m) - np.minimum(edge_m_bottom[lo:hi], bottom_m)
+        fewest, most, edge_r_top, edge_r_bottom, edge_m_top, edge_m_bottom = search.edges(s)
+        edge_areas = most if criterion == "eniten" else fewest
+        spread = np.maximum(edge_m_top, top_m) - np.minimum(edge_m_bottom, bottom_m)
         spread = np.where(spread < NOISE, 0.0, spread)
         if criterion == "tasaisin":
-            gap = np.maximum(edge_r_top[lo:hi], top_r) - np.minimum(edge_r_bottom[lo:hi], bottom_r)
+            gap = np.maximum(edge_r_top, top_r) - np.minimum(edge_r_bottom, bottom_r)
             first = np.floor(np.where(gap < NOISE, 0.0, gap) * 100 + 0.5)
         elif criterion == "vahiten":
-            first = (edge_areas[lo:hi] + rest_areas).astype(np.float64)
+            first = (edge_areas + rest_areas).astype(np.float64)
         else:
-            first = -(edge_areas[lo:hi] + rest_areas).astype(np.float64)
+            first = -(edge_areas + rest_areas).astype(np.float64)
         survivors = np.arange(hi - lo)
         if len(heap) >= top:
             worst_first, worst_second = -heap[0][0], -heap[0][1]
