@@ -1,5 +1,6 @@
-"""``kustannukset aluejaot``: every legal partition of the municipalities into employment areas,
-counted and evaluated; a municipality's minimal legal areas; a partition written as a scenario."""
+"""``kustannukset aluejaot``: every legal partition of a region's municipalities into employment
+areas, counted and evaluated without listing them; a municipality's minimal legal areas; a
+partition written as a scenario; and a row per mainland region (``--koko-maa``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import argparse
 import sys
 import time
 
+import pandas as pd
+
 from kustannukset.cli.common import csv_dialect, data_dir_arg, output_options
 from kustannukset.core.errors import InputError
-from kustannukset.scenarios import districts
-from kustannukset.scenarios.context import load_context
+from kustannukset.districts import region as districts
+from kustannukset.districts import summaries
 from kustannukset.view import csv_output, terminal
 from kustannukset.view.formatting import decimal, euros
 from kustannukset.view.labels import count, named
@@ -20,21 +23,33 @@ def register(sub) -> None:
     p = sub.add_parser(
         "aluejaot",
         help="kaikki lailliset työllisyysaluejaot: määrä, kuntien maksut, vähimmäisalueet",
-        description="Luettelee kaikki tavat jakaa kunnat maantieteellisesti yhtenäisiin "
-        "työllisyysalueisiin, joiden työvoima on vähintään raja (oletus: Pirkanmaan kunnat, "
-        "työvoima ja raja data/parametrit/tyollisyysalueet.yaml). Tulostaa jakojen määrän, kunkin "
-        "kunnan pienimmän, mediaani- ja suurimman maksun kaikissa jaoissa, päätettyjen alueiden "
-        "sijoituksen ja kärkijaot.",
+        description="Laskee kaikki tavat jakaa maakunnan kunnat maantieteellisesti yhtenäisiin "
+        "työllisyysalueisiin, joiden työvoima on vähintään raja (oletus: Pirkanmaa, työvoima ja "
+        "raja data/parametrit/tyollisyysalueet.yaml). Tulostaa jakojen määrän, kunkin kunnan "
+        "maksun jakauman kaikissa jaoissa (pienin, kvartiilit, mediaani, suurin), nettovaikutuksen "
+        "valtionosuusarvioon, päätettyjen alueiden sijoituksen ja kärkijaot. Jakoja ei luetella: "
+        "kunnan maksu riippuu vain sen alueesta, joten jakaumat lasketaan alueista.",
+    )
+    p.add_argument(
+        "--maakunta",
+        metavar="NIMI",
+        help=f"maakunta, jonka kunnat jaetaan (oletus {districts.REGION})",
+    )
+    p.add_argument(
+        "--koko-maa",
+        action="store_true",
+        help="rivi kustakin Manner-Suomen maakunnasta: kunnat, työvoima, laillisten jakojen "
+        "määrä, päätetyt alueet 2025 ja yksin järjestämään riittävät kunnat",
     )
     p.add_argument(
         "--kunnat",
         nargs="+",
         default=[],
         metavar="KUNTA",
-        help="lisää kuntia Pirkanmaan kuntiin (esim. Jämsä Keuruu)",
+        help="lisää kuntia maakunnan kuntiin (esim. Jämsä Keuruu)",
     )
     p.add_argument(
-        "--vain", action="store_true", help="vain --kunnat-valinnan kunnat, ei Pirkanmaata"
+        "--vain", action="store_true", help="vain --kunnat-valinnan kunnat, ei maakuntaa"
     )
     p.add_argument("--kunta", metavar="KUNTA", help="luettele kunnan pienimmät lailliset alueet")
     p.add_argument(
@@ -49,26 +64,32 @@ def register(sub) -> None:
         "--skenaario",
         default=districts.DEFAULT_SCENARIO,
         metavar="NIMI",
-        help="skenaario, jonka ensimmäisen alueen jakoperuste ja potti käytetään "
-        f"(oletus {districts.DEFAULT_SCENARIO})",
+        help="skenaario, jonka ensimmäisen alueen kustannuspotti käytetään "
+        f"(oletus {districts.DEFAULT_SCENARIO}: vuoden 2025 vertailujen oletusperuste)",
     )
     p.add_argument(
         "--avain",
         metavar="MITTARI:VUOSI",
-        help="muu jakoperuste, esim. tyottomat_tyonhakijat_ka:2021 tai "
-        "vakiluku:2021:0.5+tyottomat_tyonhakijat_ka:2021:0.5",
+        help="jakoperuste (oletus: 20 000 -säännön työvoima, tyovoima:2021), esim. "
+        "tyottomat_tyonhakijat_ka:2021 tai vakiluku:2021:0.5+tyottomat_tyonhakijat_ka:2021:0.5",
     )
     p.add_argument(
         "--paatetyt",
         default=districts.DECIDED_SCENARIO,
         metavar="NIMI",
-        help="skenaario, jonka sijoitus näytetään (oletus päätetyt alueet 2025)",
+        help="skenaario, jonka sijoitus näytetään (oletus päätetyt alueet 2025, koko maa)",
     )
-    p.add_argument("--karki", type=int, default=districts.TOP, metavar="N", help="kärkijakoja")
-    output_options(p, "kuntien yhteenveto (--kunta: kunnan pienimmät alueet)")
+    p.add_argument("--karki", type=int, default=summaries.TOP, metavar="N", help="kärkijakoja")
+    output_options(
+        p, "kuntien yhteenveto (--kunta: kunnan pienimmät alueet; --koko-maa: maakunnat)"
+    )
     p.add_argument("--kirjoita", metavar="TIEDOSTO", help="kirjoita jako skenaariotiedostoksi")
     p.add_argument(
-        "--jako", type=int, metavar="N", help="kirjoitettavan jaon numero (kärkilistoista)"
+        "--jako",
+        type=int,
+        metavar="N",
+        help="kirjoitettavan jaon numero (kärkilistoista; sama syöte antaa aina saman numeron, "
+        "numerointi: docs/aluejaot.md)",
     )
     data_dir_arg(p)
     p.set_defaults(run=run)
@@ -78,24 +99,34 @@ def run(args: argparse.Namespace) -> int:
     columns = terminal.width(args.leveys)
     if args.vain and not args.kunnat:
         raise InputError("--vain tarvitsee --kunnat-valinnan kunnat", option="--vain")
+    if args.vain and args.maakunta:
+        raise InputError("anna joko --maakunta tai --vain", option="--vain")
     if (args.kirjoita is None) != (args.jako is None):
         raise InputError("anna --kirjoita ja --jako yhdessä", option="--kirjoita")
     if args.raja is not None and args.raja < 0:
         raise InputError(f"raja {args.raja} on negatiivinen", option="--raja")
-    context = load_context(args.data)
+    context = districts.load_context(args.data)
+    if args.koko_maa:
+        return _national(context, args, columns)
+    name = districts.resolve_region(context, args.maakunta) if args.maakunta else None
     region = districts.load_region(
-        context, args.kunnat, only=args.vain, fixed=args.kiinnitetty, threshold=args.raja
+        context,
+        args.kunnat,
+        region=name,
+        only=args.vain,
+        fixed=args.kiinnitetty,
+        threshold=args.raja,
     )
     key = districts.parse_key(args.avain) if args.avain else None
     if args.kunta:
         (code,) = districts.resolve(context, [args.kunta], "--kunta")
         if code not in region.codes:
             raise InputError(f"{args.kunta} ei ole valittujen kuntien joukossa", option="--kunta")
-        return _minimal(region, code, terminal.width(args.leveys), csv_dialect(args))
+        return _minimal(region, code, columns, csv_dialect(args))
     space = region.space()
     if args.kirjoita:
         basis = districts.load_basis(region, args.skenaario, key)
-        blocks = districts.partition_at(space, args.jako - 1)
+        blocks = summaries.partition_at(space, args.jako - 1)
         title = f"Aluejako {args.jako}/{space.count()}"
         description = (
             f"Laillinen aluejako numero {args.jako} ({len(region.codes)} kuntaa, raja "
@@ -143,8 +174,8 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         basis = districts.load_basis(region, args.skenaario, key)
-        summary = districts.summarise(
-            region, basis, decided=_decided(region, args.paatetyt), top=args.karki, space=space
+        summary = summaries.summarise(
+            region, basis, decided=args.paatetyt, top=args.karki, space=space
         )
     except InputError as exc:
         _say(columns, f"Maksuja ei voi laskea: {exc}", file=out)
@@ -156,28 +187,71 @@ def run(args: argparse.Namespace) -> int:
         table = table[first + [c for c in table.columns if c not in first]]
         csv_output.write(table, status=basis.pool_status, dialect=dialect)
         return 0
-    _print_summary(summary, terminal.width(args.leveys))
+    _print_summary(summary, columns)
     return 0
 
 
-def _decided(region: districts.Region, name: str) -> str | None:
-    """The decided scenario, when it places every chosen municipality."""
-    scenario = region.context.scenario(name)
-    return name if set(region.codes) <= set(scenario.members) else None
+def _national(context, args: argparse.Namespace, columns: int) -> int:
+    dialect = csv_dialect(args)
+    out = sys.stderr if dialect is not None else sys.stdout
+    force = districts.default_key(context)
+    _say(
+        columns,
+        f"Manner-Suomen maakunnat: lailliset aluejaot. Työvoima: {districts.key_label(force)} "
+        f"(johdettu arvio); raja {euros(int(context.rule('tyovoimaraja').value))}; naapuruus "
+        f"kuntarajoista. Päätetyt alueet: data/skenaariot/{args.paatetyt}.yaml.",
+        file=out,
+    )
+    started = time.perf_counter()
+    frame = summaries.national(context, args.paatetyt)
+    if dialect is not None:
+        for row in frame.to_dict("records"):
+            if row["Huom"]:
+                _say(columns, f"Huom: {row['Maakunta']}: {row['Huom']}", file=out)
+        table = named(frame.drop(columns=["Huom"]))
+        # the labour force is a derived estimate (johdettu arvio); a region without it: puuttuu
+        status = ["puuttuu" if pd.isna(v) else "johdettu" for v in frame["Työvoima"]]
+        csv_output.write(table, status=status, dialect=dialect)
+    else:
+        shown = frame[["Maakunta", "Kuntia", "Työvoima", "Laillisia jakoja"]]
+        _say(
+            columns,
+            terminal.table(shown, columns, {"Työvoima": _count, "Laillisia jakoja": _count}),
+        )
+        for row in frame.to_dict("records"):
+            _say(columns)
+            _say(columns, f"{row['Maakunta']}:")
+            if row["Alueiden määrän mukaan"]:
+                _say(columns, f"  alueiden määrän mukaan: {row['Alueiden määrän mukaan']}")
+            _say(columns, f"  päätetyt alueet 2025: {row['Päätetyt alueet 2025'] or '–'}")
+            _say(
+                columns,
+                "  voisi järjestää yksin (työvoima vähintään raja): "
+                + (row["Voisi järjestää yksin"] or "ei yksikään kunta"),
+            )
+            if row["Huom"]:
+                _say(columns, f"  {row['Huom']}")
+    _say(columns, f"(laskettu {decimal(time.perf_counter() - started, 1)} s)", file=out)
+    return 0
+
+
+def _count(value) -> str:
+    return "–" if value is None or value != value else euros(value)
 
 
 def _header(region: districts.Region) -> str:
     fixed = ""
     if region.fixed:
         fixed = "; kiinnitetty: " + ", ".join(a.name for a in region.fixed)
+    title = f"{region.name}: " if region.name else ""
     return (
-        f"Kunnat ({len(region.codes)}): {', '.join(region.names)}\n"
+        f"{title}Kunnat ({len(region.codes)}): {', '.join(region.names)}\n"
         f"Työvoima: {region.labour_label}; raja {euros(region.threshold)}; naapuruus "
         f"kuntarajoista (yhteinen rajajana){fixed}"
     )
 
 
-def _estimate_note(basis: districts.Basis) -> str:
+def _estimate_note(basis: districts.CostBasis) -> str:
     return f"{basis.pool_status.upper()}: potti {basis.pool_label}; jakoperuste {basis.key_label}"
 
 
@@ -216,12 +290,14 @@ def _shown(value, decimals: int = 0) -> str:
     return "–" if value is None or value != value else euros(value, decimals)
 
 
-def _print_summary(summary: districts.Summary, columns: int) -> None:
+def _print_summary(summary: summaries.Summary, columns: int) -> None:
     region, basis = summary.region, summary.basis
     _say(columns)
-    _say(columns, f"Jakoperuste: {basis.key_label} ({basis.source_title})")
-    _say(columns, f"Kustannuspotti: {basis.pool_label}")
+    _say(columns, f"Jakoperuste: {basis.key_label}")
+    _say(columns, f"Kustannuspotti: {basis.pool_label} ({basis.source_title})")
     _say(columns, f"€/asukas: {basis.population_label}")
+    if basis.funding_label:
+        _say(columns, f"Netto = valtionosuusarvio − maksu. {basis.funding_label}")
     table = summary.table.drop(columns=["Kuntanumero"]).copy()
     formats = {}
     for column in table.columns:
@@ -232,7 +308,11 @@ def _print_summary(summary: districts.Summary, columns: int) -> None:
         elif column == "Persentiili %":
             formats[column] = lambda v: _shown(v, 1)
     _say(columns)
-    _say(columns, "Kuntien maksut kaikissa laillisissa jaoissa (pienin, mediaani, suurin):")
+    _say(
+        columns,
+        "Kuntien maksut kaikissa laillisissa jaoissa (pienin, alakvartiili, mediaani, "
+        "yläkvartiili, suurin), laskettu täsmälleen alueista:",
+    )
     _say(columns, terminal.table(table, columns, formats))
     if summary.decided is not None:
         legal = "on" if summary.decided_legal else "EI ole"
@@ -245,11 +325,10 @@ def _print_summary(summary: districts.Summary, columns: int) -> None:
         if not summary.decided_legal:
             _say(
                 columns,
-                "  Rajan yli ulottuva alue on laskettu vain valittujen kuntien osalta "
-                "(Mänttä-Vilppula: Eteläisen Keski-Suomen alueen kunnat saa mukaan valinnalla "
-                "--kunnat).",
+                "  Rajan yli ulottuva alue on laskettu vain valittujen kuntien osalta (sen muut "
+                "kunnat saa mukaan valinnalla --kunnat).",
             )
-    for name, label in districts.CRITERIA.items():
+    for name, label in summaries.CRITERIA.items():
         _say(columns)
         _say(columns, f"Kärkijaot: {label}")
         for ranked in summary.top[name]:

@@ -51,9 +51,9 @@ from kustannukset.core.replace import (
     temporary_name,
     writable_folder,
 )
+from kustannukset.districts import report as districts
 from kustannukset.international import notebook as international
 from kustannukset.render.startup import skip_slow_optional_imports
-from kustannukset.scenarios import districts_report as districts
 from kustannukset.scenarios import notebook as scenarios
 from kustannukset.shared_costs import notebook as yearly
 from kustannukset.stats.loader import load_statistics

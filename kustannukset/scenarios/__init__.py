@@ -7,6 +7,9 @@ vectorised engine for sweeps.
 divides the pools exactly, ``funding`` estimates the state funding, ``comparison`` sets the 2025
 alternatives side by side, ``fast`` evaluates many weight mixes at once, ``geo`` knows the
 municipal boundaries.
+
+This package's names below are its public interface: the all-partitions domain
+(:mod:`kustannukset.districts`) reads the scenarios through them and nothing else.
 """
 
 from kustannukset.scenarios.context import (
@@ -16,15 +19,41 @@ from kustannukset.scenarios.context import (
     second_pool_spec,
 )
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
-from kustannukset.scenarios.model import Scenario, load_scenario
+from kustannukset.scenarios.funding import describe as describe_funding
+from kustannukset.scenarios.funding import key_figures, resolve_pool, rounded_national
+from kustannukset.scenarios.geo import MAP_ATTRIBUTION, SOURCES_LINE
+from kustannukset.scenarios.maps import BACKGROUND
+from kustannukset.scenarios.model import (
+    Area,
+    KeyPart,
+    PoolSpec,
+    Scenario,
+    load_scenario,
+    measure_label,
+)
+from kustannukset.scenarios.rules import LabourForce, default_lead, labour_force
 
 __all__ = [
+    "BACKGROUND",
+    "MAP_ATTRIBUTION",
+    "SOURCES_LINE",
+    "Area",
     "Context",
+    "KeyPart",
+    "LabourForce",
+    "PoolSpec",
     "Scenario",
     "ScenarioResult",
+    "default_lead",
     "default_pool_spec",
+    "describe_funding",
     "evaluate",
+    "key_figures",
+    "labour_force",
     "load_context",
     "load_scenario",
+    "measure_label",
+    "resolve_pool",
+    "rounded_national",
     "second_pool_spec",
 ]

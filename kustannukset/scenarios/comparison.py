@@ -46,9 +46,12 @@ def is_alternative(scenario: Scenario) -> bool:
 
 
 def alternatives(context: Context) -> list[Scenario]:
-    """The 2025 alternatives of the data folder, in the order of their names."""
+    """The 2025 alternatives of the data folder for the decided areas' municipalities, in the
+    order of their names. A scenario that reaches further (the decided areas of all of mainland
+    Finland) is no alternative for them: it is evaluated by its name."""
     scenarios = [context.scenario(path) for path in in_order(context.scenario_paths())]
-    return [s for s in scenarios if is_alternative(s)]
+    within = set(decided_areas(context))
+    return [s for s in scenarios if is_alternative(s) and (not within or set(s.members) <= within)]
 
 
 def short_name(scenario: Scenario) -> str:

@@ -120,6 +120,8 @@ COLUMNS: dict[str, Column] = _columns(
     # every legal partition (aluejaot)
     ("maksuosuus_pienin", "Pienin €", EUROS),
     ("maksuosuus_mediaani", "Mediaani €", EUROS),
+    ("maksuosuus_alakvartiili", "Alakvartiili €", EUROS),
+    ("maksuosuus_ylakvartiili", "Yläkvartiili €", EUROS),
     ("maksuosuus_suurin", "Suurin €", EUROS),
     ("maksuosuus_paatetyt_alueet", "Päätetyt alueet €", EUROS),
     ("maksuosuus_pienin_per_asukas", "Pienin €/asukas", decimal(2)),
@@ -127,6 +129,16 @@ COLUMNS: dict[str, Column] = _columns(
     ("maksuosuus_suurin_per_asukas", "Suurin €/asukas", decimal(2)),
     ("maksuosuus_paatetyt_alueet_per_asukas", "Päätetyt alueet €/asukas", decimal(2)),
     ("persentiili_pct", "Persentiili %", decimal(1)),
+    ("netto_pienin", "Netto pienin €", EUROS),
+    ("netto_mediaani", "Netto mediaani €", EUROS),
+    ("netto_suurin", "Netto suurin €", EUROS),
+    ("netto_paatetyt_alueet", "Netto päätetyt alueet €", EUROS),
+    # the regions of mainland Finland (aluejaot --koko-maa)
+    ("maakunta", "Maakunta", TEXT),
+    ("laillisia_jakoja", "Laillisia jakoja", COUNT),
+    ("alueiden_maaran_mukaan", "Alueiden määrän mukaan", TEXT),
+    ("paatetyt_alueet_2025", "Päätetyt alueet 2025", TEXT),
+    ("voisi_jarjestaa_yksin", "Voisi järjestää yksin", TEXT),
     # statistics coverage (data kattavuus)
     ("kuukausia", "Kuukausia", COUNT),
     ("lopullinen", "Lopullisia", COUNT),

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
+from kustannukset.districts import region as districts
+from kustannukset.districts import summaries
 from kustannukset.render.driver import all_jobs
-from kustannukset.scenarios import districts
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
 
@@ -62,7 +63,15 @@ def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
     minimal = [[c.value for c in r] for r in wb["Pienimmät alueet"].iter_rows(min_row=2)]
     assert ["Valkeakoski", 1, 2, 24913, "Kangasala", "Valkeakoski, Kangasala"] in minimal
     header = [c.value for c in wb["Kunnat 1"][4]]
-    assert header[:5] == ["Kunta", "Kuntanumero", "Pienin €", "Mediaani €", "Suurin €"]
+    assert header[:7] == [
+        "Kunta",
+        "Kuntanumero",
+        "Pienin €",
+        "Alakvartiili €",
+        "Mediaani €",
+        "Yläkvartiili €",
+        "Suurin €",
+    ]
     assert "Persentiili %" in header
 
 
@@ -72,13 +81,13 @@ def test_export_round_trip(tmp_path):
     region = districts.load_region(context)
     basis = districts.load_basis(region)
     space = region.space()
-    blocks = districts.partition_at(space, 0)
+    blocks = summaries.partition_at(space, 0)
     path = tmp_path / "jako.yaml"
     districts.write_scenario(path, districts.scenario_text(region, blocks, basis, "Jako 1", "x"))
     scenario = context.scenario(path)
     assert {frozenset(a.members) for a in scenario.areas} == set(blocks)
     assert space.is_legal([a.members for a in scenario.areas])
-    assert districts.position_of(space, [a.members for a in scenario.areas]) == 0
+    assert summaries.position_of(space, [a.members for a in scenario.areas]) == 0
     result = evaluate(context, scenario, with_funding=False)
     assert set(result.areas["20 000 -sääntö"]) == {"täyttyy"}
     assert set(result.areas["Yhtenäinen"]) == {"kyllä"}

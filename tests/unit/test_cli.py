@@ -281,9 +281,10 @@ def test_skenaariot_in_detail_fit_the_width_in_a_b_c_order():
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
     titles = [line for line in lines if line.startswith("== ")]
-    # the scenarios' own letters, in order: A, B, C, C1 ... C6, then Perusura
+    # the scenarios' own letters, in order: A, B, C, C0 (the decided areas of all of mainland
+    # Finland), C1 ... C6, then Perusura
     letters = [t[3:].split(" – ")[0] for t in titles]
-    assert letters == ["A", "B", "C", "C1", "C2", "C3", "C4", "C5", "C6", "Perusura"]
+    assert letters == ["A", "B", "C", "C0", "C1", "C2", "C3", "C4", "C5", "C6", "Perusura"]
     narrow = run_cli("skenaariot", "elokuu_2023", "--leveys", "80").stdout.splitlines()
     assert max(len(line) for line in narrow) <= 80
     # the municipality names start at the left edge, the share and the payment end at the right
@@ -292,10 +293,11 @@ def test_skenaariot_in_detail_fit_the_width_in_a_b_c_order():
     akaa = next(line for line in narrow if "Akaa" in line)
     assert re.match(r"Akaa +Tampere ja 14 kuntaa +3,70 +\d{1,3}( \d{3})* ", akaa), akaa
     listed = run_cli("skenaariot", "--lista").stdout.splitlines()
-    assert [line.split(":", 1)[0] for line in listed[:4]] == [
+    assert [line.split(":", 1)[0] for line in listed[:5]] == [
         "huhtikuu_2023",  # A
         "elokuu_2023",  # B
         "paatetty_2025",  # C
+        "paatetty_2025_suomi",  # C0
         "paatetty_2025_tyoikaiset",  # C1
     ]
 

@@ -222,6 +222,8 @@ def _readme_key(run: list[str]) -> str:
         return "data kattavuus --yhteenveto" if "--yhteenveto" in run else "data kattavuus"
     if run[0] == "aluejaot" and "--kunta" in run:
         return "aluejaot --kunta"
+    if run[0] == "aluejaot" and "--koko-maa" in run:
+        return "aluejaot --koko-maa"
     if run[0] == "skenaariot" and len(run) > 1:  # named scenarios: the detailed rows
         return "skenaariot --tarkat"
     return run[0]

@@ -1,9 +1,11 @@
-"""Every legal partition evaluated (kustannukset.scenarios.districts) and the command
-``kustannukset aluejaot``: the adapter on hand-made data, the summaries by hand, the export round
+"""Every legal partition evaluated (kustannukset.districts) and the command ``kustannukset
+aluejaot``: the adapter on hand-made data, the summaries by hand, the evaluation from the blocks
+against brute force on small graphs, the pool as a function of an area's members, the export round
 trip, and the command line end to end."""
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,17 +14,21 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from kustannukset.core.errors import InputError
 from kustannukset.core.schema import validate
-from kustannukset.scenarios import districts
-from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.model import RULE_SCHEMAS, KeyPart, MunicipalityNames
-from kustannukset.scenarios.partitions import (
+from kustannukset.districts import evaluation, search, summaries
+from kustannukset.districts import region as districts
+from kustannukset.districts.partitions import (
     PartitionSpace,
+    area_count,
     induced_adjacency,
     recursive_partitions,
 )
+from kustannukset.scenarios.context import default_pool_spec, load_context, second_pool_spec
+from kustannukset.scenarios.model import RULE_SCHEMAS, KeyPart, MunicipalityNames
 from kustannukset.view.formatting import euros
 from tests.conftest import run_cli
+from tests.unit.test_partitions import brute_force
 
 # A path A - B - C - D of four hand-made municipalities.
 CODES = ["001", "002", "003", "004"]
@@ -58,6 +64,7 @@ class StubContext:
             },
         }
         self._figures = {"tyovoima": LABOUR, "vakiluku": POPULATION, "tyottomat": JOBLESS}
+        self.statistics.codes_by_year = lambda measure: {2021: frozenset(CODES)}
         self._decided = SimpleNamespace(
             areas=[SimpleNamespace(members=m) for m in decided],
             members=[c for m in decided for c in m],
@@ -81,17 +88,21 @@ class StubContext:
         return self._decided
 
 
-def stub_basis() -> districts.Basis:
+def stub_basis() -> districts.CostBasis:
     """1 € per inhabitant as each municipality's contribution to its area's pool, split by the
     jobless key."""
-    return districts.Basis(
-        key=(KeyPart("tyottomat", Fraction(1), 2021),),
+    numbers = evaluation.Basis(
+        key_weights=(1.0,),
         key_values=np.array([[JOBLESS[c] for c in CODES]], dtype=float),
+        pool_fixed=None,
         pool_of_node=np.array([POPULATION[c] for c in CODES], dtype=float),
-        pool_per_area=None,
-        pool_label="1 € asukasta kohden (ESIMERKKI)",
-        key_label="työttömät",
         population=np.array([POPULATION[c] for c in CODES], dtype=float),
+    )
+    return districts.CostBasis(
+        numbers=numbers,
+        key=(KeyPart("tyottomat", Fraction(1), 2021),),
+        key_label="työttömät",
+        pool_label="1 € asukasta kohden (ESIMERKKI)",
         population_label="väkiluku",
         source="testi",
     )
@@ -138,7 +149,7 @@ def test_minimal_areas_of_a_municipality():
 
 def test_summaries_by_hand():
     region = districts.load_region(StubContext())
-    summary = districts.summarise(region, stub_basis(), decided="paatetty", top=2, chunk_size=1)
+    summary = summaries.summarise(region, stub_basis(), decided="paatetty", top=2)
     assert summary.count == 2
     assert summary.decided_legal
     table = summary.table.set_index("Kuntanumero")
@@ -172,12 +183,9 @@ def test_summaries_by_hand():
 
 
 def test_a_constant_pool_per_area_and_a_mixed_key():
-    basis = stub_basis()
-    basis.pool_of_node, basis.pool_per_area = None, 1000.0
-    basis.key = (
-        KeyPart("tyottomat", Fraction(1, 2), 2021),
-        KeyPart("vakiluku", Fraction(1, 2), 2021),
-    )
+    basis = stub_basis().numbers
+    basis.pool_of_node, basis.pool_fixed = None, 1000.0
+    basis.key_weights = (0.5, 0.5)
     basis.key_values = np.array(
         [[JOBLESS[c] for c in CODES], [POPULATION[c] for c in CODES]], dtype=float
     )
@@ -192,7 +200,7 @@ def test_a_constant_pool_per_area_and_a_mixed_key():
 
 def test_percentile_definition():
     # 1, 2, 3, 4 against 3: two below, one equal: (2 + 1/2) / 4 = 62.5 %
-    assert districts.percentile_of(np.array([1.0, 2.0, 3.0, 4.0]), 3.0) == pytest.approx(62.5)
+    assert evaluation.percentile_of(np.array([1.0, 2.0, 3.0, 4.0]), 3.0) == pytest.approx(62.5)
 
 
 def test_no_partition_says_why():
@@ -218,8 +226,8 @@ def context():
 
 def test_scenario_pool_per_inhabitant(context):
     region = districts.load_region(context)
-    basis = districts.load_basis(region, "perusura")
-    assert basis.pool_of_node is not None
+    basis = districts.load_basis(region, "perusura").numbers
+    assert basis.pool_of_node is not None and basis.pool_fixed is None
     tampere = region.codes.index("837")
     # The 2023 shared costs with the flat rate, 147 477.33 + 92 971.71 + 49 695.75 + 80 696.07
     # = 370 840.86 €, per inhabitant of 525 320 (31.12.2021), times Tampere's 244 223.
@@ -315,3 +323,243 @@ def test_cli_fixed_area_partitions_the_rest(context):
     assert result.returncode == 0, result.stderr
     assert f"Laillisia aluejakoja: {euros(alone.count())} " in result.stdout
     assert "kiinnitetty: Läntisen Pirkanmaan työllisyysalue" in result.stdout
+
+
+# --- the evaluation from the blocks, against the listing and brute force -----------------------
+
+
+def listed(space: PartitionSpace, basis: evaluation.Basis, target=None, labels=None):
+    """The listing's figures: every partition's payments (by the listing's formula), each
+    municipality's minimum, quartiles (numpy's) and maximum, the percentile against ``target``,
+    and the top partitions of each criterion ranked over all partitions."""
+    if labels is None:
+        labels = np.concatenate(list(space.iter_labels()))
+    pay = basis.payments(labels)
+    stats = {
+        "min": pay.min(axis=0),
+        "q1": np.quantile(pay, 0.25, axis=0),
+        "median": np.median(pay, axis=0),
+        "q3": np.quantile(pay, 0.75, axis=0),
+        "max": pay.max(axis=0),
+    }
+    ranks = None
+    if target is not None:
+        ranks = [evaluation.percentile_of(pay[:, i], target[i]) for i in range(pay.shape[1])]
+    rows, width = len(labels), int(labels.max()) + 1
+    flat = labels.astype(np.intp) + (np.arange(rows) * width)[:, None]
+    paid = np.bincount(flat.ravel(), weights=pay.ravel(), minlength=rows * width)
+    people = np.bincount(
+        flat.ravel(),
+        weights=np.broadcast_to(basis.population, pay.shape).ravel(),
+        minlength=rows * width,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_area = np.where(people > 0, paid / people, np.nan).reshape(rows, width)
+        per_capita = pay / basis.population
+    area_spread = np.nanmax(per_area, axis=1) - np.nanmin(per_area, axis=1)
+    area_spread[area_spread < 1e-9] = 0.0
+    spread = np.nanmax(per_capita, axis=1) - np.nanmin(per_capita, axis=1)
+    spread[spread < 1e-9] = 0.0
+    areas = area_count(labels)
+    firsts = {
+        "tasaisin": np.floor(area_spread * 100 + 0.5),
+        "vahiten": areas.astype(float),
+        "eniten": -areas.astype(float),
+    }
+    top = {
+        name: np.lexsort((np.arange(rows), spread, first))[:5].tolist()
+        for name, first in firsts.items()
+    }
+    return stats, ranks, top
+
+
+def evaluated(space: PartitionSpace, basis: evaluation.Basis, target=None):
+    n = len(space.nodes)
+    count = space.count()
+    masks, weights = space.blocks()
+    values = basis.blocks(masks, n)
+    found = evaluation.distribution(values, weights, count, n)
+    stats = {
+        "min": found.minimum,
+        "q1": found.quartiles[0],
+        "median": found.quartiles[1],
+        "q3": found.quartiles[2],
+        "max": found.maximum,
+    }
+    ranks = None
+    if target is not None:
+        ranks = list(evaluation.percentiles(values, weights, count, n, target))
+    where = np.searchsorted(masks, space.dag.blocks)
+    bound = search.Search(space, values.per_area[where], values.low[where], values.high[where])
+    top = {name: [f.index for f in bound.top(name, 5)[0]] for name in search.CRITERIA}
+    return stats, ranks, top
+
+
+def random_basis(rng: random.Random, n: int, fixed: bool, mixed: bool) -> evaluation.Basis:
+    keys = [[rng.randint(1, 50) for _ in range(n)] for _ in range(2 if mixed else 1)]
+    return evaluation.Basis(
+        key_weights=(0.3, 0.7) if mixed else (1.0,),
+        key_values=np.array(keys, dtype=float),
+        pool_fixed=float(rng.randint(100, 1000)) if fixed else None,
+        pool_of_node=np.array([rng.randint(0, 500) for _ in range(n)], dtype=float),
+        population=np.array([rng.randint(10, 90) for _ in range(n)], dtype=float),
+    )
+
+
+def random_graph(rng: random.Random, n: int):
+    """A connected random graph (a random tree plus extra edges) with random weights."""
+    nodes = [f"k{i}" for i in range(n)]
+    adjacency = {v: set() for v in nodes}
+    for i in range(1, n):
+        j = rng.randrange(i)
+        adjacency[nodes[i]].add(nodes[j])
+        adjacency[nodes[j]].add(nodes[i])
+    for _ in range(n // 2):
+        a, b = rng.sample(nodes, 2)
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    weights = {v: rng.randint(1, 9) for v in nodes}
+    return nodes, adjacency, weights, rng.randint(3, 12)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_distributions_percentiles_and_top_lists_match_the_listing(seed):
+    # The figures from the blocks are the listing's own floating-point numbers: compared exactly.
+    rng = random.Random(seed)
+    nodes, adjacency, weights, threshold = random_graph(rng, rng.randint(4, 10))
+    space = PartitionSpace(nodes, adjacency, weights, threshold)
+    if not space.count():
+        pytest.skip("no legal partition")
+    basis = random_basis(rng, len(nodes), fixed=seed % 2 == 0, mixed=seed % 3 == 0)
+    one = space.labels_of([nodes])  # everything as one area, legal or not
+    target = basis.payments(one[None, :])[0] * 1.01
+    listing = listed(space, basis, target)
+    blocks = evaluated(space, basis, target)
+    for name in listing[0]:
+        assert np.array_equal(blocks[0][name], listing[0][name]), name
+    assert blocks[1] == listing[1]
+    assert blocks[2] == listing[2]
+
+
+def test_brute_force_agrees_with_the_listing_that_the_comparison_uses():
+    # The listing compared above is itself every legal partition once (brute force: every set
+    # partition filtered by the rules).
+    rng = random.Random(7)
+    nodes, adjacency, weights, threshold = random_graph(rng, 8)
+    space = PartitionSpace(nodes, adjacency, weights, threshold)
+    listed_partitions = {frozenset(p) for p in space.iter_partitions()}
+    assert listed_partitions == brute_force(nodes, adjacency, weights, threshold)
+
+
+def test_quartiles_by_hand():
+    # Values 10 (twice), 20, 40 (three times): 6 in all, sorted 10 10 20 40 40 40. numpy's linear
+    # quantiles: position (6 - 1) * 0.25 = 1.25 -> 10 + 0.25 * (20 - 10) = 12.5; the median the
+    # mean of the 3rd and 4th, (20 + 40) / 2 = 30; position 3.75 -> 40.
+    low, (q1, median, q3), high = evaluation.weighted_summary(
+        np.array([40.0, 10.0, 20.0]), np.array([3, 2, 1]), 6
+    )
+    assert (low, q1, median, q3, high) == (10.0, 12.5, 30.0, 40.0, 40.0)
+    assert q1 == np.quantile([10, 10, 20, 40, 40, 40], 0.25)
+
+
+def test_cost_model_pool_is_a_fixed_part_and_a_sum_over_members(context):
+    # The cost model's pool: 400 000 € per area (ESIMERKKI) plus the calibrated euros per
+    # unemployed jobseeker (2022) of each member; read back as fixed part + contributions.
+    region = districts.load_region(context)
+    fixed, parts = districts.affine_pool(
+        context, default_pool_spec(context), districts.default_key(context), region.codes
+    )
+    assert fixed == 400000
+    jobless = context.values("tyottomat_tyonhakijat_ka", 2022, region.codes)
+    rates = {parts[i] / jobless[c] for i, c in enumerate(region.codes)}
+    assert len(rates) == 1  # the same euros per jobseeker for every municipality
+    (rate,) = rates
+    # calibrated: (70 900 000 - 400 000) / the Tampere area's 16 municipalities' jobseekers
+    area = context.scenario("paatetty_2025").areas[0].members
+    assert rate == (70900000 - 400000) / sum(
+        context.values("tyottomat_tyonhakijat_ka", 2022, area).values()
+    )
+
+
+def test_funding_pool_has_no_fixed_part(context):
+    # the second view of the 2025 comparisons: each area's pool is its members' funding estimates
+    region = districts.load_region(context)
+    fixed, parts = districts.affine_pool(
+        context, second_pool_spec(context), districts.default_key(context), region.codes
+    )
+    assert fixed is None and all(p > 0 for p in parts)
+    basis = districts.load_basis(region)
+    assert basis.numbers.pool_fixed == 400000  # the default basis, the cost model
+    assert basis.key_label.startswith("Työvoima")  # the default key: the labour force
+    assert basis.funding_label and basis.numbers.funding is not None
+
+
+def test_a_region_too_large_is_refused_before_anything_is_built(context):
+    region = districts.load_region(context)
+    with pytest.raises(InputError, match="liian suuri tarkkaan laskentaan"):
+        region.space(memory_limit=1000)
+
+
+def test_region_names(context):
+    assert districts.resolve_region(context, "pirkanmaa") == "Pirkanmaa"
+    with pytest.raises(InputError, match="tarkoititko 'Uusimaa'"):
+        districts.resolve_region(context, "Uusimaaa")
+    with pytest.raises(InputError, match="ei kuulu työllisyysalueuudistukseen"):
+        districts.resolve_region(context, "Ahvenanmaa")
+    assert "Ahvenanmaan maakunta" not in districts.mainland_regions(context)
+    assert len(districts.mainland_regions(context)) == 18
+
+
+def test_decided_areas_of_the_whole_country(context):
+    # 45 areas, 292 municipalities of the 2025 division (Pertunmaa in Mäntyharju), six by the
+    # exception of 30.11.2023.
+    scenario = context.scenario("paatetty_2025_suomi")
+    assert len(scenario.areas) == 45
+    assert len(scenario.members) == len(set(scenario.members)) == 292
+    assert "588" not in scenario.members
+    exceptions = {a.name for a in scenario.areas if a.exception}
+    assert exceptions == {
+        "Hanko-Inkoo-Raasepori",
+        "Pietarsaaren seutu",
+        "Savonlinna",
+        "Ylä-Savo",
+        "Tunturi-Lappi - Pello",
+        "Pohjois- ja Itä-Lappi",
+    }
+    # Pirkanmaa's part: the Tampere area (16), western Pirkanmaa (6) and Mänttä-Vilppula, whose
+    # area (Eteläinen Keski-Suomi) crosses the border
+    areas = districts.decided_areas_in(
+        context, districts.region_municipalities(context, "Pirkanmaa")
+    )
+    assert {(a.name, len(a.members), crossing) for a, crossing in areas} == {
+        ("Tampereen seutu", 16, False),
+        ("Läntinen Pirkanmaa", 6, False),
+        ("Eteläinen Keski-Suomi", 8, True),
+    }
+
+
+def test_cli_region_errors_are_one_finnish_line():
+    result = run_cli("aluejaot", "--maakunta", "Uusimaaa")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "tuntematon maakunta 'Uusimaaa' (tarkoititko 'Uusimaa'?)" in result.stderr
+    result = run_cli("aluejaot", "--maakunta", "Ahvenanmaa")
+    assert result.returncode == 2 and "ei kuulu työllisyysalueuudistukseen" in result.stderr
+    # a key whose figures are not in the data: the figure and how to fetch it, no payments
+    result = run_cli("aluejaot", "--maakunta", "Kymenlaakso", "--avain", "tyolliset:2021")
+    assert result.returncode == 0, result.stderr
+    assert "Maksuja ei voi laskea" in result.stdout
+    assert "2021 puuttuu kunnalta Hamina (075)" in result.stdout
+    assert "kustannukset data paivita --vuodet 2021 --kunnat 075" in result.stdout
+
+
+def test_cli_a_small_region_by_hand():
+    # Kymenlaakso's 6 municipalities (labour force 31.12.2021, data/tilastot/tyovoima.csv): Kotka
+    # 22 543 and Kouvola 35 611 reach 20 000; Hamina 8 614, Miehikkälä 732, Pyhtää 2 319 and
+    # Virolahti 1 291 together 12 956 do not, so every area holds Kotka or Kouvola. One area, or
+    # two: Miehikkälä and Virolahti touch only Hamina and each other, so they go where Hamina
+    # goes; Hamina and Pyhtää each border both Kotka and Kouvola: 2 * 2 = 4. In all 1 + 4 = 5.
+    result = run_cli("aluejaot", "--maakunta", "Kymenlaakso", "--karki", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Kymenlaakso: Kunnat (6)" in result.stdout
+    assert "Laillisia aluejakoja: 5 " in result.stdout
+    assert "1 alue: 1, 2 aluetta: 4" in result.stdout

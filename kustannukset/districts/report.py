@@ -16,11 +16,10 @@ from matplotlib.colors import Normalize
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
-from kustannukset.scenarios import districts
-from kustannukset.scenarios.context import load_context
-from kustannukset.scenarios.geo import MAP_ATTRIBUTION, SOURCES_LINE
-from kustannukset.scenarios.maps import BACKGROUND
-from kustannukset.scenarios.partitions import PartitionSpace
+from kustannukset.districts import region as districts
+from kustannukset.districts import summaries
+from kustannukset.districts.partitions import PartitionSpace
+from kustannukset.districts.region import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE, load_context
 from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
@@ -37,7 +36,7 @@ ESTIMATE_NOTE = (
 class Report:
     region: districts.Region
     space: PartitionSpace
-    summaries: list[districts.Summary]  # the scenario's key first, then the comparison key
+    summaries: list[summaries.Summary]  # the key first, then the comparison key
 
 
 def _names(value: object, what: str) -> list[str]:
@@ -56,37 +55,38 @@ def validate_parameters(
     kunnat: object = (),
     kiinnitetty: object = (),
     data_kansio: object = "",
+    maakunta: object = districts.REGION,
+    avain: object = "",
 ) -> Report:
-    """Check the parameters, enumerate every legal partition and evaluate it under the scenario's
-    key and, if given, the comparison key; a mistake is a Finnish error."""
+    """Check the parameters, count every legal partition and evaluate them under the key (empty:
+    the labour force of the 20 000 rule) and, if given, the comparison key, with the pool of the
+    scenario's first area; a mistake is a Finnish error."""
     data_dir = Path(str(data_kansio)) if str(data_kansio or "") else DATA_DIR
     if not data_dir.is_dir():
         raise InputError("datakansiota ei löydy", file=data_dir)
     context = load_context(data_dir)
     region = districts.load_region(
-        context, _names(kunnat, "kunnat"), fixed=_names(kiinnitetty, "kiinnitetty")
+        context,
+        _names(kunnat, "kunnat"),
+        region=districts.resolve_region(context, str(maakunta)),
+        fixed=_names(kiinnitetty, "kiinnitetty"),
     )
     space = region.space()
-    decided = districts.DECIDED_SCENARIO
-    if not set(region.codes) <= set(context.scenario(decided).members):
-        decided = None
-    keys = [None]
+    keys = [districts.parse_key(str(avain)) if str(avain or "").strip() else None]
     if str(vertailuavain or "").strip():
         keys.append(districts.parse_key(str(vertailuavain)))
-    summaries = [
-        districts.summarise(
-            region, districts.load_basis(region, str(skenaario), key), decided=decided, space=space
-        )
+    made = [
+        summaries.summarise(region, districts.load_basis(region, str(skenaario), key), space=space)
         for key in keys
     ]
-    return Report(region, space, summaries)
+    return Report(region, space, made)
 
 
 def intro(report: Report) -> str:
     region, first = report.region, report.summaries[0]
     fixed = ", ".join(a.name for a in region.fixed) or "ei"
     lines = [
-        f"- Kunnat: **{len(region.codes)}** ({', '.join(region.names)})",
+        f"- {region.title()}: **{len(region.codes)}** kuntaa ({', '.join(region.names)})",
         f"- Työvoima: {region.labour_label}; raja **{euros(region.threshold)}**",
         "- Naapuruus: kuntarajoista (yhteinen rajajana), kuten skenaarioiden yhtenäisyystarkistus",
         f"- Kiinnitetyt alueet: {fixed}",
@@ -94,14 +94,18 @@ def intro(report: Report) -> str:
     ]
     if first.decided is not None:
         legal = "on" if first.decided_legal else "**ei ole**"
+        crossing = [
+            area.name
+            for area, outside in districts.decided_areas_in(region.context, region.codes)
+            if outside
+        ]
         lines.append(
             f"- Päätetyt alueet 2025 {legal} näiden kuntien laillinen jako"
             + (
                 ""
-                if first.decided_legal
-                else ": Mänttä-Vilppulan alue (Eteläinen Keski-Suomi) "
-                "ulottuu Pirkanmaan rajan yli, joten päätetyt alueet sijoitetaan Pirkanmaan "
-                "osiensa mukaan (Mänttä-Vilppula omana osanaan)"
+                if not crossing
+                else ": " + ", ".join(crossing) + " ulottuu maakunnan rajan yli, joten päätetyt "
+                "alueet sijoitetaan maakunnan sisäisten osiensa mukaan"
             )
         )
     return "\n".join(lines)
@@ -128,13 +132,15 @@ def count_chart(report: Report):
     return fig
 
 
-def basis_text(summary: districts.Summary) -> str:
+def basis_text(summary: summaries.Summary) -> str:
     basis = summary.basis
     lines = [
-        f"- Jakoperuste: **{basis.key_label}** ({basis.source_title})",
-        f"- Kustannuspotti: {basis.pool_label}",
+        f"- Jakoperuste: **{basis.key_label}**",
+        f"- Kustannuspotti: {basis.pool_label} ({basis.source_title})",
         f"- €/asukas: {basis.population_label}",
     ]
+    if basis.funding_label:
+        lines.append(f"- Netto = valtionosuusarvio − maksu. {basis.funding_label}")
     lines.extend(f"> {note}" for note in summary.notes)
     return "\n".join(lines)
 
@@ -143,7 +149,7 @@ def _decimals(places: int):
     return lambda v: "–" if v is None or pd.isna(v) else euros(v, places)
 
 
-def municipality_table(summary: districts.Summary) -> Table:
+def municipality_table(summary: summaries.Summary) -> Table:
     frame = summary.table.drop(columns=["Kuntanumero"])
     formats = {c: _decimals(0) for c in frame.columns if c.endswith(" €")}
     formats.update({c: _decimals(2) for c in frame.columns if c.endswith("€/asukas")})
@@ -152,7 +158,7 @@ def municipality_table(summary: districts.Summary) -> Table:
     return Table(frame, formats)
 
 
-def distribution_chart(summary: districts.Summary):
+def distribution_chart(summary: summaries.Summary):
     """Each municipality's € per inhabitant over all legal partitions: the range, the median and
     the decided areas."""
     frame = summary.table.iloc[::-1]
@@ -174,10 +180,10 @@ def distribution_chart(summary: districts.Summary):
     return fig
 
 
-def top_frame(summary: districts.Summary) -> pd.DataFrame:
+def top_frame(summary: summaries.Summary) -> pd.DataFrame:
     region = summary.region
     rows = []
-    for name, label in districts.CRITERIA.items():
+    for name, label in summaries.CRITERIA.items():
         for place, ranked in enumerate(summary.top[name], start=1):
             rows.append(
                 {
@@ -197,7 +203,7 @@ def top_frame(summary: districts.Summary) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def top_table(summary: districts.Summary) -> Table:
+def top_table(summary: summaries.Summary) -> Table:
     frame = top_frame(summary)
     return Table(
         frame,

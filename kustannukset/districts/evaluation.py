@@ -1,0 +1,258 @@
+"""Payments over all legal partitions, from the blocks alone.
+
+A municipality's payment depends only on the area it lands in: the area's pool divided by the cost
+key inside the area. So its distribution over all legal partitions is the payments of the blocks
+that contain it (:meth:`kustannukset.districts.partitions.PartitionSpace.blocks`), each counted as
+many times as there are legal partitions containing the block. Minimum, quartiles, median,
+maximum, the net against the state-funding estimate and the decided areas' percentile follow
+exactly, without listing a single partition.
+
+A :class:`Basis` is plain numbers over the nodes (in the region's order):
+
+- the key: one row of figures per measure and its weight; municipality ``i`` of area ``A`` gets the
+  share ``sum over measures of weight * key_i / (sum of key over A)``;
+- the pool of an area: a fixed part (the same for every area, or none) plus the sum of the members'
+  contributions (a pool per inhabitant, a cost per unemployed jobseeker, the members' state
+  funding), so that the pool, like the key, is a function of the area's member set;
+- the population of each municipality, for euros per inhabitant, and its state-funding estimate
+  (whole euros) for the net, when there is one.
+
+The arithmetic is the listing's, operation for operation (sums over an area's members in node order,
+the shares accumulated measure by measure), so a block's payments are the same floating-point
+numbers as in any listed partition that contains it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kustannukset.districts.partitions import area_totals, key_shares, mask_members
+
+# Payments closer than half a cent count as equal when placing the decided areas.
+TIE_EUROS = 0.005
+QUARTILES = (0.25, 0.5, 0.75)
+
+
+@dataclass
+class Basis:
+    """A cost key and a pool over the region's municipalities, as numbers (see the module
+    docstring). ``pool_fixed`` is None when there is no fixed part; ``pool_of_node`` None when no
+    part is summed over the members."""
+
+    key_weights: tuple[float, ...]
+    key_values: np.ndarray  # (measures, n)
+    pool_fixed: float | None
+    pool_of_node: np.ndarray | None
+    population: np.ndarray  # (n,) the €-per-inhabitant measure
+    funding: np.ndarray | None = None  # (n,) whole euros, when the estimate exists
+
+    def _pools(self, sums: np.ndarray | None, shape) -> np.ndarray:
+        if sums is None:
+            return np.full(shape, self.pool_fixed, dtype=np.float64)
+        return sums if self.pool_fixed is None else self.pool_fixed + sums
+
+    def payments(self, labels: np.ndarray) -> np.ndarray:
+        """Each municipality's payment in each partition of a label matrix, euros unrounded:
+        (rows, n). The listing's formula, kept for single partitions and the tests."""
+        labels = np.asarray(labels)
+        shares = np.zeros(labels.shape, dtype=np.float64)
+        for weight, values in zip(self.key_weights, self.key_values, strict=True):
+            shares += weight * np.nan_to_num(key_shares(labels, values))
+        sums = None
+        if self.pool_of_node is not None:
+            totals = area_totals(labels, self.pool_of_node)
+            sums = np.take_along_axis(totals, labels.astype(np.intp), axis=1)
+        return self._pools(sums, labels.shape) * shares
+
+    def blocks(self, masks: np.ndarray, n: int) -> BlockValues:
+        """Every member's payment in each block (an area given as a bit mask), and each block's
+        euros per inhabitant."""
+        masks = np.asarray(masks, dtype=np.int64)
+        block, node = np.nonzero(mask_members(masks, n))  # by block, then node order
+        block, node = block.astype(np.int32), node.astype(np.int16)  # (memory: many entries)
+        count = len(masks)
+
+        def sums(values: np.ndarray) -> np.ndarray:
+            return np.bincount(block, weights=values[node], minlength=count)
+
+        shares = np.zeros(len(block), dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for weight, values in zip(self.key_weights, self.key_values, strict=True):
+                shares += weight * np.nan_to_num(values[node] / sums(values)[block])
+        pools = None if self.pool_of_node is None else sums(self.pool_of_node)[block]
+        pay = self._pools(pools, len(block)) * shares
+        paid = np.bincount(block, weights=pay, minlength=count)
+        people = sums(self.population)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_area = np.where(people > 0, paid / people, np.nan)
+            per_capita = pay / self.population[node]
+        first = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else block
+        low = np.fmin.reduceat(per_capita, first) if len(block) else per_capita
+        high = np.fmax.reduceat(per_capita, first) if len(block) else per_capita
+        return BlockValues(block, node, pay, per_area, low, high)
+
+
+@dataclass
+class BlockValues:
+    """Payments of the blocks' members (one entry per block and member, by block then node) and
+    per block: euros per inhabitant of the area, and the smallest and largest euros per
+    inhabitant of its members."""
+
+    block: np.ndarray
+    node: np.ndarray
+    payment: np.ndarray
+    per_area: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    _sorted: tuple[np.ndarray, np.ndarray] | None = None
+    _tables: dict = field(default_factory=dict)
+
+    def node_table(self, weights: np.ndarray, n: int) -> _NodeTable:
+        """:class:`_NodeTable` of these payments and block weights (made once)."""
+        key = id(weights)
+        if key not in self._tables:
+            self._tables[key] = (weights, _table(self, weights, n))
+        return self._tables[key][1]
+
+    def by_node(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entries ordered by node, then payment (stable), and where each node's begin."""
+        if self._sorted is None:
+            order = np.argsort(self.node, kind="stable")
+            start = np.searchsorted(self.node[order], np.arange(n + 1))
+            for i in range(n):
+                mine = order[start[i] : start[i + 1]]
+                order[start[i] : start[i + 1]] = mine[np.argsort(self.payment[mine], kind="stable")]
+            self._sorted = (order, start)
+        return self._sorted
+
+
+@dataclass
+class Distribution:
+    """One value per municipality for each statistic over all legal partitions."""
+
+    minimum: np.ndarray
+    quartiles: np.ndarray  # (3, n): lower quartile, median, upper quartile
+    maximum: np.ndarray
+
+
+def _lerp(a: float, b: float, t: float) -> float:
+    """numpy's linear interpolation of a quantile between two order statistics, as it computes
+    it (from the nearer end)."""
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
+
+
+def _summary(statistic, total: int) -> tuple[float, tuple[float, float, float], float]:
+    """Minimum, (lower quartile, median, upper quartile) and maximum of ``total`` values given
+    by ``statistic(k)``, the k-th smallest (from 0): numpy's median (the mean of the two middle
+    values) and its linear quantiles."""
+    result = []
+    for q in QUARTILES:
+        if q == 0.5:
+            middle = (total - 1) // 2
+            a = statistic(middle)
+            result.append(a if total % 2 else float(np.mean([a, statistic(middle + 1)])))
+            continue
+        position = (total - 1) * q
+        below = int(np.floor(position))
+        a, b = statistic(below), statistic(min(below + 1, total - 1))
+        result.append(_lerp(a, b, position - below))
+    return statistic(0), (result[0], result[1], result[2]), statistic(total - 1)
+
+
+def weighted_summary(
+    values: np.ndarray, weights: np.ndarray, total: int
+) -> tuple[float, tuple[float, float, float], float]:
+    """Minimum, (lower quartile, median, upper quartile) and maximum of ``values`` each repeated
+    ``weights`` times (``total`` in all), without repeating them."""
+    order = np.argsort(values, kind="stable")
+    values, cumulative = values[order], np.cumsum(weights[order])
+    return _summary(lambda k: float(values[np.searchsorted(cumulative, k, side="right")]), total)
+
+
+@dataclass
+class _NodeTable:
+    """Each node's payments in increasing order with the cumulative numbers of partitions."""
+
+    payment: np.ndarray
+    cumulative: np.ndarray  # within each node's run
+    start: np.ndarray
+
+    def run(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        mine = slice(int(self.start[i]), int(self.start[i + 1]))
+        return self.payment[mine], self.cumulative[mine]
+
+
+def _table(values: BlockValues, weights: np.ndarray, n: int) -> _NodeTable:
+    order, start = values.by_node(n)
+    values._sorted = None  # the table replaces the order (memory)
+    weight = weights[values.block[order]]
+    cumulative = np.cumsum(weight)
+    # restart the sum at each node's run
+    before = np.concatenate([[0], cumulative[start[1:-1] - 1]]) if n else np.zeros(0, np.int64)
+    cumulative -= np.repeat(before, np.diff(start))
+    return _NodeTable(values.payment[order], cumulative, start)
+
+
+def distribution(
+    values: BlockValues, weights: np.ndarray, total: int, n: int, offset: np.ndarray | None = None
+) -> Distribution:
+    """Each node's payment over all legal partitions (``weights``: the blocks' numbers of legal
+    partitions, ``total`` the count). With ``offset``, of ``offset - payment`` (the net against
+    the state-funding estimate): its k-th smallest is ``offset`` less the payment's k-th
+    largest."""
+    minimum = np.full(n, np.nan)
+    maximum = np.full(n, np.nan)
+    quartiles = np.full((3, n), np.nan)
+    if not total:
+        return Distribution(minimum, quartiles, maximum)
+    table = values.node_table(weights, n)
+    for i in range(n):
+        pay, cumulative = table.run(i)
+
+        def smallest(k: int, pay=pay, cumulative=cumulative) -> float:
+            return float(pay[np.searchsorted(cumulative, k, side="right")])
+
+        if offset is None:
+            statistic = smallest
+        else:
+
+            def statistic(k: int, smallest=smallest, rest=float(offset[i])) -> float:
+                return rest - smallest(total - 1 - k)
+
+        minimum[i], quartiles[:, i], maximum[i] = _summary(statistic, total)
+    return Distribution(minimum, quartiles, maximum)
+
+
+def percentiles(
+    values: BlockValues, weights: np.ndarray, total: int, n: int, target: np.ndarray
+) -> np.ndarray:
+    """For each node, the share (%) of legal partitions in which it pays less than ``target``
+    (payments within :data:`TIE_EUROS` counting half)."""
+    result = np.full(n, np.nan)
+    if not total:
+        return result
+    table = values.node_table(weights, n)
+    for i in range(n):
+        pay, cumulative = table.run(i)
+        counts = np.diff(np.concatenate([[0], cumulative]))
+        below = int(np.searchsorted(pay, target[i] - TIE_EUROS, side="left"))
+        # the ties are evaluated as defined, on the few payments near the target
+        lo = int(np.searchsorted(pay, target[i] - 2 * TIE_EUROS, side="left"))
+        hi = int(np.searchsorted(pay, target[i] + 2 * TIE_EUROS, side="right"))
+        near = np.abs(pay[lo:hi] - target[i]) <= TIE_EUROS
+        equal = int(counts[lo:hi][near].sum())
+        under = int(cumulative[below - 1]) if below else 0
+        result[i] = 100.0 * (under + equal / 2) / total
+    return result
+
+
+def percentile_of(values: np.ndarray, target: float) -> float:
+    """The share (%) of ``values`` below ``target``, values within :data:`TIE_EUROS` counting
+    half: the definition of :func:`percentiles`, over a plain list."""
+    values = np.asarray(values, dtype=float)
+    below = (values < target - TIE_EUROS).sum()
+    equal = (np.abs(values - target) <= TIE_EUROS).sum()
+    return 100.0 * (below + equal / 2) / len(values)

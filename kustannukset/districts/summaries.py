@@ -1,0 +1,289 @@
+"""What the command and the report show about every legal partition of a region, and the regions'
+table of the whole country, as tables.
+
+One region (:func:`summarise`): the count by areas; each municipality's payment over all legal
+partitions (minimum, quartiles, median, maximum, in euros and per inhabitant), its net against the
+state-funding estimate where there is one, and where the decided areas of 2025 put it (percentile:
+the share of partitions in which it pays less, ties counting half), all exactly from the blocks
+(:mod:`kustannukset.districts.evaluation`); and the top partitions by :data:`CRITERIA`, found by
+branch and bound (:mod:`kustannukset.districts.search`).
+
+The whole country (:func:`national`): a row per mainland region with its municipalities, labour
+force, number of legal partitions (and by number of areas), the decided areas of 2025 that lie in it
+(an area that crosses the region's border named as such), and the municipalities whose labour force
+would let them stand alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kustannukset.core.errors import InputError
+from kustannukset.districts import evaluation, search
+from kustannukset.districts.partitions import PartitionSpace
+from kustannukset.districts.region import (
+    DECIDED_SCENARIO,
+    CostBasis,
+    Region,
+    could_stand_alone,
+    decided_areas_in,
+    decided_blocks,
+    load_region,
+    mainland_regions,
+    region_municipalities,
+)
+from kustannukset.view.formatting import euros
+
+TOP = 5
+
+CRITERIA = {
+    "tasaisin": "pienin €/asukas-ero alueiden välillä (tasapelissä kuntien välillä)",
+    "vahiten": "vähiten alueita (tasapelissä pienin €/asukas-ero kuntien välillä)",
+    "eniten": "eniten alueita (tasapelissä pienin €/asukas-ero kuntien välillä)",
+}
+SEARCH_NOTE = (
+    "Kärkijaot on haettu rajaavalla haulla (branch and bound) kaikkien laillisten jakojen "
+    "joukosta luettelematta niitä; tulos on sama kuin jos kaikki jaot olisi käyty läpi."
+)
+
+
+@dataclass
+class Ranked:
+    """One partition among the top ones: its number and its blocks."""
+
+    index: int
+    blocks: tuple[frozenset, ...]
+    areas: int
+    area_spread: float  # max - min of the areas' € per inhabitant
+    spread: float  # max - min of the municipalities' € per inhabitant
+
+
+@dataclass
+class Summary:
+    region: Region
+    basis: CostBasis
+    count: int
+    by_areas: dict[int, int]
+    table: pd.DataFrame  # one row per municipality
+    top: dict[str, list[Ranked]]
+    decided: tuple[frozenset, ...] | None
+    decided_legal: bool
+    notes: list[str] = field(default_factory=list)
+    searched: int = 0  # search states visited for the top lists
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def summarise(
+    region: Region,
+    basis: CostBasis,
+    *,
+    decided: str | None = DECIDED_SCENARIO,
+    top: int = TOP,
+    space: PartitionSpace | None = None,
+) -> Summary:
+    """Every legal partition summarised from its blocks: the count by areas, each municipality's
+    distribution, the decided areas' place, and the top partitions."""
+    clock = _Clock()
+    space = space or region.space()
+    n = len(region.codes)
+    count = space.count()
+    by_areas = space.count_by_areas() if count else {}
+    clock.lap("laskenta")
+    notes = list(basis.notes)
+    blocks = decided_blocks(region, decided) if decided else None
+    decided_legal = bool(blocks) and space.is_legal(blocks)
+    numbers = basis.numbers
+    target = None
+    if blocks:
+        target = numbers.payments(space.labels_of(blocks)[None, :])[0]
+
+    masks, weights = space.blocks() if count else (np.zeros(0, np.int64),) * 2
+    values = numbers.blocks(masks, n)
+    payments = evaluation.distribution(values, weights, count, n)
+    nets = None
+    if numbers.funding is not None:
+        nets = evaluation.distribution(values, weights, count, n, offset=numbers.funding)
+    ranks = (
+        evaluation.percentiles(values, weights, count, n, target) if target is not None else None
+    )
+    clock.lap("jakaumat")
+    table = _table(region, basis, payments, nets, target, ranks, count)
+
+    ranked: dict[str, list[Ranked]] = {name: [] for name in CRITERIA}
+    searched = 0
+    if count and top > 0:
+        dag = space.dag
+        where = np.searchsorted(masks, dag.blocks)
+        bounds = search.Search(space, values.per_area[where], values.low[where], values.high[where])
+        for name in CRITERIA:
+            found, visited = bounds.top(name, top)
+            searched += visited
+            ranked[name] = [
+                Ranked(
+                    f.index,
+                    tuple(space.members_of(int(dag.blocks[e])) for e in f.edges),
+                    f.areas,
+                    f.area_spread,
+                    f.spread,
+                )
+                for f in found
+            ]
+        notes.append(SEARCH_NOTE)
+    clock.lap("kärkijaot")
+    if count and np.all(payments.maximum - payments.minimum <= 2 * evaluation.TIE_EUROS):
+        notes.append(
+            "Jokaisen kunnan maksu on sama kaikissa jaoissa: potti jaettuna saman mittarin "
+            "suhteessa, jonka mukaan potti kertyy, antaa jokaiselle kunnalle saman summan. Muu "
+            "jakoperuste (esim. työttömät) erottaa jaot toisistaan."
+        )
+    return Summary(
+        region,
+        basis,
+        count,
+        by_areas,
+        table,
+        ranked,
+        blocks,
+        decided_legal,
+        notes,
+        searched,
+        clock.laps,
+    )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+
+def _table(region, basis, payments, nets, target, ranks, count) -> pd.DataFrame:
+    people = basis.numbers.population
+    rows = []
+    for i, code in enumerate(region.codes):
+        row: dict[str, object] = {
+            "Kunta": region.context.name(code),
+            "Kuntanumero": code,
+        }
+        stats = {
+            "Pienin": payments.minimum[i],
+            "Alakvartiili": payments.quartiles[0, i],
+            "Mediaani": payments.quartiles[1, i],
+            "Yläkvartiili": payments.quartiles[2, i],
+            "Suurin": payments.maximum[i],
+        }
+        for label, value in stats.items():
+            row[f"{label} €"] = float(value) if count else None
+        if target is not None:
+            row["Päätetyt alueet €"] = float(target[i])
+        for label in ("Pienin", "Mediaani", "Suurin"):
+            value = row[f"{label} €"]
+            row[f"{label} €/asukas"] = (
+                value / people[i] if value is not None and people[i] == people[i] else None
+            )
+        if target is not None:
+            row["Päätetyt alueet €/asukas"] = (
+                float(target[i]) / people[i] if people[i] == people[i] else None
+            )
+            row["Persentiili %"] = float(ranks[i]) if count else None
+        if nets is not None:
+            row["Valtionosuus, arvio €"] = float(basis.numbers.funding[i])
+            for label, value in {
+                "pienin": nets.minimum[i],
+                "mediaani": nets.quartiles[1, i],
+                "suurin": nets.maximum[i],
+            }.items():
+                row[f"Netto {label} €"] = float(value) if count else None
+            if target is not None:
+                row["Netto päätetyt alueet €"] = float(basis.numbers.funding[i] - target[i])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def partition_at(space: PartitionSpace, index: int) -> tuple[frozenset, ...]:
+    """The partition numbered ``index`` (from 0)."""
+    count = space.count()
+    if not 0 <= index < count:
+        raise InputError(
+            f"jakoa numero {index + 1} ei ole: laillisia jakoja on {count}", column="--jako"
+        )
+    return space.partition_at(index)
+
+
+def position_of(space: PartitionSpace, blocks) -> int | None:
+    """The number (from 0) of a legal partition, None if it is not legal."""
+    return space.index_of(blocks)
+
+
+# --- the whole country ----------------------------------------------------------------------------
+
+
+NATIONAL_COLUMNS = [
+    "Maakunta",
+    "Kuntia",
+    "Työvoima",
+    "Laillisia jakoja",
+    "Alueiden määrän mukaan",
+    "Päätetyt alueet 2025",
+    "Voisi järjestää yksin",
+    "Huom",
+]
+
+
+def national(
+    context,
+    decided: str = DECIDED_SCENARIO,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """A row per mainland region (see the module docstring); a region whose figures are missing
+    gets the reason in ``Huom`` and no count."""
+    rows = []
+    for name in mainland_regions(context):
+        if progress:
+            progress(name)
+        codes = region_municipalities(context, name)
+        areas = decided_areas_in(context, codes, decided)
+        shown = "; ".join(
+            f"{area.name} ({len(area.members)} kuntaa"
+            + (", ulottuu maakunnan rajan yli)" if crossing else ")")
+            for area, crossing in areas
+        )
+        row: dict[str, object] = {
+            "Maakunta": name,
+            "Kuntia": len(codes),
+            "Työvoima": None,
+            "Laillisia jakoja": None,
+            "Alueiden määrän mukaan": "",
+            "Päätetyt alueet 2025": shown,
+            "Voisi järjestää yksin": "",
+            "Huom": "",
+        }
+        alone, unknown = could_stand_alone(context, codes)
+        row["Voisi järjestää yksin"] = ", ".join(context.name(c) for c in alone) + (
+            f" (työvoima puuttuu: {', '.join(context.name(c) for c in unknown)})" if unknown else ""
+        )
+        try:
+            region = load_region(context, region=name)
+            row["Työvoima"] = sum(region.labour.values())
+            space = region.space()
+            row["Laillisia jakoja"] = space.count()
+            row["Alueiden määrän mukaan"] = ", ".join(
+                f"{k}: {euros(v)}" for k, v in space.count_by_areas().items()
+            )
+        except InputError as exc:
+            row["Huom"] = f"ei laskettavissa: {exc.message}"
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+    for column in ("Työvoima", "Laillisia jakoja"):  # whole numbers, or nothing
+        frame[column] = pd.Series([row[column] for row in rows], dtype=object)
+    return frame
