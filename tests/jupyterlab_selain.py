@@ -234,8 +234,13 @@ def _stop(lab: JupyterLab) -> None:
 
 
 def _is_loopback(url: str) -> bool:
+    """A request that stays on this machine: loopback, inline data, or a local file (a printed
+    report)."""
     parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost")
+    return parts.scheme in ("data", "blob", "about", "file") or parts.hostname in (
+        "127.0.0.1",
+        "localhost",
+    )
 
 
 @dataclass
