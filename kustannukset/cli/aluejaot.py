@@ -182,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if dialect is not None:
         _say(columns, f"Huom: {_estimate_note(basis)}", file=out)
+        for note in summary.notes:
+            _say(columns, f"Huom: {note}", file=out)
         table = named(summary.table)
         first = ["kuntanumero", "kunta"]
         table = table[first + [c for c in table.columns if c not in first]]
@@ -244,10 +246,11 @@ def _header(region: districts.Region) -> str:
     if region.fixed:
         fixed = "; kiinnitetty: " + ", ".join(a.name for a in region.fixed)
     title = f"{region.name}: " if region.name else ""
+    merged = "".join(f"\nKuntaliitos: {note}" for note in region.division_notes)
     return (
-        f"{title}Kunnat ({len(region.codes)}): {', '.join(region.names)}\n"
+        f"{title}Kunnat ({len(region.codes)}, kuntajako 2025): {', '.join(region.names)}\n"
         f"Työvoima: {region.labour_label}; raja {euros(region.threshold)}; naapuruus "
-        f"kuntarajoista (yhteinen rajajana){fixed}"
+        f"kuntarajoista (yhteinen rajajana){fixed}{merged}"
     )
 
 

@@ -2,13 +2,17 @@
 :mod:`kustannukset.districts` that reads :mod:`kustannukset.scenarios`, and only through that
 package's public interface.
 
-The municipalities are a region's by the register (:func:`region_municipalities`), optionally with
-named municipalities added (such as those of Jämsä's area) or only the named ones. Their adjacency
-is the contiguity check's (``Boundaries.neighbours``, a shared boundary segment), their weight the
-labour force of the 20 000 rule (``labour_force``) and the threshold that of the parameter file,
-unless another is given. An area of a scenario can be fixed; the rest is partitioned freely. Each
-area's responsible municipality is the fixed area's, else ``default_lead`` (the largest labour
-force).
+The municipalities are a region's on the 2025 municipal division (:func:`region_municipalities`:
+Pertunmaa 588 is part of Mäntyharju 507 from 1.1.2025), optionally with named municipalities added
+(such as those of Jämsä's area) or only the named ones. Every figure of a municipality that took in
+another is the merged area's, its members' figures added up by the statistics (the scenario
+context reads figures on the 2025 division; :meth:`Region.division_notes` says which were added).
+Their adjacency is the contiguity check's (``Boundaries.neighbours``, a shared boundary segment, on
+the 2023 map) carried over to the 2025 division (:func:`division_adjacency`: Mäntyharju's neighbours
+include Pertunmaa's), their weight the labour force of the 20 000 rule (``labour_force``) and the
+threshold that of the parameter file, unless another is given. An area of a scenario can be fixed;
+the rest is partitioned freely. Each area's responsible municipality is the fixed area's, else
+``default_lead`` (the largest labour force).
 
 **The cost basis** (:func:`load_basis`) is a key and a pool, both functions of an area's member set:
 
@@ -45,7 +49,6 @@ from kustannukset.districts.partitions import (
     PartitionSpace,
     SizeEstimate,
     estimate_size,
-    induced_adjacency,
 )
 from kustannukset.districts.partitions import minimal_areas as _minimal_areas
 from kustannukset.scenarios import (
@@ -99,6 +102,8 @@ class Region:
     fixed: tuple[FixedArea, ...] = ()
     labour_label: str = ""
     name: str | None = None  # the region (maakunta), None for a set of named municipalities
+    # what the merged municipalities' labour force is (kuntajako 2025), one sentence each
+    division_notes: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -142,8 +147,17 @@ class Region:
         return message
 
     def components(self) -> list[list[str]]:
-        """The connected parts of the municipalities' map (one part when they are connected)."""
-        return [sorted(p) for p in self.context.boundaries.components(self.codes)]
+        """The connected parts of the municipalities' map (one part when they are connected),
+        each sorted, largest first."""
+        remaining, parts = set(self.codes), []
+        while remaining:
+            seen, front = set(), {min(remaining)}
+            while front:
+                seen |= front
+                front = {u for c in front for u in self.adjacency[c] if u not in seen}
+            remaining -= seen
+            parts.append(sorted(seen))
+        return sorted(parts, key=lambda p: (-len(p), p))
 
     def lead(self, members: Iterable[str]) -> str:
         members = frozenset(members)
@@ -200,11 +214,47 @@ def resolve_region(context: Context, text: str) -> str:
 
 
 def region_municipalities(context: Context, region: str) -> list[str]:
-    """The municipalities of a region, in code order: the one place where a region's node set is
-    decided, so that a change of the municipal division (Pertunmaa merged into Mäntyharju on
-    1.1.2025) applies to every partition, count and national row at once. Today the register's
-    division (data/kunnat.csv, 2023)."""
-    return list(context.statistics.municipalities.in_region(region))
+    """The municipalities of a region on the 2025 division, in code order: the one place where a
+    region's node set is decided, so that every partition, count, national row and map is of the
+    municipalities that organise the services from 1.1.2025. Pertunmaa (588), merged into
+    Mäntyharju (507) on 1.1.2025, is no node: Mäntyharju's figures include Pertunmaa's and its
+    neighbours Pertunmaa's (:func:`division_adjacency`)."""
+    return list(context.statistics.municipalities.in_region_2025(region))
+
+
+def division_adjacency(context: Context, codes: Iterable[str]) -> dict[str, set[str]]:
+    """The neighbours of each municipality among ``codes`` on the 2025 division, from the 2023
+    boundary map: a municipality borders those that border any register municipality it is
+    formed of (Mäntyharju's neighbours include Pertunmaa's), each taken as the municipality it is
+    part of in 2025."""
+    register = context.statistics.municipalities
+    keep = set(codes)
+    neighbours = context.boundaries.neighbours
+    adjacency = {}
+    for code in keep:
+        around = {
+            _successor(register, other)
+            for member in _members(register, code)
+            for other in neighbours.get(member, ())
+        }
+        adjacency[code] = {c for c in around if c in keep and c != code}
+    return adjacency
+
+
+def division_polygons(context: Context, code: str) -> list:
+    """A municipality's polygons on the 2025 division: those of every register municipality it is
+    formed of (Mäntyharju's with Pertunmaa's), from the 2023 boundary map."""
+    polygons = context.boundaries.polygons
+    return [p for m in _members(context.statistics.municipalities, code) for p in polygons[m]]
+
+
+def _members(register, code: str) -> tuple[str, ...]:
+    """The register municipalities a municipality of the 2025 division is formed of."""
+    return register.members_2025(code) if code in register.table.index else (code,)
+
+
+def _successor(register, code: str) -> str:
+    return register.successor(code) if code in register.table.index else code
 
 
 def could_stand_alone(context: Context, codes: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -222,8 +272,21 @@ def could_stand_alone(context: Context, codes: Iterable[str]) -> tuple[list[str]
 
 
 def resolve(context: Context, texts: Iterable[str], option: str = "--kunnat") -> list[str]:
-    """Municipalities given by name or code -> codes (an unknown name is an error)."""
-    return [context.names.resolve(t, file=None, row=None, column=option) for t in texts]
+    """Municipalities given by name or code -> codes of the 2025 division (an unknown name is an
+    error, and so is a municipality merged into another, with the one to give instead)."""
+    register = context.statistics.municipalities
+    codes = []
+    for text in texts:
+        code = context.names.resolve(text, file=None, row=None, column=option)
+        successor = _successor(register, code)
+        if successor != code:
+            raise InputError(
+                f"{context.name(code)} ei ole kunta vuoden 2025 kuntajaossa "
+                f"({register.merger(code)}): anna {context.name(successor)}",
+                column=option,
+            )
+        codes.append(code)
+    return codes
 
 
 def scenario_area(context: Context, text: str) -> tuple[Scenario, Area]:
@@ -280,12 +343,13 @@ def load_region(
     return Region(
         context,
         codes,
-        induced_adjacency(context.boundaries.neighbours, codes),
+        division_adjacency(context, codes),
         labour,
         limit,
         tuple(fixed_areas),
         force.description,
         name,
+        tuple(context.division_notes(codes)),
     )
 
 
@@ -361,6 +425,11 @@ def load_basis(
     fixed, per_node = affine_pool(context, template.pool, key, codes)
     population, population_label, notes = _population(context, codes)
     funding, funding_label = _funding(context, codes, notes)
+    # the merged municipalities' figures of the key, the pool and the population (those of the
+    # labour force the region says)
+    notes[:0] = [
+        f"Kuntaliitos: {n}" for n in context.division_notes(codes) if n not in region.division_notes
+    ]
     status = resolve_pool(context, template.pool, _area(codes, key, template.pool)).status
     numbers = Basis(
         key_weights=tuple(float(p.weight) for p in key),
@@ -432,7 +501,7 @@ def _population(context: Context, codes: list[str]) -> tuple[np.ndarray, str, li
     spec = context.spec("tunnusluvut").inhabitant
     measure, year = spec.measure, spec.year
     notes: list[str] = []
-    have = context.statistics.codes_by_year(measure)
+    have = context.statistics.codes_by_year_2025(measure)
     if not set(codes) <= have.get(year, frozenset()):
         missing = sorted(set(codes) - have.get(year, frozenset()))
         complete = [y for y, got in have.items() if set(codes) <= got]
@@ -466,6 +535,15 @@ def _funding(context: Context, codes: list[str], notes: list[str]):
         names = ", ".join(context.name(c) for c in missing)
         notes.append(f"Nettoa ei laskettu: valtionosuusarvio puuttuu kunnilta {names}")
         return None, None
+    register = context.statistics.municipalities
+    notes.extend(
+        f"Kuntaliitos: valtionosuusarvio on vuoden 2025 kuntajaon mukainen, joten kunnan "
+        f"{context.name(c)} ({c}) arvio sisältää kunnan "
+        + ", ".join(f"{context.name(m)} ({m})" for m in _members(register, c)[1:])
+        + f" osuuden ({register.merger(c)})"
+        for c in codes
+        if len(_members(register, c)) > 1
+    )
     return np.array([float(rounded[c]) for c in codes]), describe_funding(context)
 
 

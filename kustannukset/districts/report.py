@@ -88,6 +88,7 @@ def intro(report: Report) -> str:
     lines = [
         f"- {region.title()}: **{len(region.codes)}** kuntaa ({', '.join(region.names)})",
         f"- Työvoima: {region.labour_label}; raja **{euros(region.threshold)}**",
+        *(f"- Kuntaliitos: {note}" for note in region.division_notes),
         "- Naapuruus: kuntarajoista (yhteinen rajajana), kuten skenaarioiden yhtenäisyystarkistus",
         f"- Kiinnitetyt alueet: {fixed}",
         f"- **Laillisia aluejakoja: {euros(first.count)}**",
@@ -238,15 +239,15 @@ def minimal_area_maps(report: Report, columns: int = 6):
     """One small map per municipality: the municipality in black, and each other municipality
     coloured by the share of its minimal legal areas that include it."""
     region, context = report.region, report.region.context
-    boundaries = context.boundaries
     codes = sorted(region.codes, key=context.name)
     rows = -(-len(codes) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, 2.6 * rows), squeeze=False)
     cmap = plt.get_cmap("Blues")
     areas_of = {code: districts.minimal_areas(region, code) for code in codes}
     norm = Normalize(vmin=0, vmax=100)
-    xs = [p[0] for c in region.codes for poly in boundaries.polygons[c] for p in poly[0]]
-    ys = [p[1] for c in region.codes for poly in boundaries.polygons[c] for p in poly[0]]
+    polygons = {c: districts.division_polygons(context, c) for c in region.codes}
+    xs = [p[0] for c in region.codes for poly in polygons[c] for p in poly[0]]
+    ys = [p[1] for c in region.codes for poly in polygons[c] for p in poly[0]]
     for ax, code in zip(axes.flat, codes, strict=False):
         found = max(1, len(areas_of[code]))
         times = {c: 100 * sum(c in a for a in areas_of[code]) / found for c in region.codes}
@@ -258,7 +259,7 @@ def minimal_area_maps(report: Report, columns: int = 6):
                 colour = cmap(norm(times[other]))
             else:
                 colour = BACKGROUND
-            for polygon in boundaries.polygons[other]:
+            for polygon in polygons[other]:
                 rings.append(polygon[0])
                 colours.append(colour)
         ax.add_collection(

@@ -245,8 +245,9 @@ def national(
     decided: str = DECIDED_SCENARIO,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """A row per mainland region (see the module docstring); a region whose figures are missing
-    gets the reason in ``Huom`` and no count."""
+    """A row per mainland region (see the module docstring) on the 2025 municipal division; a
+    region whose figures are missing gets the reason in ``Huom`` and no count, one with a merged
+    municipality what its figures are."""
     rows = []
     for name in mainland_regions(context):
         if progress:
@@ -274,6 +275,7 @@ def national(
         )
         try:
             region = load_region(context, region=name)
+            row["Huom"] = "; ".join(f"kuntaliitos: {note}" for note in region.division_notes)
             row["Työvoima"] = sum(region.labour.values())
             space = region.space()
             row["Laillisia jakoja"] = space.count()

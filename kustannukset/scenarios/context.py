@@ -61,6 +61,8 @@ class Context:
     # Results of pure functions of the context's data and a key (see remember), newest last; the
     # oldest are dropped beyond MEMO_SIZE.
     _memo: Recent = field(default_factory=lambda: Recent(MEMO_SIZE), repr=False)
+    # municipality -> the notes of its merged figures read so far (see division_notes)
+    _division_notes: dict = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def names(self) -> MunicipalityNames:
@@ -167,7 +169,11 @@ class Context:
         return [p.split(".", 1)[1] for p in names if p.startswith("talousarviot.")]
 
     def values(self, measure: str, year: int, codes, *, purpose: str = "") -> dict[str, Fraction]:
-        """Figures for municipalities, also those outside the register (then: missing, an error)."""
+        """Figures for municipalities of the 2025 division (the reform's), of any year: a
+        municipality that took in another (Mäntyharju 507, with Pertunmaa 588 from 1.1.2025) gets
+        the merged area's figure, its members' figures added up (:meth:`values_2025`; the notes
+        are kept, :meth:`division_notes`), and a merged municipality is an error that names the
+        one it is part of. A municipality outside the register is missing: an error."""
         codes = list(codes)
         outside = [c for c in codes if c not in self.statistics.municipalities.table.index]
         if outside:
@@ -177,23 +183,31 @@ class Context:
                 f"tilastoissa{' – tarvitaan: ' + purpose if purpose else ''}",
                 file=self.data_dir / "kunnat.csv",
             )
-        # the purpose only words an error, and an error is not remembered
-        key = ("luvut", measure, year, tuple(codes))
-        made = self.remember(
-            key, lambda: self.statistics.values(measure, year, codes, purpose=purpose)
-        )
-        return dict(made)
+        return dict(self.values_2025(measure, year, codes, purpose=purpose).values)
 
     def values_2025(self, measure: str, year: int, codes, *, purpose: str = "") -> DivisionValues:
         """Figures of municipalities of the 2025 division, of any year: Mäntyharju's of a year
         before 2025 include Pertunmaa's, and the result's ``notes`` say so
-        (:meth:`kustannukset.stats.loader.Statistics.values_2025`)."""
+        (:meth:`kustannukset.stats.loader.Statistics.values_2025`); the notes are also kept by
+        municipality for :meth:`division_notes`."""
         codes = tuple(codes)
+        # the purpose only words an error, and an error is not remembered
         key = ("luvut 2025", measure, year, codes)
         made = self.remember(
             key, lambda: self.statistics.values_2025(measure, year, codes, purpose=purpose)
         )
+        for code, note in zip(made.merged, made.notes, strict=True):
+            self._division_notes.setdefault(code, {})[note] = None
         return DivisionValues(dict(made.values), dict(made.merged), made.notes)
+
+    def division_notes(self, codes) -> list[str]:
+        """What every merged figure read so far for these municipalities is (one Finnish sentence
+        each, in the order first read): 'Työvoima … 2021: Mäntyharju (507) = Mäntyharju 2 202 +
+        Pertunmaa (588) 625 = 2 827 (kuntajako 2025: …)'."""
+        notes: dict[str, None] = {}
+        for code in codes:
+            notes.update(self._division_notes.get(code, {}))
+        return list(notes)
 
 
 def load_context(data_dir: Path = DATA_DIR) -> Context:

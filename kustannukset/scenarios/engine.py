@@ -483,6 +483,8 @@ def evaluate(context: Context, scenario: Scenario, *, with_funding: bool = True)
     forces = sorted({check["Työvoiman mittarit"] for check in checks})
     notes.append("20 000 -sääntö tarkistettu luvuilla: " + "; ".join(forces))
     notes.extend(f"Alue '{r['Alue']}': {r['Huom']}" for r in checks if r["Huom"])
+    # a municipality that took in another (kuntajako 2025): its figures are the merged area's
+    notes.extend(f"Kuntaliitos: {note}" for note in context.division_notes(scenario.members))
     notes.extend(_comparison_notes(context, scenario, historical, current, funding, baselines))
     return ScenarioResult(scenario, municipalities, areas, notes, divisions, payments)
 

@@ -86,8 +86,14 @@ def test_the_whole_country_has_a_row_per_mainland_region():
         "Eteläinen Keski-Suomi (8 kuntaa, ulottuu maakunnan rajan yli)"
         in frame.loc["Pirkanmaa", "Päätetyt alueet 2025"]
     )
-    # every region is counted, Etelä-Savo too (Pertunmaa's labour force 2021 is in the data)
-    assert frame["Laillisia jakoja"].notna().all() and not frame["Huom"].any()
+    # every region is counted, on the 2025 division: Etelä-Savo has 11 municipalities, Pertunmaa
+    # in Mäntyharju (13 partitions, checked against two enumerations in tests/unit), and its row
+    # says what Mäntyharju's labour force is; no other region has a note
+    assert frame["Laillisia jakoja"].notna().all()
+    assert frame.loc["Etelä-Savo", "Kuntia"] == 11
+    assert frame.loc["Etelä-Savo", "Laillisia jakoja"] == 13
+    assert "Mäntyharju 2 202 + Pertunmaa (588) 625 = 2 827" in frame.loc["Etelä-Savo", "Huom"]
+    assert not frame.drop(index="Etelä-Savo")["Huom"].any()
     # the labour force is the sum of the municipalities' (data/tilastot/tyovoima.csv, 2021):
     # Kymenlaakso 8 614 + 22 543 + 35 611 + 732 + 2 319 + 1 291 = 71 110
     assert frame.loc["Kymenlaakso", "Työvoima"] == 71110

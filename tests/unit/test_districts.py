@@ -5,6 +5,7 @@ trip, and the command line end to end."""
 
 from __future__ import annotations
 
+import csv
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -28,7 +29,7 @@ from kustannukset.scenarios.context import default_pool_spec, load_context, seco
 from kustannukset.scenarios.model import RULE_SCHEMAS, KeyPart, MunicipalityNames
 from kustannukset.view.formatting import euros
 from tests.conftest import run_cli
-from tests.unit.test_partitions import brute_force
+from tests.unit.test_partitions import brute_force, graphillion_count
 
 # A path A - B - C - D of four hand-made municipalities.
 CODES = ["001", "002", "003", "004"]
@@ -46,7 +47,12 @@ class StubContext:
         graph = nx.Graph(EDGES)
         self.graph = graph
         self.statistics = SimpleNamespace(
-            municipalities=SimpleNamespace(in_region=lambda region: list(CODES))
+            municipalities=SimpleNamespace(
+                in_region_2025=lambda region: list(CODES),
+                table=SimpleNamespace(index=list(CODES)),
+                members_2025=lambda code: (code,),
+                successor=lambda code: code,
+            )
         )
         self.names = MunicipalityNames(dict(NAMES))
         self.boundaries = SimpleNamespace(
@@ -64,7 +70,7 @@ class StubContext:
             },
         }
         self._figures = {"tyovoima": LABOUR, "vakiluku": POPULATION, "tyottomat": JOBLESS}
-        self.statistics.codes_by_year = lambda measure: {2021: frozenset(CODES)}
+        self.statistics.codes_by_year_2025 = lambda measure: {2021: frozenset(CODES)}
         self._decided = SimpleNamespace(
             areas=[SimpleNamespace(members=m) for m in decided],
             members=[c for m in decided for c in m],
@@ -83,6 +89,9 @@ class StubContext:
 
     def values(self, measure, year, codes, *, purpose=""):
         return {c: Fraction(self._figures[measure][c]) for c in codes}
+
+    def division_notes(self, codes):
+        return []  # no municipality of these took in another
 
     def scenario(self, name):
         return self._decided
@@ -560,6 +569,120 @@ def test_cli_a_small_region_by_hand():
     # goes; Hamina and Pyhtää each border both Kotka and Kouvola: 2 * 2 = 4. In all 1 + 4 = 5.
     result = run_cli("aluejaot", "--maakunta", "Kymenlaakso", "--karki", "1")
     assert result.returncode == 0, result.stderr
-    assert "Kymenlaakso: Kunnat (6)" in result.stdout
+    assert "Kymenlaakso: Kunnat (6, kuntajako 2025)" in result.stdout
     assert "Laillisia aluejakoja: 5 " in result.stdout
     assert "1 alue: 1, 2 aluetta: 4" in result.stdout
+
+
+# --- the 2025 municipal division: Pertunmaa (588) merged into Mäntyharju (507) on 1.1.2025 -------
+
+
+def test_etela_savo_is_partitioned_on_the_2025_division(context):
+    region = districts.load_region(context, region="Etelä-Savo")
+    # data/kunnat.csv: Pertunmaa's kunta_2025 is 507, so the region's 12 register municipalities
+    # are 11 of the 2025 division, and Pertunmaa is no node of its own
+    assert len(region.codes) == 11 and "588" not in region.codes and "507" in region.codes
+    # labour force 31.12.2021 (data/tilastot/tyovoima.csv): Mäntyharju 2 202 + Pertunmaa 625
+    assert region.labour["507"] == 2202 + 625 == 2827
+    assert any(
+        "Mäntyharju (507) = Mäntyharju 2 202 + Pertunmaa (588) 625 = 2 827" in note
+        for note in region.division_notes
+    )
+    # the 2023 map: Mäntyharju borders Hirvensalmi 097 and Mikkeli 491 inside the region (and
+    # Heinola, Kouvola, Savitaipale and Pertunmaa outside it or merged); Pertunmaa borders
+    # Hirvensalmi and Mäntyharju. So in the region the merged Mäntyharju borders Hirvensalmi and
+    # Mikkeli, and Hirvensalmi borders Mäntyharju, not a Pertunmaa.
+    assert region.adjacency["507"] == {"097", "491"}
+    assert "507" in region.adjacency["097"] and "588" not in region.adjacency["097"]
+    # Pertunmaa's neighbours beyond the region, Joutsa 172 and Hartola 081, border Mäntyharju
+    # on the 2025 division; Kouvola 286 borders Mäntyharju itself
+    assert districts.division_adjacency(context, ["507", "081", "172", "286"])["507"] == {
+        "081",
+        "172",
+        "286",
+    }
+    # the count against two independent enumerations of the same graph: the plain recursive
+    # enumerator (partition by partition) and graphillion's decision diagrams
+    space = region.space()
+    listed = {frozenset(p) for p in space.iter_partitions()}
+    plain = {
+        frozenset(p)
+        for p in recursive_partitions(
+            region.codes, region.adjacency, region.labour, region.threshold
+        )
+    }
+    assert listed == plain
+    assert space.count() == len(plain) == 13
+    assert space.count() == graphillion_count(
+        region.codes, region.adjacency, region.labour, region.threshold
+    )
+    # only Mikkeli (23 475) reaches 20 000 alone and the region totals 55 795: a second area
+    # would need 20 000 of the other 32 320, a third 40 000, so one or two areas
+    assert sum(region.labour.values()) == 55795
+    assert space.count_by_areas() == {1: 1, 2: 12}
+    # the decided areas of 2025 now cover the region (Pertunmaa was outside the 2025 scenario)
+    assert districts.decided_blocks(region) is not None
+
+
+def test_mantyharju_carries_pertunmaas_key_pool_population_and_funding(context):
+    region = districts.load_region(context, region="Etelä-Savo")
+    basis = districts.load_basis(region)
+    numbers, i = basis.numbers, region.codes.index("507")
+    # the key, the labour force 31.12.2021: 2 202 + 625
+    assert numbers.key_values[0, i] == 2827
+    # the population 31.12.2021 (data/tilastot/vakiluku.csv): 5 635 + 1 644
+    assert numbers.population[i] == 5635 + 1644
+    # the pool, the cost model: the euros per unemployed jobseeker times the jobseekers (the
+    # yearly mean of 2022, data/tilastot/tyottomat_tyonhakijat_ka.csv): 205,17 + 61,08 = 266,25
+    tampere = context.scenario("paatetty_2025").areas[0].members
+    rate = Fraction(70900000 - 400000) / sum(
+        context.values("tyottomat_tyonhakijat_ka", 2022, tampere).values()
+    )
+    assert numbers.pool_of_node[i] == pytest.approx(float(rate * Fraction("266.25")), abs=1e-6)
+    # the state funding estimate is of the 2025 division: 627 954 000 € by 50 % the 15–64-year-
+    # olds 31.12.2022 and 50 % the jobseekers' mean of 2022, 30 000 000 € by the foreign-language
+    # speakers 31.12.2023, over the 292 mainland municipalities of 2025 (summed here from the rows
+    # of data/tilastot/); Mäntyharju's figures: 2 782 + 797, 205,17 + 61,08, and 298 (a figure of
+    # the 2025 division that includes Pertunmaa)
+    whole = {
+        measure: _mainland_sum(context, measure, year)
+        for measure, year in (
+            ("tyoikaiset_15_64", 2022),
+            ("tyottomat_tyonhakijat_ka", 2022),
+            ("vieraskieliset", 2023),
+        )
+    }
+    exact = (
+        627954000
+        * (
+            Fraction(1, 2) * (2782 + 797) / whole["tyoikaiset_15_64"]
+            + Fraction(1, 2)
+            * (Fraction("205.17") + Fraction("61.08"))
+            / whole["tyottomat_tyonhakijat_ka"]
+        )
+        + 30000000 * Fraction(298) / whole["vieraskieliset"]
+    )
+    assert abs(Fraction(numbers.funding[i]) - exact) < 1  # whole euros, rounded once nationally
+    assert any("Mäntyharju (507) arvio sisältää kunnan Pertunmaa (588)" in n for n in basis.notes)
+    assert any("Pertunmaa (588) 61,08 = 266,25" in n for n in basis.notes)
+    assert any("Mäntyharju 5 635 + Pertunmaa (588) 1 644 = 7 279" in n for n in basis.notes)
+
+
+def _mainland_sum(context, measure: str, year: int) -> Fraction:
+    """A measure's total over mainland Finland, added up from the rows of its statistics file."""
+    table = context.statistics.municipalities.table
+    mainland = set(table.index[table["maakunta"] != "Ahvenanmaan maakunta"])
+    path = Path(context.data_dir) / "tilastot" / f"{measure}.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = [
+            r for r in csv.DictReader(handle) if r["vuosi"] == str(year) and not r.get("kuukausi")
+        ]
+    assert rows
+    return sum((Fraction(r["arvo"]) for r in rows if r["kuntanumero"] in mainland), Fraction(0))
+
+
+def test_a_merged_municipality_is_refused_by_name(context):
+    with pytest.raises(
+        InputError, match=r"Pertunmaa ei ole kunta vuoden 2025 kuntajaossa.*Mäntyharju"
+    ):
+        districts.load_region(context, ["Pertunmaa"], only=True)
