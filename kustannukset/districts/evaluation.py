@@ -33,6 +33,8 @@ from kustannukset.districts.partitions import area_totals, key_shares, mask_memb
 # Payments closer than half a cent count as equal when placing the decided areas.
 TIE_EUROS = 0.005
 QUARTILES = (0.25, 0.5, 0.75)
+# Buckets per municipality in which the k-th smallest payment is looked for (:class:`_Selection`).
+BUCKETS = 4096
 
 
 @dataclass
@@ -106,26 +108,14 @@ class BlockValues:
     per_area: np.ndarray
     low: np.ndarray
     high: np.ndarray
-    _sorted: tuple[np.ndarray, np.ndarray] | None = None
     _tables: dict = field(default_factory=dict)
 
-    def node_table(self, weights: np.ndarray, n: int) -> _NodeTable:
-        """:class:`_NodeTable` of these payments and block weights (made once)."""
+    def selection(self, weights: np.ndarray, n: int) -> _Selection:
+        """:class:`_Selection` of these payments and block weights (made once)."""
         key = id(weights)
         if key not in self._tables:
-            self._tables[key] = (weights, _table(self, weights, n))
+            self._tables[key] = (weights, _Selection(self, weights, n))
         return self._tables[key][1]
-
-    def by_node(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The entries ordered by node, then payment (stable), and where each node's begin."""
-        if self._sorted is None:
-            order = np.argsort(self.node, kind="stable")
-            start = np.searchsorted(self.node[order], np.arange(n + 1))
-            for i in range(n):
-                mine = order[start[i] : start[i + 1]]
-                order[start[i] : start[i + 1]] = mine[np.argsort(self.payment[mine], kind="stable")]
-            self._sorted = (order, start)
-        return self._sorted
 
 
 @dataclass
@@ -172,28 +162,82 @@ def weighted_summary(
     return _summary(lambda k: float(values[np.searchsorted(cumulative, k, side="right")]), total)
 
 
-@dataclass
-class _NodeTable:
-    """Each node's payments in increasing order with the cumulative numbers of partitions."""
+class _Selection:
+    """Each node's k-th smallest payment over all legal partitions (the payments of the blocks
+    containing it, each counted by the block's weight), for a few ``k`` at a time, without sorting
+    every payment.
 
-    payment: np.ndarray
-    cumulative: np.ndarray  # within each node's run
-    start: np.ndarray
+    Each node's payments are counted into :data:`BUCKETS` buckets of equal width between its
+    smallest and largest payment (the bucket grows with the payment, so the buckets are in the
+    payments' order), with the weights added up exactly in 64-bit integers. The k-th smallest lies
+    in the bucket where the running sum passes ``k``; only the entries of the buckets asked for
+    are sorted. The answer is the payment itself, the same number as in a full sort."""
 
-    def run(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        mine = slice(int(self.start[i]), int(self.start[i + 1]))
-        return self.payment[mine], self.cumulative[mine]
+    def __init__(self, values: BlockValues, weights: np.ndarray, n: int) -> None:
+        node = values.node.astype(np.intp)
+        payment = values.payment
+        self.n, self.node, self.payment = n, node, payment
+        self.weight = np.asarray(weights, dtype=np.int64)[values.block]
+        self.minimum = np.full(n, np.inf)
+        self.maximum = np.full(n, -np.inf)
+        np.minimum.at(self.minimum, node, payment)
+        np.maximum.at(self.maximum, node, payment)
+        span = self.maximum - self.minimum
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(span > 0, (BUCKETS - 1) / span, 0.0)
+        bucket = ((payment - self.minimum[node]) * scale[node]).astype(np.intp)
+        np.minimum(bucket, BUCKETS - 1, out=bucket)
+        self.key = node * BUCKETS + bucket
+        counts = np.zeros(n * BUCKETS, dtype=np.int64)
+        np.add.at(counts, self.key, self.weight)
+        self.cumulative = np.cumsum(counts.reshape(n, BUCKETS), axis=1)
+
+    def smallest(self, wanted: dict[int, list[int]]) -> dict[tuple[int, int], float]:
+        """(node, k) -> the node's k-th smallest payment (from 0), for node -> ks."""
+        where = {}
+        for i, ks in wanted.items():
+            for k in ks:
+                where[(i, k)] = int(np.searchsorted(self.cumulative[i], k, side="right"))
+        flag = np.zeros(self.n * BUCKETS, dtype=bool)
+        for (i, _), b in where.items():
+            flag[i * BUCKETS + b] = True
+        chosen = np.flatnonzero(flag[self.key])
+        key, payment = self.key[chosen], self.payment[chosen]
+        order = np.lexsort((payment, key))
+        key, payment, weight = key[order], payment[order], self.weight[chosen][order]
+        found = {}
+        for (i, k), b in where.items():
+            lo, hi = np.searchsorted(key, [i * BUCKETS + b, i * BUCKETS + b + 1])
+            before = int(self.cumulative[i, b - 1]) if b else 0
+            within = np.cumsum(weight[lo:hi])
+            found[(i, k)] = float(payment[lo + np.searchsorted(within, k - before, side="right")])
+        return found
+
+    def below(self, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per node, the number of partitions in which it pays less than ``target - TIE_EUROS``,
+        and the number in which its payment is within :data:`TIE_EUROS` of ``target``."""
+        aim = np.asarray(target, dtype=np.float64)[self.node]
+        under = np.zeros(self.n, dtype=np.int64)
+        mask = self.payment < aim - TIE_EUROS
+        np.add.at(under, self.node[mask], self.weight[mask])
+        # the ties are evaluated as defined, on the payments near the target
+        near = (self.payment >= aim - 2 * TIE_EUROS) & (self.payment <= aim + 2 * TIE_EUROS)
+        near &= np.abs(self.payment - aim) <= TIE_EUROS
+        equal = np.zeros(self.n, dtype=np.int64)
+        np.add.at(equal, self.node[near], self.weight[near])
+        return under, equal
 
 
-def _table(values: BlockValues, weights: np.ndarray, n: int) -> _NodeTable:
-    order, start = values.by_node(n)
-    values._sorted = None  # the table replaces the order (memory)
-    weight = weights[values.block[order]]
-    cumulative = np.cumsum(weight)
-    # restart the sum at each node's run
-    before = np.concatenate([[0], cumulative[start[1:-1] - 1]]) if n else np.zeros(0, np.int64)
-    cumulative -= np.repeat(before, np.diff(start))
-    return _NodeTable(values.payment[order], cumulative, start)
+def _ranks(total: int) -> list[int]:
+    """The ranks (from 0) that :func:`_summary` reads for ``total`` values."""
+    asked: list[int] = []
+
+    def record(k: int) -> float:
+        asked.append(k)
+        return 0.0
+
+    _summary(record, total)
+    return asked
 
 
 def distribution(
@@ -208,12 +252,14 @@ def distribution(
     quartiles = np.full((3, n), np.nan)
     if not total:
         return Distribution(minimum, quartiles, maximum)
-    table = values.node_table(weights, n)
+    ranks = _ranks(total)
+    if offset is not None:
+        ranks = [total - 1 - k for k in ranks]
+    found = values.selection(weights, n).smallest({i: ranks for i in range(n)})
     for i in range(n):
-        pay, cumulative = table.run(i)
 
-        def smallest(k: int, pay=pay, cumulative=cumulative) -> float:
-            return float(pay[np.searchsorted(cumulative, k, side="right")])
+        def smallest(k: int, i=i) -> float:
+            return found[(i, k)]
 
         if offset is None:
             statistic = smallest
@@ -234,18 +280,9 @@ def percentiles(
     result = np.full(n, np.nan)
     if not total:
         return result
-    table = values.node_table(weights, n)
+    under, equal = values.selection(weights, n).below(target)
     for i in range(n):
-        pay, cumulative = table.run(i)
-        counts = np.diff(np.concatenate([[0], cumulative]))
-        below = int(np.searchsorted(pay, target[i] - TIE_EUROS, side="left"))
-        # the ties are evaluated as defined, on the few payments near the target
-        lo = int(np.searchsorted(pay, target[i] - 2 * TIE_EUROS, side="left"))
-        hi = int(np.searchsorted(pay, target[i] + 2 * TIE_EUROS, side="right"))
-        near = np.abs(pay[lo:hi] - target[i]) <= TIE_EUROS
-        equal = int(counts[lo:hi][near].sum())
-        under = int(cumulative[below - 1]) if below else 0
-        result[i] = 100.0 * (under + equal / 2) / total
+        result[i] = 100.0 * (int(under[i]) + int(equal[i]) / 2) / total
     return result
 
 

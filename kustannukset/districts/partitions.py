@@ -350,8 +350,8 @@ class _Dag:
 
     Sets are indexed in increasing mask order (``masks``). Edges are grouped by their set (``start``
     gives each set's first edge, ``start[-1]`` the number of edges) and ordered inside it as the
-    numbering orders them; ``children`` lists each edge's rest components as set indices, padded
-    with ``-1``, in the order of their lowest node."""
+    numbering orders them; ``children`` lists each edge's rest components as set indices in the
+    order of their lowest node, then ``-1`` to the width of the widest."""
 
     def __init__(self, masks, pivots, start, blocks, children) -> None:
         self.masks = masks
@@ -535,25 +535,36 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     sorted_masks = masks[order]
-    width = max((len(c) for c in edge_children), default=0)
+    # each edge's components in the order of their lowest node, left to right (a round whose
+    # component was light, absorbed into the block, leaves no column), padded with -1
+    width = 0
+    for p, parts in zip(edge_parent, edge_children, strict=True):
+        found = np.zeros(len(p), dtype=np.int8)
+        for comp in parts:
+            found += comp != 0
+        width = max(width, int(found.max(initial=0)))
     total = sum(len(p) for p in edge_parent)
     parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
     blocks = np.concatenate(edge_block) if edge_block else np.zeros(0, dtype=np.int64)
     children = np.full((total, width), -1, dtype=np.int32)
     at = 0
     for p, parts in zip(edge_parent, edge_children, strict=True):
-        for k, comp in enumerate(parts):
-            column = children[at : at + len(p), k]
-            nonzero = comp != 0
-            column[nonzero] = np.searchsorted(sorted_masks, comp[nonzero])
+        rows = children[at : at + len(p)]
+        column = np.zeros(len(p), dtype=np.intp)
+        for comp in parts:
+            nonzero = np.flatnonzero(comp)
+            rows[nonzero, column[nonzero]] = np.searchsorted(sorted_masks, comp[nonzero])
+            column[nonzero] += 1
         at += len(p)
     del edge_children
-    # (a column of -1 stands for a light component absorbed into the block: the components
-    # stay in the order of their lowest node)
     parent = rank[parent].astype(np.int32)
-    # within a set: more nodes first, then by mask (one key when the size fits above the mask)
+    # within a set: more nodes first, then by mask; one key when the set, the size and the mask
+    # fit in 63 bits (the keys are distinct: a set has one edge per block)
     size = np.bitwise_count(blocks).astype(np.int64)
-    if g.n <= 56:
+    high = g.n + 6
+    if high + max(len(sorted_masks) - 1, 1).bit_length() <= 63:
+        order = np.argsort(parent.astype(np.int64) << high | (np.int64(63) - size) << g.n | blocks)
+    elif g.n <= 56:
         order = np.lexsort(((np.int64(63) - size) << 56 | blocks, parent))
     else:
         order = np.lexsort((blocks, -size, parent))
@@ -725,6 +736,7 @@ class PartitionSpace:
         self._counts: np.ndarray | None = None
         self._areas: tuple[np.ndarray, np.ndarray] | None = None
         self._weights: np.ndarray | None = None
+        self._by_areas: dict[int, int] | None = None
         self._cache: dict[int, np.ndarray] = {}
         self._cache_bytes = cache_bytes
         self._cache_left = cache_bytes
@@ -789,11 +801,13 @@ class PartitionSpace:
         included), for the numbers that occur, in increasing order."""
         if not self._tops:
             return {0: 1}
-        polys = self._polynomials()
-        total = np.array([1], dtype=object)
-        for i in self._top_ids():
-            total = np.convolve(total, polys[i].astype(object))
-        return {k: int(c) for k, c in enumerate(total) if c}
+        if self._by_areas is None:
+            polys = self._polynomials()
+            total = np.array([1], dtype=object)
+            for i in self._top_ids():
+                total = np.convolve(total, polys[i].astype(object))
+            self._by_areas = {k: int(c) for k, c in enumerate(total) if c}
+        return dict(self._by_areas)
 
     def _polynomials(self) -> np.ndarray:
         """Each set's number of partitions by number of areas: row = set, column = areas."""
@@ -866,18 +880,15 @@ class PartitionSpace:
         uses = np.zeros(len(dag.blocks), dtype=np.int64)
         weight = self.edge_weights()
         for _, chosen in _by_size(dag, descending=True):
-            around = outside[dag.parent[chosen]]
-            uses[chosen] = around * weight[chosen]
+            use = outside[dag.parent[chosen]] * weight[chosen]
+            uses[chosen] = use
             children = dag.children[chosen]
             for k in range(children.shape[1]):
-                others = around.copy()
-                for m in range(children.shape[1]):
-                    if m != k:
-                        others *= padded[children[:, m]]
-                child = children[:, k]
-                real = child >= 0
-                order = np.argsort(child[real], kind="stable")
-                _add_by_parent(outside, child[real][order], others[real][order])
+                # the ways around a component: the edge's use without the component's own
+                # partitions (an exact quotient: the use is their product with the others')
+                real = np.flatnonzero(children[:, k] >= 0)
+                child = children[real, k]
+                np.add.at(outside, child, use[real] // padded[child])
         return uses
 
     def blocks(self) -> tuple[np.ndarray, np.ndarray]:

@@ -33,6 +33,9 @@ import numpy as np
 from kustannukset.districts.partitions import PartitionSpace
 
 CRITERIA = ("tasaisin", "vahiten", "eniten")
+# The candidate blocks of a set are turned into Python numbers this many at a time (the search
+# usually stops after a few).
+_CHUNK = 64
 NOISE = 1e-9
 INF = float("inf")
 
@@ -222,29 +225,43 @@ def _run(search: Search, criterion: str, top: int) -> tuple[list[Found], int]:
         # the most promising first (then in the order of the numbers), so that good partitions
         # are found early and bound the rest
         survivors = survivors[np.lexsort((survivors, spread[survivors], first[survivors]))]
-        first, spread = first.tolist(), spread.tolist()
+        # In this order the triples (first, second, smallest number) never decrease (the numbers
+        # grow with the edge), and the worst kept triple never grows: once one is bounded off, so
+        # is every later one, unless a bound is NaN (no population), which compares as neither.
+        ordered = not (np.isnan(first).any() or np.isnan(spread).any())
         base = int(prefix[lo])
-        for j in survivors.tolist():
-            # the smallest number in this branch: a tie with the worst kept one is decided by it
-            least = index + (int(prefix[lo + j]) - base) * scale
-            if len(heap) >= top and (first[j], spread[j], least) >= (
-                -heap[0][0],
-                -heap[0][1],
-                -heap[0][2],
+        for at in range(0, len(survivors), _CHUNK):
+            chunk = survivors[at : at + _CHUNK]
+            for j, bound, second, before in zip(
+                chunk.tolist(),
+                first[chunk].tolist(),
+                spread[chunk].tolist(),
+                prefix[lo + chunk].tolist(),
+                strict=True,
             ):
-                continue
-            e = lo + j
-            next_pending = [int(c) for c in children[e] if c >= 0] + rest
-            next_state = (
-                areas + 1,
-                min(r_lo, area_value[e]),
-                max(r_hi, area_value[e]),
-                min(m_lo, low[e]),
-                max(m_hi, high[e]),
-            )
-            chosen.append(e)
-            visit(next_pending, chosen, least, next_state)
-            chosen.pop()
+                # the smallest number in this branch: a tie with the worst kept one is decided by
+                # it
+                least = index + (before - base) * scale
+                if len(heap) >= top and (bound, second, least) >= (
+                    -heap[0][0],
+                    -heap[0][1],
+                    -heap[0][2],
+                ):
+                    if ordered:
+                        return
+                    continue
+                e = lo + j
+                next_pending = [int(c) for c in children[e] if c >= 0] + rest
+                next_state = (
+                    areas + 1,
+                    min(r_lo, area_value[e]),
+                    max(r_hi, area_value[e]),
+                    min(m_lo, low[e]),
+                    max(m_hi, high[e]),
+                )
+                chosen.append(e)
+                visit(next_pending, chosen, least, next_state)
+                chosen.pop()
 
     tops = [int(i) for i in space._top_ids()]
     visit(tops, [], 0, (0, INF, -INF, INF, -INF))

@@ -686,3 +686,22 @@ def test_a_merged_municipality_is_refused_by_name(context):
         InputError, match=r"Pertunmaa ei ole kunta vuoden 2025 kuntajaossa.*Mäntyharju"
     ):
         districts.load_region(context, ["Pertunmaa"], only=True)
+
+
+@pytest.mark.parametrize("buckets", [1, 2, 3])
+def test_the_selection_is_exact_whatever_the_buckets(monkeypatch, buckets):
+    # A municipality's k-th smallest payment is looked for in buckets of its payments; with one,
+    # two or three buckets many payments share one, and the figures are still the listing's.
+    monkeypatch.setattr(evaluation, "BUCKETS", buckets)
+    for seed in range(8):
+        rng = random.Random(100 + seed)
+        nodes, adjacency, weights, threshold = random_graph(rng, rng.randint(5, 10))
+        space = PartitionSpace(nodes, adjacency, weights, threshold)
+        if not space.count():
+            continue
+        basis = random_basis(rng, len(nodes), fixed=seed % 2 == 0, mixed=seed % 3 == 0)
+        target = basis.payments(space.labels_of([nodes])[None, :])[0]
+        listing, blocks = listed(space, basis, target), evaluated(space, basis, target)
+        for name in listing[0]:
+            assert np.array_equal(blocks[0][name], listing[0][name]), name
+        assert blocks[1] == listing[1]
