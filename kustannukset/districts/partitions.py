@@ -221,7 +221,9 @@ class _Graph:
 
         self.expand = _lookup(self.neighbours, n, add=False)
         self.weigh = _lookup(self.weights, n, add=True)
-        self.expand_all = _VectorLookup(self.neighbours, n, add=False)
+        # The build's masks are 32-bit when the nodes fit (half the memory traffic of 64 bits).
+        self.mask_dtype = np.int32 if n <= 31 else np.int64
+        self.expand_all = _VectorLookup(self.neighbours, n, add=False, dtype=self.mask_dtype)
         self.weigh_all = _VectorLookup(self.weights, n, add=True)
         self.neighbour_array = np.array(self.neighbours, dtype=np.int64)
 
@@ -302,16 +304,17 @@ def _lookup(values: list, n: int, add: bool) -> Callable[[int], int]:
 
 
 class _VectorLookup:
-    """:func:`_lookup` for a numpy array of int64 masks at once: the sum (``add``) or the bitwise OR
-    of ``values`` over each mask's set bits, by table look-ups 16 bits at a time."""
+    """:func:`_lookup` for a numpy array of masks (int64, or int32 below 32 nodes) at once: the
+    sum (``add``) or the bitwise OR of ``values`` over each mask's set bits, by table look-ups 16
+    bits at a time. The tables are of ``dtype`` (a sum is int64 whatever the masks)."""
 
-    def __init__(self, values: list[int], n: int, add: bool) -> None:
+    def __init__(self, values: list[int], n: int, add: bool, dtype=np.int64) -> None:
         self.add = add
         self.tables = []
         for start in range(0, max(n, 1), _TABLE_BITS):
             width = min(_TABLE_BITS, n - start)
             index = np.arange(1 << width, dtype=np.int64)
-            table = np.zeros(1 << width, dtype=np.int64)
+            table = np.zeros(1 << width, dtype=dtype)
             for b in range(width):
                 has = (index >> b) & 1 == 1
                 if add:
@@ -323,7 +326,7 @@ class _VectorLookup:
     def __call__(self, masks: np.ndarray) -> np.ndarray:
         result = None
         for start, table in self.tables:
-            part = table[(masks >> start) & 0xFFFF] if start else table[masks & 0xFFFF]
+            part = table.take((masks >> start) & 0xFFFF if start else masks & 0xFFFF)
             if result is None:
                 result = part
             elif self.add:
@@ -348,10 +351,11 @@ def mask_members(masks: np.ndarray, n: int) -> np.ndarray:
 class _Dag:
     """The sets and edges of the decomposition (see the module docstring), as numpy arrays.
 
-    Sets are indexed in increasing mask order (``masks``). Edges are grouped by their set (``start``
-    gives each set's first edge, ``start[-1]`` the number of edges) and ordered inside it as the
-    numbering orders them; ``children`` lists each edge's rest components as set indices in the
-    order of their lowest node, then ``-1`` to the width of the widest."""
+    Sets are indexed by size, smallest first, and by mask among sets of one size (``masks``).
+    Edges are grouped by their set (``start`` gives each set's first edge, ``start[-1]`` the
+    number of edges) and ordered inside it as the numbering orders them, so the edges of the sets
+    of one size are one run (:meth:`levels`); ``children`` lists each edge's rest components as
+    set indices in the order of their lowest node, then ``-1`` to the width of the widest."""
 
     def __init__(self, masks, pivots, start, blocks, children) -> None:
         self.masks = masks
@@ -362,17 +366,17 @@ class _Dag:
         self.sizes = np.bitwise_count(masks).astype(np.int64)
         counts = np.diff(start)
         self.parent = np.repeat(np.arange(len(masks), dtype=np.int32), counts)
-        self._levels: list[tuple[int, np.ndarray]] | None = None
+        self._by_mask = np.argsort(masks)
+        self._levels: list[tuple[int, slice]] | None = None
 
-    def levels(self) -> list[tuple[int, np.ndarray]]:
-        """The edges grouped by the size of their set, smallest sets first: (size, edge indices
-        in increasing order) pairs, so that a set's components (always smaller) come before it."""
+    def levels(self) -> list[tuple[int, slice]]:
+        """The edges grouped by the size of their set, smallest sets first: (size, the run of its
+        edges) pairs, so that a set's components (always smaller) come before it."""
         if self._levels is None:
-            sizes = self.sizes[self.parent]
-            order = np.argsort(sizes, kind="stable")
-            bounds = np.searchsorted(sizes[order], np.arange(self.sizes.max(initial=0) + 2))
+            first = np.searchsorted(self.sizes, np.arange(self.sizes.max(initial=0) + 2))
+            bounds = self.start[first]
             self._levels = [
-                (s, order[bounds[s] : bounds[s + 1]])
+                (s, slice(int(bounds[s]), int(bounds[s + 1])))
                 for s in range(len(bounds) - 1)
                 if bounds[s + 1] > bounds[s]
             ]
@@ -381,26 +385,28 @@ class _Dag:
     def index(self, masks) -> np.ndarray:
         """Set indices of masks that are sets (an error otherwise)."""
         masks = np.asarray(masks, dtype=np.int64)
-        found = np.searchsorted(self.masks, masks)
+        ordered = self.masks[self._by_mask]
+        found = np.searchsorted(ordered, masks)
         if masks.size and (
-            np.any(found >= len(self.masks))
-            or np.any(self.masks[np.minimum(found, len(self.masks) - 1)] != masks)
+            np.any(found >= len(ordered))
+            or np.any(ordered[np.minimum(found, len(ordered) - 1)] != masks)
         ):
             raise KeyError("not a set of the graph")
-        return found
+        return self._by_mask[found]
 
 
 def _pivots(g: _Graph, sets: np.ndarray) -> np.ndarray:
     """Each set's pivot as a one-bit mask: the member with the fewest neighbours inside the set,
     on a tie the first in node order."""
     best = np.full(len(sets), np.iinfo(np.int64).max, dtype=np.int64)
-    pivot = np.zeros(len(sets), dtype=np.int64)
+    pivot = np.zeros(len(sets), dtype=sets.dtype)
+    one = sets.dtype.type(1)
     for i in range(g.n):
         inside = (sets >> i) & 1 == 1
         degree = np.bitwise_count(g.neighbour_array[i] & sets).astype(np.int64)
         better = inside & (degree < best)
         best = np.where(better, degree, best)
-        pivot = np.where(better, np.int64(1) << i, pivot)
+        pivot = np.where(better, one << i, pivot)
     return pivot
 
 
@@ -449,6 +455,8 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     edge_children: list[list[np.ndarray]] = []
     edges = 0
 
+    dtype = g.mask_dtype
+
     def new_sets(masks: np.ndarray) -> np.ndarray:
         fresh = []
         for m in masks.tolist():
@@ -456,17 +464,17 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
                 known[m] = len(set_masks)
                 set_masks.append(m)
                 fresh.append(m)
-        return np.array(fresh, dtype=np.int64)
+        return np.array(fresh, dtype=dtype)
 
-    queue = new_sets(np.array(tops, dtype=np.int64))
+    queue = new_sets(np.array(tops, dtype=dtype))
     while queue.size:
         for m in (m for m in queue.tolist() if m in fixed):
             # a fixed block: one partition, itself
             edge_parent.append(np.array([known[m]], dtype=np.int64))
-            edge_block.append(np.array([m], dtype=np.int64))
+            edge_block.append(np.array([m], dtype=dtype))
             edge_children.append([])
             edges += 1
-        sets = np.array([m for m in queue.tolist() if m not in fixed], dtype=np.int64)
+        sets = np.array([m for m in queue.tolist() if m not in fixed], dtype=dtype)
         met: list[np.ndarray] = []  # the components met in this wave, each array without repeats
         if sets.size:
             ids = np.array([known[m] for m in sets.tolist()], dtype=np.int64)
@@ -493,7 +501,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
                     columns = []
                     for rows, comp in heavy:
                         chosen = is_valid[rows]
-                        column = np.zeros(valid.size, dtype=np.int64)
+                        column = np.zeros(valid.size, dtype=dtype)
                         column[position[rows[chosen]]] = comp[chosen]
                         columns.append(column)
                         met.append(np.unique(comp[chosen]))
@@ -528,13 +536,16 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             children = np.unique(np.concatenate(met))
             queue = new_sets(children[children != 0])
         else:
-            queue = np.zeros(0, dtype=np.int64)
+            queue = np.zeros(0, dtype=dtype)
 
     masks = np.array(set_masks, dtype=np.int64)
-    order = np.argsort(masks)
+    by_mask = np.argsort(masks)
+    sorted_masks = masks[by_mask]
+    # the sets' indices: by size, then by mask
+    order = np.lexsort((masks, np.bitwise_count(masks)))
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    sorted_masks = masks[order]
+    rank_by_mask = rank[by_mask].astype(np.int32)
     # each edge's components in the order of their lowest node, left to right (a round whose
     # component was light, absorbed into the block, leaves no column), padded with -1
     width = 0
@@ -545,7 +556,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         width = max(width, int(found.max(initial=0)))
     total = sum(len(p) for p in edge_parent)
     parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
-    blocks = np.concatenate(edge_block) if edge_block else np.zeros(0, dtype=np.int64)
+    blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
     children = np.full((total, width), -1, dtype=np.int32)
     at = 0
     for p, parts in zip(edge_parent, edge_children, strict=True):
@@ -553,7 +564,8 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         column = np.zeros(len(p), dtype=np.intp)
         for comp in parts:
             nonzero = np.flatnonzero(comp)
-            rows[nonzero, column[nonzero]] = np.searchsorted(sorted_masks, comp[nonzero])
+            found = np.searchsorted(sorted_masks, comp[nonzero])
+            rows[nonzero, column[nonzero]] = rank_by_mask[found]
             column[nonzero] += 1
         at += len(p)
     del edge_children
@@ -570,16 +582,17 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         order = np.lexsort((blocks, -size, parent))
     del size
     parent, blocks, children = parent[order], blocks[order], children[order]
-    start = np.searchsorted(parent, np.arange(len(sorted_masks) + 1))
-    pivots = np.zeros(len(sorted_masks), dtype=np.int64)
-    free = np.array([m not in fixed for m in sorted_masks.tolist()], dtype=bool)
+    masks = masks[np.argsort(rank)]
+    start = np.searchsorted(parent, np.arange(len(masks) + 1))
+    pivots = np.zeros(len(masks), dtype=np.int64)
+    free = np.array([m not in fixed for m in masks.tolist()], dtype=bool)
     if free.any():
-        pivots[free] = _pivots(g, sorted_masks[free])
-    pivots[~free] = sorted_masks[~free]
-    return _Dag(sorted_masks, pivots, start, blocks, children)
+        pivots[free] = _pivots(g, masks[free])
+    pivots[~free] = masks[~free]
+    return _Dag(masks, pivots, start, blocks, children)
 
 
-def _by_size(dag: _Dag, descending: bool = False) -> Iterator[tuple[int, np.ndarray]]:
+def _by_size(dag: _Dag, descending: bool = False) -> Iterator[tuple[int, slice]]:
     """:meth:`_Dag.levels`, smallest sets first (or last)."""
     levels = dag.levels()
     yield from reversed(levels) if descending else levels
@@ -592,6 +605,17 @@ def _add_by_parent(target: np.ndarray, parents: np.ndarray, values: np.ndarray) 
         return
     first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
     target[parents[first]] += np.add.reduceat(values, first, axis=0)
+
+
+def _column(children: np.ndarray, k: int) -> tuple[slice | np.ndarray, np.ndarray]:
+    """The rows of ``children``'s column ``k`` to read and their components: every row of the
+    first column (nearly every edge has a component; the padding -1 reads a neutral last entry),
+    only the rows that hold one of the others."""
+    column = children[:, k]
+    if k == 0:
+        return slice(None), column
+    rows = np.flatnonzero(column >= 0)
+    return rows, column[rows]
 
 
 def _padded(values: np.ndarray, fill) -> np.ndarray:
@@ -737,6 +761,7 @@ class PartitionSpace:
         self._areas: tuple[np.ndarray, np.ndarray] | None = None
         self._weights: np.ndarray | None = None
         self._by_areas: dict[int, int] | None = None
+        self._blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._cache: dict[int, np.ndarray] = {}
         self._cache_bytes = cache_bytes
         self._cache_left = cache_bytes
@@ -759,16 +784,19 @@ class PartitionSpace:
         """Each set's number of legal partitions (int64), inside out by set size."""
         if self._counts is None:
             dag = self.dag
-            counts = np.zeros(len(dag.masks), dtype=np.int64)
-            shadow = np.zeros(len(dag.masks), dtype=np.float64)
+            # the last entry is the padding -1: a product's neutral 1
+            counts = np.zeros(len(dag.masks) + 1, dtype=np.int64)
+            shadow = np.zeros(len(dag.masks) + 1, dtype=np.float64)
+            counts[-1], shadow[-1] = 1, 1.0
+            weights = np.ones(len(dag.blocks), dtype=np.int64)
             for _, chosen in _by_size(dag):
                 children = dag.children[chosen]
-                value = np.ones(len(chosen), dtype=np.int64)
-                rough = np.ones(len(chosen), dtype=np.float64)
-                padded, padded_shadow = _padded(counts, 1), _padded(shadow, 1.0)
+                value = weights[chosen]
+                rough = np.ones(len(value), dtype=np.float64)
                 for k in range(children.shape[1]):
-                    value *= padded[children[:, k]]
-                    rough *= padded_shadow[children[:, k]]
+                    rows, child = _column(children, k)
+                    value[rows] *= counts[child]
+                    rough[rows] *= shadow[child]
                 parents = dag.parent[chosen]
                 _add_by_parent(shadow, parents, rough)
                 if shadow.max(initial=0) >= MAX_COUNT:
@@ -776,17 +804,14 @@ class PartitionSpace:
                         "laillisia jakoja on liian monta tarkkaan laskentaan (yli 2^62)"
                     )
                 _add_by_parent(counts, parents, value)
-            self._counts = counts
+            self._counts = counts[:-1]
+            self._weights = weights
         return self._counts
 
     def edge_weights(self) -> np.ndarray:
-        """Each edge's number of partitions of its set: the product of its components' counts."""
-        if self._weights is None:
-            dag, counts = self.dag, _padded(self.set_counts(), 1)
-            value = np.ones(len(dag.blocks), dtype=np.int64)
-            for k in range(dag.children.shape[1]):
-                value *= counts[dag.children[:, k]]
-            self._weights = value
+        """Each edge's number of partitions of its set: the product of its components' counts
+        (made with the counts)."""
+        self.set_counts()
         return self._weights
 
     def count(self) -> int:
@@ -817,17 +842,20 @@ class PartitionSpace:
         # polynomial 1), so that a coefficient of many sets is one contiguous row
         polys = np.zeros((width, len(dag.masks) + 1), dtype=np.int64)
         polys[0, -1] = 1
+        most = self.area_range()[1]
         for _, chosen in _by_size(dag):
             children = dag.children[chosen]
+            # the degrees these sets can have (their components have fewer areas)
+            span = int(most[dag.parent[chosen]].max(initial=0)) + 1
             if children.shape[1]:
-                value = polys[:, children[:, 0]]
+                value = polys[:span, children[:, 0]]
             else:
-                value = np.repeat(polys[:, -1:], len(chosen), axis=1)
+                value = np.repeat(polys[:span, -1:], len(children), axis=1)
             for k in range(1, children.shape[1]):
                 rows = np.flatnonzero(children[:, k] >= 0)  # the others multiply by 1
                 if not rows.size:
                     continue
-                other = polys[:, children[rows, k]]
+                other = polys[:span, children[rows, k]]
                 mine = value[:, rows]
                 # only the degrees that hold a coefficient somewhere among these edges
                 degrees = np.flatnonzero(mine.any(axis=1)).tolist()
@@ -836,7 +864,7 @@ class PartitionSpace:
                 if theirs.size:
                     lo, hi = int(theirs[0]), int(theirs[-1]) + 1
                     for d in degrees:
-                        top = min(hi, width - d)
+                        top = min(hi, span - d)
                         if top > lo:
                             product[d + lo : d + top] += mine[d] * other[lo:top]
                 value[:, rows] = product
@@ -844,7 +872,7 @@ class PartitionSpace:
             shifted[1:] = value[:-1]  # the edge's own block
             parents = dag.parent[chosen]
             first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
-            polys[:, parents[first]] += np.add.reduceat(shifted, first, axis=1)
+            polys[:span, parents[first]] += np.add.reduceat(shifted, first, axis=1)
         return polys[:, :-1].T
 
     def area_range(self) -> tuple[np.ndarray, np.ndarray]:
@@ -855,11 +883,12 @@ class PartitionSpace:
             most = np.zeros(len(dag.masks) + 1, dtype=np.int64)
             for _, chosen in _by_size(dag):
                 children = dag.children[chosen]
-                low = np.ones(len(chosen), dtype=np.int64)
-                high = np.ones(len(chosen), dtype=np.int64)
+                low = np.ones(len(children), dtype=np.int64)
+                high = np.ones(len(children), dtype=np.int64)
                 for k in range(children.shape[1]):
-                    low += fewest[children[:, k]]
-                    high += most[children[:, k]]
+                    rows, child = _column(children, k)
+                    low[rows] += fewest[child]
+                    high[rows] += most[child]
                 parents = dag.parent[chosen]
                 first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
                 fewest[parents[first]] = np.minimum.reduceat(low, first)
@@ -895,16 +924,30 @@ class PartitionSpace:
         """Every block of a legal partition (int64 masks, increasing) and how many legal
         partitions contain it (int64). The weights of the blocks containing any one node add up
         to :meth:`count`."""
-        dag = self.dag
-        uses = self.edge_uses()
-        order = np.argsort(dag.blocks, kind="stable")
-        masks = dag.blocks[order]
-        if not masks.size:
-            return masks, masks.copy()
-        first = np.flatnonzero(np.r_[True, masks[1:] != masks[:-1]])
-        weights = np.add.reduceat(uses[order], first)
-        used = weights > 0  # when another part has no legal partition, nothing is used
-        return masks[first][used], weights[used]
+        if self._blocks is None:
+            dag = self.dag
+            uses = self.edge_uses()
+            order = np.argsort(dag.blocks)  # (equal masks are added up: any order of them)
+            masks = dag.blocks[order]
+            if not masks.size:
+                self._blocks = (masks, masks.copy(), np.zeros(0, dtype=np.int64))
+            else:
+                new = np.r_[True, masks[1:] != masks[:-1]]
+                first = np.flatnonzero(new)
+                weights = np.add.reduceat(uses[order], first)
+                used = weights > 0  # when another part has no legal partition, nothing is used
+                position = np.cumsum(used) - 1
+                index = np.empty(len(order), dtype=np.int64)
+                index[order] = np.where(used, position, -1)[np.cumsum(new) - 1]
+                self._blocks = (masks[first][used], weights[used], index)
+        masks, weights, _ = self._blocks
+        return masks, weights
+
+    def block_index(self) -> np.ndarray:
+        """For each edge of :attr:`dag`, the position of its block in :meth:`blocks` (-1 for a
+        block no legal partition uses)."""
+        self.blocks()
+        return self._blocks[2]
 
     # -- numbering --
 

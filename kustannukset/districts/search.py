@@ -79,8 +79,12 @@ class _Extremes:
                 top = high_values[chosen].copy()
                 bottom = low_values[chosen].copy()
                 for k in range(children.shape[1]):
-                    top = np.maximum(top, lowest_max[children[:, k]])
-                    bottom = np.minimum(bottom, highest_min[children[:, k]])
+                    # the first column on every row (the padding -1 is neutral), the others on
+                    # the few rows that have a component there
+                    rows = slice(None) if k == 0 else np.flatnonzero(children[:, k] >= 0)
+                    child = children[rows, k]
+                    top[rows] = np.maximum(top[rows], lowest_max[child])
+                    bottom[rows] = np.minimum(bottom[rows], highest_min[child])
                 parents = dag.parent[chosen]
                 first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
                 lowest_max[parents[first]] = np.minimum.reduceat(top, first)

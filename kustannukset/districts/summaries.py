@@ -118,7 +118,7 @@ def summarise(
     searched = 0
     if count and top > 0:
         dag = space.dag
-        where = np.searchsorted(masks, dag.blocks)
+        where = space.block_index()
         bounds = search.Search(space, values.per_area[where], values.low[where], values.high[where])
         for name in CRITERIA:
             found, visited = bounds.top(name, top)
