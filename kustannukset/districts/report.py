@@ -358,3 +358,239 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
             excel_name="aluejaot.xlsx",
         )
     ]
+
+
+# --- the whole country: the decided areas of 2025 on a map, and a row per region -----------------
+
+# Area colours on the national map: neighbouring areas get different ones (a greedy colouring), so
+# a few soft colours that print apart are enough; each area is named by its number.
+NATIONAL_COLOURS = ["#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69", "#fccde5"]
+OUTSIDE_COLOUR = "#d9d9d9"  # Ahvenanmaa: outside the reform
+# The capital region's window on the national map (longitude, latitude), where areas are small.
+CAPITAL_REGION = (24.2, 25.6, 59.95, 60.65)
+
+
+def national(report: Report):
+    """The regions' table (:func:`kustannukset.districts.summaries.national`), reusing the
+    report's own region's partitions when it is a whole region."""
+    region = report.region
+    spaces = {region.name: report.space} if region.name and not region.fixed else {}
+    return summaries.national(region.context, spaces=spaces)
+
+
+def national_text(frame: pd.DataFrame) -> str:
+    """The national page's words for a council member, with the figures of the regions' table."""
+    counted = frame.dropna(subset=["Laillisia jakoja"])
+    one_way = counted[counted["Laillisia jakoja"] == 1]["Maakunta"].tolist()
+    largest = counted.sort_values("Laillisia jakoja", ascending=False).iloc[0]
+    alone = sum(bool(v) for v in frame["Voisi järjestää yksin"])
+    lines = [
+        "Työllisyyspalvelut siirtyivät kunnille 1.1.2025. Manner-Suomi jaettiin 45 "
+        "työllisyysalueeseen: useimmat ovat usean kunnan yhteisiä alueita, joilla yksi kunta on "
+        "vastuukunta, ja muutama suuri kaupunki järjestää palvelut yksin. Kartassa jokainen alue "
+        "on omalla värillään ja numerollaan; numerot on selitetty kartan vieressä. Kuusi aluetta "
+        "jäi alle 20 000 hengen työvoiman valtioneuvoston poikkeusluvalla (merkitty tähdellä).",
+        "",
+        "Taulukko kertoo maakunnittain, kuinka monella tavalla maakunnan kunnat olisi voitu jakaa "
+        "alueisiin lain ehdoilla: jokainen alue yhtenäinen ja sen työvoima vähintään 20 000. "
+        f"Eniten vaihtoehtoja on maakunnassa {largest['Maakunta']} "
+        f"({euros(largest['Laillisia jakoja'])} tapaa)."
+        + (
+            f" {'Maakunnissa' if len(one_way) > 1 else 'Maakunnassa'} {_and(one_way)} lain "
+            "ehdot täyttää vain yksi jako: koko maakunta yhtenä alueena."
+            if one_way
+            else ""
+        ),
+        "",
+        "Sarake *Yksin riittäviä* kertoo, monenko kunnan oma työvoima riittää 20 000 hengen "
+        f"rajaan, niin että kunta voisi järjestää palvelut yksin; tällainen kunta on {alone} "
+        "maakunnassa. Kunnat ja maakunnan päätetyt alueet on lueteltu taulukon alla; alue, joka "
+        "ulottuu kahden maakunnan alueelle, on merkitty sanoilla *rajan yli*. Luvut ovat vuoden "
+        "2025 kuntajaon mukaisia (Pertunmaa on osa Mäntyharjua), ja työvoima on 31.12.2021 "
+        "(johdettu arvio).",
+    ]
+    return "\n".join(lines)
+
+
+def national_table(frame: pd.DataFrame) -> Table:
+    """The regions' table, narrow enough for a printed page: the count by number of areas as the
+    range of areas, the decided areas and the municipalities that could stand alone as numbers
+    (named in :func:`national_names`)."""
+    rows = []
+    for row in frame.to_dict("records"):
+        areas = [part.split(": ")[0] for part in str(row["Alueiden määrän mukaan"]).split(", ")]
+        areas = [a for a in areas if a]
+        decided = [p for p in str(row["Päätetyt alueet 2025"]).split("; ") if p]
+        crossing = sum("rajan yli" in p for p in decided)
+        alone = [n for n in str(row["Voisi järjestää yksin"]).split(", ") if n]
+        rows.append(
+            {
+                "Maakunta": row["Maakunta"],
+                "Kuntia": row["Kuntia"],
+                "Työvoima": row["Työvoima"],
+                "Laillisia jakoja": row["Laillisia jakoja"],
+                "Alueita jaossa": f"{areas[0]}–{areas[-1]}" if len(areas) > 1 else "".join(areas),
+                "Päätettyjä alueita": f"{len(decided)}"
+                + (f" ({crossing} rajan yli)" if crossing else ""),
+                "Yksin riittäviä": len(alone),
+            }
+        )
+    count = _decimals(0)
+    return Table(
+        pd.DataFrame(rows),
+        {
+            "Kuntia": str,
+            "Työvoima": count,
+            "Laillisia jakoja": count,
+            "Alueita jaossa": str,
+            "Päätettyjä alueita": str,
+            "Yksin riittäviä": str,
+        },
+    )
+
+
+def national_names(frame: pd.DataFrame) -> str:
+    """Per region, the decided areas of 2025 that lie in it and the municipalities that could
+    organise the services alone, as a list (long names wrap on a printed page)."""
+    lines = []
+    for row in frame.to_dict("records"):
+        alone = row["Voisi järjestää yksin"] or "ei yksikään kunta"
+        lines.append(
+            f"- **{row['Maakunta']}**: päätetyt alueet {_decided_names(row['Päätetyt alueet 2025'])}"
+            f"; voisi järjestää yksin: {alone}"
+        )
+    return "\n".join(lines)
+
+
+def _and(names: list[str]) -> str:
+    """'A', 'A ja B', 'A, B ja C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ja " + names[-1]
+
+
+def _decided_names(text: str) -> str:
+    """'Tampereen seutu (16 kuntaa); Eteläinen Keski-Suomi (8 kuntaa, ulottuu maakunnan rajan
+    yli)' -> 'Tampereen seutu, Eteläinen Keski-Suomi (rajan yli)'."""
+    names = []
+    for part in str(text).split("; "):
+        if not part:
+            continue
+        name = part.rsplit(" (", 1)[0]
+        names.append(name + (" (rajan yli)" if "rajan yli" in part else ""))
+    return ", ".join(names) or "–"
+
+
+def national_map(report: Report, scenario: str = districts.DECIDED_SCENARIO):
+    """Finland's municipalities coloured by the decided areas of 2025, each area numbered, the
+    numbers named beside the map (an exception to the 20 000 rule marked *); Ahvenanmaa, outside
+    the reform, in grey. Pertunmaa is drawn as part of Mäntyharju's area (the 2025 division)."""
+    context = report.region.context
+    areas = context.scenario(scenario).areas
+    boundaries = context.boundaries
+    register = context.statistics.municipalities
+    area_of = {}
+    for number, area in enumerate(areas):
+        for code in area.members:
+            area_of[code] = number
+    owner = {
+        code: area_of.get(register.successor(code) if code in register.table.index else code)
+        for code in boundaries.polygons
+    }
+    colours = _area_colours(areas, districts.division_adjacency(context, list(area_of)), area_of)
+    fig = plt.figure(figsize=(10.5, 7.2))
+    ax = fig.add_axes((0.0, 0.04, 0.42, 0.94))
+    rings, faces = [], []
+    for code, polygons in boundaries.polygons.items():
+        number = owner[code]
+        for polygon in polygons:
+            rings.append(polygon[0])
+            faces.append(OUTSIDE_COLOUR if number is None else colours[number])
+    xs = [p[0] for ring in rings for p in ring]
+    ys = [p[1] for ring in rings for p in ring]
+    labels = [_label_point(boundaries, register, area.members) for area in areas]
+    # the capital region, where the areas are small, again beside the map
+    inset = fig.add_axes((0.73, 0.17, 0.25, 0.27))
+    for axes, (x0, x1, y0, y1), size in (
+        (ax, (min(xs), max(xs), min(ys), max(ys)), 6),
+        (inset, CAPITAL_REGION, 7),
+    ):
+        axes.add_collection(
+            PolyCollection(rings, facecolors=faces, edgecolors="white", linewidths=0.15)
+        )
+        axes.set_xlim(x0, x1)
+        axes.set_ylim(y0, y1)
+        axes.set_aspect(1 / np.cos(np.radians((y0 + y1) / 2)))
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for number, (x, y) in enumerate(labels):
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                axes.text(
+                    x,
+                    y,
+                    str(number + 1),
+                    fontsize=size,
+                    ha="center",
+                    va="center",
+                    fontweight="bold",
+                )
+    ax.axis("off")
+    x0, x1, y0, y1 = CAPITAL_REGION
+    ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#333333", linewidth=0.6)
+    inset.set_title("Pääkaupunkiseutu", fontsize=8)
+    # the names beside the map, in two columns
+    lines = [f"{i + 1}  {a.name}{' *' if a.exception else ''}" for i, a in enumerate(areas)]
+    half = -(-len(lines) // 2)
+    for column, chunk in enumerate((lines[:half], lines[half:])):
+        fig.text(
+            0.45 + 0.28 * column,
+            0.95,
+            "\n".join(chunk),
+            fontsize=8,
+            va="top",
+            linespacing=1.45,
+        )
+    fig.text(
+        0.45,
+        0.15,
+        "* alle 20 000 hengen työvoima valtioneuvoston poikkeusluvalla (30.11.2023)\n"
+        "Harmaa: Ahvenanmaa, ei kuulu uudistukseen\n"
+        f"Alueet: data/skenaariot/{scenario}.yaml (Tilastokeskus, työllisyysalueet 2025)",
+        fontsize=8,
+        va="top",
+        linespacing=1.45,
+    )
+    fig.text(0.45, 0.02, MAP_ATTRIBUTION, fontsize=7, color="#444444")
+    fig.suptitle("Päätetyt työllisyysalueet 1.1.2025 (45 aluetta)", x=0.45, ha="left", fontsize=12)
+    return fig
+
+
+def _area_colours(areas, adjacency: dict[str, set[str]], area_of: dict[str, int]) -> list[str]:
+    """A colour per area, different from its neighbours' (greedy, most neighbours first)."""
+    touching = {i: set() for i in range(len(areas))}
+    for code, around in adjacency.items():
+        for other in around:
+            a, b = area_of[code], area_of[other]
+            if a != b:
+                touching[a].add(b)
+                touching[b].add(a)
+    colour: dict[int, int] = {}
+    for i in sorted(touching, key=lambda i: (-len(touching[i]), i)):
+        used = {colour[j] for j in touching[i] if j in colour}
+        colour[i] = next(c for c in range(len(areas)) if c not in used)
+    return [NATIONAL_COLOURS[colour[i] % len(NATIONAL_COLOURS)] for i in range(len(areas))]
+
+
+def _label_point(boundaries, register, members) -> tuple[float, float]:
+    """Where an area's number goes: the centre of its largest municipality's largest polygon."""
+    best, where = -1.0, (0.0, 0.0)
+    for code in members:
+        for member in register.members_2025(code) if code in register.table.index else (code,):
+            for polygon in boundaries.polygons[member]:
+                ring = np.asarray(polygon[0])
+                x, y = ring[:, 0], ring[:, 1]
+                cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+                size = abs(cross.sum()) / 2
+                if size > best and cross.sum():
+                    cx = ((x + np.roll(x, -1)) * cross).sum() / (3 * cross.sum())
+                    cy = ((y + np.roll(y, -1)) * cross).sum() / (3 * cross.sum())
+                    best, where = size, (float(cx), float(cy))
+    return where

@@ -244,10 +244,12 @@ def national(
     context,
     decided: str = DECIDED_SCENARIO,
     progress: Callable[[str], None] | None = None,
+    spaces: dict[str, PartitionSpace] | None = None,
 ) -> pd.DataFrame:
     """A row per mainland region (see the module docstring) on the 2025 municipal division; a
     region whose figures are missing gets the reason in ``Huom`` and no count, one with a merged
-    municipality what its figures are."""
+    municipality what its figures are. ``spaces`` gives the partitions of regions already built
+    (by the region's name), so that they are not built again."""
     rows = []
     for name in mainland_regions(context):
         if progress:
@@ -277,7 +279,7 @@ def national(
             region = load_region(context, region=name)
             row["Huom"] = "; ".join(f"kuntaliitos: {note}" for note in region.division_notes)
             row["Työvoima"] = sum(region.labour.values())
-            space = region.space()
+            space = (spaces or {}).get(name) or region.space()
             row["Laillisia jakoja"] = space.count()
             row["Alueiden määrän mukaan"] = ", ".join(
                 f"{k}: {euros(v)}" for k, v in space.count_by_areas().items()
