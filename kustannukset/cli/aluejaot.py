@@ -25,7 +25,8 @@ def register(sub) -> None:
         help="kaikki lailliset työllisyysaluejaot: määrä, kuntien maksut, vähimmäisalueet",
         description="Laskee kaikki tavat jakaa maakunnan kunnat maantieteellisesti yhtenäisiin "
         "työllisyysalueisiin, joiden työvoima on vähintään raja (oletus: Pirkanmaa, työvoima ja "
-        "raja data/parametrit/tyollisyysalueet.yaml). Tulostaa jakojen määrän, kunkin kunnan "
+        "raja data/parametrit/tyollisyysalueet.yaml; vuoden 2025 kuntajako, jossa Pertunmaa on osa "
+        "Mäntyharjua). Tulostaa jakojen määrän, kunkin kunnan "
         "maksun jakauman kaikissa jaoissa (pienin, kvartiilit, mediaani, suurin), nettovaikutuksen "
         "valtionosuusarvioon, päätettyjen alueiden sijoituksen ja kärkijaot. Jakoja ei luetella: "
         "kunnan maksu riippuu vain sen alueesta, joten jakaumat lasketaan alueista.",
@@ -64,7 +65,7 @@ def register(sub) -> None:
         "--skenaario",
         default=districts.DEFAULT_SCENARIO,
         metavar="NIMI",
-        help="skenaario, jonka ensimmäisen alueen kustannuspotti käytetään "
+        help="skenaario, jonka ensimmäisen alueen kustannuspottia käytetään "
         f"(oletus {districts.DEFAULT_SCENARIO}: vuoden 2025 vertailujen oletusperuste)",
     )
     p.add_argument(
@@ -77,9 +78,16 @@ def register(sub) -> None:
         "--paatetyt",
         default=districts.DECIDED_SCENARIO,
         metavar="NIMI",
-        help="skenaario, jonka sijoitus näytetään (oletus päätetyt alueet 2025, koko maa)",
+        help="skenaario, jonka alueiden sijoitus kaikkien jakojen joukossa näytetään (oletus: "
+        "päätetyt alueet 2025 koko Manner-Suomessa)",
     )
-    p.add_argument("--karki", type=int, default=summaries.TOP, metavar="N", help="kärkijakoja")
+    p.add_argument(
+        "--karki",
+        type=int,
+        default=summaries.TOP,
+        metavar="N",
+        help=f"kärkijakoja kultakin perusteelta (oletus {summaries.TOP})",
+    )
     output_options(
         p, "kuntien yhteenveto (--kunta: kunnan pienimmät alueet; --koko-maa: maakunnat)"
     )
@@ -210,6 +218,11 @@ def _national(context, args: argparse.Namespace, columns: int) -> int:
         for row in frame.to_dict("records"):
             if row["Huom"]:
                 _say(columns, f"Huom: {row['Maakunta']}: {row['Huom']}", file=out)
+        # the counts by number of areas as plain whole numbers for programs ("2: 9037", not the
+        # terminal's "2: 9 037")
+        frame["Alueiden määrän mukaan"] = frame["Alueiden määrän mukaan"].str.replace(
+            r"(?<=\d)[ \u00a0](?=\d{3}\b)", "", regex=True
+        )
         table = named(frame.drop(columns=["Huom"]))
         # the labour force is a derived estimate (johdettu arvio); a region without it: puuttuu
         status = ["puuttuu" if pd.isna(v) else "johdettu" for v in frame["Työvoima"]]

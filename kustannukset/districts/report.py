@@ -3,6 +3,10 @@ for ``kustannukset raportti``. The notebook holds no formula, only calls to thes
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -370,12 +374,45 @@ OUTSIDE_COLOUR = "#d9d9d9"  # Ahvenanmaa: outside the reform
 CAPITAL_REGION = (24.2, 25.6, 59.95, 60.65)
 
 
-def national(report: Report):
+def national(report: Report) -> pd.DataFrame:
     """The regions' table (:func:`kustannukset.districts.summaries.national`), reusing the
-    report's own region's partitions when it is a whole region."""
+    report's own region's partitions when it is a whole region, and kept between runs: the counts
+    of the large regions take seconds, and they change only with the data or the program. The
+    table is stored under the user's cache folder by a digest of every file of the data folder
+    and of the package (:func:`_fingerprint`); a cache that cannot be read or written is
+    skipped."""
     region = report.region
+    path = _cache_folder() / f"aluejaot-koko-maa-{_fingerprint(region.context.data_dir)}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return summaries.national_frame(rows)
     spaces = {region.name: report.space} if region.name and not region.fixed else {}
-    return summaries.national(region.context, spaces=spaces)
+    frame = summaries.national(region.context, spaces=spaces)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(
+            json.dumps(frame.to_dict("records"), ensure_ascii=False), encoding="utf-8"
+        )
+        os.replace(partial, path)
+    return frame
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kustannukset"
+
+
+def _fingerprint(data_dir: Path) -> str:
+    """A digest of every file of the data folder and every module of the package, by path and
+    content."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in (Path(data_dir), Path(__file__).resolve().parents[1]):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def national_text(frame: pd.DataFrame) -> str:
@@ -508,7 +545,7 @@ def national_map(report: Report, scenario: str = districts.DECIDED_SCENARIO):
     ys = [p[1] for ring in rings for p in ring]
     labels = [_label_point(boundaries, register, area.members) for area in areas]
     # the capital region, where the areas are small, again beside the map
-    inset = fig.add_axes((0.73, 0.17, 0.25, 0.27))
+    inset = fig.add_axes((0.73, 0.16, 0.25, 0.24))
     for axes, (x0, x1, y0, y1), size in (
         (ax, (min(xs), max(xs), min(ys), max(ys)), 6),
         (inset, CAPITAL_REGION, 7),

@@ -47,7 +47,7 @@ CRITERIA = {
     "eniten": "eniten alueita (tasapelissä pienin €/asukas-ero kuntien välillä)",
 }
 SEARCH_NOTE = (
-    "Kärkijaot on haettu rajaavalla haulla (branch and bound) kaikkien laillisten jakojen "
+    "Kärkijaot on haettu rajaavalla haulla kaikkien laillisten jakojen "
     "joukosta luettelematta niitä; tulos on sama kuin jos kaikki jaot olisi käyty läpi."
 )
 
@@ -287,7 +287,15 @@ def national(
         except InputError as exc:
             row["Huom"] = f"ei laskettavissa: {exc.message}"
         rows.append(row)
+    return national_frame(rows)
+
+
+def national_frame(rows: list[dict]) -> pd.DataFrame:
+    """The regions' table from its rows (:data:`NATIONAL_COLUMNS`): the labour force and the
+    count whole numbers, or nothing."""
     frame = pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
-    for column in ("Työvoima", "Laillisia jakoja"):  # whole numbers, or nothing
-        frame[column] = pd.Series([row[column] for row in rows], dtype=object)
+    for column in ("Työvoima", "Laillisia jakoja"):
+        frame[column] = pd.Series(
+            [None if row[column] is None else int(row[column]) for row in rows], dtype=object
+        )
     return frame

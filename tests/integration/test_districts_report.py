@@ -91,3 +91,14 @@ def test_export_round_trip(tmp_path):
     result = evaluate(context, scenario, with_funding=False)
     assert set(result.areas["20 000 -sääntö"]) == {"täyttyy"}
     assert set(result.areas["Yhtenäinen"]) == {"kyllä"}
+
+
+def test_html_has_the_national_page(rendered):
+    html = (rendered / "aluejaot.html").read_text(encoding="utf-8")
+    assert "Koko Suomi: päätetyt työllisyysalueet" in html
+    # the regions' table and the lists below it, on the 2025 division
+    assert "Laillisia jakoja" in html and "Yksin riittäviä" in html
+    assert "Varsinais-Suomi" in html and "19 933 276" in html.replace("\xa0", " ")
+    assert "Pertunmaa on osa Mäntyharjua" in html
+    # the map with its legend beside the other figures
+    assert html.count("data:image/png;base64") >= 4

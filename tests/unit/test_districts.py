@@ -19,6 +19,7 @@ from kustannukset.core.errors import InputError
 from kustannukset.core.schema import validate
 from kustannukset.districts import evaluation, search, summaries
 from kustannukset.districts import region as districts
+from kustannukset.districts import report as ar
 from kustannukset.districts.partitions import (
     PartitionSpace,
     area_count,
@@ -705,3 +706,49 @@ def test_the_selection_is_exact_whatever_the_buckets(monkeypatch, buckets):
         for name in listing[0]:
             assert np.array_equal(blocks[0][name], listing[0][name]), name
         assert blocks[1] == listing[1]
+
+
+def test_the_reports_national_table_is_kept_by_a_digest_of_the_data_and_the_program(
+    monkeypatch, tmp_path
+):
+    # The regions' table takes seconds: the report keeps it in the user's cache folder, by a
+    # digest of the data folder and the package, and makes it again when the file is unreadable.
+    made = []
+
+    def national(context, spaces=None):
+        made.append(sorted(spaces or {}))
+        return summaries.national_frame(
+            [
+                {
+                    "Maakunta": "Kymenlaakso",
+                    "Kuntia": 6,
+                    "Työvoima": 71110,
+                    "Laillisia jakoja": 5,
+                    "Alueiden määrän mukaan": "1: 1, 2: 4",
+                    "Päätetyt alueet 2025": "Kouvola (1 kuntaa)",
+                    "Voisi järjestää yksin": "Kotka, Kouvola",
+                    "Huom": "",
+                }
+            ]
+        )
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(summaries, "national", national)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "kunnat.csv").write_text("a", encoding="utf-8")
+    report = SimpleNamespace(
+        region=SimpleNamespace(context=SimpleNamespace(data_dir=data), name="Pirkanmaa", fixed=()),
+        space="pirkanmaan jaot",
+    )
+    first = ar.national(report)
+    again = ar.national(report)
+    assert made == [["Pirkanmaa"]]  # once, with the report's own partitions
+    assert again.equals(first) and again.loc[0, "Laillisia jakoja"] == 5
+    (cached,) = (tmp_path / "kustannukset").glob("aluejaot-koko-maa-*.json")
+    cached.write_text("{rikki", encoding="utf-8")
+    assert ar.national(report).equals(first) and len(made) == 2
+    # another data folder content: another digest, made again
+    (data / "kunnat.csv").write_text("b", encoding="utf-8")
+    ar.national(report)
+    assert len(made) == 3
