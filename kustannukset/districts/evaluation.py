@@ -218,13 +218,13 @@ class _Selection:
         and the number in which its payment is within :data:`TIE_EUROS` of ``target``."""
         aim = np.asarray(target, dtype=np.float64)[self.node]
         under = np.zeros(self.n, dtype=np.int64)
-        mask = self.payment < aim - TIE_EUROS
-        np.add.at(under, self.node[mask], self.weight[mask])
+        np.add.at(under, self.node, np.where(self.payment < aim - TIE_EUROS, self.weight, 0))
         # the ties are evaluated as defined, on the payments near the target
         near = (self.payment >= aim - 2 * TIE_EUROS) & (self.payment <= aim + 2 * TIE_EUROS)
-        near &= np.abs(self.payment - aim) <= TIE_EUROS
+        chosen = np.flatnonzero(near)
+        chosen = chosen[np.abs(self.payment[chosen] - aim[chosen]) <= TIE_EUROS]
         equal = np.zeros(self.n, dtype=np.int64)
-        np.add.at(equal, self.node[near], self.weight[near])
+        np.add.at(equal, self.node[chosen], self.weight[chosen])
         return under, equal
 
 
