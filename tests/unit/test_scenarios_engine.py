@@ -450,3 +450,21 @@ def test_payments_with_cents_add_up_to_the_rounded_pool_and_stay_within_a_euro(s
                 for part in area.key
             )
             assert abs(payments[code] - pool * share) < 1
+
+
+def test_a_2025_scenario_reads_mantyharju_with_pertunmaa():
+    # The decided areas of 2025 list Mäntyharju (507), of which Pertunmaa (588) has been a part
+    # since 1.1.2025: its figures are the two municipalities' (data/tilastot/tyovoima.csv, 2021).
+    # Mikkelin seutu: Hirvensalmi 847 + Juva 2 378 + Kangasniemi 2 037 + Mikkeli 23 475 +
+    # Mäntyharju 2 202 + Pertunmaa 625 + Puumala 843 = 32 407.
+    context = load_context()
+    result = evaluate(context, context.scenario("paatetty_2025_suomi"))
+    areas = result.areas.set_index("Alue")
+    assert areas.loc["Mikkelin seutu", "Työvoima"] == 847 + 2378 + 2037 + 23475 + 2202 + 625 + 843
+    assert any(
+        "Kuntaliitos: " in note and "Mäntyharju 2 202 + Pertunmaa (588) 625 = 2 827" in note
+        for note in result.notes
+    )
+    # a municipality merged into another is not one of 2025
+    with pytest.raises(InputError, match="käytä kuntaa Mäntyharju"):
+        context.values("tyovoima", 2021, ["588"])
