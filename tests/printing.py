@@ -72,7 +72,7 @@ def missing() -> str | None:
 
 def _page_size_mm(html: str) -> tuple[float, float]:
     """The page size the report's stylesheet asks for (``@page { size: A4 landscape }``)."""
-    sizes = re.findall(r"@page\s*{[^}]*size:\s*([^;}]+)", html)
+    sizes = re.findall(r"@page\s*{[^}]*?(?<![-\w])size:\s*([^;}]+)", html)
     size = sizes[-1].strip().lower() if sizes else "a4"
     return A4_LANDSCAPE_MM if "landscape" in size else A4_PORTRAIT_MM
 
