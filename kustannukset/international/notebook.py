@@ -18,7 +18,7 @@ from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
-from kustannukset.view.excel import NOTE, TITLE, WARNING, put, save, write_frame
+from kustannukset.view.excel import NOTE, TITLE, WARNING, note, put, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.html import Banner
 from kustannukset.view.labels import count, in_words, label, labelled
@@ -600,12 +600,13 @@ def invoices_workbook(r: Report, path: Path) -> None:
         )
         row = 2
         for notice in r.eq.notices:
-            put(ws, row, 1, notice, WARNING if notice == kv.EXAMPLE_NOTICE else NOTE)
-            row += 1
+            row = note(ws, row, notice, WARNING if notice == kv.EXAMPLE_NOTICE else NOTE)
         row += 1
-        percent_columns = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
-        write_frame(ws, frame, row, percent_columns, float_format=CENT_FORMAT)
-    save(wb, path)
+        formats = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
+        formats[label("hintakerroin")] = "0.0000"
+        formats[label("muutos_pct")] = "0.00"
+        write_frame(ws, frame, row, formats, float_format=CENT_FORMAT)
+    save(wb, path, status="ESIMERKKI" if example_notice(r) else "")
 
 
 def available_years(
