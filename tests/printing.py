@@ -14,6 +14,7 @@ import html as html_module
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,16 +116,25 @@ def print_report(html: Path, out_dir: Path) -> Printed:
     margin = _margins_mm(text)
     printable = (width_mm - 2 * margin) * MM
     pdf = out_dir / f"{html.stem}.pdf"
-    with chromium(out_dir, width=int(printable), height=int((height_mm - 2 * margin) * MM)) as b:
-        page = b.context.new_page()
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        too_wide = page.evaluate(_MEASURE, [MEASURED, printable])
-        too_tall = page.evaluate(_TALL, [WHOLE, (height_mm - 2 * margin) * MM])
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        page.close()
-        if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
-            raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
+    printable_height = (height_mm - 2 * margin) * MM
+
+    def in_browser() -> tuple[list[str], list[str]]:
+        with chromium(out_dir, width=int(printable), height=int(printable_height)) as b:
+            page = b.context.new_page()
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            wide = page.evaluate(_MEASURE, [MEASURED, printable])
+            tall = page.evaluate(_TALL, [WHOLE, printable_height])
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            page.close()
+            if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
+                raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
+        return wide, tall
+
+    # Playwright's synchronous API refuses a thread whose asyncio loop runs (a test before may
+    # have left one, e.g. a kernel client's): the browser gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        too_wide, too_tall = pool.submit(in_browser).result()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     texts = [
