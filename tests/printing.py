@@ -2,16 +2,19 @@
 (``tests/jupyterlab_selain.chromium``), the page's own print stylesheet (``@page``), and what is on
 the paper read back from the PDF with poppler's ``pdfinfo`` and ``pdftotext``.
 
-:func:`print_report` returns the page count, each page's text, and every table, image or block of
-text that is wider than the printable area (it would be cut at the page edge or shrink the page).
-Shared by the print tests of every report and municipality card.
+:func:`print_report` returns the page count, each page's text, every table, image or block of
+text that is wider than the printable area (it would be cut at the page edge or shrink the page),
+and the table headers (``<th>``) of the HTML that are not on the paper (cut off at the page edge, or
+read apart from a neighbour's). Shared by the print tests of every report and municipality card.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,8 @@ A4_PORTRAIT_MM = (210, 297)
 
 # Elements that must fit the printable width: a wider one is cut at the page edge.
 MEASURED = "table, img, svg, pre, .jp-RenderedImage, .jp-RenderedSVG"
+# Pictures that must fit one printed page: a taller one is sliced between two pages.
+WHOLE = "img, svg"
 
 _MEASURE = """
 ([selector, limit]) => {
@@ -43,6 +48,13 @@ _MEASURE = """
 }
 """
 
+_TALL = """
+([selector, limit]) => Array.from(document.querySelectorAll(selector))
+  .filter(el => el.getBoundingClientRect().height > limit + 1)
+  .map(el => `${el.tagName.toLowerCase()} ${Math.round(el.getBoundingClientRect().height)} px`
+    + ` > ${Math.round(limit)} px: ${el.getAttribute('alt') || el.className || ''}`)
+"""
+
 
 @dataclass
 class Printed:
@@ -50,10 +62,24 @@ class Printed:
     pages: int
     page_texts: list[str]
     too_wide: list[str] = field(default_factory=list)  # elements wider than the printable area
+    lost_headers: list[str] = field(default_factory=list)  # table headers not on the paper
+    too_tall: list[str] = field(default_factory=list)  # pictures higher than the printable area
 
     @property
     def first_page(self) -> str:
         return self.page_texts[0] if self.page_texts else ""
+
+
+def _squashed(text: str) -> str:
+    """Text without any white space, in lower case: a header wrapped on paper reads as one."""
+    return re.sub(r"\s+", "", text.replace("\u00a0", " ")).lower()
+
+
+def table_headers(html: str) -> list[str]:
+    """The text of every ``<th>`` of the HTML, once each."""
+    found = re.findall(r"<th\b[^>]*>(.*?)</th>", html, flags=re.DOTALL | re.IGNORECASE)
+    texts = [" ".join(html_module.unescape(re.sub(r"<[^>]+>", "", t)).split()) for t in found]
+    return sorted({t for t in texts if t})
 
 
 def missing() -> str | None:
@@ -72,7 +98,7 @@ def missing() -> str | None:
 
 def _page_size_mm(html: str) -> tuple[float, float]:
     """The page size the report's stylesheet asks for (``@page { size: A4 landscape }``)."""
-    sizes = re.findall(r"@page\s*{[^}]*size:\s*([^;}]+)", html)
+    sizes = re.findall(r"@page\s*{[^}]*?(?<![-\w])size:\s*([^;}]+)", html)
     size = sizes[-1].strip().lower() if sizes else "a4"
     return A4_LANDSCAPE_MM if "landscape" in size else A4_PORTRAIT_MM
 
@@ -90,15 +116,25 @@ def print_report(html: Path, out_dir: Path) -> Printed:
     margin = _margins_mm(text)
     printable = (width_mm - 2 * margin) * MM
     pdf = out_dir / f"{html.stem}.pdf"
-    with chromium(out_dir, width=int(printable), height=int((height_mm - 2 * margin) * MM)) as b:
-        page = b.context.new_page()
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        too_wide = page.evaluate(_MEASURE, [MEASURED, printable])
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        page.close()
-        if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
-            raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
+    printable_height = (height_mm - 2 * margin) * MM
+
+    def in_browser() -> tuple[list[str], list[str]]:
+        with chromium(out_dir, width=int(printable), height=int(printable_height)) as b:
+            page = b.context.new_page()
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            wide = page.evaluate(_MEASURE, [MEASURED, printable])
+            tall = page.evaluate(_TALL, [WHOLE, printable_height])
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            page.close()
+            if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
+                raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
+        return wide, tall
+
+    # Playwright's synchronous API refuses a thread whose asyncio loop runs (a test before may
+    # have left one, e.g. a kernel client's): the browser gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        too_wide, too_tall = pool.submit(in_browser).result()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     texts = [
@@ -110,4 +146,12 @@ def print_report(html: Path, out_dir: Path) -> Printed:
         ).stdout
         for n in range(1, pages + 1)
     ]
-    return Printed(pdf, pages, texts, too_wide)
+    # As a reader's eye takes it (poppler's reading order, not the layout): a header wrapped into
+    # lines is found when its lines follow each other, not interleaved with a neighbour's.
+    read = _squashed(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    lost = [h for h in table_headers(text) if _squashed(h) not in read]
+    return Printed(pdf, pages, texts, too_wide, lost, too_tall)

@@ -24,7 +24,16 @@ from kustannukset.districts import region as districts
 from kustannukset.districts import summaries
 from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.districts.region import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE, load_context
-from kustannukset.view.excel import DECIMAL_FORMAT, WARNING, save, write_frame
+from kustannukset.view.excel import (
+    DECIMAL_FORMAT,
+    TITLE,
+    WARNING,
+    note,
+    put,
+    save,
+    sheet_title,
+    write_frame,
+)
 from kustannukset.view.formatting import euros
 from kustannukset.view.tables import Table
 
@@ -291,51 +300,62 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
+def _key_word(label: str) -> str:
+    """A key's first word, for a sheet's name: "Työvoima (…) 31.12.2021" -> "työvoima"."""
+    word = label.split()[0].strip(",()") if label.split() else label
+    return word.lower()
+
+
 def workbook(report: Report, path: Path) -> None:
     """The partitions in Excel: counts, each key's municipality summary, the top partitions, the
-    minimal areas, and the notes."""
+    minimal areas, and the notes. Every sheet has its title in A1 and its notices under it."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Jakojen määrä"
-    ws.cell(row=1, column=1, value=ESTIMATE_NOTE).font = WARNING
+    wb.remove(wb.active)
+
+    def sheet(name: str, title: str, *notes: str):
+        ws = wb.create_sheet(sheet_title(name, wb.sheetnames))
+        put(ws, 1, 1, title, TITLE)
+        row = 2
+        for text in notes:
+            row = note(ws, row, text, WARNING)
+        return ws, row + 1
+
+    ws, row = sheet(
+        "Jakojen määrä", "Laillisten aluejakojen määrä alueiden määrän mukaan", ESTIMATE_NOTE
+    )
     summary = report.summaries[0]
     counts = pd.DataFrame(
         {"Alueita": list(summary.by_areas), "Laillisia jakoja": list(summary.by_areas.values())}
     )
-    write_frame(ws, counts, 3)
-    for i, item in enumerate(report.summaries, start=1):
-        ws = wb.create_sheet(f"Kunnat {i}")
-        ws.cell(row=1, column=1, value=f"Jakoperuste: {item.basis.key_label}").font = WARNING
-        ws.cell(row=2, column=1, value=ESTIMATE_NOTE).font = WARNING
+    write_frame(ws, counts, row)
+    for item in report.summaries:
+        key = item.basis.key_label
+        word = _key_word(key)
+        ws, row = sheet(
+            f"Kunnat, {word}",
+            f"Kuntien maksut kaikissa jaoissa, jakoperuste: {key}",
+            ESTIMATE_NOTE,
+        )
         frame = item.table
         formats = {c: DECIMAL_FORMAT for c in frame.columns if "asukas" in c or c.endswith("%")}
-        write_frame(ws, _excel_frame(frame), 4, formats)
-        ws = wb.create_sheet(f"Kärkijaot {i}")
-        ws.cell(row=1, column=1, value=f"Jakoperuste: {item.basis.key_label}").font = WARNING
+        write_frame(ws, _excel_frame(frame), row, formats)
+        ws, row = sheet(f"Kärkijaot, {word}", f"Kärkijaot, jakoperuste: {key}", ESTIMATE_NOTE)
         frame = top_frame(item)
         write_frame(
-            ws, _excel_frame(frame), 3, {c: DECIMAL_FORMAT for c in frame.columns if "ero" in c}
+            ws, _excel_frame(frame), row, {c: DECIMAL_FORMAT for c in frame.columns if "ero" in c}
         )
-    ws = wb.create_sheet("Pienimmät alueet")
-    ws.cell(row=1, column=1, value=ESTIMATE_NOTE).font = WARNING
-    write_frame(ws, _excel_frame(minimal_frame(report)), 3)
-    ws = wb.create_sheet("Huomiot")
-    row = 1
+    ws, row = sheet("Pienimmät alueet", "Kuntien pienimmät lailliset alueet", ESTIMATE_NOTE)
+    write_frame(ws, _excel_frame(minimal_frame(report)), row)
+    ws, row = sheet("Huomiot", "Huomiot ja lähteet")
     for item in report.summaries:
         for line in basis_text(item).splitlines():
-            ws.cell(row=row, column=1, value=line.lstrip("-> ").replace("**", ""))
-            row += 1
+            row = note(ws, row, line.lstrip("-> ").replace("**", ""))
         row += 1
-    ws.cell(row=row, column=1, value=ESTIMATE_NOTE)
-    ws.cell(
-        row=row + 1,
-        column=1,
-        value=SOURCES_LINE,
-    )
-    ws.column_dimensions["A"].width = 140
-    save(wb, path)
+    row = note(ws, row, ESTIMATE_NOTE)
+    note(ws, row, SOURCES_LINE)
+    save(wb, path, status="ARVIO / ESIMERKKI")
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:

@@ -1,5 +1,9 @@
 """What the international services' yearly report (notebooks/kansainvaliset.ipynb) shows, as
-functions, its Excel workbook of invoices, and its jobs for ``kustannukset raportti``."""
+functions, its Excel workbook of invoices, and its jobs for ``kustannukset raportti``.
+
+The report opens with :func:`summary` ("Yhteenveto": what the year's invoices came to, the
+equalisation and who gets a February invoice; in a municipality's own report, its own figures),
+then the tables, and ends with :func:`method_text` ("Menetelmä ja lähteet")."""
 
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
-from kustannukset.view.excel import NOTE, TITLE, WARNING, put, save, write_frame
+from kustannukset.view.excel import NOTE, TITLE, WARNING, note, put, save, write_frame
 from kustannukset.view.formatting import euros
-from kustannukset.view.labels import in_words, label, labelled
+from kustannukset.view.html import Banner
+from kustannukset.view.labels import count, in_words, label, labelled
+from kustannukset.view.summary import Summary
 from kustannukset.view.tables import Table
 
 SUBDIR = "kansainvaliset"
@@ -71,12 +77,143 @@ def validate_parameters(
     return Report(year, code, data_dir, inputs, eq, first)
 
 
-def banner(r: Report) -> str:
-    lines = [f"# Kansainvälisen osaamisen palvelut {r.year}: {r.who}", ""]
-    for notice in r.eq.notices:
-        lines.append(f"> **{notice}**" if notice == kv.EXAMPLE_NOTICE else f"> {notice}")
-        lines.append("")
-    return "\n".join(lines)
+def banner(r: Report) -> Banner:
+    """The report's title; an example's status goes to the header of every printed page."""
+    status = "ESIMERKKI" if example_notice(r) else ""
+    return Banner(f"# Kansainvälisen osaamisen palvelut {r.year}: {r.who}", status)
+
+
+def _money(value) -> str:
+    return f"{euros(value, 2)} €"
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " ja " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def summary_sentences(r: Report, figures: kv.InvoiceSummary) -> list[str]:
+    """The answer in four or five sentences of plain Finnish: the invoices, the equalisation, who
+    gets a February invoice and what goes into next year's first invoice."""
+    year, next_year = r.year, r.year + 1
+    who = r.eq.names[r.code] if r.code else "Kokeilukunnat"
+    sentences = [
+        f"{who} {'maksoi' if r.code else 'maksoivat'} vuonna {year} kansainvälisen osaamisen "
+        f"palveluista {_money(figures.invoiced)}: suoritteita {_money(figures.services)}, "
+        f"kustannuspotin {'osuutena' if r.code else 'osuuksina'} {_money(figures.pool)} ja "
+        f"matkakuluja {_money(figures.travel)}.",
+    ]
+    settled = figures.equalisation
+    own = "sen osuus on" if r.code else "kuntien osuudet ovat yhteensä"
+    sentences.append(
+        f"Toteutuneiden kustannusten ja vahvistettujen hintojen mukaan "
+        f"{own} {_money(figures.final)}, joten "
+        + (
+            f"tasauksena {'se maksaa' if r.code else 'kunnat maksavat'} {_money(settled)} lisää."
+            if settled > 0
+            else f"{'se saa' if r.code else 'kunnat saavat'} hyvitystä {_money(-settled)}."
+            if settled < 0
+            else "tasattavaa ei ole."
+        )
+    )
+    if r.code:
+        if figures.february > 0:
+            sentences.append(
+                f"Helmikuussa {next_year} {who} saa tasauslaskun {_money(figures.february)}."
+            )
+        elif figures.february < 0:
+            sentences.append(
+                f"Helmikuussa {next_year} {who} saa hyvityslaskun {_money(-figures.february)}."
+            )
+        else:
+            sentences.append(f"Helmikuussa {next_year} {who} ei saa tasauslaskua.")
+    elif figures.february_by_municipality:
+        invoiced = figures.february_by_municipality
+        n = len(invoiced)
+        everyone = "kaikki " if n == len(r.eq.names) else ""
+        largest = sorted(invoiced, key=lambda c: (-abs(invoiced[c]), c))[:3]
+        sentences.append(
+            f"Helmikuussa {next_year} {everyone}{count(n, 'kunta', 'kuntaa')} "
+            f"{'saa' if n == 1 else 'saavat'} tasauslaskun, yhteensä {_money(figures.february)}; "
+            "suurimmat: "
+            + _listed([f"{r.eq.names[c]} {_money(invoiced[c])}" for c in largest])
+            + "."
+        )
+    else:
+        sentences.append(
+            f"Helmikuussa {next_year} ei tehdä tasauslaskuja: yhdenkään palvelun kustannukset "
+            f"eivät muuttuneet {euros(r.inputs.rules.threshold(year) * 100)} % talousarviosta."
+        )
+    first = ""
+    if figures.first_invoice is not None:
+        first = (
+            f"Vuoden {next_year} ensimmäinen lasku ({figures.first_invoice_label}) on "
+            f"{'sen osalta' if r.code else 'kaikkiaan'} {_money(figures.first_invoice)}"
+        )
+    if figures.carried:
+        text = (
+            f"Alle {euros(r.inputs.rules.threshold(year) * 100)} %:n rajan jääneiden palvelujen "
+            f"erotus {_money(figures.carried)} tasataan vuoden {next_year} ensimmäisessä laskussa"
+        )
+        sentences.append(text + (f"; {first[0].lower()}{first[1:]}." if first else "."))
+    elif first:
+        sentences.append(first + ".")
+    return sentences
+
+
+def summary(r: Report) -> Summary:
+    """Page 1, "Yhteenveto": the invoices' totals and the equalisation, and one chart: who gets a
+    February invoice (all municipalities) or what the municipality's clients used (its own
+    report)."""
+    figures = kv.invoice_summary(r.eq, r.codes, r.first_invoice)
+    next_year = r.year + 1
+    rows = [
+        ("Suoritelaskutus", figures.services),
+        ("Kustannuspotin osuudet (talousarvion mukaan)", figures.pool),
+        ("Matkakulut", figures.travel),
+        ("Laskutettu yhteensä", figures.invoiced),
+        ("Vahvistettu (toteutuneet kustannukset)", figures.final),
+        ("Tasaus", figures.equalisation),
+        (f"– tasauslaskuilla helmikuussa {next_year}", figures.february),
+        (f"– vuoden {next_year} 1. laskussa", figures.carried),
+    ]
+    if figures.first_invoice is not None:
+        rows.append((f"Vuoden {next_year} 1. lasku yhteensä", figures.first_invoice))
+    frame = pd.DataFrame(
+        {"Erä": [what for what, _ in rows], "€": [float(amount) for _, amount in rows]}
+    )
+    table = Table(
+        frame, {"€": lambda v: euros(v, 2)}, caption=f"Laskut ja tasaus {r.year}: {r.who}"
+    )
+    chart = services_chart(r, compact=True) if r.code else february_chart(r)
+    return Summary(summary_sentences(r, figures), [table], chart, notice=example_notice(r))
+
+
+def method_text(r: Report) -> str:
+    """ "Menetelmä ja lähteet": the prices and rules, the 10 % rule, the key and its sources, the
+    project funding and the input files, each once (Markdown)."""
+    notices = [n for n in r.eq.notices if n not in (kv.EXAMPLE_NOTICE, kv.INTERPRETING_NOTICE)]
+    return "\n".join(
+        [
+            rules_text(r),
+            "",
+            "Tasausraja koetaan jokaiselle potin kustannuslajille ja suoritehintaiselle "
+            "palvelulle erikseen: *tasauslasku helmikuussa* = hinnat päivitetään ja erotus "
+            "laskutetaan erillisellä tasauslaskulla helmikuussa, *seuraavan vuoden 1. laskuun* = "
+            "erotus tasataan seuraavan vuoden ensimmäisessä laskussa. Vahvistettu hinta on hinta "
+            "kerrottuna toteutuneiden suoritekustannusten ja laskutuksen suhteella (näytetty "
+            "sentteihin pyöristettynä; laskut lasketaan tarkoista arvoista).",
+            "",
+            "Asiakkaat lasketaan eri asiakkaina, kun tapahtumatiedosto yksilöi asiakkaan "
+            "(sarake `asiakas`); muut tapahtumat lasketaan tapahtumina.",
+            "",
+            funding_text(r),
+            "",
+            "Lähteet:",
+            "",
+            f"- Jakoperuste: {key_sources_text(r)}",
+            *(f"- {notice}" for notice in notices),
+        ]
+    )
 
 
 def rules_text(r: Report) -> str:
@@ -152,18 +289,22 @@ def client_table(r: Report) -> Table:
     )
 
 
-def invoiced_table(r: Report) -> Table:
-    """What was invoiced at unit prices during the year, by service, plus travel costs."""
+def invoiced_table(r: Report, detail: bool = False) -> Table:
+    """What was invoiced at unit prices during the year, by service, plus travel costs (with
+    ``detail``: per diems and kilometres apart)."""
     billing = r.eq.billing
     rules = r.inputs.rules
     rows = []
     for code in r.codes:
         row = {"Kunta": r.eq.names[code]}
         for service in rules.services.values():
-            row[service.name] = float(billing.by_service[code][service.code])
-        row["Päivärahat"] = float(billing.per_diems[code])
-        row["Kilometrikulut"] = float(billing.kilometres[code])
-        row["Yhteensä"] = float(billing.total(code))
+            row[service.name] = kv.cents(billing.by_service[code][service.code])
+        if detail:
+            row["Päivärahat"] = kv.cents(billing.per_diems[code])
+            row["Kilometrikulut"] = kv.cents(billing.kilometres[code])
+        else:
+            row["Matkakulut"] = kv.cents(billing.travel(code))
+        row["Yhteensä"] = kv.cents(billing.total(code))
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame = frame.loc[:, (frame != 0).any(axis=0)]
@@ -207,7 +348,8 @@ def pool_table(r: Report) -> Table:
 
 
 def summary_text(r: Report) -> str:
-    return kv.summary_text(r.eq)
+    """The equalisation in words, one point a line (Markdown)."""
+    return "\n".join(f"- {line}" for line in kv.summary_text(r.eq).splitlines())
 
 
 def units_table(r: Report) -> Table:
@@ -220,7 +362,7 @@ def units_table(r: Report) -> Table:
     formats = {c: (lambda v: euros(v, 2)) for c in money}
     formats[label("muutos_pct")] = lambda v: "" if pd.isna(v) else euros(v, 2)
     formats[label("hintakerroin")] = lambda v: "" if pd.isna(v) else euros(v, 4)
-    return Table(t, formats)
+    return Table(t, formats, caption=f"Tasausraja palveluittain {r.year}", notice=example_notice(r))
 
 
 def funding_text(r: Report) -> str:
@@ -266,7 +408,12 @@ def municipality_table(r: Report) -> Table:
     if len(rows) > 1:
         frame = kv.with_total_row(frame, "Kunta")
     formats = {c: (lambda v: euros(v, 2)) for c in frame.columns[4:]}
-    return Table(frame, formats)
+    return Table(
+        frame,
+        formats,
+        caption=f"Kuntakohtainen vuosiraportti {r.year}: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def first_invoice_text(r: Report) -> str:
@@ -285,6 +432,36 @@ def first_invoice_text(r: Report) -> str:
 
 
 def first_invoice_table(r: Report) -> Table | None:
+    """Next year's first invoice in its parts: services, travel, the pool's instalment, the
+    carried equalisation and the total (by service: :func:`first_invoice_detail`)."""
+    inv = r.first_invoice
+    if inv is None:
+        return None
+    t = kv.invoice_totals_table(inv)
+    t = t[t["kuntanumero"].isin(r.codes)]
+    if len(t) > 1:
+        t = kv.with_total_row(t)
+    t = t.rename(
+        columns={
+            "kuntanumero": "Kuntanumero",
+            "kunta": "Kunta",
+            "suoritteet": "Suoritteet",
+            "matkakulut": "Matkakulut",
+            "kustannuspotti": "Kustannuspotti",
+            f"tasaus_{r.year}": f"Tasaus {r.year}",
+            "lasku_yhteensa": "Lasku yhteensä",
+        }
+    )
+    return Table(
+        t,
+        {c: (lambda v: euros(v, 2)) for c in t.columns[2:]},
+        caption=f"Vuoden {inv.year} ensimmäinen lasku, €: {r.who}",
+        notice=example_notice(r),
+    )
+
+
+def first_invoice_detail(r: Report) -> Table | None:
+    """Next year's first invoice with a column for each service and each part of the pool."""
     inv = r.first_invoice
     if inv is None:
         return None
@@ -305,7 +482,12 @@ def first_invoice_table(r: Report) -> Table | None:
         }
     )
     t = t.loc[:, [c for c in t.columns if c in ("Kuntanumero", "Kunta") or (t[c] != 0).any()]]
-    return Table(t, {c: (lambda v: euros(v, 2)) for c in t.columns[2:]})
+    return Table(
+        t,
+        {c: (lambda v: euros(v, 2)) for c in t.columns[2:]},
+        caption=f"Vuoden {inv.year} ensimmäinen lasku palveluittain, €: {r.who}",
+        notice=example_notice(r),
+    )
 
 
 def equalisation_table(r: Report) -> Table:
@@ -351,7 +533,25 @@ def equalisation_chart(r: Report):
     )
 
 
-def services_chart(r: Report):
+def february_chart(r: Report):
+    """Every municipality's February invoice (the whole equalisation when there is none)."""
+    t = kv.equalisation_table(r.eq)
+    february = t["tasauslasku_helmikuu"]
+    if not february.any():
+        return equalisation_chart(r)
+    return charts.payment_bars(
+        t["kunta"],
+        february,
+        title=f"Tasauslasku helmikuussa {r.year + 1}, €",
+        xlabel="euroa",
+        decimals=2,
+        notice=example_notice(r),
+        width=5.2,
+        bar_height=0.24,
+    )
+
+
+def services_chart(r: Report, compact: bool = False):
     billing = r.eq.billing
     rules = r.inputs.rules
     names = pd.Series([s.name for s in rules.services.values()])
@@ -361,9 +561,14 @@ def services_chart(r: Report):
     return charts.payment_bars(
         names,
         values,
-        title=f"Suoritelaskutus {r.year} palveluittain: {r.who}",
+        title=(
+            f"Suoritelaskutus {r.year} palveluittain, €"
+            if compact
+            else f"Suoritelaskutus {r.year} palveluittain: {r.who}"
+        ),
         xlabel="euroa",
         notice=example_notice(r),
+        **({"width": 5.6} if compact else {}),
     )
 
 
@@ -374,13 +579,13 @@ def invoices_workbook(r: Report, path: Path) -> None:
     wb = Workbook()
     sheets = [
         ("Tasauslaskut", equalisation_table(r).frame),
-        ("Suoritelaskutus", invoiced_table(r).frame),
+        ("Suoritelaskutus", invoiced_table(r, detail=True).frame),
         ("Kustannuspotti", pool_table(r).frame),
         ("Vahvistetut hinnat", final_prices_table(r).frame),
         ("Palveluittain", units_table(r).frame),
         ("Kuntaraportti", municipality_table(r).frame),
     ]
-    first = first_invoice_table(r)
+    first = first_invoice_detail(r)
     if first is not None:
         sheets.append((f"Ensimmäinen lasku {r.year + 1}", first.frame))
     for index, (title, frame) in enumerate(sheets):
@@ -395,12 +600,13 @@ def invoices_workbook(r: Report, path: Path) -> None:
         )
         row = 2
         for notice in r.eq.notices:
-            put(ws, row, 1, notice, WARNING if notice == kv.EXAMPLE_NOTICE else NOTE)
-            row += 1
+            row = note(ws, row, notice, WARNING if notice == kv.EXAMPLE_NOTICE else NOTE)
         row += 1
-        percent_columns = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
-        write_frame(ws, frame, row, percent_columns, float_format=CENT_FORMAT)
-    save(wb, path)
+        formats = {str(c): "0.000" for c in frame.columns if "%" in str(c)}
+        formats[label("hintakerroin")] = "0.0000"
+        formats[label("muutos_pct")] = "0.00"
+        write_frame(ws, frame, row, formats, float_format=CENT_FORMAT)
+    save(wb, path, status="ESIMERKKI" if example_notice(r) else "")
 
 
 def available_years(

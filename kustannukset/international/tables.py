@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 import pandas as pd
@@ -10,13 +12,23 @@ from kustannukset.core.money import CENT, exact, round_half_up
 from kustannukset.international.billing import Equalisation, Estimate, PeriodInvoices
 from kustannukset.international.inputs import Event
 from kustannukset.international.rules import MONTH, Rules
-from kustannukset.view.formatting import euros, percent
+from kustannukset.view.formatting import date, euros, percent
 
 # --- tables
 
 
+def _cent(value: Fraction) -> Fraction:
+    """An invoice line: the exact amount to the cent, half-up."""
+    return round_half_up(value, CENT)
+
+
 def _cents(value: Fraction) -> float:
-    return float(round_half_up(value, CENT))
+    return float(_cent(value))
+
+
+def cents(value: Fraction) -> float:
+    """An amount to the cent (half-up), as a table's number."""
+    return _cents(value)
 
 
 def estimate_table(est: Estimate) -> pd.DataFrame:
@@ -120,6 +132,25 @@ def invoices_table(inv: PeriodInvoices, rules: Rules) -> pd.DataFrame:
         row["matkakulut"] = _cents(inv.billing.travel(code))
         for kind, part in inv.pool.items():
             row[f"potti_{kind}"] = _cents(part[code])
+        if inv.carried is not None:
+            row[f"tasaus_{inv.carried_from}"] = _cents(inv.carried[code])
+        row["lasku_yhteensa"] = _cents(inv.total(code))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def invoice_totals_table(inv: PeriodInvoices) -> pd.DataFrame:
+    """One row per municipality: the period's invoice in its parts (services, travel, the pool's
+    instalment, the carried equalisation) and its total, each to the cent."""
+    rows = []
+    for code, name in inv.names.items():
+        row: dict[str, object] = {
+            "kuntanumero": code,
+            "kunta": name,
+            "suoritteet": _cents(inv.services(code)),
+            "matkakulut": _cents(inv.billing.travel(code)),
+            "kustannuspotti": _cents(inv.pool_total(code)),
+        }
         if inv.carried is not None:
             row[f"tasaus_{inv.carried_from}"] = _cents(inv.carried[code])
         row["lasku_yhteensa"] = _cents(inv.total(code))
@@ -250,3 +281,64 @@ def summary_text(eq: Equalisation) -> str:
         "laskutetaan sellaisinaan, ne eivät kuulu tasaukseen.",
     ]
     return "\n".join(lines)
+
+
+# --- the report's first page
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    """What the year's invoices came to and how the equalisation settles them, for the
+    municipalities ``codes`` (all, or one): the answer of the report's first page.
+
+    Each municipality's amount is its invoice line, in cents (:func:`_cents`, as in the tables); a
+    total is the sum of those lines, so the figures add up to the tables' Summa rows."""
+
+    year: int
+    codes: tuple[str, ...]
+    services: Fraction  # unit-price billing during the year
+    pool: Fraction  # the pool's instalments (the budget split by the key)
+    travel: Fraction  # per diems and kilometres, passed through
+    final: Fraction  # services and pool at the confirmed prices and actual costs, travel included
+    equalisation: Fraction  # final - invoiced; positive: the municipalities pay more
+    february: Fraction  # settled by the February invoices
+    carried: Fraction  # settled in next year's first invoice
+    february_by_municipality: dict[str, Fraction]  # the municipalities with a February invoice
+    first_invoice: Fraction | None  # next year's first invoice in all, when its data exist
+    first_invoice_label: str  # its period: "1.1.2022–31.3.2022"
+
+    @property
+    def invoiced(self) -> Fraction:
+        return self.services + self.pool + self.travel
+
+
+def invoice_summary(
+    eq: Equalisation,
+    codes: Sequence[str] | None = None,
+    first_invoice: PeriodInvoices | None = None,
+) -> InvoiceSummary:
+    """The invoices and the equalisation of ``codes`` (default: every municipality)."""
+    codes = tuple(codes or eq.names)
+
+    def total(amount) -> Fraction:
+        return sum((_cent(amount(code)) for code in codes), Fraction(0))
+
+    february = {code: _cent(eq.february(code)) for code in codes if _cent(eq.february(code))}
+    return InvoiceSummary(
+        year=eq.year,
+        codes=codes,
+        services=total(lambda c: eq.billed[c]),
+        pool=total(lambda c: eq.pool_invoiced[c]),
+        travel=total(eq.billing.travel),
+        final=total(lambda c: eq.services_final[c] + eq.pool_final[c] + eq.billing.travel(c)),
+        equalisation=total(eq.invoice),
+        february=total(eq.february),
+        carried=total(eq.carried),
+        february_by_municipality=february,
+        first_invoice=total(first_invoice.total) if first_invoice is not None else None,
+        first_invoice_label=(
+            f"{date(first_invoice.start)}–{date(first_invoice.end)}"
+            if first_invoice is not None
+            else ""
+        ),
+    )

@@ -57,7 +57,7 @@ from kustannukset.render.startup import skip_slow_optional_imports
 from kustannukset.scenarios import notebook as scenarios
 from kustannukset.shared_costs import notebook as yearly
 from kustannukset.stats.loader import load_statistics
-from kustannukset.view.html import finish_report
+from kustannukset.view.html import exporter_config, finish_report, report_status
 
 KERNEL = "python3"
 # The kernel's own start-up notices (such as ipykernel's note on unencrypted local TCP) are not for
@@ -304,26 +304,28 @@ def _register_warm_engine() -> None:
 
 
 def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
-    """An HTML report without code cells or prompts."""
+    """An HTML report without code cells, prompts or the cells for developers
+    (:data:`kustannukset.view.html.HIDDEN_TAG`), with the title and the notebook's status on every
+    printed page."""
     skip_slow_optional_imports()
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
     body, _ = _html_exporter().from_notebook_node(nb)
-    output.write_text(finish_report(body), encoding="utf-8")
+    output.write_text(finish_report(body, title, report_status(nb)), encoding="utf-8")
 
 
 def _html_exporter():
-    """This thread's HTML exporter (its templates are loaded once)."""
+    """This thread's HTML exporter (its templates are loaded once), configured by
+    :func:`kustannukset.view.html.exporter_config`."""
     exporter = getattr(_worker, "exporter", None)
     if exporter is None:
         skip_slow_optional_imports()
         from nbconvert import HTMLExporter
+        from traitlets.config import Config
 
-        exporter = HTMLExporter(
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-        )
+        exporter = HTMLExporter(config=Config(exporter_config()))
         _worker.exporter = exporter
     return exporter
 

@@ -57,6 +57,9 @@ WORKBOOK_NOTICE = (
     "Potin ja valtionosuuden tila on sarakkeissa (ESIMERKKI, ARVIO, JULKAISTU); "
     "valtionosuus, netto ja työvoima ovat ARVIOITA."
 )
+# the workbook's status in every printed page's header: pools are examples or estimates, the
+# state funding, net and labour force estimates
+WORKBOOK_STATUS = "ARVIO / ESIMERKKI"
 DEFAULT_SCENARIOS = [
     "paatetty_2025",
     "paatetty_2025_tyovoima",
@@ -624,8 +627,7 @@ def workbook(comparison: Comparison, path: Path) -> None:
             row += 1
         row += 1
     put(ws, row, 1, SOURCES_LINE, NORMAL)
-    ws.column_dimensions["A"].width = 140
-    save(wb, path)
+    save(wb, path, status=WORKBOOK_STATUS)
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:

@@ -1,5 +1,9 @@
 """What the yearly notebook (notebooks/vuosiraportti.ipynb) shows, as functions: the notebook holds
-no formula, only calls to these."""
+no formula, only calls to these.
+
+The report opens with :func:`summary` ("Yhteenveto": the price table's totals, what the lead and
+the others pay, the largest payments, one chart), then the tables, and ends with
+:func:`method_text` ("Menetelmä ja lähteet")."""
 
 from __future__ import annotations
 
@@ -16,21 +20,25 @@ from kustannukset.core.years import parse_year
 from kustannukset.shared_costs.division import (
     CARRIER_NOBODY,
     CARRIERS,
-    non_lead_share,
     round_division,
 )
 from kustannukset.shared_costs.pricing import (
+    PriceSummary,
     YearInputs,
     available_years,
     cost_table,
     key_label_of,
     load_year,
+    price_summary,
     published_layout,
 )
 from kustannukset.shared_costs.workbook import price_table_workbook
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view import charts
 from kustannukset.view.formatting import date, euros, percent
+from kustannukset.view.html import Banner
+from kustannukset.view.labels import count
+from kustannukset.view.summary import Summary
 from kustannukset.view.tables import Table, percent_format
 
 WHAT_IF_DISCOUNT_DATE = dt.date(2021, 1, 1)
@@ -45,17 +53,82 @@ def validate_parameters(vuosi: object, data_kansio: object = "") -> YearInputs:
     return load_year(year, data_dir)
 
 
-def banner(inputs: YearInputs) -> str:
-    """Markdown shown at the top: the year, and a warning when the figures are an estimate."""
-    text = f"# Kuntien maksuosuudet {inputs.label}\n\n"
-    if inputs.is_estimate:
-        text += f"> **ARVIO – ei vahvistettu hintataulukko.** {inputs.services[0].source}\n\n"
-    text += (
-        f"Yhteiset kustannukset jaetaan {len(inputs.division_input.key)} kokeilukunnan kesken "
-        f"suhteessa mittariin *{key_label_of(inputs)}*. Vastuukunta: "
-        f"{inputs.division_input.names[inputs.division_input.lead]}."
+def banner(inputs: YearInputs) -> Banner:
+    """The report's title; an estimate's status goes to the header of every printed page (the
+    summary below says how the estimate was made)."""
+    return Banner(f"# Kuntien maksuosuudet {inputs.label}", "ARVIO" if inputs.is_estimate else "")
+
+
+def summary_sentences(inputs: YearInputs, figures: PriceSummary) -> list[str]:
+    """The answer in four or five sentences of plain Finnish."""
+    lead = figures.lead
+    others = [p for p in figures.largest if p.code != lead.code][:3]
+    key = key_label_of(inputs)
+    unit = "asukasta kohden" if inputs.key_measure == "vakiluku" else f"kohden ({key})"
+    sentences = [
+        f"Vuoden {inputs.year} hintataulukossa kokeilun yhteisiä kustannuksia jaetaan "
+        f"{euros(figures.pool)} €: palvelujen kulut {euros(figures.costs)} € ja "
+        f"{euros(figures.flat_rate_pct)} %:n flat rate {euros(figures.flat_rate)} €.",
+        f"Jakoperusteena on {key[0].lower()}{key[1:]}: kustannukset jaetaan "
+        f"{figures.municipalities} kokeilukunnan kesken sen suhteessa"
+        + (
+            f", joten jokainen kunta maksaa saman {euros(figures.per_key_unit, 2)} € {unit}."
+            if figures.same_per_key_unit
+            else f", ja alennuksia on yhteensä {euros(figures.discounts)} €."
+        ),
+        f"Vastuukunta {lead.name} maksaa {euros(lead.payment)} € "
+        f"({percent(lead.share, 1)}), ja muut "
+        f"{count(figures.municipalities - 1, 'kunta', 'kuntaa')} yhteensä "
+        f"{euros(figures.others)} € ({percent(figures.others_share, 1)}).",
+    ]
+    if others:
+        listed = [f"{p.name} {euros(p.payment)} €" for p in others]
+        joined = ", ".join(listed[:-1]) + " ja " + listed[-1] if len(listed) > 1 else listed[0]
+        sentences.append(f"Suurimmat maksuosuudet vastuukunnan jälkeen: {joined}.")
+    return sentences
+
+
+def summary(inputs: YearInputs) -> Summary:
+    """Page 1, "Yhteenveto": the totals, the lead and the others, the largest payments, and every
+    municipality's payment as a chart."""
+    figures = price_summary(inputs)
+    lead = figures.lead
+    totals = pd.DataFrame(
+        {
+            "Erä": [
+                "Palvelujen kulut",
+                f"Flat rate {euros(figures.flat_rate_pct)} %",
+                "Jaettavat kustannukset yhteensä",
+                f"{lead.name} (vastuukunta)",
+                f"Muut {count(figures.municipalities - 1, 'kunta', 'kuntaa')}",
+            ],
+            "€": [figures.costs, figures.flat_rate, figures.pool, lead.payment, figures.others],
+            "Osuus": ["", "", "", percent(lead.share, 1), percent(figures.others_share, 1)],
+        }
     )
-    return text
+    largest = pd.DataFrame(
+        {
+            "Kunta": [p.name for p in figures.largest],
+            "Maksuosuus €": [p.payment for p in figures.largest],
+            "Osuus": [percent(p.share, 1) for p in figures.largest],
+        }
+    )
+    notice = estimate_source(inputs) if inputs.is_estimate else ""
+    return Summary(
+        summary_sentences(inputs, figures),
+        [
+            Table(totals, {"Osuus": str}, caption=f"Kustannukset ja maksut {inputs.label}"),
+            Table(largest, {"Osuus": str}, caption="Suurimmat maksuosuudet"),
+        ],
+        payment_chart(inputs, compact=True),
+        notice=notice,
+    )
+
+
+def estimate_source(inputs: YearInputs) -> str:
+    """How an estimated year's figures were made, marked ARVIO once."""
+    source = inputs.services[0].source.strip()
+    return source if source.upper().startswith("ARVIO") else f"ARVIO – {source}"
 
 
 def estimate_notice(inputs: YearInputs) -> str:
@@ -67,38 +140,63 @@ def estimate_notice(inputs: YearInputs) -> str:
     )
 
 
-def inputs_table(inputs: YearInputs) -> Table:
-    """The services with their costs, flat rate and source."""
-    rows = [
-        {
-            "Palvelu": s.name,
-            "Kulut/vuosi €": int(s.cost) if s.cost.denominator == 1 else float(s.cost),
-            "Kustannusvuosi": str(s.cost_year or ""),
-            "Tila": s.status,
-        }
-        for s in inputs.services
-    ]
-    return Table(
-        pd.DataFrame(rows),
-        {"Kustannusvuosi": str},
-        caption=f"Palvelujen kulut (flat rate {euros(inputs.division_input.flat_rate_pct)} %)",
-        notice=estimate_notice(inputs),
-    )
-
-
-def sources_text(inputs: YearInputs) -> str:
-    """Markdown list of where each input comes from."""
+def method_text(inputs: YearInputs) -> str:
+    """ "Menetelmä ja lähteet": how the table is computed, the rounding rules and where each input
+    comes from, each once (Markdown)."""
     coverage = kattavuus.note(
         inputs.statistics, inputs.key_measure, inputs.key_year, inputs.division_input.key
     )
+    costs = "; ".join(
+        f"{s.name} {euros(s.cost)} € (kustannusvuosi {s.cost_year}, {s.status})"
+        if s.cost_year
+        else f"{s.name} {euros(s.cost)} € ({s.status})"
+        for s in inputs.services
+    )
+    lead = inputs.division_input.names[inputs.division_input.lead]
     lines = [
-        f"- **Palvelujen kulut**: {inputs.services[0].source}",
-        f"- **Flat rate**: {inputs.flat_rate_source}",
-        f"- **Jakoperuste**: {coverage}",
-        f"- **Alennukset** (voimassa {date(inputs.discount_date)}): {inputs.discount_source}",
+        f"Jokaisen palvelun vuosikuluihin lisätään {euros(inputs.division_input.flat_rate_pct)} "
+        "%:n flat rate (yleiskustannuslisä), ja näin saatu *Yhteensä* jaetaan kokeilukuntien "
+        f"kesken mittarin *{key_label_of(inputs)}* suhteessa (väkiluku kaksi vuotta ennen "
+        "hinnoitteluvuotta). Kunnan maksuosuus on sen palvelusolujen summa vähennettynä "
+        f"alennuksilla. *Kuntien osuus* on se osa, jonka muut kunnat kuin vastuukunta {lead} "
+        "maksavat.",
+        "",
+        "Pyöristyssäännöt:",
+        "",
+        rounding_rules_text(),
+        "",
+        "Hintataulukko on julkaistun säännön mukainen: jokainen solu on pyöristetty erikseen "
+        "kokonaisiksi euroiksi ja rivin *Yhteensä* pyöristämättömästä summasta, joten "
+        "palvelusarakkeiden solut eivät aina summaudu täsmälleen palvelun yhteissummaan. "
+        "Laskuihin sopii tasasumma.",
+        "",
+        f"Palvelujen kulut: {costs}.",
+        "",
+        "Lähteet:",
+        "",
+        *_sources(
+            [
+                ("Palvelujen kulut", inputs.services[0].source),
+                ("flat rate", inputs.flat_rate_source),
+                (f"alennukset (voimassa {date(inputs.discount_date)})", inputs.discount_source),
+                ("jakoperuste", coverage),
+            ]
+        ),
         f"- Parametritiedosto: `{inputs.params.path.name}`, tilastot: `data/tilastot/`",
     ]
     return "\n".join(lines)
+
+
+def _sources(items: list[tuple[str, str]]) -> list[str]:
+    """One line per source, naming every input it is the source of (each source once)."""
+    by_source: dict[str, list[str]] = {}
+    for what, source in items:
+        by_source.setdefault(source.strip(), []).append(what)
+    lines = []
+    for source, whats in by_source.items():
+        named = ", ".join(whats[:-1]) + " ja " + whats[-1] if len(whats) > 1 else whats[0]
+        lines.append(f"- **{named[0].upper()}{named[1:]}**: {source}")
+    return lines
 
 
 def cost_summary(inputs: YearInputs) -> Table:
@@ -111,24 +209,6 @@ def cost_summary(inputs: YearInputs) -> Table:
     )
 
 
-def key_shares(inputs: YearInputs) -> Table:
-    division = inputs.divide()
-    frame = pd.DataFrame(
-        {
-            "Kunta": [inputs.division_input.names[c] for c in division.codes],
-            "Kuntanumero": division.codes,
-            key_label_of(inputs): [int(inputs.division_input.key[c]) for c in division.codes],
-            "%-osuus": [float(division.key_share(c)) for c in division.codes],
-        }
-    )
-    return Table(
-        frame,
-        {"%-osuus": percent_format(2)},
-        caption=f"Jakoperusteen osuudet {inputs.label}",
-        notice=estimate_notice(inputs),
-    )
-
-
 def price_table(inputs: YearInputs, rule: str = PUBLISHED) -> Table:
     """The price table in the published layout, with the Summa row."""
     frame = published_layout(inputs, rule)
@@ -137,21 +217,6 @@ def price_table(inputs: YearInputs, rule: str = PUBLISHED) -> Table:
         {"%-osuus": percent_format(1), "Alennus %": lambda v: "" if pd.isna(v) else f"{v:g} %"},
         caption=f"Kuntien maksuosuudet {inputs.label} (pyöristys: {rule})",
         notice=estimate_notice(inputs),
-    )
-
-
-def non_lead_text(inputs: YearInputs) -> str:
-    division = inputs.divide()
-    published = non_lead_share(division, PUBLISHED)
-    exact = non_lead_share(division, EXACT_SUM)
-    lead = inputs.division_input.names[inputs.division_input.lead]
-    return (
-        f"Yhteensä kuntien osuus (muut kuin {lead}): {euros(published.total)} € "
-        f"= {percent(published.share, 1)} kustannuksista "
-        f"(hintataulukossa pyöristettynä {percent(published.share, 0)}).\n"
-        f"Palveluittain: "
-        + ", ".join(f"{s.heading} {euros(published.per_service[s.code])}" for s in inputs.services)
-        + f".\nTasasummapyöristyksellä kuntien osuus on {euros(exact.total)} €."
     )
 
 
@@ -170,14 +235,22 @@ def rounding_differences(inputs: YearInputs) -> Table:
             "Ero €": diff[changed],
         }
     ).reset_index(drop=True)
-    total_pub = int(published["maksuosuus"].sum())
-    total_exact = int(exact["maksuosuus"].sum())
     caption = (
-        f"Pyöristyssääntöjen erot: julkaistu-säännön maksuosuuksien summa {euros(total_pub)} €, "
-        f"tasasumman {euros(total_exact)} € (kustannukset yhteensä "
-        f"{euros(to_euros(division.pool))} €); eroja {len(changed)} kunnalla"
+        f"Maksuosuudet kahdella pyöristyssäännöllä {inputs.label}: eroja {len(changed)} kunnalla"
     )
     return Table(frame, caption=caption, notice=estimate_notice(inputs))
+
+
+def rounding_text(inputs: YearInputs) -> str:
+    """The sums of the two rules' payments beside the costs to divide."""
+    division = inputs.divide()
+    published = int(round_division(division, PUBLISHED)["maksuosuus"].sum())
+    exact = int(round_division(division, EXACT_SUM)["maksuosuus"].sum())
+    return (
+        f"Jaettavat kustannukset {euros(to_euros(division.pool))} €. Hintataulukon "
+        f"maksuosuuksien summa on {euros(published)} € ja tasasummalla pyöristettyjen laskujen "
+        f"{euros(exact)} €."
+    )
 
 
 def rounding_rules_text() -> str:
@@ -215,27 +288,16 @@ def _carrier_heading(carrier: str) -> str:
     }[carrier]
 
 
-def payment_chart(inputs: YearInputs):
+def payment_chart(inputs: YearInputs, compact: bool = False):
+    """Every municipality's payment; ``compact`` for the summary page, beside its figures."""
     table = round_division(inputs.divide(), PUBLISHED)
     return charts.payment_bars(
         table["kunta"],
         table["maksuosuus"],
-        title=f"Maksuosuus {inputs.label}",
+        title=f"Maksuosuus {inputs.label}, €",
         xlabel="euroa",
         notice=estimate_notice(inputs),
-    )
-
-
-def per_capita_chart(inputs: YearInputs):
-    table = round_division(inputs.divide(), PUBLISHED)
-    population = pd.Series([float(inputs.division_input.key[c]) for c in table["kuntanumero"]])
-    return charts.payment_bars(
-        table["kunta"],
-        table["maksuosuus"] / population,
-        title=f"Maksuosuus asukasta kohden {inputs.label} ({key_label_of(inputs)})",
-        xlabel="euroa / asukas",
-        decimals=2,
-        notice=estimate_notice(inputs),
+        **({"width": 5.2, "bar_height": 0.24} if compact else {}),
     )
 
 

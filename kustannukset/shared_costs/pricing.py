@@ -393,3 +393,71 @@ def published_layout(inputs: YearInputs, rule: str = PUBLISHED) -> pd.DataFrame:
                 summa[column] = int(out[column].sum())
     summa["Alennus %"] = float("nan")
     return pd.concat([out, pd.DataFrame([summa])], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Payer:
+    name: str
+    code: str
+    payment: int  # Maksuosuus, whole euros as in the price table
+    share: Fraction  # of the key
+
+
+@dataclass(frozen=True)
+class PriceSummary:
+    """The price table's answer in figures, for its first page: what is divided, what the lead
+    and the others pay, the largest payments. Every amount is a figure of the published table
+    (``julkaistu``: a total is rounded from the unrounded sum, once)."""
+
+    year: int
+    label: str
+    municipalities: int
+    costs: int  # Kulut/vuosi of the invoiced services
+    flat_rate_pct: Fraction
+    flat_rate: int
+    pool: int  # Yhteensä: what is divided
+    discounts: int  # Alennus € in all
+    payments: int  # Maksuosuudet in all
+    key_total: int  # e.g. the population of the experiment's municipalities
+    per_key_unit: Fraction  # euros per inhabitant (the pool over the key), to the cent
+    same_per_key_unit: bool  # no discounts: every municipality pays the same per inhabitant
+    lead: Payer
+    others: int  # what the municipalities other than the lead pay (Yhteensä kuntien osuus)
+    others_share: Fraction
+    largest: list[Payer]  # the largest payments, largest first
+
+
+def price_summary(inputs: YearInputs, top: int = 5) -> PriceSummary:
+    """The figures of the year's first page, from the published layout's rows and totals."""
+    division = inputs.divide()
+    table = round_division(division, PUBLISHED)
+    payments = dict(zip(table["kuntanumero"], table["maksuosuus"], strict=True))
+    names = inputs.division_input.names
+    lead = inputs.division_input.lead
+
+    def payer(code: str) -> Payer:
+        return Payer(names[code], code, int(payments[code]), division.key_share(code))
+
+    order = sorted(payments, key=lambda code: (-payments[code], code))
+    costs = sum(s.cost for s in inputs.services)
+    discounts = sum(division.discount.values())
+    key_total = sum(inputs.division_input.key.values())
+    nonlead = non_lead_share(division, PUBLISHED)
+    return PriceSummary(
+        year=inputs.year,
+        label=inputs.label,
+        municipalities=len(payments),
+        costs=int(round_half_up(costs)),
+        flat_rate_pct=inputs.division_input.flat_rate_pct,
+        flat_rate=int(round_half_up(division.pool - costs)),
+        pool=int(round_half_up(division.pool)),
+        discounts=int(round_half_up(discounts)),
+        payments=int(round_half_up(sum(division.payment.values()))),
+        key_total=int(key_total),
+        per_key_unit=display(division.pool / key_total, 2),
+        same_per_key_unit=not discounts and not any(division.carried.values()),
+        lead=payer(lead),
+        others=nonlead.total,
+        others_share=nonlead.share,
+        largest=[payer(code) for code in order[:top]],
+    )

@@ -33,18 +33,25 @@ def price_table_workbook(inputs: YearInputs, path: Path) -> None:
     """The year's price table (as published), the exact-sum invoices and the sources."""
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Hinnat {inputs.year}"[:31]
+    ws.title = f"Hinnat {inputs.year}"
     put(ws, 1, 1, f"Hinnat vuodelle {inputs.label}", TITLE)
     notice = [estimate_notice(inputs)] if inputs.is_estimate else []
     row = notices(ws, notice)
     put(ws, row, 1, "Pyöristys: " + RULE_DESCRIPTIONS[PUBLISHED], NORMAL)
     row += 2
     costs = cost_table(inputs)
-    row = write_frame(ws, costs, row, {"HTV": DECIMAL_FORMAT})
+    row = write_frame(ws, costs, row, {"HTV": DECIMAL_FORMAT}, main=False)
     put(ws, row, 1, f"Kuntien maksuosuudet {inputs.label}", BOLD)
     layout = published_layout(inputs, PUBLISHED)
     layout["Alennus %"] = layout["Alennus %"] / 100
-    write_frame(ws, layout, row + 1, {"%-osuus": PERCENT_FORMAT, "Alennus %": PERCENT_FORMAT})
+    # the municipalities' rows scroll under their own header, which every printed page repeats
+    write_frame(
+        ws,
+        layout,
+        row + 1,
+        {"%-osuus": PERCENT_FORMAT, "Alennus %": PERCENT_FORMAT},
+        main=True,
+    )
 
     invoices = wb.create_sheet("Laskut (tasasumma)")
     put(invoices, 1, 1, f"Laskut {inputs.label}: " + RULE_DESCRIPTIONS[EXACT_SUM], TITLE)
@@ -73,4 +80,7 @@ def price_table_workbook(inputs: YearInputs, path: Path) -> None:
         put(sources, r, 2, text, NORMAL).alignment = Alignment(wrap_text=True, vertical="top")
     sources.column_dimensions["A"].width = 18
     sources.column_dimensions["B"].width = 100
-    save(wb, path)
+    for r in range(row, row + len(lines)):
+        text = str(sources.cell(row=r, column=2).value)
+        sources.row_dimensions[r].height = 15 * (len(text) // 95 + 1) + 2
+    save(wb, path, status="ARVIO" if inputs.is_estimate else "")

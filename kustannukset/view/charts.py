@@ -139,9 +139,12 @@ def payment_bars(
     xlabel: str,
     decimals: int = 0,
     notice: str = "",
+    width: float = 8.0,
+    bar_height: float = 0.3,
 ) -> Chart:
     """Horizontal bars, largest at the top, each labelled with its value; an example or estimate
-    ``notice`` in red under the chart."""
+    ``notice`` in red under the chart. ``width`` (inches) and ``bar_height`` (inches per bar) size
+    it for its place on the page (a summary page's chart beside its figures is narrower)."""
     key = (
         "payment_bars",
         tuple(names.items()),
@@ -150,24 +153,38 @@ def payment_bars(
         xlabel,
         decimals,
         notice,
+        width,
+        bar_height,
     )
     return Chart(
-        functools.partial(_payment_bars, names, values, title, xlabel, decimals, notice),
+        functools.partial(
+            _payment_bars, names, values, title, xlabel, decimals, notice, width, bar_height
+        ),
         title,
         key,
     )
 
 
 def _payment_bars(
-    names: pd.Series, values: pd.Series, title: str, xlabel: str, decimals: int, notice: str
+    names: pd.Series,
+    values: pd.Series,
+    title: str,
+    xlabel: str,
+    decimals: int,
+    notice: str,
+    width: float = 8.0,
+    bar_height: float = 0.3,
 ) -> Figure:
     order = values.sort_values().index
-    height = 0.3 * len(order) + 1.2
-    figure = Figure(figsize=(8, height), dpi=DPI)
+    height = bar_height * len(order) + 1.2
+    figure = Figure(figsize=(width, height), dpi=DPI)
     # Fixed margins: room for the longest municipality name on the left and the labels on the right.
     label_width = max(len(str(n)) for n in names) * 0.075 + 0.2
     figure.subplots_adjust(
-        left=label_width / 8, right=0.88, top=1 - 0.55 / height, bottom=0.65 / height
+        left=label_width / width,
+        right=1 - 0.96 / width,
+        top=1 - 0.55 / height,
+        bottom=0.65 / height,
     )
     ax = figure.add_subplot()
     bars = ax.barh(names[order], values[order], color="#2b6ca3")

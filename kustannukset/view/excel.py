@@ -1,10 +1,23 @@
 """Writing tables into Excel workbooks: one table writer, the shared formats and styles, and the
-page setup every sheet gets.
+page setup every sheet gets. Every workbook the project writes follows these rules:
 
-Numbers are stored as numbers with the formats ``#,##0``, ``#,##0.00`` and ``0.0 %``: Excel shows
-them in the reader's locale, so a Finnish Excel shows 370 841, 0,71 and 3,1 %. A column's format
-follows its header: euros per inhabitant or per unemployed person get two decimals, shares given as
-fractions a percentage, other sums whole euros.
+- Numbers are stored as numbers with the formats ``#,##0``, ``#,##0.00`` and ``0.0 %``: Excel shows
+  them in the reader's locale, so a Finnish Excel shows 370 841, 0,71 and 3,1 %. A column's format
+  follows its header: euros per inhabitant or per unemployed person get two decimals, shares given
+  as fractions a percentage, other sums whole euros. A number is stored as it is shown: a
+  fraction is rounded to its format's decimals by :func:`kustannukset.core.money.display`, so no
+  cell holds a raw float (1 765 236,7597 shown as 1 765 237).
+- The sheet's main table (the municipalities') has its header row frozen with the columns that
+  say which row is which, and repeated on every printed page (``write_frame(..., main=True)``;
+  otherwise the sheet's first table).
+- Every sheet has its full title in A1 and a printed header and footer: the title and the status
+  (ESIMERKKI, ARVIO) at the top, the date made and "Sivu N / M" at the bottom
+  (:func:`save`'s ``status``).
+- Sheet names are short, Finnish and tell the sheets apart (:func:`sheet_title`: "C1 työikäiset"
+  for "C1 – Päätetyt alueet 2025, jakoperuste työikäiset").
+- Text longer than its column wraps: inside a table in its cell (the row made higher), a notice
+  or note under the title across the table's width; a text column never touches a number to its
+  left (it is indented).
 
 No cell is ever a formula: a text that would start with ``=``, ``+``, ``-`` or ``@`` (or a tab or
 carriage return) is stored as text with Excel's quote prefix, following OWASP's advice on CSV and
@@ -13,6 +26,7 @@ spreadsheet injection. :func:`save` checks every cell of the workbook before wri
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from copy import copy
@@ -21,6 +35,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from kustannukset.core.money import display, exact
+from kustannukset.view.formatting import date
 
 EURO_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
@@ -72,23 +89,44 @@ def _as_text_if_formula(cell) -> None:
 def notices(ws, texts, row: int = 2) -> int:
     """The example or estimate notices under a sheet's title, in red; returns the next free row."""
     for text in texts:
-        put(ws, row, 1, text, WARNING)
-        row += 1
+        row = note(ws, row, text, WARNING)
     return row
 
 
+def _cut(text: str, limit: int = 31) -> str:
+    """``text`` cut at a word boundary to ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    out = ""
+    for word in text.split(" "):
+        if len(out) + len(word) + (1 if out else 0) > limit:
+            break
+        out = f"{out} {word}" if out else word
+    return out.rstrip(" –-,") or text[:limit]
+
+
+def short_name(title: str) -> str:
+    """A sheet's name for a long title: its label and what tells it apart from its siblings.
+    "C1 – Päätetyt alueet 2025, jakoperuste työikäiset" -> "C1 työikäiset"; "C6 – …, jakoperuste
+    50 % työvoima + 50 % työttömät" -> "C6 työvoima + työttömät"; a title that fits stays."""
+    clean = " ".join(_FORBIDDEN_IN_TITLE.sub(" ", title).split()).strip("'")
+    if len(clean) <= 31:
+        return clean
+    label, _, rest = clean.partition(" – ")
+    if not rest:
+        return _cut(clean)
+    if ", " in rest:
+        tail = rest.rsplit(", ", 1)[1]
+        tail = re.sub(r"^(jakoperuste|peruste)\s+", "", tail)
+        tail = " ".join(w for w in tail.split() if not re.fullmatch(r"[\d,.]+|%", w))
+        return _cut(f"{label} {tail}")
+    return _cut(f"{label} {rest}")
+
+
 def sheet_title(text: str, taken=()) -> str:
-    """A sheet name from a human title: forbidden characters removed, cut at a word boundary to
-    Excel's 31 characters, and made unique among ``taken``."""
-    clean = " ".join(_FORBIDDEN_IN_TITLE.sub(" ", text).split()).strip("'")
-    if len(clean) > 31:
-        words = clean.split(" ")
-        clean = ""
-        for word in words:
-            if len(clean) + len(word) + (1 if clean else 0) > 31:
-                break
-            clean = f"{clean} {word}" if clean else word
-        clean = clean.rstrip(" –-,") or text[:31]
+    """A sheet name from a human title (:func:`short_name`: forbidden characters removed, at most
+    Excel's 31 characters), made unique among ``taken``."""
+    clean = short_name(text)
     title, n = clean, 2
     lowered = {t.lower() for t in taken}
     while title.lower() in lowered:
@@ -127,41 +165,88 @@ def _shown(value, number_format: str | None) -> str:
     return text + " %" if number_format == PERCENT_FORMAT else text
 
 
+def _decimals(number_format: str) -> int | None:
+    """The decimals a number format shows (a percentage two more), None for no number format."""
+    match = re.fullmatch(r"[#,0]*0(?:\.(0+))?( ?%)?", number_format.replace(" %", "%"))
+    if not match:
+        return None
+    decimals = len(match.group(1) or "")
+    return decimals + 2 if match.group(2) else decimals
+
+
+def stored(value: float, number_format: str) -> float | int:
+    """A float as its cell shows it: rounded half-up to the format's decimals (money by the money
+    module's display rule), a whole number as an int."""
+    decimals = _decimals(number_format)
+    if decimals is None or not math.isfinite(value):
+        return value
+    shown = display(exact(value), decimals)
+    return int(shown) if shown.denominator == 1 and decimals == 0 else float(shown)
+
+
+def identifying_columns(frame: pd.DataFrame) -> int:
+    """How many of the first columns say which row is which: the text columns before the first
+    number, at most two (Kuntanumero and Kunta)."""
+    count = 0
+    for column in frame.columns[:2]:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            break
+        values = [v for v in frame[column] if not _is_missing(v)]
+        if values and all(isinstance(v, int | float) for v in values):
+            break
+        count += 1
+    return max(count, 1)
+
+
 def write_frame(
     ws,
     frame: pd.DataFrame,
     start_row: int,
     formats: dict[str, str] | None = None,
     float_format: str = EURO_FORMAT,
+    *,
+    main: bool | None = None,
 ) -> int:
     """Write a table with a bold, wrapped header; a row is bold when its first or second cell is
     'Summa'. Numbers take the column's format from ``formats``, else from the header
-    (:func:`column_format`), else whole numbers ``#,##0`` and others ``float_format``. Missing values
-    show as "–". The header row is frozen and repeated on every printed page, unless an earlier
-    table on the sheet already is. Returns the next free row."""
+    (:func:`column_format`), else whole numbers ``#,##0`` and others ``float_format``, and are
+    stored as shown (:func:`stored`). Missing values show as "–". A text longer than its column
+    wraps in its cell. The ``main`` table's header row and identifying columns are frozen and the
+    header is repeated on every printed page (``main=None``: the sheet's first table). Returns the
+    next free row."""
     formats = formats or {}
     widths: list[float] = []
+    text_columns: set[int] = set()
     for col, name in enumerate(frame.columns, start=1):
         cell = put(ws, start_row, col, str(name), BOLD)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths.append(max(_longest_word(name) + 2, MIN_WIDTH))
+    rows: list[list] = []
     for r, record in enumerate(frame.itertuples(index=False), start=start_row + 1):
         is_total = "Summa" in (str(record[0]), str(record[1]) if len(record) > 1 else "")
+        cells = []
         for col, (name, value) in enumerate(zip(frame.columns, record, strict=True), start=1):
             if _is_missing(value):
                 value = MISSING
             elif hasattr(value, "item"):
                 value = value.item()
-            cell = put(ws, r, col, value, BOLD if is_total else NORMAL)
             number_format = None
-            if value == MISSING:
-                cell.alignment = Alignment(horizontal="right")
-            elif isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, int | float) and not isinstance(value, bool):
                 default = float_format if isinstance(value, float) else EURO_FORMAT
                 number_format = formats.get(str(name)) or column_format(str(name)) or default
+                if isinstance(value, float):
+                    value = stored(value, number_format)
+            elif value != MISSING:
+                text_columns.add(col)
+            cell = put(ws, r, col, value, BOLD if is_total else NORMAL)
+            if value == MISSING:
+                cell.alignment = Alignment(horizontal="right")
+            elif number_format is not None:
                 cell.number_format = number_format
             widths[col - 1] = max(widths[col - 1], len(_shown(value, number_format)) + 2)
+            cells.append(cell)
+        rows.append(cells)
     header_lines = 1
     for col, name in enumerate(frame.columns, start=1):
         width = min(widths[col - 1], MAX_WIDTH)
@@ -170,10 +255,32 @@ def write_frame(
         )
         header_lines = max(header_lines, _lines(str(name), width - 1))
     ws.row_dimensions[start_row].height = LINE_HEIGHT * header_lines + 2
-    if ws.freeze_panes in (None, "A1"):
-        ws.freeze_panes = f"A{start_row + 1}"
+    for cells in rows:
+        lines = 1
+        for cell in cells:
+            if cell.column in text_columns and isinstance(cell.value, str):
+                width = ws.column_dimensions[cell.column_letter].width or MIN_WIDTH
+                # a text after a number is indented, so that "3" and "OMA-valmennus" never touch
+                indent = 1 if cell.column > 1 else 0
+                wrap = len(cell.value) > width - 1
+                if wrap or indent:
+                    cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
+                if wrap:
+                    lines = max(lines, _lines(cell.value, width - 3))
+        if lines > 1:
+            ws.row_dimensions[cells[0].row].height = LINE_HEIGHT * lines + 2
+    if main or (main is None and ws.freeze_panes in (None, "A1")):
+        keep = identifying_columns(frame)
+        ws.freeze_panes = f"{get_column_letter(keep + 1)}{start_row + 1}"
         ws.print_title_rows = f"{start_row}:{start_row}"
     return start_row + len(frame) + 2
+
+
+def note(ws, row: int, text: str, font: Font | None = None) -> int:
+    """A note or notice of one line or more under a sheet's title (wrapped in :func:`save` to the
+    width of the sheet's tables); returns the next row."""
+    put(ws, row, 1, text, font or NORMAL)
+    return row + 1
 
 
 def page_setup(ws) -> None:
@@ -184,14 +291,76 @@ def page_setup(ws) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.page_margins.left = ws.page_margins.right = 0.6
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.gridLines = False
 
 
-def save(wb, path: Path) -> None:
-    """Page setup on every sheet, no formula in any cell, every font named; then write."""
+HEADER_TEXT_MAX = 100  # characters of a title in the printed header (Excel allows 255 in all)
+
+
+def _header_text(text: str) -> str:
+    """Text for a header or footer: '&' doubled (a single one starts a code), cut to fit."""
+    text = " ".join(str(text).split())
+    if len(text) > HEADER_TEXT_MAX:
+        text = text[: HEADER_TEXT_MAX - 1].rsplit(" ", 1)[0] + " …"
+    return text.replace("&", "&&")
+
+
+def header_and_footer(ws, status: str = "", made: dt.date | None = None) -> None:
+    """The printed page's header (the sheet's title from A1, the status in red) and footer (the
+    date made, "Sivu N / M")."""
+    made = made or dt.date.today()
+    title = ws["A1"].value or ws.title
+    ws.oddHeader.left.text = _header_text(title)
+    ws.oddHeader.left.size = 9
+    if status:
+        ws.oddHeader.right.text = _header_text(status)
+        ws.oddHeader.right.font = f"{FONT_NAME},Bold"
+        ws.oddHeader.right.color = "C00000"
+    ws.oddFooter.left.text = f"Laadittu {date(made)}"
+    ws.oddFooter.left.size = 9
+    ws.oddFooter.right.text = "Sivu &P / &N"
+    ws.oddFooter.right.size = 9
+
+
+NOTE_WIDTH = 100  # a sheet of notes alone wraps its texts at this many characters
+
+
+def wrap_notes(ws) -> None:
+    """Each text alone on its row in column A (a title, a notice, a note) that is longer than the
+    sheet's tables are wide: merged across their columns and wrapped there, the row made as high
+    as its lines; on a sheet of notes alone, column A is :data:`NOTE_WIDTH` wide and wraps."""
+    last = max(ws.max_column, 1)
+    widths = [
+        ws.column_dimensions[get_column_letter(c)].width or MIN_WIDTH for c in range(1, last + 1)
+    ]
+    if last == 1:
+        ws.column_dimensions["A"].width = NOTE_WIDTH
+        widths = [NOTE_WIDTH]
+    across = max(sum(widths), NOTE_WIDTH if last == 1 else 0)
+    for row in ws.iter_rows(min_col=1, max_col=last):
+        first = row[0]
+        if not isinstance(first.value, str) or any(c.value is not None for c in row[1:]):
+            continue
+        if len(first.value) <= widths[0]:
+            continue
+        if last > 1:
+            ws.merge_cells(start_row=first.row, start_column=1, end_row=first.row, end_column=last)
+        first.alignment = Alignment(wrap_text=True, vertical="top")
+        size = (first.font.size or 11) / 11
+        lines = _lines(first.value, across / size - 2)
+        ws.row_dimensions[first.row].height = LINE_HEIGHT * size * lines + 2
+
+
+def save(wb, path: Path, status: str = "", made: dt.date | None = None) -> None:
+    """Page setup, header and footer (with ``status``: ESIMERKKI, ARVIO; empty for published
+    figures) and wrapped notes on every sheet, no formula in any cell, every font named; then
+    write."""
     for ws in wb.worksheets:
         page_setup(ws)
+        header_and_footer(ws, status, made)
+        wrap_notes(ws)
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is None:

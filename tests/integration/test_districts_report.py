@@ -47,22 +47,22 @@ def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
     wb = load_workbook(rendered / "aluejaot.xlsx")
     assert wb.sheetnames == [
         "Jakojen määrä",
-        "Kunnat 1",
-        "Kärkijaot 1",
-        "Kunnat 2",
-        "Kärkijaot 2",
+        "Kunnat, työvoima",
+        "Kärkijaot, työvoima",
+        "Kunnat, työttömät",
+        "Kärkijaot, työttömät",
         "Pienimmät alueet",
         "Huomiot",
     ]
-    assert "ESIMERKKI" in wb["Jakojen määrä"]["A1"].value
+    assert "ESIMERKKI" in wb["Jakojen määrä"]["A2"].value  # under the sheet's title
     counts = [
-        (r[0].value, r[1].value) for r in wb["Jakojen määrä"].iter_rows(min_row=4) if r[0].value
+        (r[0].value, r[1].value) for r in wb["Jakojen määrä"].iter_rows(min_row=5) if r[0].value
     ]
     assert [a for a, _ in counts] == sorted(a for a, _ in counts)
     # Valkeakoski (labour force 9 009) with Kangasala (15 904): 24 913, one of its minimal areas.
     minimal = [[c.value for c in r] for r in wb["Pienimmät alueet"].iter_rows(min_row=2)]
     assert ["Valkeakoski", 1, 2, 24913, "Kangasala", "Valkeakoski, Kangasala"] in minimal
-    header = [c.value for c in wb["Kunnat 1"][4]]
+    header = [c.value for c in wb["Kunnat, työvoima"][4]]
     assert header[:7] == [
         "Kunta",
         "Kuntanumero",

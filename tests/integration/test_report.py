@@ -64,7 +64,8 @@ def test_html_has_no_code_and_shows_the_result(rendered):
     )
     assert "validate_parameters" not in html and "import" not in html.split("<body")[1][:20000]
     assert "172\u00a0405" in html  # Tampere's payment, as published (a non-breaking space)
-    assert "198 436" in html  # Yhteensä kuntien osuus (in the prose)
+    assert "198\u00a0436\u00a0€" in html  # Yhteensä kuntien osuus (in the summary's prose)
+    assert "Tämä muistio" not in html  # the developers' introduction stays in the notebook
 
 
 def test_estimate_is_labelled_in_every_output(rendered):

@@ -4,6 +4,7 @@ column type, missing values as a dash."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pandas as pd
@@ -35,12 +36,30 @@ def test_formula_like_texts_are_stored_as_text(tmp_path):
     assert all(c.quotePrefix for c in cells)
 
 
-def test_sheet_titles_are_cut_at_a_word_and_unique():
-    title = excel.sheet_title("A – Koko Pirkanmaa yhtenä alueena (huhtikuu 2023)")
-    # 31 characters at most: "A – Koko Pirkanmaa yhtenä" is 25, adding " alueena" makes 33
-    assert title == "A – Koko Pirkanmaa yhtenä"
+def test_sheet_names_are_short_and_tell_siblings_apart():
+    # a long title keeps its label and what tells it apart: the part after its last comma
+    assert excel.sheet_title("C1 – Päätetyt alueet 2025, jakoperuste työikäiset") == "C1 työikäiset"
+    assert (
+        excel.sheet_title("C6 – Päätetyt alueet 2025, jakoperuste 50 % työvoima + 50 % työttömät")
+        == "C6 työvoima + työttömät"
+    )
+    # 31 characters at most, cut at a word: "A Koko Pirkanmaa yhtenä alueena" is 31
+    assert (
+        excel.sheet_title("A – Koko Pirkanmaa yhtenä alueena (huhtikuu 2023)")
+        == "A Koko Pirkanmaa yhtenä alueena"
+    )
+    assert excel.sheet_title("C – Päätetyt alueet 2025") == "C – Päätetyt alueet 2025"  # fits
     assert excel.sheet_title("Laskut [2021]: a/b") == "Laskut 2021 a b"
     assert excel.sheet_title("Alueet", ["alueet"]) == "Alueet (2)"
+
+
+def test_a_number_is_stored_as_its_cell_shows_it():
+    assert excel.stored(1765236.759698297, "#,##0") == 1765237
+    assert excel.stored(152.1824861844902, "#,##0.00") == 152.18
+    assert excel.stored(0.125, "#,##0.00") == 0.13  # half up, as the money module rounds
+    assert excel.stored(2.5, "#,##0") == 3  # not to the even 2
+    assert excel.stored(0.0313466077819234, "0.0 %") == 0.031  # 3,1 %
+    assert excel.stored(1.06583, "0.0000") == 1.0658  # a price factor keeps its four decimals
 
 
 def test_formats_widths_missing_values_and_print_setup(tmp_path):
@@ -64,7 +83,7 @@ def test_formats_widths_missing_values_and_print_setup(tmp_path):
     # "Maksuosuus" (10) is the header's longest word: it never breaks inside
     assert saved.column_dimensions["B"].width >= 10
     assert saved["A3"].alignment.wrap_text and saved.row_dimensions[3].height >= 15
-    assert saved.freeze_panes == "A4"
+    assert saved.freeze_panes == "B4"  # the header row and the municipality's name
     assert saved.print_title_rows == "$3:$3"
     assert saved.page_setup.orientation == "landscape"
     assert saved.page_setup.fitToWidth == 1 and saved.page_setup.fitToHeight == 0
@@ -94,3 +113,42 @@ def test_csv_prefixes_only_formula_like_texts():
     rows = csv_output.render(frame, status="arvio").splitlines()[1:]
     assert [r.split(",")[0] for r in rows] == ["'=A1", "'@x", "Akaa", "'-1"]
     assert [r.split(",")[1] for r in rows] == ["-5", "3", "0", "1"]  # numbers stay numbers
+
+
+def test_the_main_table_is_frozen_and_every_page_has_a_header_and_footer(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Hinnat 2023"
+    excel.put(ws, 1, 1, "Hinnat vuodelle 2023 & muuta", excel.TITLE)
+    notice = "ARVIO: " + "vuoden 2024 hintataulukkoa ei ole lähteissä. " * 5  # 230 characters
+    row = excel.notices(ws, [notice])
+    services = pd.DataFrame({"Palvelu": ["ICT"], "Kulut/vuosi": [79463]})
+    row = excel.write_frame(ws, services, row + 1, main=False)
+    municipalities = pd.DataFrame(
+        {
+            "Kuntanumero": ["020", "Summa"],
+            "Kunta": ["Akaa", ""],
+            "Tapahtumia": [3, 3],
+            "Tuotetut palvelut": ["OMA-valmennus 2 asiakasvuosi; " * 5, ""],
+            "Maksuosuus €": [11625.4, 11625.4],
+        }
+    )
+    header = row + 1
+    excel.write_frame(ws, municipalities, header, main=True)
+    excel.save(wb, tmp_path / "t.xlsx", status="ARVIO", made=dt.date(2025, 3, 1))
+    saved = load_workbook(tmp_path / "t.xlsx").active
+    # frozen below the municipal header and right of Kuntanumero and Kunta, repeated when printed
+    assert saved.freeze_panes == f"C{header + 1}"
+    assert saved.print_title_rows == f"${header}:${header}"
+    assert saved.oddHeader.left.text == "Hinnat vuodelle 2023 && muuta"  # "&" is a code
+    assert saved.oddHeader.right.text == "ARVIO" and saved.oddHeader.right.color == "C00000"
+    assert saved.oddFooter.left.text == "Laadittu 1.3.2025"
+    assert saved.oddFooter.right.text == "Sivu &P / &N"
+    # the 230-character notice wraps across the table's columns, its row made higher
+    assert any(str(m) == "A2:E2" for m in saved.merged_cells.ranges)
+    assert saved["A2"].alignment.wrap_text and saved.row_dimensions[2].height > 15
+    # the long text wraps in its cell and is indented from the count before it
+    services_cell = saved.cell(row=header + 1, column=4)
+    assert services_cell.alignment.wrap_text and services_cell.alignment.indent == 1
+    assert saved.row_dimensions[header + 1].height > 15
+    assert saved.cell(row=header + 1, column=5).value == 11625  # stored as "#,##0" shows it

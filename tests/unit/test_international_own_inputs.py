@@ -224,7 +224,9 @@ def test_the_report_takes_the_own_files_and_says_so(own, tmp_path):
         kustannukset=str(own["kustannukset"]),
     )
     banner = kr.banner(report)
-    assert "ESIMERKKI" not in banner and "tapahtumat.csv (toteuma)" in banner
+    assert "ESIMERKKI" not in banner.markdown and banner.status == ""
+    assert "ESIMERKKI" not in repr(kr.summary(report))
+    assert "tapahtumat.csv (toteuma)" in kr.method_text(report)
     assert float(report.eq.february("837")) == 830.0  # as the command line, by hand above
     path = tmp_path / "laskut.xlsx"
     kr.invoices_workbook(report, path)
