@@ -4,7 +4,8 @@ the paper read back from the PDF with poppler's ``pdfinfo`` and ``pdftotext``.
 
 :func:`print_report` returns the page count, each page's text, and every table, image or block of
 text that is wider than the printable area (it would be cut at the page edge or shrink the page).
-Shared by the print tests of every report and municipality card.
+Shared by the print tests of every report and municipality card; :func:`print_reports` prints many
+with one browser.
 """
 
 from __future__ import annotations
@@ -84,21 +85,39 @@ def _margins_mm(html: str) -> float:
 
 def print_report(html: Path, out_dir: Path) -> Printed:
     """Print ``html`` to ``out_dir/<stem>.pdf`` as Chromium prints it, and read the paper back."""
+    return print_reports([html], out_dir)[0]
+
+
+def print_reports(htmls: list[Path], out_dir: Path) -> list[Printed]:
+    """:func:`print_report` for many reports with one browser (a municipality card each): each
+    printed to ``out_dir/<n>-<folder>-<stem>.pdf``, ``n`` its place in ``htmls``."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    width_mm, height_mm = _page_size_mm(Path(htmls[0]).read_text(encoding="utf-8"))
+    margin = _margins_mm(Path(htmls[0]).read_text(encoding="utf-8"))
+    printed = []
+    with chromium(
+        out_dir,
+        width=int((width_mm - 2 * margin) * MM),
+        height=int((height_mm - 2 * margin) * MM),
+    ) as b:
+        for n, html in enumerate(htmls):
+            name = html.stem if len(htmls) == 1 else f"{n}-{html.parent.name}-{html.stem}"
+            printed.append(_print(b, Path(html), out_dir / f"{name}.pdf"))
+    return printed
+
+
+def _print(b, html: Path, pdf: Path) -> Printed:
     text = html.read_text(encoding="utf-8")
-    width_mm, height_mm = _page_size_mm(text)
-    margin = _margins_mm(text)
-    printable = (width_mm - 2 * margin) * MM
-    pdf = out_dir / f"{html.stem}.pdf"
-    with chromium(out_dir, width=int(printable), height=int((height_mm - 2 * margin) * MM)) as b:
-        page = b.context.new_page()
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        too_wide = page.evaluate(_MEASURE, [MEASURED, printable])
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        page.close()
-        if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
-            raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
+    width_mm, _ = _page_size_mm(text)
+    printable = (width_mm - 2 * _margins_mm(text)) * MM
+    page = b.context.new_page()
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    too_wide = page.evaluate(_MEASURE, [MEASURED, printable])
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    page.close()
+    if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
+        raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     texts = [

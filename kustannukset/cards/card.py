@@ -178,23 +178,22 @@ def resolve(context: Context, text: object, where: str) -> str:
     closest name, and a municipality outside the region says why it has no card. ``where`` is
     the option (``--kuntakortit``) or the notebook's parameter (``kunta``)."""
     option = where if where.startswith("--") else None
-    column = None if option else f"parametri {where}"
+    prefix = "" if option else f"parametri {where}: "
     try:
         code = context.names.code(text)
     except Problem as exc:  # the names' own Finnish message, with the closest name
-        raise InputError(exc.message, option=option, column=column) from None
+        raise InputError(prefix + exc.message, option=option) from None
     codes = region_codes(context)
     if code not in codes:
         table = context.statistics.municipalities.table
         home = table.at[code, "maakunta"] if code in table.index else None
         where_is = f"maakunta {home}" if home else "ei kuntarekisterissä"
         raise InputError(
-            f"{context.name(code)} ({code}) ei ole {REGION}n kunta ({where_is}): "
-            f"kuntakortit tehdään {REGION}n {len(codes)} kunnalle, koska "
-            f"kortin aluejaot ovat {REGION}n kuntien jakoja. Kunnan luvut vuoden 2025 "
-            "vaihtoehdoissa: kustannukset skenaariot --csv",
+            f"{prefix}{context.name(code)} ({code}) ei ole {REGION}n kunta ({where_is}): "
+            f"kuntakortit tehdään {REGION}n {len(codes)} kunnalle, koska kortin aluejaot ovat "
+            f"{REGION}n kuntien jakoja. Kunnan luvut vuoden 2025 vaihtoehdoissa: kustannukset "
+            "skenaariot --csv",
             option=option,
-            column=column,
         )
     return code
 

@@ -65,11 +65,13 @@ def _text(
     anchor: str = "start",
     colour: str = "black",
     size: float = SIZE,
-    weight: str = "normal",
+    kind: str = "",
 ) -> str:
+    """A line of text; ``kind`` (the class) names what it is, such as a bar's value ('arvo')."""
+    named = f' class="{kind}"' if kind else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{colour}" font-weight="{weight}">{html.escape(text)}</text>'
+        f'fill="{colour}"{named}>{html.escape(text)}</text>'
     )
 
 
@@ -141,7 +143,9 @@ def key_chart(card: Card) -> Svg | None:
                 SIZE + 1,
             )
         )
-        body.append(_text(left + width + 3, y + row / 2 + 3, euros(alternative.payment)))
+        body.append(
+            _text(left + width + 3, y + row / 2 + 3, euros(alternative.payment), kind="arvo")
+        )
     body.append(
         f'<line x1="{left:.1f}" y1="{axis_y:.1f}" x2="{right:.1f}" y2="{axis_y:.1f}" '
         f'stroke="{AXIS}" stroke-width="0.8"/>'
