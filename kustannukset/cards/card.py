@@ -19,6 +19,7 @@ the same display rule as the CSV output (:func:`kustannukset.view.formatting.eur
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -643,3 +644,110 @@ def answer(card: Card) -> list[str]:
         range_sentence(card),
     ]
     return [s for s in sentences if s]
+
+
+# --- the card as data ---------------------------------------------------------------------------
+
+# The card's figures travel from the kernel that made them to the workbook (written by the
+# render process) in the executed notebook: in the metadata of the card's heading under this key,
+# which the HTML report does not show.
+DATA_KEY = "kuntakortti"
+
+
+def _frame_data(frame: pd.DataFrame) -> dict:
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False)],
+    }
+
+
+def _plain(value):
+    """A cell as JSON has it: an int, a float, a text or None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):  # a NumPy scalar
+        value = value.item()
+    return value
+
+
+def _frame(data: dict, ints: tuple[str, ...] = ()) -> pd.DataFrame:
+    frame = pd.DataFrame(data["rows"], columns=data["columns"])
+    for column in ints:
+        frame[column] = pd.array(list(frame[column]), dtype="Int64")
+    return frame
+
+
+MINIMAL_INTS = ("Nro", "Kuntia", "Työvoima")
+REALITY_INTS = ("Laskettu 2025 €", "Ero raportoituun €")
+
+
+def to_data(card: Card) -> dict:
+    """The card as JSON-ready data (its figures exactly as they are: whole euros as integers,
+    unrounded figures as floats)."""
+    return {
+        "code": card.code,
+        "name": card.name,
+        "decided": {
+            "scenario": card.decided.scenario,
+            "name": card.decided.name,
+            "lead": card.decided.lead,
+            "members": list(card.decided.members),
+            "outside": list(card.decided.outside),
+        },
+        "alternatives": [
+            {k: v for k, v in a.__dict__.items() if k != "key_parts"} for a in card.alternatives
+        ],
+        "range": None if card.range is None else dict(card.range.__dict__),
+        "minimal": _frame_data(card.minimal),
+        "reality": None
+        if card.reality is None
+        else {
+            "rows": _frame_data(card.reality.rows),
+            "reported": [dict(r.__dict__) for r in card.reality.reported],
+            "reported_2025": card.reality.reported_2025,
+        },
+        "basis": card.basis,
+        "statuses": card.statuses,
+        "method": list(card.method),
+    }
+
+
+def from_data(data: dict) -> Card:
+    """The card of :func:`to_data`'s data."""
+    decided = data["decided"]
+    reality = data["reality"]
+    return Card(
+        code=data["code"],
+        name=data["name"],
+        decided=DecidedArea(
+            decided["scenario"],
+            decided["name"],
+            decided["lead"],
+            tuple(decided["members"]),
+            tuple(decided["outside"]),
+        ),
+        alternatives=tuple(Alternative(**a) for a in data["alternatives"]),
+        range=None if data["range"] is None else PaymentRange(**data["range"]),
+        minimal=_frame(data["minimal"], MINIMAL_INTS),
+        reality=None
+        if reality is None
+        else Reality(
+            _frame(reality["rows"], REALITY_INTS),
+            tuple(Reported(**r) for r in reality["reported"]),
+            reality["reported_2025"],
+        ),
+        basis=data["basis"],
+        statuses=data["statuses"],
+        method=tuple(data["method"]),
+    )
+
+
+def from_notebook(path: Path) -> Card:
+    """The card an executed card notebook made (an output's metadata under :data:`DATA_KEY`)."""
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            for metadata in output.get("metadata", {}).values():
+                if isinstance(metadata, dict) and DATA_KEY in metadata:
+                    return from_data(metadata[DATA_KEY])
+    raise ValueError(f"{path}: muistiossa ei ole kuntakortin lukuja ({DATA_KEY})")

@@ -21,6 +21,7 @@ from kustannukset.cards import charts
 from kustannukset.cards.card import Card
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
+from kustannukset.core.money import display, exact
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios import load_context
 from kustannukset.view.excel import NORMAL, TITLE, notices, put, save, write_frame
@@ -80,14 +81,16 @@ table.kortti[data-osa="todellisuus"] td:nth-child(2) { white-space: normal !impo
 
 
 class Block:
-    """A piece of the card: HTML in the report, the same text in plain words for nbval."""
+    """A piece of the card: HTML in the report, the same text in plain words for nbval, and
+    optionally data for the output's metadata (which the report does not show)."""
 
-    def __init__(self, markup: str, text: str) -> None:
+    def __init__(self, markup: str, text: str, metadata: dict | None = None) -> None:
         self.markup = markup
         self.text = text
+        self.metadata = metadata
 
-    def _repr_html_(self) -> str:
-        return self.markup
+    def _repr_html_(self):
+        return self.markup if self.metadata is None else (self.markup, self.metadata)
 
     def __repr__(self) -> str:
         return self.text
@@ -140,12 +143,17 @@ def _paragraphs(lines) -> str:
 
 
 def heading(card: Card) -> Block:
+    """The title and the statuses. The output also carries the card's figures in its metadata
+    (:data:`kustannukset.cards.card.DATA_KEY`, not shown): the render process writes the card's
+    workbook from them, so that the workbook holds the very figures the card shows and the
+    region's figures are not computed again for it."""
     title = f"Kuntakortti: {card.name} ({card.code})"
     subtitle = "työllisyysalueuudistus 2025"
     return Block(
         f"<h1>{html.escape(title)} – {html.escape(subtitle)}</h1>"
         f'<p class="kortti-tila">{html.escape(card.statuses)}</p>',
         f"{title} – {subtitle}\n{card.statuses}",
+        {cards.DATA_KEY: cards.to_data(card)},
     )
 
 
@@ -298,8 +306,33 @@ def method(card: Card) -> Block:
 # --- the workbook ---------------------------------------------------------------------------
 
 
+def _decimals(column: str) -> int | None:
+    """How the workbook rounds a column, as the CSV does: € per inhabitant to cents, a percentage
+    to one decimal, other euros to whole euros; None for a column that is no figure."""
+    if "€/asukas" in column:
+        return 2
+    if column.endswith("%"):
+        return 1
+    if column.endswith("€"):
+        return 0
+    return None
+
+
 def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype(object).where(frame.notna(), None)
+    """The frame for the workbook: every figure rounded once by the money module's display rule
+    (whole euros as integers), a missing one empty."""
+    out = frame.astype(object).where(frame.notna(), None)
+    for column in out.columns:
+        places = _decimals(str(column))
+        if places is None:
+            continue
+        out[column] = [
+            None
+            if v is None
+            else (int(display(exact(v))) if places == 0 else float(display(exact(v), places)))
+            for v in out[column]
+        ]
+    return out
 
 
 def workbook(card: Card, path: Path) -> None:
@@ -331,7 +364,13 @@ def workbook(card: Card, path: Path) -> None:
         put(ws, row, 1, "Todellisuustarkistus", TITLE)
         row += 1
         for item in card.reality.reported:
-            put(ws, row, 1, f"Raportoitu: {item.description}: {item.euros} € ({item.status})")
+            put(
+                ws,
+                row,
+                1,
+                f"Raportoitu: {item.description}: {euros(item.euros)} € ({item.status})",
+                NORMAL,
+            )
             row += 1
         row = write_frame(ws, _excel_frame(card.reality.rows), row + 1)
     put(ws, row, 1, "Menetelmä ja lähteet", TITLE)
@@ -360,8 +399,9 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         def check(name=name):
             return cards.resolve(load_context(data_dir), name, OPTION)
 
-        def excel(path: Path, name=name) -> None:
-            workbook(cards.make_card(data_dir, name, OPTION), path)
+        def excel(path: Path) -> None:
+            # the executed notebook beside the workbook holds the card's figures
+            workbook(cards.from_notebook(path.with_name(f"{STEM}.ipynb")), path)
 
         out.append(
             Job(

@@ -4,6 +4,7 @@ own."""
 
 from __future__ import annotations
 
+import json
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -27,6 +28,7 @@ from kustannukset.cards.card import (
 from kustannukset.cards.figures import _made, fingerprint, region_figures
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import Job, Options
+from kustannukset.core.money import display, exact
 from kustannukset.core.paths import DATA_DIR, REPORTS_DIR
 from kustannukset.render import driver
 from kustannukset.scenarios.comparison import compare
@@ -457,9 +459,40 @@ def test_the_workbook_is_one_sheet_with_the_cards_figures(figures, tmp_path):
     payments = [row[4] for row in rows[header + 1 : header + 10]]
     assert payments == [a.payment for a in card.alternatives]
     assert isinstance(payments[0], int)  # money as the money module rounded it, never a float
+    # € per inhabitant rounded to cents as the CSV rounds it (half up), not the unrounded float
+    per = [row[5] for row in rows[header + 1 : header + 10]]
+    assert per == [float(display(exact(a.per_inhabitant), 2)) for a in card.alternatives]
     # every smallest legal area, not only the five of the page
     minimal = rows.index(["Nro", "Kuntia", "Työvoima", "Vastuukunta", "Kunnat"] + [None] * 4)
     assert len([r for r in rows[minimal + 1 :] if isinstance(r[0], int)]) >= len(card.minimal)
+
+
+def _same(a: Card, b: Card) -> None:
+    """Two cards with the same figures (their frames compared as frames)."""
+    for name in ("code", "name", "decided", "range", "basis", "statuses", "method"):
+        assert getattr(a, name) == getattr(b, name), name
+    drop = [{k: v for k, v in x.__dict__.items() if k != "key_parts"} for x in a.alternatives]
+    assert drop == [
+        {k: v for k, v in x.__dict__.items() if k != "key_parts"} for x in b.alternatives
+    ]
+    pd.testing.assert_frame_equal(a.minimal, b.minimal, check_dtype=False)
+    assert (a.reality is None) == (b.reality is None)
+    if a.reality is not None:
+        pd.testing.assert_frame_equal(a.reality.rows, b.reality.rows, check_dtype=False)
+        assert a.reality.reported == b.reality.reported
+        assert a.reality.reported_2025 == b.reality.reported_2025
+
+
+def test_a_card_travels_as_data_whole(made):
+    for code in ("020", "936", "508", "837"):
+        card = made[code]
+        _same(cards.from_data(json.loads(json.dumps(cards.to_data(card)))), card)
+
+
+def test_the_workbook_reads_the_card_from_the_executed_notebook(made):
+    # the committed notebook is Akaa's card, run with the default parameters
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "kuntakortti.ipynb"
+    _same(cards.from_notebook(notebook), made["020"])
 
 
 def test_jobs_make_every_card_or_the_named_ones_and_name_their_folders():
