@@ -383,6 +383,15 @@ def workbook(card: Card, path: Path) -> None:
 # --- the report jobs -----------------------------------------------------------------------------
 
 
+def workbook_card(path: Path, data_dir: Path, name: str) -> Card:
+    """The card whose workbook is written to ``path``: the figures the executed notebook beside
+    it made (its heading's metadata), or, from a notebook run without them, made again."""
+    try:
+        return cards.from_notebook(path.with_name(f"{STEM}.ipynb"))
+    except (OSError, ValueError):
+        return cards.make_card(data_dir, name, OPTION)
+
+
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
     """The cards for ``kustannukset raportti``: every municipality's of Pirkanmaa when every
     report is made or ``--kuntakortit`` names none, else those named. A name is checked (an
@@ -399,9 +408,8 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         def check(name=name):
             return cards.resolve(load_context(data_dir), name, OPTION)
 
-        def excel(path: Path) -> None:
-            # the executed notebook beside the workbook holds the card's figures
-            workbook(cards.from_notebook(path.with_name(f"{STEM}.ipynb")), path)
+        def excel(path: Path, name=name) -> None:
+            workbook(workbook_card(path, data_dir, name), path)
 
         out.append(
             Job(

@@ -495,6 +495,11 @@ def test_the_workbook_reads_the_card_from_the_executed_notebook(made):
     _same(cards.from_notebook(notebook), made["020"])
 
 
+def test_a_notebook_run_without_the_figures_gets_them_made_again(tmp_path, made):
+    (tmp_path / "kuntakortti.ipynb").write_text("{}", encoding="utf-8")
+    _same(kk.workbook_card(tmp_path / "kuntakortti.xlsx", DATA_DIR, "Akaa"), made["020"])
+
+
 def test_jobs_make_every_card_or_the_named_ones_and_name_their_folders():
     every = kk.jobs(None, DATA_DIR)
     assert len(every) == 23
