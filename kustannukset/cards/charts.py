@@ -110,7 +110,7 @@ def key_chart(card: Card) -> Svg | None:
         return None
     funding = next((a.funding for a in rows if a.funding is not None), None)
     reported = card.reality.reported_2025 if card.reality is not None else None
-    left, right, top, row, bottom = 122.0, WIDTH - 52.0, 14.0, 19.0, 25.0
+    left, right, top, row, bottom = 122.0, WIDTH - 52.0, 14.0, 21.0, 25.0
     height = top + row * len(rows) + bottom
     ticks = nice_ticks(max([a.payment for a in rows] + [funding or 0, reported or 0]), 3)
     scale = (right - left) / ticks[-1] if ticks[-1] else 0.0
