@@ -211,6 +211,12 @@ def make_card(data_dir: Path, text: object, where: str = "kunta") -> Card:
 def card_of(figures: RegionFigures, code: str) -> Card:
     context = figures.context
     name = context.name(code)
+    if code not in figures.decided.members:
+        raise InputError(
+            f"päätetyissä alueissa ei ole kuntaa {name} ({code}): kortti kertoo kunnan päätetyn "
+            "alueen",
+            file=figures.decided.path,
+        )
     alternatives = tuple(_alternatives(figures, code))
     statuses = _statuses(figures, code)
     return Card(
@@ -245,11 +251,16 @@ def partition_of(scenario: Scenario) -> frozenset[frozenset[str]]:
 
 
 def key_words(scenario: Scenario, key_text: str) -> str:
-    """A key in a word or two: the scenario's own ('…, jakoperuste työikäiset'), else its measures
-    without their dates ('väkiluku', '50 % työvoima (…) + 50 % …')."""
+    """A key in a word or two: the scenario's own ('…, jakoperuste työikäiset'), else its
+    measures without their dates (:func:`label_words`)."""
     name = scenario.name
     if ", jakoperuste " in name:
         return name.split(", jakoperuste ", 1)[1]
+    return label_words(key_text)
+
+
+def label_words(key_text: str) -> str:
+    """A key's label without its dates: 'Väkiluku 31.12.2021' → 'väkiluku'."""
     parts = [
         re.sub(r"\s+(\d{1,2}\.\d{1,2}\.)?\d{4}$", "", p.strip()) for p in key_text.split(" + ")
     ]
@@ -306,18 +317,14 @@ def _range(figures: RegionFigures, code: str, alternatives) -> PaymentRange | No
         return None
     row = summary.table[summary.table["Kuntanumero"] == code].iloc[0]
     basis_key = tuple(summary.basis.key)
-    same_key = next(
-        (a.short for a in alternatives if a.decided_areas and a.key_parts == basis_key), None
-    )
+    same_key = next((a for a in alternatives if a.decided_areas and a.key_parts == basis_key), None)
     crossing = code in figures.crossing
     labels = ("Pienin", "Alakvartiili", "Mediaani", "Yläkvartiili", "Suurin")
     return PaymentRange(
         partitions=summary.count,
         key=summary.basis.key_label,
-        key_short=re.sub(r"\s+(\(.*\)\s+)?(\d{1,2}\.\d{1,2}\.)?\d{4}$", "", summary.basis.key_label)
-        .strip()
-        .lower(),
-        key_alternative=same_key,
+        key_short=same_key.key_short if same_key else label_words(summary.basis.key_label),
+        key_alternative=same_key.short if same_key else None,
         stats={label: float(row[f"{label} €"]) for label in labels},
         per_inhabitant={
             label: _optional_float(row[f"{label} €/asukas"])

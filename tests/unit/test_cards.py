@@ -4,6 +4,7 @@ own."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from fractions import Fraction
@@ -212,6 +213,24 @@ def test_the_card_shows_the_smallest_legal_areas_of_fewest_municipalities_first(
     assert list(shown["Nro"]) == [3, 2, 1]
 
 
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("Väkiluku 31.12.2021", "väkiluku"),
+        (
+            "Työttömät työnhakijat, vuoden kuukausien keskiarvo 2022",
+            "työttömät työnhakijat, vuoden kuukausien keskiarvo",
+        ),
+        (
+            "50 % Työvoima 31.12.2021 + 50 % Vieraskieliset 31.12.2019",
+            "50 % Työvoima + 50 % Vieraskieliset",
+        ),
+    ],
+)
+def test_a_keys_label_in_words_has_no_dates(label, words):
+    assert cards.label_words(label) == words
+
+
 def test_the_key_variants_are_the_decided_areas_with_each_key():
     card = _card()
     assert [a.short for a in card.key_variants] == ["C", "C1", "C2"]
@@ -318,6 +337,15 @@ def test_a_papermill_integer_code_is_read_as_the_code():
 
 def _source_yaml(path: str) -> dict:
     return yaml.safe_load((DATA_DIR / path).read_text(encoding="utf-8"))
+
+
+def test_a_municipality_missing_from_the_decided_areas_is_named_with_the_file(figures):
+    # the experiment era's 22 municipalities, without Kuhmoinen (291), as the decided areas
+    other = dataclasses.replace(figures, decided=figures.context.scenario("perusura"))
+    with pytest.raises(InputError) as missing:
+        cards.card_of(other, "291")
+    assert "päätetyissä alueissa ei ole kuntaa Kuhmoinen (291)" in str(missing.value)
+    assert "perusura.yaml" in str(missing.value)
 
 
 def test_the_decided_area_is_the_scenario_files(figures):
