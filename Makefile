@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) bench/skenaariot.py
 	$(PY) bench/selain.py
 	$(PY) bench/aluejaot.py
+	$(PY) bench/kuntakortit.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -5,7 +5,8 @@ the paper read back from the PDF with poppler's ``pdfinfo`` and ``pdftotext``.
 :func:`print_report` returns the page count, each page's text, every table, image or block of
 text that is wider than the printable area (it would be cut at the page edge or shrink the page),
 and the table headers (``<th>``) of the HTML that are not on the paper (cut off at the page edge, or
-read apart from a neighbour's). Shared by the print tests of every report and municipality card.
+read apart from a neighbour's). Shared by the print tests of every report and municipality card;
+:func:`print_reports` prints many with one browser.
 """
 
 from __future__ import annotations
@@ -110,31 +111,58 @@ def _margins_mm(html: str) -> float:
 
 def print_report(html: Path, out_dir: Path) -> Printed:
     """Print ``html`` to ``out_dir/<stem>.pdf`` as Chromium prints it, and read the paper back."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    text = html.read_text(encoding="utf-8")
-    width_mm, height_mm = _page_size_mm(text)
-    margin = _margins_mm(text)
-    printable = (width_mm - 2 * margin) * MM
-    pdf = out_dir / f"{html.stem}.pdf"
-    printable_height = (height_mm - 2 * margin) * MM
+    return print_reports([html], out_dir)[0]
 
-    def in_browser() -> tuple[list[str], list[str]]:
-        with chromium(out_dir, width=int(printable), height=int(printable_height)) as b:
-            page = b.context.new_page()
-            page.goto(html.resolve().as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            wide = page.evaluate(_MEASURE, [MEASURED, printable])
-            tall = page.evaluate(_TALL, [WHOLE, printable_height])
-            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-            page.close()
-            if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
-                raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
-        return wide, tall
+
+def print_reports(htmls: list[Path], out_dir: Path) -> list[Printed]:
+    """:func:`print_report` for many reports with one browser (a municipality card each): each
+    printed to ``out_dir/<n>-<folder>-<stem>.pdf``, ``n`` its place in ``htmls``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    first = Path(htmls[0]).read_text(encoding="utf-8")
+    width_mm, height_mm = _page_size_mm(first)
+    margin = _margins_mm(first)
+
+    def in_browser() -> list[tuple[Path, list[str], list[str]]]:
+        measured = []
+        with chromium(
+            out_dir,
+            width=int((width_mm - 2 * margin) * MM),
+            height=int((height_mm - 2 * margin) * MM),
+        ) as b:
+            for n, html in enumerate(htmls):
+                html = Path(html)
+                name = html.stem if len(htmls) == 1 else f"{n}-{html.parent.name}-{html.stem}"
+                pdf = out_dir / f"{name}.pdf"
+                text = html.read_text(encoding="utf-8")
+                page_w, page_h = _page_size_mm(text)
+                own_margin = _margins_mm(text)
+                printable = (page_w - 2 * own_margin) * MM
+                printable_height = (page_h - 2 * own_margin) * MM
+                page = b.context.new_page()
+                page.goto(html.resolve().as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                wide = page.evaluate(_MEASURE, [MEASURED, printable])
+                tall = page.evaluate(_TALL, [WHOLE, printable_height])
+                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+                page.close()
+                if b.refused:  # a report opens whole offline: nothing may be fetched from elsewhere
+                    raise AssertionError(f"{html.name} haki verkosta: {b.refused}")
+                measured.append((pdf, wide, tall))
+        return measured
 
     # Playwright's synchronous API refuses a thread whose asyncio loop runs (a test before may
     # have left one, e.g. a kernel client's): the browser gets a thread of its own.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        too_wide, too_tall = pool.submit(in_browser).result()
+        measured = pool.submit(in_browser).result()
+    return [
+        _read_back(Path(html), pdf, wide, tall)
+        for html, (pdf, wide, tall) in zip(htmls, measured, strict=True)
+    ]
+
+
+def _read_back(html: Path, pdf: Path, too_wide: list[str], too_tall: list[str]) -> Printed:
+    """What is on the paper: pages, each page's text, and the table headers that are not there."""
+    text = html.read_text(encoding="utf-8")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     texts = [

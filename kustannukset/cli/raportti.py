@@ -16,7 +16,8 @@ def register(sub) -> None:
         help="tee vuosiraportit (muistio, HTML, Excel) kansioon reports/",
         description="Ajaa raporttimuistiot papermillillä ja tallentaa kunkin vuoden raportin "
         "omaan kansioonsa (reports/<vuosi>/maksuosuudet_<vuosi>/), joka vaihdetaan kerralla "
-        "kokonaan. Ilman vuotta tehdään kaikki vuodet, joilta on tiedot.",
+        "kokonaan. Ilman vuotta tehdään kaikki vuodet, joilta on tiedot, vuoden 2025 "
+        "vertailut ja Pirkanmaan kuntien kuntakortit.",
     )
     p.add_argument(
         "vuodet", nargs="*", type=year_arg, metavar="VUOSI", help="vuodet (oletus: kaikki)"
@@ -31,6 +32,14 @@ def register(sub) -> None:
         metavar="KUNTA",
         help="tee kansainvälisten palvelujen raportti myös kunnittain: jokaiselle kunnalle, tai "
         "vain luetelluille (nimi tai kuntanumero)",
+    )
+    p.add_argument(
+        "--kuntakortit",
+        nargs="*",
+        metavar="KUNTA",
+        help="tee kuntakortit (vuoden 2025 uudistus kunnan kannalta, yksi A4-sivu) kansioon "
+        "reports/kuntakortit/<kuntanumero>_<kunta>/: Pirkanmaan jokaiselle kunnalle, tai vain "
+        "luetelluille (nimi tai kuntanumero); ilman vuotta vain kortit",
     )
     p.add_argument(
         "--tapahtumat",
@@ -66,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
                 str(p) if p else ""
                 for p in (args.tapahtumat, args.kustannukset, args.hankerahoitus)
             ),
+            cards=None if args.kuntakortit is None else tuple(args.kuntakortit),
+            only_cards=args.kuntakortit is not None and not args.vuodet,
         ),
     )
     return 1 if failures else 0

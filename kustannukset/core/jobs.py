@@ -13,7 +13,9 @@ from kustannukset.core.paths import DATA_DIR
 @dataclass(frozen=True)
 class Job:
     """One report: a notebook run with parameters, written as ``<stem>.ipynb``, ``<stem>.html`` and
-    optionally ``<excel_name>`` into ``out_dir/subdir``."""
+    optionally ``<excel_name>`` into its own folder under ``out_dir/subdir``: ``<stem>/``, or
+    ``folder`` when the report's folder is named otherwise (a municipality card's
+    ``kuntakortit/020_Akaa/kuntakortti.html``)."""
 
     notebook: str  # file name in notebooks/
     parameters: dict
@@ -24,6 +26,7 @@ class Job:
     excel: Callable[[Path], None] | None = None
     excel_name: str | None = None
     extra: dict = field(default_factory=dict)
+    folder: str | None = None  # the report's folder under ``subdir``, when it is not ``stem``
 
 
 def data_parameter(data_dir: Path) -> str:
@@ -39,6 +42,11 @@ class Options:
     # the user's own input files of the international services (events, costs, project funding);
     # empty: the example set of the data folder
     international_files: tuple[str, str, str] = ("", "", "")
+    # The municipality cards of the 2025 reform (kustannukset.cards): None = as the reports go
+    # (every card when every report is made, none for named years); () = every card; names or
+    # codes = those cards.
+    cards: tuple[str, ...] | None = None
+    only_cards: bool = False  # the cards alone (``--kuntakortit`` without a year)
 
 
 DEFAULT_OPTIONS = Options()

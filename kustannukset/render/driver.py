@@ -3,7 +3,8 @@ parameters cell and metadata), nbconvert writes an HTML report without code, and
 makes the Excel workbook.
 
 Each report has a folder of its own (``reports/<year>/maksuosuudet_<year>/``,
-``reports/<year>/kansainvaliset/kansainvaliset_<year>/``, ``reports/skenaariot/``). A job renders into a
+``reports/<year>/kansainvaliset/kansainvaliset_<year>/``, ``reports/skenaariot/``,
+``reports/kuntakortit/020_Akaa/``). A job renders into a
 temporary folder beside it, and the finished folder replaces the old one whole in one rename, so a
 failed, interrupted or killed run leaves the earlier report as it was. A lock file keeps a second run
 out of the same target; Ctrl-C stops the kernels at once. All jobs are attempted; every failure is
@@ -40,6 +41,7 @@ from pathlib import Path
 
 import psutil
 
+from kustannukset.cards import notebook as cards
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options
 from kustannukset.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display_path
@@ -73,12 +75,14 @@ _worker = threading.local()
 
 
 # In this order the workers take the jobs: the all-partitions report, the longest by far, first,
-# so that the other reports render beside it instead of after it.
+# so that the other reports render beside it instead of after it; the municipality cards, many
+# and short, last.
 JOB_PROVIDERS: list[Callable[[list[int] | None, Path, Options], list[Job]]] = [
     districts.jobs,
     yearly.jobs,
     international.jobs,
     scenarios.jobs,
+    cards.jobs,
 ]
 
 
@@ -331,9 +335,12 @@ def _html_exporter():
 
 
 def job_folder(job: Job, out_dir: Path = REPORTS_DIR) -> Path:
-    """The folder that holds one report's files and is replaced whole: ``<subdir>/<stem>/``, or
+    """The folder that holds one report's files and is replaced whole: ``<subdir>/<stem>/``,
+    ``<subdir>/<folder>/`` when the job names its folder (``kuntakortit/020_Akaa/``), or
     ``<subdir>/`` itself when it is named after the report (``reports/skenaariot/``)."""
     base = Path(out_dir) / job.subdir
+    if job.folder:
+        return base / job.folder
     return base if base.name == job.stem else base / job.stem
 
 
@@ -376,7 +383,8 @@ def all_jobs(
     years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS
 ) -> list[Job]:
     jobs = []
-    for provider in JOB_PROVIDERS:
+    providers = [cards.jobs] if options.only_cards else JOB_PROVIDERS
+    for provider in providers:
         jobs.extend(provider(years, data_dir, options))
     return jobs
 

@@ -34,6 +34,8 @@ def test_raportti_renders_every_report_and_says_where(raportti):
         "Kansainväliset palvelut 2021: Tampere",
         "Työllisyysalueiden skenaariot 2025",
         "Kaikki lailliset työllisyysaluejaot",
+        "Kuntakortti: Akaa",
+        "Kuntakortti: Ylöjärvi",
     ):
         assert any(line.startswith(title + ":") for line in lines), (title, result.stdout)
     assert sorted(p.name for p in out.iterdir()) == [
@@ -41,6 +43,7 @@ def test_raportti_renders_every_report_and_says_where(raportti):
         "2023",
         "2024",
         "aluejaot",
+        "kuntakortit",
         "skenaariot",
     ]
 
