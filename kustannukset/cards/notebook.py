@@ -76,6 +76,11 @@ table.kortti[data-osa="todellisuus"] td:nth-child(2) { white-space: normal !impo
 @media print {
   table.kortti { font-size: 7.5pt !important; }
   table.kortti th, table.kortti td { padding: 0 3px !important; }
+  /* the card's own sizes over the shared report stylesheet's 10-point paragraphs */
+  body.jp-Notebook .jp-RenderedHTMLCommon p, body.jp-Notebook .jp-RenderedHTMLCommon li {
+    font-size: 9pt; line-height: 1.3; }
+  body.jp-Notebook .kortti-vastaus p { font-size: 9.5pt; margin: 0 0 0.5mm 0; }
+  body.jp-Notebook .kortti-pieni p { font-size: 6.5pt; line-height: 1.2; margin: 0 0 0.4mm 0; }
 }
 """
 
@@ -377,7 +382,14 @@ def workbook(card: Card, path: Path) -> None:
     for line in card.method:
         row += 1
         put(ws, row, 1, line, NORMAL)
-    save(wb, path)
+    save(wb, path, status=workbook_status(card))
+
+
+def workbook_status(card: Card) -> str:
+    """The page header's status of the card's workbook, from the card's own statuses sentence:
+    ARVIO, ESIMERKKI or both."""
+    said = card.statuses.upper()
+    return " / ".join(word for word in ("ARVIO", "ESIMERKKI") if word in said)
 
 
 # --- the report jobs -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
@@ -24,6 +25,8 @@ from kustannukset.districts import region as districts
 from kustannukset.districts import summaries
 from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.districts.region import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE, load_context
+from kustannukset.view import summary as page_one
+from kustannukset.view.charts import Chart
 from kustannukset.view.excel import (
     DECIMAL_FORMAT,
     TITLE,
@@ -35,6 +38,7 @@ from kustannukset.view.excel import (
     write_frame,
 )
 from kustannukset.view.formatting import euros
+from kustannukset.view.labels import count as counted
 from kustannukset.view.tables import Table
 
 DEFAULT_COMPARISON_KEY = "tyottomat_tyonhakijat_ka:2021"
@@ -43,6 +47,7 @@ ESTIMATE_NOTE = (
     "maksut ovat pyöristämättömiä "
     "laskelmia ilman alennuksia."
 )
+POOL_STATUS = {"esimerkki": "ESIMERKKI", "arvio": "ARVIO"}
 
 
 @dataclass
@@ -125,25 +130,116 @@ def intro(report: Report) -> str:
     return "\n".join(lines)
 
 
-def count_table(report: Report) -> Table:
+def estimate_note(summary: summaries.Summary) -> str:
+    """What in the payments is an estimate or an example, in one line for every output."""
+    status = POOL_STATUS.get(summary.basis.pool_status)
+    pool = (
+        f"kustannuspotti on {status} ({summary.basis.pool_label.split(':')[0]})" if status else ""
+    )
+    parts = [p for p in (pool, "työvoima johdettu ARVIO") if p]
+    if summary.basis.funding_label:
+        parts.append("valtionosuus ARVIO")
+    return (
+        "; ".join(parts)[0].upper()
+        + "; ".join(parts)[1:]
+        + "; maksut ovat pyöristämättömiä laskelmia ilman alennuksia."
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return _and(names) if names else "ei yksikään kunta"
+
+
+def summary_sentences(report: Report) -> list[str]:
+    """The partitions report's answer in plain Finnish, from :func:`summaries.headline`."""
+    first = report.summaries[0]
+    head = summaries.headline(first)
+    region = report.region
+    towns = counted(head.municipalities, "kunta", "kuntaa") + (
+        f" ({region.name})" if region.name else ""
+    )
+    sentences = [
+        f"{towns} voidaan jakaa työllisyysalueisiin laillisesti {euros(head.count)} tavalla: "
+        f"jokainen alue on yhtenäinen ja sen työvoima on vähintään {euros(region.threshold)}."
+        if head.count
+        else f"{towns}: ei yhtään laillista jakoa.",
+    ]
+    if head.count:
+        sentences.append(
+            f"Jaoissa on {head.fewest_areas}–{head.most_areas} aluetta, useimmissa "
+            f"{head.usual_areas} ({euros(head.usual_count)} jakoa); yksin voisi järjestää "
+            f"palvelut {_listed(head.alone)}."
+        )
+    if first.decided is not None:
+        crossing = [
+            area.name
+            for area, outside in districts.decided_areas_in(region.context, region.codes)
+            if outside
+        ]
+        if head.decided_legal:
+            sentences.append("Päätetyt alueet 2025 ovat yksi näistä jaoista.")
+        else:
+            sentences.append(
+                "Päätetyt alueet 2025 eivät ole yksi näistä jaoista"
+                + (f", koska {_and(crossing)} ulottuu maakunnan rajan yli" if crossing else "")
+                + "; kuntia verrataan päätettyjen alueiden maakunnan sisäisiin osiin."
+            )
+    if head.standings:
+        under, over = head.most_under, head.most_over
+        text = (
+            f"Jakoperusteella {first.basis.key_label.lower()} päätetyillä alueilla "
+            f"{counted(len(head.below_median), 'kunta', 'kuntaa')} maksaa vähemmän ja "
+            f"{counted(len(head.above_median), 'kunta', 'kuntaa')} enemmän kuin mediaanijaossa"
+        )
+        details = []
+        if over is not None:
+            details.append(f"eniten yli {over.name} (+{euros(over.over)} €)")
+        if under is not None:
+            details.append(f"eniten alle {under.name} ({euros(under.over)} €)")
+        sentences.append(text + (": " + ", ".join(details) if details else "") + ".")
+    return sentences
+
+
+def summary_page(report: Report) -> page_one.Summary:
+    """Page 1, "Yhteenveto": how many legal partitions there are, of how many areas, and where
+    the decided areas put each municipality's payment, with its range as the chart."""
+    first = report.summaries[0]
+    head = summaries.headline(first)
+    tables = [count_table(report, caption="Laillisia jakoja alueiden määrän mukaan")]
+    if head.standings:
+        rows = [s for s in (head.most_over, head.most_under) if s is not None]
+        frame = pd.DataFrame(
+            {
+                "Kunta": [s.name for s in rows],
+                "Päätetyt alueet €": [s.decided for s in rows],
+                "Mediaani €": [s.median for s in rows],
+                "Ero €": [s.over for s in rows],
+            }
+        )
+        tables.append(
+            Table(
+                frame,
+                {c: _decimals(0) for c in frame.columns if c.endswith("€")},
+                caption="Suurin ero päätettyjen alueiden ja mediaanijaon maksun välillä",
+            )
+        )
+    return page_one.Summary(
+        summary_sentences(report),
+        tables,
+        Chart(lambda: distribution_chart(first, compact=True), "€/asukas kaikissa jaoissa"),
+        notice=estimate_note(first),
+    )
+
+
+def count_table(report: Report, caption: str = "") -> Table:
     summary = report.summaries[0]
     frame = pd.DataFrame(
         {"Alueita": list(summary.by_areas), "Laillisia jakoja": list(summary.by_areas.values())}
     )
     total = pd.DataFrame({"Alueita": ["yhteensä"], "Laillisia jakoja": [summary.count]})
-    return Table(pd.concat([frame.astype({"Alueita": str}), total], ignore_index=True))
-
-
-def count_chart(report: Report):
-    summary = report.summaries[0]
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.bar([str(k) for k in summary.by_areas], list(summary.by_areas.values()), color="#1b9e77")
-    ax.set_xlabel("alueiden määrä")
-    ax.set_ylabel("laillisia jakoja")
-    ax.yaxis.set_major_formatter(lambda v, _pos: euros(v))
-    ax.set_title(f"Lailliset aluejaot ({euros(summary.count)}) alueiden määrän mukaan", fontsize=10)
-    fig.tight_layout()
-    return fig
+    return Table(
+        pd.concat([frame.astype({"Alueita": str}), total], ignore_index=True), caption=caption
+    )
 
 
 def basis_text(summary: summaries.Summary) -> str:
@@ -154,8 +250,7 @@ def basis_text(summary: summaries.Summary) -> str:
         f"- €/asukas: {basis.population_label}",
     ]
     if basis.funding_label:
-        lines.append(f"- Netto = valtionosuusarvio − maksu. {basis.funding_label}")
-    lines.extend(f"> {note}" for note in summary.notes)
+        lines.append("- Netto = valtionosuusarvio (ARVIO, ks. Menetelmä ja lähteet) − maksu")
     return "\n".join(lines)
 
 
@@ -163,8 +258,15 @@ def _decimals(places: int):
     return lambda v: "–" if v is None or pd.isna(v) else euros(v, places)
 
 
-def municipality_table(summary: summaries.Summary) -> Table:
+def municipality_table(summary: summaries.Summary, whole: bool = False) -> Table:
+    """Each municipality's payments and nets over every legal partition; the € per inhabitant
+    columns and the nets' extremes only with ``whole`` (the report shows € per
+    inhabitant as the summary's chart)."""
     frame = summary.table.drop(columns=["Kuntanumero"])
+    if not whole:
+        # the nets' extremes are the funding less the payments' extremes: left to the workbook
+        dropped = ("€/asukas", "Netto pienin €", "Netto suurin €")
+        frame = frame[[c for c in frame.columns if not c.endswith(dropped)]]
     formats = {c: _decimals(0) for c in frame.columns if c.endswith(" €")}
     formats.update({c: _decimals(2) for c in frame.columns if c.endswith("€/asukas")})
     if "Persentiili %" in frame:
@@ -172,11 +274,13 @@ def municipality_table(summary: summaries.Summary) -> Table:
     return Table(frame, formats)
 
 
-def distribution_chart(summary: summaries.Summary):
+def distribution_chart(summary: summaries.Summary, compact: bool = False):
     """Each municipality's € per inhabitant over all legal partitions: the range, the median and
-    the decided areas."""
+    the decided areas; ``compact`` for the summary page, beside its figures."""
     frame = summary.table.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(frame) + 1.2))
+    # a Figure of its own, not pyplot's: the notebook shows it once, as the summary's chart
+    fig = Figure(figsize=(5.2, 0.2 * len(frame) + 1.0) if compact else (7, 0.3 * len(frame) + 1.2))
+    ax = fig.subplots()
     y = np.arange(len(frame))
     low = frame["Pienin €/asukas"].astype(float)
     high = frame["Suurin €/asukas"].astype(float)
@@ -187,18 +291,80 @@ def distribution_chart(summary: summaries.Summary):
         ax.plot(frame["Päätetyt alueet €/asukas"], y, "o", color="#d95f02", label="päätetyt alueet")
     ax.set_yticks(y, frame["Kunta"], fontsize=8)
     ax.set_xlabel("€ asukasta kohden")
-    ax.xaxis.set_major_formatter(lambda v, _pos: euros(v, 2))
+    ax.xaxis.set_major_formatter(lambda v, _pos: euros(v, 2 if not compact else 0))
     ax.legend(fontsize=7, loc="lower right")
-    ax.set_title(f"€/asukas kaikissa laillisissa jaoissa: {summary.basis.key_label}", fontsize=10)
+    ax.set_title(
+        "€/asukas kaikissa laillisissa jaoissa"
+        + ("" if compact else f": {summary.basis.key_label}"),
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
 
-def top_frame(summary: summaries.Summary) -> pd.DataFrame:
+# The comparison key's columns in the report (the rest are in the workbook and the CSV).
+COMPARISON_COLUMNS = [
+    "Kunta",
+    "Pienin €",
+    "Mediaani €",
+    "Suurin €",
+    "Päätetyt alueet €",
+    "Persentiili %",
+    "Netto päätetyt alueet €",
+]
+
+
+def key_text(summary: summaries.Summary) -> str:
+    """The key of a summary, in one line (its pool and funding are told once, with the first)."""
+    return f"Jakoperuste: **{summary.basis.key_label}**; potti ja valtionosuusarvio kuten edellä."
+
+
+def comparison_table(summary: summaries.Summary) -> Table:
+    """A second key's payments in brief: the range, the median and the decided areas."""
+    frame = summary.table[[c for c in COMPARISON_COLUMNS if c in summary.table]]
+    formats = {c: _decimals(0) for c in frame.columns if c.endswith(" €")}
+    if "Persentiili %" in frame:
+        formats["Persentiili %"] = _decimals(1)
+    return Table(frame, formats)
+
+
+def method_text(report: Report) -> str:
+    """ "Menetelmä ja lähteet": the region and its rule, what is an estimate, and every note of
+    the summaries once (Markdown)."""
+    notes: list[str] = []
+    for summary in report.summaries:
+        for text in summary.notes:
+            if text not in notes:
+                notes.append(text)
+    return "\n".join(
+        [
+            f"## {page_one.METHOD_HEADING}",
+            "",
+            intro(report),
+            "",
+            f"- {estimate_note(report.summaries[0])}",
+            *(
+                [f"- Valtionosuusarvio: {report.summaries[0].basis.funding_label}"]
+                if report.summaries[0].basis.funding_label
+                else []
+            ),
+            "- Jakoja ei luetella yksitellen: kunnan maksu riippuu vain sen omasta alueesta, "
+            "joten jakaumat lasketaan täsmälleen alueista ja kunkin alueen laillisten jakojen "
+            "määrästä.",
+            *(f"- {text}" for text in notes),
+            "- Minkä tahansa jaon saa skenaariotiedostoksi komennolla "
+            "`kustannukset aluejaot --kirjoita TIEDOSTO.yaml --jako N`; kaikki luvut: "
+            "`kustannukset aluejaot --csv` ja raportin Excel-tiedosto.",
+        ]
+    )
+
+
+def top_frame(summary: summaries.Summary, places: int | None = None) -> pd.DataFrame:
+    """The top partitions by each criterion, the first ``places`` of each (None: all)."""
     region = summary.region
     rows = []
     for name, label in summaries.CRITERIA.items():
-        for place, ranked in enumerate(summary.top[name], start=1):
+        for place, ranked in enumerate(summary.top[name][:places], start=1):
             rows.append(
                 {
                     "Peruste": label,
@@ -217,8 +383,21 @@ def top_frame(summary: summaries.Summary) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def top_table(summary: summaries.Summary) -> Table:
-    frame = top_frame(summary)
+# The criteria in a word each for the printed table (the report's text says them whole).
+SHORT_CRITERIA = {
+    summaries.CRITERIA["tasaisin"]: "tasaisin",
+    summaries.CRITERIA["vahiten"]: "vähiten alueita",
+    summaries.CRITERIA["eniten"]: "eniten alueita",
+}
+
+
+# The partitions' areas wrap in a column as wide as the page leaves (fewer lines per row).
+TOP_AREAS_WRAP_PX = 900
+
+
+def top_table(summary: summaries.Summary, places: int | None = None) -> Table:
+    frame = top_frame(summary, places)
+    frame["Peruste"] = frame["Peruste"].map(lambda label: SHORT_CRITERIA.get(label, label))
     return Table(
         frame,
         {
@@ -228,6 +407,7 @@ def top_table(summary: summaries.Summary) -> Table:
             "€/asukas-ero alueiden välillä": _decimals(2),
             "€/asukas-ero kuntien välillä": _decimals(2),
         },
+        wrap=TOP_AREAS_WRAP_PX,
     )
 
 
@@ -240,21 +420,13 @@ def minimal_frame(report: Report) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def minimal_counts_table(report: Report) -> Table:
-    frame = minimal_frame(report)
-    counts = frame.groupby("Kunta", sort=False).agg(
-        **{"Pienimpiä alueita": ("Nro", "count"), "Pienin työvoima": ("Työvoima", "min")}
-    )
-    return Table(counts.reset_index(), {"Pienimpiä alueita": str})
-
-
-def minimal_area_maps(report: Report, columns: int = 6):
+def minimal_area_maps(report: Report, columns: int = 8):
     """One small map per municipality: the municipality in black, and each other municipality
     coloured by the share of its minimal legal areas that include it."""
     region, context = report.region, report.region.context
     codes = sorted(region.codes, key=context.name)
     rows = -(-len(codes) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, 2.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, 2.3 * rows), squeeze=False)
     cmap = plt.get_cmap("Blues")
     areas_of = {code: districts.minimal_areas(region, code) for code in codes}
     norm = Normalize(vmin=0, vmax=100)
@@ -436,18 +608,24 @@ def _fingerprint(data_dir: Path) -> str:
 
 
 def national_text(frame: pd.DataFrame) -> str:
-    """The national page's words for a council member, with the figures of the regions' table."""
+    """The national page's words for a council member before the map (``frame``: the regions'
+    table of :func:`national`, for the same signature as :func:`national_table_text`)."""
+    lines = [
+        "Työllisyyspalvelut siirtyivät kunnille 1.1.2025. Manner-Suomi jaettiin 45 "
+        "työllisyysalueeseen: useimmat ovat usean kunnan yhteisiä alueita, joilla yksi kunta on "
+        "vastuukunta, ja muutama suuri kaupunki järjestää palvelut yksin. Kuusi aluetta jäi alle "
+        "20 000 hengen työvoiman valtioneuvoston poikkeusluvalla (kartassa tähti).",
+    ]
+    return "\n".join(lines)
+
+
+def national_table_text(frame: pd.DataFrame) -> str:
+    """The words before the regions' table, with its figures."""
     counted = frame.dropna(subset=["Laillisia jakoja"])
     one_way = counted[counted["Laillisia jakoja"] == 1]["Maakunta"].tolist()
     largest = counted.sort_values("Laillisia jakoja", ascending=False).iloc[0]
     alone = sum(bool(v) for v in frame["Voisi järjestää yksin"])
     lines = [
-        "Työllisyyspalvelut siirtyivät kunnille 1.1.2025. Manner-Suomi jaettiin 45 "
-        "työllisyysalueeseen: useimmat ovat usean kunnan yhteisiä alueita, joilla yksi kunta on "
-        "vastuukunta, ja muutama suuri kaupunki järjestää palvelut yksin. Kartassa jokainen alue "
-        "on omalla värillään ja numerollaan; numerot on selitetty kartan vieressä. Kuusi aluetta "
-        "jäi alle 20 000 hengen työvoiman valtioneuvoston poikkeusluvalla (merkitty tähdellä).",
-        "",
         "Taulukko kertoo maakunnittain, kuinka monella tavalla maakunnan kunnat olisi voitu jakaa "
         "alueisiin lain ehdoilla: jokainen alue yhtenäinen ja sen työvoima vähintään 20 000. "
         f"Eniten vaihtoehtoja on maakunnassa {largest['Maakunta']} "
@@ -460,11 +638,9 @@ def national_text(frame: pd.DataFrame) -> str:
         ),
         "",
         "Sarake *Yksin riittäviä* kertoo, monenko kunnan oma työvoima riittää 20 000 hengen "
-        f"rajaan, niin että kunta voisi järjestää palvelut yksin; tällainen kunta on {alone} "
-        "maakunnassa. Kunnat ja maakunnan päätetyt alueet on lueteltu taulukon alla; alue, joka "
-        "ulottuu kahden maakunnan alueelle, on merkitty sanoilla *rajan yli*. Luvut ovat vuoden "
-        "2025 kuntajaon mukaisia (Pertunmaa on osa Mäntyharjua), ja työvoima on 31.12.2021 "
-        "(johdettu arvio).",
+        f"rajaan; tällainen kunta on {alone} maakunnassa. Kunnat ja päätetyt alueet (*rajan yli*: "
+        "alue ulottuu toiseen maakuntaan) on lueteltu taulukon alla. Kuntajako on vuoden 2025 "
+        "(Pertunmaa osa Mäntyharjua), työvoima 31.12.2021 (johdettu arvio).",
     ]
     return "\n".join(lines)
 

@@ -78,6 +78,86 @@ class Summary:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """One municipality's payment under the decided areas against its median over every legal
+    partition."""
+
+    name: str
+    decided: float
+    median: float
+
+    @property
+    def over(self) -> float:
+        """How much more it pays under the decided areas than in the median partition."""
+        return self.decided - self.median
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The answer of the partitions report in figures (its page 1): how many legal partitions,
+    of how many areas, who could stand alone, and where the decided areas of 2025 put each
+    municipality's payment against its median over every partition."""
+
+    municipalities: int
+    count: int
+    fewest_areas: int
+    most_areas: int
+    usual_areas: int  # the number of areas that most partitions have
+    usual_count: int  # how many partitions have it
+    alone: list[str]  # municipalities whose own labour force reaches the threshold
+    decided_legal: bool
+    standings: list[Standing]  # the decided areas against the median, by municipality
+
+    @property
+    def below_median(self) -> list[Standing]:
+        return [s for s in self.standings if s.over < 0]
+
+    @property
+    def above_median(self) -> list[Standing]:
+        return [s for s in self.standings if s.over > 0]
+
+    @property
+    def most_over(self) -> Standing | None:
+        """The municipality that pays the most above its median under the decided areas."""
+        above = self.above_median
+        return max(above, key=lambda s: s.over) if above else None
+
+    @property
+    def most_under(self) -> Standing | None:
+        """The municipality that pays the most below its median under the decided areas."""
+        below = self.below_median
+        return min(below, key=lambda s: s.over) if below else None
+
+
+def headline(summary: Summary) -> Headline:
+    """Page 1 of the partitions report from one key's summary (:func:`summarise`)."""
+    region = summary.region
+    by_areas = {k: v for k, v in summary.by_areas.items() if v}
+    usual = max(by_areas, key=lambda k: (by_areas[k], -k)) if by_areas else 0
+    standings = []
+    if "Päätetyt alueet €" in summary.table and summary.count:
+        for _, row in summary.table.iterrows():
+            standings.append(
+                Standing(
+                    str(row["Kunta"]), float(row["Päätetyt alueet €"]), float(row["Mediaani €"])
+                )
+            )
+    return Headline(
+        municipalities=len(region.codes),
+        count=summary.count,
+        fewest_areas=min(by_areas) if by_areas else 0,
+        most_areas=max(by_areas) if by_areas else 0,
+        usual_areas=usual,
+        usual_count=by_areas.get(usual, 0),
+        alone=sorted(
+            region.context.name(c) for c in region.codes if region.labour[c] >= region.threshold
+        ),
+        decided_legal=summary.decided_legal,
+        standings=standings,
+    )
+
+
 def summarise(
     region: Region,
     basis: CostBasis,

@@ -121,11 +121,13 @@ class Table:
         caption: str = "",
         notice: str = "",
         keep: int | Sequence[str] | None = None,
+        wrap: float = TEXT_WRAP_PX,
     ) -> None:
         self.frame = frame
         self.caption = caption
         self.notice = notice
         self.keep = keep
+        self.wrap = wrap  # a longer text cell wraps inside a column this wide (px), if it fits
         formats = dict(formats or {})
         for column in frame.columns:
             if column not in formats and pd.api.types.is_numeric_dtype(frame[column]):
@@ -198,20 +200,21 @@ class Table:
         self, m: _Measures, narrowest: float | None
     ) -> tuple[list[float], list[float | None]]:
         """Per column: its printed width (px, padding included) and, for a text column that
-        wraps, the width its text wraps to (None: on one line). A text longer than
-        :data:`TEXT_WRAP_PX` wraps; with ``narrowest``, while the table is wider than the page,
-        the widest text columns wrap narrower, down to ``narrowest`` or their longest word."""
+        wraps, the width its text wraps to (None: on one line). A text longer than the table's
+        ``wrap`` (:data:`TEXT_WRAP_PX` unless given) wraps; with ``narrowest``, while the table
+        is wider than the page, the widest text columns wrap narrower, down to ``narrowest`` or
+        their longest word."""
         n = len(m.content)
         floor = [
             m.header[i]
             if m.right[i]
-            else max(m.header[i], m.words[i], min(narrowest or TEXT_WRAP_PX, m.content[i]))
+            else max(m.header[i], m.words[i], min(narrowest or self.wrap, m.content[i]))
             for i in range(n)
         ]
         text: list[float | None] = [None] * n
         for i in range(n):
-            if not m.right[i] and m.content[i] > max(TEXT_WRAP_PX, floor[i]):
-                text[i] = max(TEXT_WRAP_PX, floor[i])
+            if not m.right[i] and m.content[i] > max(self.wrap, floor[i]):
+                text[i] = max(self.wrap, floor[i])
         pad = 2 * CELL_PADDING_PX + 1
 
         def widths() -> list[float]:

@@ -5,7 +5,7 @@ last, page numbers, and no more pages than the same reports took before they wer
 
 Pages before (Chromium 156, A4, the reports of the version before): maksuosuudet_2023 9,
 maksuosuudet_2024 10, kansainvaliset_2021 11, a municipality's international report 6 (Akaa and
-Tampere alike)."""
+Tampere alike), the all-partitions report 8."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ REPORTS = {
         "2021/kansainvaliset/kansainvaliset_2021/kansainvaliset_2021.html",
         11,
         ["saavat tasauslaskun", "tasauslaskuilla helmikuussa 2022", "Laskutettu yhteensä"],
+    ),
+    "aluejaot": (
+        "aluejaot/aluejaot.html",
+        8,
+        # Pirkanmaa's legal partitions under the 20 000 rule, as the listing of every one of them
+        # counts them (tests/integration/test_districts_listing.py); the law's threshold
+        ["984 406", "20 000", "Laillisia jakoja"],
     ),
     "kansainvaliset_2021_837": (
         "2021/kansainvaliset/kansainvaliset_2021_837/kansainvaliset_2021_837.html",

@@ -168,6 +168,8 @@ STATUS = {
     "kansainvaliset_laskut_2021.xlsx": "ESIMERKKI",
     "skenaariot.xlsx": "ARVIO / ESIMERKKI",
     "aluejaot.xlsx": "ARVIO / ESIMERKKI",
+    # a card's figures: the cost model's fixed part an example, the funding and labour estimates
+    "kuntakortti.xlsx": "ARVIO / ESIMERKKI",
 }
 
 

@@ -752,3 +752,33 @@ def test_the_reports_national_table_is_kept_by_a_digest_of_the_data_and_the_prog
     (data / "kunnat.csv").write_text("b", encoding="utf-8")
     ar.national(report)
     assert len(made) == 3
+
+
+def test_headline_of_the_report_by_hand():
+    region = districts.load_region(StubContext())
+    summary = summaries.summarise(region, stub_basis(), decided="paatetty", top=2)
+    head = summaries.headline(summary)
+    # Two legal partitions of the path (all in one; AB | CD): one of 1 area and one of 2.
+    assert (head.municipalities, head.count) == (4, 2)
+    assert (head.fewest_areas, head.most_areas) == (1, 2)
+    # a tie between 1 and 2 areas (one partition each): the fewer areas named
+    assert (head.usual_areas, head.usual_count) == (1, 1)
+    assert head.alone == []  # nobody reaches 20 000 alone (A 15 000 is the largest)
+    assert head.decided_legal
+    # Payments (see test_summaries_by_hand): one area A 33 750, B 11 250, C 22 500, D 22 500;
+    # AB | CD (decided) A 34 500, B 11 500, C 22 000, D 22 000. Median of two = their mean:
+    # A 34 125 (decided +375), B 11 375 (+125), C 22 250 (-250), D 22 250 (-250).
+    over = {s.name: s.over for s in head.standings}
+    assert over == pytest.approx({"Aa": 375, "Bee": 125, "Cee": -250, "Dee": -250})
+    assert [s.name for s in head.above_median] == ["Aa", "Bee"]
+    assert [s.name for s in head.below_median] == ["Cee", "Dee"]
+    assert head.most_over.name == "Aa"
+    assert head.most_under.over == pytest.approx(-250)
+
+
+def test_headline_names_who_could_stand_alone():
+    region = districts.load_region(StubContext(), threshold=12000)
+    head = summaries.headline(summaries.summarise(region, stub_basis(), decided=None, top=1))
+    # With 12 000: A (15 000) and C (12 000) reach it alone, B (8 000) and D (9 000) do not.
+    assert head.alone == ["Aa", "Cee"]
+    assert head.standings == []  # no decided areas, nothing to compare
