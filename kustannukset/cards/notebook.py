@@ -71,6 +71,9 @@ table.kortti { margin: 0.5mm 0 1mm 0 !important; table-layout: auto !important; 
 table.kortti caption { font-size: 8.5pt; }
 table.kortti[data-osa="vaihtoehdot"], table.kortti[data-osa="pienimmat"],
 table.kortti[data-osa="todellisuus"] { width: 100%; }
+/* the alternatives' texts on one line each: the table keeps the first page's height */
+table.kortti[data-osa="vaihtoehdot"] td.teksti { white-space: nowrap !important;
+  width: auto !important; }
 table.kortti[data-osa="pienimmat"] td:last-child,
 table.kortti[data-osa="todellisuus"] td:nth-child(2) { white-space: normal !important; }
 @media print {

@@ -250,7 +250,7 @@ def basis_text(summary: summaries.Summary) -> str:
         f"- €/asukas: {basis.population_label}",
     ]
     if basis.funding_label:
-        lines.append("- Netto = valtionosuusarvio (ARVIO, ks. Menetelmä ja lähteet) − maksu")
+        lines.append("- Netto = valtionosuusarvio (ARVIO; sen peruste raportin lopussa) − maksu")
     return "\n".join(lines)
 
 
@@ -640,7 +640,7 @@ def national_table_text(frame: pd.DataFrame) -> str:
         "Sarake *Yksin riittäviä* kertoo, monenko kunnan oma työvoima riittää 20 000 hengen "
         f"rajaan; tällainen kunta on {alone} maakunnassa. Kunnat ja päätetyt alueet (*rajan yli*: "
         "alue ulottuu toiseen maakuntaan) on lueteltu taulukon alla. Kuntajako on vuoden 2025 "
-        "(Pertunmaa osa Mäntyharjua), työvoima 31.12.2021 (johdettu arvio).",
+        "(Pertunmaa on osa Mäntyharjua), työvoima 31.12.2021 (johdettu arvio).",
     ]
     return "\n".join(lines)
 
