@@ -42,11 +42,6 @@ from kustannukset.view.labels import count as counted
 from kustannukset.view.tables import Table
 
 DEFAULT_COMPARISON_KEY = "tyottomat_tyonhakijat_ka:2021"
-ESTIMATE_NOTE = (
-    "Kustannuspotti on ARVIO tai ESIMERKKI (potin kuvaus kertoo kumpi), työvoima johdettu ARVIO; "
-    "maksut ovat pyöristämättömiä "
-    "laskelmia ilman alennuksia."
-)
 POOL_STATUS = {"esimerkki": "ESIMERKKI", "arvio": "ARVIO"}
 
 
@@ -468,6 +463,11 @@ def minimal_area_maps(report: Report, columns: int = 8):
     return fig
 
 
+def _plain(line: str) -> str:
+    """A line of the report's Markdown as plain text for a workbook cell."""
+    return line.lstrip("-> ").replace("**", "").replace("`", "")
+
+
 def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
@@ -485,6 +485,7 @@ def workbook(report: Report, path: Path) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
+    notice = estimate_note(report.summaries[0])
 
     def sheet(name: str, title: str, *notes: str):
         ws = wb.create_sheet(sheet_title(name, wb.sheetnames))
@@ -494,9 +495,7 @@ def workbook(report: Report, path: Path) -> None:
             row = note(ws, row, text, WARNING)
         return ws, row + 1
 
-    ws, row = sheet(
-        "Jakojen määrä", "Laillisten aluejakojen määrä alueiden määrän mukaan", ESTIMATE_NOTE
-    )
+    ws, row = sheet("Jakojen määrä", "Laillisten aluejakojen määrä alueiden määrän mukaan", notice)
     summary = report.summaries[0]
     counts = pd.DataFrame(
         {"Alueita": list(summary.by_areas), "Laillisia jakoja": list(summary.by_areas.values())}
@@ -508,24 +507,26 @@ def workbook(report: Report, path: Path) -> None:
         ws, row = sheet(
             f"Kunnat, {word}",
             f"Kuntien maksut kaikissa jaoissa, jakoperuste: {key}",
-            ESTIMATE_NOTE,
+            notice,
         )
         frame = item.table
         formats = {c: DECIMAL_FORMAT for c in frame.columns if "asukas" in c or c.endswith("%")}
         write_frame(ws, _excel_frame(frame), row, formats)
-        ws, row = sheet(f"Kärkijaot, {word}", f"Kärkijaot, jakoperuste: {key}", ESTIMATE_NOTE)
+        ws, row = sheet(f"Kärkijaot, {word}", f"Kärkijaot, jakoperuste: {key}", notice)
         frame = top_frame(item)
         write_frame(
             ws, _excel_frame(frame), row, {c: DECIMAL_FORMAT for c in frame.columns if "ero" in c}
         )
-    ws, row = sheet("Pienimmät alueet", "Kuntien pienimmät lailliset alueet", ESTIMATE_NOTE)
+    ws, row = sheet("Pienimmät alueet", "Kuntien pienimmät lailliset alueet", notice)
     write_frame(ws, _excel_frame(minimal_frame(report)), row)
-    ws, row = sheet("Huomiot", "Huomiot ja lähteet")
+    ws, row = sheet("Huomiot", "Menetelmä ja lähteet")
     for item in report.summaries:
         for line in basis_text(item).splitlines():
-            row = note(ws, row, line.lstrip("-> ").replace("**", ""))
+            row = note(ws, row, _plain(line))
         row += 1
-    row = note(ws, row, ESTIMATE_NOTE)
+    for line in method_text(report).splitlines()[1:]:  # the report's method, without its heading
+        if line.strip():
+            row = note(ws, row, _plain(line))
     note(ws, row, SOURCES_LINE)
     save(wb, path, status="ARVIO / ESIMERKKI")
 
