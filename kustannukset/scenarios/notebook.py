@@ -303,9 +303,19 @@ def _short(label: str) -> str:
     return textwrap.fill(name.replace(",", ""), 16, break_long_words=False) + f"\n{year}"
 
 
-def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
+def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1) -> Chart:
     """Heat map: the change in each payment (€) when one key weight rises by ``delta``."""
     frame = sensitivity_table(comparison, name, delta)
+    scenario = next(s for s in comparison.scenarios if s.code == name)
+    return Chart(
+        lambda: _sensitivity_figure(comparison, frame, scenario, delta),
+        f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan",
+    )
+
+
+def _sensitivity_figure(
+    comparison: Comparison, frame: pd.DataFrame, scenario: Scenario, delta: float
+) -> Figure:
     pivot = frame.pivot(index="Kunta", columns="Mittari", values="Paino ylös €")
     pivot = pivot.loc[sorted(pivot.index, key=str.lower), list(dict.fromkeys(frame["Mittari"]))]
     values = pivot.to_numpy(dtype=float)
@@ -314,7 +324,12 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
     colours = np.array(diverging_colours(values.ravel(), colormap, norm, unit=1.0))
     # as wide as the printed page and low enough to share it with its heading: the measures'
     # labels side by side, each wrapped to its own column
-    fig, ax = plt.subplots(figsize=(10.4, 0.13 * len(pivot) + 1.6))
+    height = 0.13 * len(pivot) + 1.6
+    fig = Figure(figsize=(10.4, height), dpi=DPI)
+    # fixed margins: the municipalities' names on the left, the measures' labels (four lines)
+    # and the notice (two) below
+    fig.subplots_adjust(left=0.1, right=0.89, top=1 - 0.5 / height, bottom=1.15 / height)
+    ax = fig.add_subplot()
     ax.imshow(colours.reshape(*values.shape, 4), aspect="auto")
     ax.set_xticks(range(len(pivot.columns)), [_short(c) for c in pivot.columns], fontsize=7)
     ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=7)
@@ -341,14 +356,12 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
     )
     bar.formatter = FinnishTicks()
     bar.update_ticks()
-    scenario = next(s for s in comparison.scenarios if s.code == name)
     ax.set_title(
         f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan "
         f"{delta * 100:g} prosenttiyksikköä\n(muiden painot pienenevät samassa suhteessa)",
         fontsize=9,
     )
     fig.text(0.99, 0.005, "Lähde: Tilastokeskus", fontsize=7, ha="right", va="bottom")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
     add_notice(fig, comparison.figure_notice)
     return fig
 
@@ -608,8 +621,7 @@ def alternatives_table(comparison: Comparison) -> Table:
         owner = first[id(scenario)]
         rows.append(
             {
-                "Vaihtoehto": short_name(scenario),
-                "Nimi": scenario.name.split(" – ", 1)[-1],
+                "Vaihtoehto": scenario.name,
                 "Alueita": len(scenario.areas),
                 "Alueet": "omat" if owner is scenario else f"samat kuin {short_name(owner)}",
                 "Jakoperuste": key_label(scenario.areas[0].key),
@@ -721,7 +733,7 @@ def _change_maps_figure(
             names=MAP_NAME_PT - 0.5,
             attribution=False,
         )
-    figure.subplots_adjust(left=0.01, right=0.9, top=0.93, bottom=0.06, wspace=0.05, hspace=0.2)
+    figure.subplots_adjust(left=0.01, right=0.9, top=0.93, bottom=0.09, wspace=0.05, hspace=0.2)
     bar = figure.colorbar(
         plt.cm.ScalarMappable(norm=norm, cmap=plt.get_cmap("RdBu_r")),
         cax=figure.add_axes((0.92, 0.2, 0.015, 0.6)),
@@ -729,7 +741,8 @@ def _change_maps_figure(
     )
     bar.formatter = FinnishTicks()
     bar.update_ticks()
-    figure.text(0.99, 0.005, attribution_text(True), fontsize=7, color="#444444", ha="right")
+    # the sources above the notice (two lines at the lower left)
+    figure.text(0.01, 0.05, attribution_text(True), fontsize=7, color="#444444")
     add_notice(figure, comparison.figure_notice)
     return figure
 
