@@ -430,14 +430,10 @@ def workbook(comparison: Comparison, path: Path) -> None:
         decimals = {c: DECIMAL_FORMAT for c in ("Osuus %", "Netto €/asukas")}
         write_frame(ws, _excel_frame(result.municipalities), row, decimals)
     ws, row = sheet("Huomiot", "Huomiot ja lähteet")
-    for result in comparison.results:
-        put(ws, row, 1, result.scenario.name, TITLE)
+    for note in method_notes(comparison):  # each once, as in the report
+        put(ws, row, 1, note, NORMAL)
         row += 1
-        for note in result.notes:
-            put(ws, row, 1, note, NORMAL)
-            row += 1
-        row += 1
-    put(ws, row, 1, SOURCES_LINE, NORMAL)
+    put(ws, row + 1, 1, SOURCES_LINE, NORMAL)
     save(wb, path, status=WORKBOOK_STATUS)
 
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from kustannukset.scenarios import notebook as sn
 from kustannukset.scenarios.summaries import (
     AreaTotal,
     Move,
@@ -131,3 +132,19 @@ def test_alternatives_that_differ_by_key_share_their_areas():
     c2 = _scenario("c2", [("003",), ("002", "001")])  # the same areas, written in another order
     b = _scenario("b", [("001", "002", "003")])
     assert shared_geographies([c, b, c2]) == [[c, c2], [b]]
+
+
+def test_the_reports_method_says_every_note_once():
+    comparison = sn.validate_parameters(sn.DEFAULT_SCENARIOS)
+    text = sn.method_text(comparison)
+    notes = sn.method_notes(comparison)
+    assert len(notes) == len(set(notes))
+    # said by all seven alternatives, once in the report
+    for words in ("Tunnusluvut:", "20 000 -sääntö tarkistettu luvuilla", "Netto = "):
+        assert text.count(words) == 1, words
+    # a note of one alternative is named by it
+    assert "- B: Alue 'Valkeakoski yksin': poikkeus" in text
+    # every alternative once, with its areas and key (the comparison's own notes)
+    for short in ("C", "C2", "C3", "C5", "C6", "B", "A"):
+        assert sum(n.startswith(f"{short} = ") for n in notes) == 1, short
+    assert text.count("Kustannuspotti: kustannusmalli") == 1
