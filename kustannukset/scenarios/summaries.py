@@ -140,7 +140,8 @@ def _listed(names: list[str]) -> str:
 
 
 def _moves(lead: str, found: list[Swing]) -> str:
-    """One sentence: over ``found``, who would pay the most less and who the most more."""
+    """One sentence: over ``found``, who would pay the most less and who the most more;
+    ``lead`` opens it with ``{}`` where the alternatives are listed."""
     gain, loss = extremes(found)
     parts = []
     if gain is not None:
@@ -154,7 +155,7 @@ def _moves(lead: str, found: list[Swing]) -> str:
             f"{euros(loss.change)} € enemmän)"
         )
     said = " ja ".join(parts) if parts else "yhdenkään kunnan maksu ei muuttuisi"
-    return f"{lead} ({_listed([s.alternative for s in found])}) {said}."
+    return lead.format(_listed([s.alternative for s in found])) + f" {said}."
 
 
 def sentences(found: Answer, basis: str) -> list[str]:
@@ -171,9 +172,9 @@ def sentences(found: Answer, basis: str) -> list[str]:
         )
     same, other = found.of(True), found.of(False)
     if same:
-        said.append(_moves("Kun samoilla alueilla vaihdetaan vain jakoperuste", same))
+        said.append(_moves("Kun samoilla alueilla vaihdetaan vain jakoperuste ({}),", same))
     if other:
-        said.append(_moves("Toisin rajatuissa vaihtoehdoissa", other))
+        said.append(_moves("Toisin rajatuissa vaihtoehdoissa ({})", other))
     said.append(
         "Kunnan valtionosuusarvio on sama kaikissa vaihtoehdoissa, joten netto muuttuu yhtä "
         "paljon toiseen suuntaan."

@@ -115,9 +115,9 @@ def test_sentences_say_the_totals_and_who_gains_and_loses():
     assert 3 <= len(said) <= 5
     text = " ".join(said)
     assert "maksuosuudet ovat yhteensä 1 750 €, valtionosuusarvio 1 500 € ja netto -250 €" in text
-    assert "(C2) eniten hyötyisi Aa (C2: 100 € vähemmän)" in text
+    assert "vain jakoperuste (C2), eniten hyötyisi Aa (C2: 100 € vähemmän)" in text
     assert "eniten maksaisi lisää Bee (C2: 100 € enemmän)" in text
-    assert "(B) eniten hyötyisi Bee (B: 50 € vähemmän)" in text
+    assert "vaihtoehdoissa (B) eniten hyötyisi Bee (B: 50 € vähemmän)" in text
     assert "eniten maksaisi lisää Aa (B: 30 € enemmän)" in text
     assert "'kustannusmalli'" in text and "kustannukset skenaariot --csv" in text
 
