@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
@@ -86,15 +87,43 @@ def _draw(ax, boundaries: Boundaries, codes, facecolors, edgecolor="white", line
     )
 
 
+def name_labels(ax, boundaries: Boundaries, codes, size: float = 6.5, skip=()) -> None:
+    """Every municipality's name at its label point, on a white halo so that it reads on any
+    colour; ``skip``: codes already labelled (a lead's star)."""
+    halo = [patheffects.withStroke(linewidth=1.8, foreground="white")]
+    for code in codes:
+        if code in skip:
+            continue
+        x, y = label_point(boundaries, code)
+        ax.text(
+            x, y, boundaries.names[code], fontsize=size, ha="center", va="center", path_effects=halo
+        )
+
+
+def attribution_text(with_statistics: bool) -> str:
+    """The sources a map names: the boundaries, and the statistics of a map of figures."""
+    return MAP_ATTRIBUTION + (f"; {STATS_ATTRIBUTION}" if with_statistics else "")
+
+
 def _attribution(ax, with_statistics: bool) -> None:
-    text = MAP_ATTRIBUTION + (f"; {STATS_ATTRIBUTION}" if with_statistics else "")
+    text = attribution_text(with_statistics)
     ax.text(
         0.0, -0.02, text, transform=ax.transAxes, fontsize=7, va="top", ha="left", color="#444444"
     )
 
 
-def area_map(boundaries: Boundaries, scenario: Scenario, ax=None, title: str | None = None):
-    """The scenario's municipalities coloured by area; neighbouring municipalities in grey."""
+def area_map(
+    boundaries: Boundaries,
+    scenario: Scenario,
+    ax=None,
+    title: str | None = None,
+    names: float = 0,
+    legend_below: bool = False,
+    attribution: bool = True,
+):
+    """The scenario's municipalities coloured by area; neighbouring municipalities in grey.
+    ``names``: every municipality's name in this size (pt); ``legend_below``: the areas' legend
+    under the map instead of beside it (maps side by side on a page)."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = scenario.members
     around = neighbours_of(boundaries, codes)
@@ -106,23 +135,32 @@ def area_map(boundaries: Boundaries, scenario: Scenario, ax=None, title: str | N
         colours.extend([colour] * len(area.members))
     _draw(ax, boundaries, codes, colours)
     leads = [a.lead for a in scenario.areas]
+    halo = [patheffects.withStroke(linewidth=1.8, foreground="white")]
     for code in leads:
         x, y = label_point(boundaries, code)
         ax.plot(x, y, marker="*", color="black", markersize=8)
         ax.annotate(
-            boundaries.names[code], (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7
+            boundaries.names[code],
+            (x, y),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=names or 7,
+            path_effects=halo,
         )
+    if names:
+        name_labels(ax, boundaries, codes, names, skip=leads)
     map_frame(ax, boundaries, codes)
     ax.legend(
         handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
+        loc="upper center" if legend_below else "upper left",
+        bbox_to_anchor=(0.5, -0.06) if legend_below else (1.0, 1.0),
         fontsize=7,
         title="★ vastuukunta",
         title_fontsize=7,
     )
     ax.set_title(title or scenario.name, fontsize=10)
-    _attribution(ax, with_statistics=False)
+    if attribution:
+        _attribution(ax, with_statistics=False)
     return ax
 
 
@@ -136,12 +174,15 @@ def value_map(
     unit: float = 1.0,
     neutral: float = 0.0,
     norm=None,
+    names: float = 0,
+    attribution: bool = True,
 ):
     """Municipalities coloured by a value on a diverging scale centred on zero, symmetric; a value
     under half the rounding ``unit`` (it rounds to zero) in a neutral colour, a missing value in
     grey. With ``neutral``, a value smaller than it in size is drawn in one neutral colour and
     labelled "ei muutosta" (so that rounding noise is not coloured). With ``norm`` (a scale shared
-    by several maps) the map is coloured on it and draws no colour bar of its own."""
+    by several maps) the map is coloured on it and draws no colour bar of its own. ``names``:
+    every municipality's name in this size (pt); ``attribution`` as in :func:`area_map`."""
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = neighbours_of(boundaries, codes)
@@ -177,7 +218,10 @@ def value_map(
             bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
             bar.formatter = FinnishTicks()
             bar.update_ticks()
+    if names:
+        name_labels(ax, boundaries, codes, names)
     map_frame(ax, boundaries, codes)
     ax.set_title(title, fontsize=10)
-    _attribution(ax, with_statistics=True)
+    if attribution:
+        _attribution(ax, with_statistics=True)
     return ax

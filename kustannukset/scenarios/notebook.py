@@ -11,29 +11,33 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.scenarios.comparison import Comparison as Overview
-from kustannukset.scenarios.comparison import compare, wide
+from kustannukset.scenarios.comparison import compare, short_name, wide
 from kustannukset.scenarios.context import RULES_DATE, Context, load_context
 from kustannukset.scenarios.engine import (
     ScenarioResult,
-    cost_model_text,
-    evaluate,
+    key_label,
     real_figures,
     reality_check,
 )
 from kustannukset.scenarios.fast import engine_for, sensitivity, sweep_measures
 from kustannukset.scenarios.funding import criteria, funding_table, key_figures
 from kustannukset.scenarios.geo import SOURCES_LINE
-from kustannukset.scenarios.maps import area_map, value_map
+from kustannukset.scenarios.maps import area_map, attribution_text, value_map
 from kustannukset.scenarios.model import FUNDING_KEY, Scenario
+from kustannukset.scenarios.summaries import Answer, answer, sentences, shared_geographies
 from kustannukset.scenarios.tables import rule_summary, side_by_side, table
 from kustannukset.stats import coverage as kattavuus
 from kustannukset.view.charts import (
+    DPI,
     MIN_ANNOTATION_PT,
+    Chart,
     FinnishTicks,
     add_notice,
     diverging_colours,
@@ -51,11 +55,17 @@ from kustannukset.view.excel import (
     write_frame,
 )
 from kustannukset.view.formatting import axis_number, euros
+from kustannukset.view.html import Banner
+from kustannukset.view.summary import Summary
 from kustannukset.view.tables import Table
 
 WORKBOOK_NOTICE = (
     "Potin ja valtionosuuden tila on sarakkeissa (ESIMERKKI, ARVIO, JULKAISTU); "
     "valtionosuus, netto ja työvoima ovat ARVIOITA."
+)
+SUMMARY_NOTICE = (
+    "ARVIO / ESIMERKKI: valtionosuus ja netto ovat arvioita, ja alueen potin kiinteä osa on "
+    "esimerkki."
 )
 # the workbook's status in every printed page's header: pools are examples or estimates, the
 # state funding, net and labour force estimates
@@ -174,23 +184,6 @@ def validate_parameters(
     )
 
 
-def intro(comparison: Comparison) -> str:
-    lines = ["| Skenaario | Kuvaus | Lähde |", "|---|---|---|"]
-    for s in comparison.scenarios:
-        lines.append(f"| **{s.name}** | {s.description} | {s.source} |")
-    pools = sorted(
-        {n for r in comparison.results for n in r.notes if n.startswith("Kustannuspotti")}
-    )
-    basis = comparison.context.rules["potin_peruste"].at(RULES_DATE)
-    lines += [
-        "",
-        f"**Potin peruste: '{comparison.basis}'** (oletus; toinen näkymä "
-        f"'{comparison.second_basis}'). {basis.source}",
-        "",
-    ]
-    return "\n".join(lines) + "\n" + "\n".join(f"> {p}" for p in pools)
-
-
 def overview_table(comparison: Comparison) -> Table:
     """The comparison of ``kustannukset skenaariot``: payment and net per municipality and
     alternative, sums per decided area."""
@@ -199,124 +192,6 @@ def overview_table(comparison: Comparison) -> Table:
         frame,
         caption=f"Maksuosuus ja netto kunnittain, potin peruste '{comparison.basis}'",
         notice=comparison.notice,
-    )
-
-
-def rules_table(comparison: Comparison) -> Table:
-    return table(rule_summary(comparison.results), caption="Alueet ja lain säännöt")
-
-
-def rules_text(comparison: Comparison) -> str:
-    """Per area, in words: does it meet the 20 000 rule, and which figures said so."""
-    lines = []
-    for result in comparison.results:
-        lines.append(f"**{result.scenario.name}**")
-        for row in result.areas.to_dict("records"):
-            force = row["Työvoima"]
-            figure = "ei tiedossa" if pd.isna(force) else f"{int(force):,}".replace(",", " ")
-            lines.append(
-                f"- {row['Alue']}: 20 000 -sääntö **{row['20 000 -sääntö']}** "
-                f"(työvoima {figure}); yhtenäinen: {row['Yhtenäinen']}"
-            )
-        lines.append("")
-    used = sorted({n for r in comparison.results for n in r.notes if n.startswith("20 000")})
-    lines.extend(f"> {u}. Työvoima on johdettu arvio, ei tilastoitu työvoima." for u in used)
-    missing = sorted({n for r in comparison.results for n in r.notes if "ei laskettavissa" in n})
-    lines.extend(f"> {m}" for m in missing)
-    return "\n".join(lines)
-
-
-def payments_table(comparison: Comparison) -> Table:
-    return table(
-        side_by_side(comparison.results, "Maksuosuus €"),
-        caption=f"Kuntien maksuosuudet skenaarioittain, € (potin peruste '{comparison.basis}')",
-        notice=comparison.notice,
-    )
-
-
-PER_UNIT_CAPTIONS = {
-    "€/asukas": "Maksuosuus asukasta kohden skenaarioittain, € / asukas",
-    "€/työtön": "Maksuosuus työtöntä kohden skenaarioittain, € / työtön",
-}
-
-
-def decided_changes_table(
-    comparison: Comparison, column: str = "Muutos päätettyyn 2025 €"
-) -> Table:
-    return table(
-        side_by_side(comparison.results, column),
-        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 (skenaario C) verrattuna, "
-        f"molemmat potin perusteella '{comparison.basis}'",
-    )
-
-
-def net_table(comparison: Comparison, column: str = "Netto €", *, second: bool = False) -> Table:
-    """The net per municipality and scenario, on the default basis or (``second``) on the
-    second view."""
-    results, basis = (
-        (comparison.second, comparison.second_basis)
-        if second
-        else (comparison.results, comparison.basis)
-    )
-    return table(
-        side_by_side(results, column),
-        caption=f"Netto = valtionosuusarvio − maksuosuus (ARVIO), potin peruste '{basis}'",
-    )
-
-
-def funding_tables(comparison: Comparison) -> tuple[Table, Table]:
-    """The state-funding estimate per municipality by criterion, and summed per area of every
-    scenario."""
-    context = comparison.context
-    codes = sorted(
-        {c for s in comparison.scenarios for c in s.members}, key=lambda c: context.name(c).lower()
-    )
-    frame = funding_table(context, codes)
-    rows = []
-    for result in comparison.results:
-        for row in result.areas.to_dict("records"):
-            rows.append(
-                {
-                    "Skenaario": result.scenario.name.split(" – ")[0],
-                    "Alue": row["Alue"],
-                    "Valtionosuus, arvio €": row.get("Valtionosuus, arvio €"),
-                    "Tila": "ARVIO",
-                }
-            )
-    return table(frame.drop(columns=["Kuntanumero"])), table(pd.DataFrame(rows))
-
-
-def key_switch(
-    comparison: Comparison,
-    first: str = POPULATION_SCENARIO,
-    second: str = CRITERIA_SCENARIO,
-    count: int = 5,
-) -> pd.DataFrame:
-    """The municipalities whose net changes most between two scenarios (by default the decided
-    areas by population and by the state-grant criteria)."""
-    context = comparison.context
-    frames = [evaluate(context, context.scenario(name)).municipalities for name in (first, second)]
-    a = frames[0].set_index("Kuntanumero")
-    b = frames[1].set_index("Kuntanumero")
-    frame = pd.DataFrame(
-        {
-            "Kunta": a["Kunta"],
-            "Alue": a["Alue"],
-            "Netto, väkiluku €": a["Netto €"],
-            "Netto, valtionosuusperusteet €": b["Netto €"],
-        }
-    )
-    frame["Muutos €"] = frame["Netto, valtionosuusperusteet €"] - frame["Netto, väkiluku €"]
-    frame = frame.dropna(subset=["Muutos €"])
-    order = frame["Muutos €"].astype(float).abs().sort_values(ascending=False, kind="stable")
-    return frame.loc[order.index[:count]].reset_index(drop=True)
-
-
-def key_switch_table(comparison: Comparison) -> Table:
-    return table(
-        key_switch(comparison),
-        caption="Päätetyt alueet 2025: viisi kuntaa, joiden netto muuttuu eniten, kun väkiluvun "
-        "sijaan jaetaan valtionosuuden laskentaperusteilla (ARVIO)",
     )
 
 
@@ -359,91 +234,7 @@ def reality_text(comparison: Comparison) -> str:
         "(luotettavuus kohtalainen): "
         "alle muutaman prosentin erot eivät erottele jakoperusteita."
     )
-    lines.append(f"\n> {cost_model_text(comparison.context)}")
     return "\n\n".join(lines)
-
-
-def per_capita_table(comparison: Comparison, column: str = "€/asukas") -> Table:
-    frame = side_by_side(comparison.results, column)
-    return Table(
-        frame,
-        {c: (lambda v: "–" if pd.isna(v) else euros(v, 2)) for c in frame.columns[1:]},
-        caption=PER_UNIT_CAPTIONS.get(column, column),
-        notice=comparison.notice,
-    )
-
-
-def area_totals_table(comparison: Comparison) -> Table:
-    frames = []
-    for result in comparison.results:
-        frame = result.areas.copy()
-        frame.insert(0, "Skenaario", result.scenario.name.split(" – ")[0])
-        frames.append(frame)
-    return table(
-        pd.concat(frames, ignore_index=True),
-        caption="Alueiden kustannuspotit, työvoima ja valtionosuus",
-        notice=comparison.notice,
-    )
-
-
-def notes_text(comparison: Comparison) -> str:
-    lines = []
-    for result in comparison.results:
-        lines.append(f"**{result.scenario.name}**")
-        lines.extend(f"- {note}" for note in result.notes)
-        lines.append("")
-    return "\n".join(lines)
-
-
-def area_maps(comparison: Comparison):
-    count = len(comparison.results)
-    fig, axes = plt.subplots(1, count, figsize=(5.2 * count, 5.5), squeeze=False)
-    for ax, scenario in zip(axes[0], comparison.scenarios, strict=True):
-        area_map(comparison.context.boundaries, scenario, ax=ax)
-    fig.tight_layout()
-    return fig
-
-
-def change_maps(comparison: Comparison, column: str = "Muutos päätettyyn 2025 €/asukas"):
-    """Change against the decided 2025 areas, € per inhabitant, on one diverging scale centred on
-    zero for every map of the comparison (one colour bar), so that a colour means the same change
-    in each; changes under 1 € per inhabitant are drawn as "no change"."""
-    count = len(comparison.results)
-    per_row = min(count, 4)
-    rows = -(-count // per_row)
-    fig, axes = plt.subplots(rows, per_row, figsize=(4.6 * per_row, 4.6 * rows), squeeze=False)
-    for ax in axes.flat[count:]:
-        ax.set_visible(False)
-    maps = []
-    for result in comparison.results:
-        frame = result.municipalities
-        maps.append(
-            {
-                c: None if pd.isna(v) else float(v)
-                for c, v in zip(frame["Kuntanumero"], frame[column], strict=True)
-            }
-        )
-    norm = diverging_norm([v for values in maps for v in values.values() if v is not None], 1.0)
-    for ax, result, values in zip(axes.flat, comparison.results, maps, strict=False):
-        value_map(
-            comparison.context.boundaries,
-            values,
-            ax=ax,
-            title=result.scenario.name.replace(", ", ",\n"),
-            label="muutos €/asukas",
-            neutral=NEUTRAL_BAND,
-            norm=norm,
-        )
-    fig.tight_layout(rect=(0, 0.03, 0.93, 1))
-    bar = fig.colorbar(
-        plt.cm.ScalarMappable(norm=norm, cmap=plt.get_cmap("RdBu_r")),
-        cax=fig.add_axes((0.945, 0.25, 0.012, 0.5)),
-        label="muutos €/asukas (sama asteikko kaikissa kartoissa)",
-    )
-    bar.formatter = FinnishTicks()
-    bar.update_ticks()
-    add_notice(fig, comparison.figure_notice)
-    return fig
 
 
 def computable(result: ScenarioResult) -> Scenario:
@@ -509,22 +300,39 @@ def _short(label: str) -> str:
     name = label[:-4].split(" (")[0].replace(" 31.12.", "").strip()
     name = name.replace("Alueella asuva työllinen työvoima", "Työlliset")
     name = name.replace(", vuoden kuukausien keskiarvo", ", keskiarvo")
-    return textwrap.fill(name.replace(",", ""), 13) + f"\n{year}"
+    return textwrap.fill(name.replace(",", ""), 16, break_long_words=False) + f"\n{year}"
 
 
-def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
+def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1) -> Chart:
     """Heat map: the change in each payment (€) when one key weight rises by ``delta``."""
     frame = sensitivity_table(comparison, name, delta)
+    scenario = next(s for s in comparison.scenarios if s.code == name)
+    return Chart(
+        lambda: _sensitivity_figure(comparison, frame, scenario, delta),
+        f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan",
+    )
+
+
+def _sensitivity_figure(
+    comparison: Comparison, frame: pd.DataFrame, scenario: Scenario, delta: float
+) -> Figure:
     pivot = frame.pivot(index="Kunta", columns="Mittari", values="Paino ylös €")
     pivot = pivot.loc[sorted(pivot.index, key=str.lower), list(dict.fromkeys(frame["Mittari"]))]
     values = pivot.to_numpy(dtype=float)
     norm = diverging_norm(values.ravel(), unit=1.0)
     colormap = plt.get_cmap("RdBu_r")
     colours = np.array(diverging_colours(values.ravel(), colormap, norm, unit=1.0))
-    fig, ax = plt.subplots(figsize=(9, 0.34 * len(pivot) + 2.2))
+    # as wide as the printed page and low enough to share it with its heading: the measures'
+    # labels side by side, each wrapped to its own column
+    height = 0.13 * len(pivot) + 1.6
+    fig = Figure(figsize=(10.4, height), dpi=DPI)
+    # fixed margins: the municipalities' names on the left, the measures' labels (four lines)
+    # and the notice (two) below
+    fig.subplots_adjust(left=0.1, right=0.89, top=1 - 0.5 / height, bottom=1.15 / height)
+    ax = fig.add_subplot()
     ax.imshow(colours.reshape(*values.shape, 4), aspect="auto")
-    ax.set_xticks(range(len(pivot.columns)), [_short(c) for c in pivot.columns], fontsize=8)
-    ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=8)
+    ax.set_xticks(range(len(pivot.columns)), [_short(c) for c in pivot.columns], fontsize=7)
+    ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=7)
     for i in range(pivot.shape[0]):
         for j in range(pivot.shape[1]):
             value = values[i, j]
@@ -539,18 +347,21 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1):
                 color=text_colour(colours[i * values.shape[1] + j]),
             )
     bar = fig.colorbar(
-        plt.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, label="muutos €", shrink=0.6
+        plt.cm.ScalarMappable(norm=norm, cmap=colormap),
+        ax=ax,
+        label="muutos €",
+        shrink=0.8,
+        fraction=0.03,
+        pad=0.01,
     )
     bar.formatter = FinnishTicks()
     bar.update_ticks()
-    scenario = next(s for s in comparison.scenarios if s.code == name)
     ax.set_title(
         f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan "
         f"{delta * 100:g} prosenttiyksikköä\n(muiden painot pienenevät samassa suhteessa)",
         fontsize=9,
     )
-    ax.text(0, -0.08, "Lähde: Tilastokeskus", transform=ax.transAxes, fontsize=7, va="top")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.text(0.99, 0.005, "Lähde: Tilastokeskus", fontsize=7, ha="right", va="bottom")
     add_notice(fig, comparison.figure_notice)
     return fig
 
@@ -619,14 +430,10 @@ def workbook(comparison: Comparison, path: Path) -> None:
         decimals = {c: DECIMAL_FORMAT for c in ("Osuus %", "Netto €/asukas")}
         write_frame(ws, _excel_frame(result.municipalities), row, decimals)
     ws, row = sheet("Huomiot", "Huomiot ja lähteet")
-    for result in comparison.results:
-        put(ws, row, 1, result.scenario.name, TITLE)
+    for note in method_notes(comparison):  # each once, as in the report
+        put(ws, row, 1, note, NORMAL)
         row += 1
-        for note in result.notes:
-            put(ws, row, 1, note, NORMAL)
-            row += 1
-        row += 1
-    put(ws, row, 1, SOURCES_LINE, NORMAL)
+    put(ws, row + 1, 1, SOURCES_LINE, NORMAL)
     save(wb, path, status=WORKBOOK_STATUS)
 
 
@@ -679,3 +486,336 @@ def statistics_text(comparison: Comparison) -> str:
         f"- {kattavuus.note(stats, measure, year, sorted(codes))}"
         for (measure, year), codes in sorted(used.items())
     )
+
+
+# --- the report's first page
+
+
+def banner(comparison: Comparison) -> Banner:
+    """The report's title; its status (estimates and examples) goes to every printed page's
+    header."""
+    return Banner("# Työllisyysalueiden skenaariot 2025", WORKBOOK_STATUS)
+
+
+def base_code(comparison: Comparison) -> str:
+    """The file name of the decided areas 2025, the alternative every change is against."""
+    return str(comparison.context.rule("vertailuskenaario").value)
+
+
+def summary_answer(comparison: Comparison) -> Answer:
+    """The first page's figures, from the comparison's long frame (that of ``kustannukset
+    skenaariot --csv``)."""
+    return answer(comparison.overview.frame, base_code(comparison))
+
+
+def summary(comparison: Comparison) -> Summary:
+    """Page 1, "Yhteenveto": the decided areas' totals, each alternative's biggest gain and loss
+    against them, and those as a chart."""
+    found = summary_answer(comparison)
+    tables = []
+    if found.totals:
+        totals = pd.DataFrame(
+            {
+                "Alue": [t.area for t in found.totals],
+                "Maksuosuudet €": pd.array([t.payment for t in found.totals], dtype="Int64"),
+                "Valtionosuus, arvio €": pd.array([t.funding for t in found.totals], dtype="Int64"),
+                "Netto €": pd.array([t.net for t in found.totals], dtype="Int64"),
+            }
+        )
+        tables.append(
+            table(totals, caption=f"Päätetyt alueet 2025 (vaihtoehto {found.base}), ARVIO")
+        )
+    if found.swings:
+        rows = pd.DataFrame(
+            {
+                "Vaihtoehto": [s.alternative for s in found.swings],
+                "Hyötyy eniten": [s.gain.municipality if s.gain else "–" for s in found.swings],
+                "Maksaa vähemmän €": pd.array(
+                    [-s.gain.change if s.gain else None for s in found.swings], dtype="Int64"
+                ),
+                "Maksaa eniten lisää": [
+                    s.loss.municipality if s.loss else "–" for s in found.swings
+                ],
+                "Maksaa enemmän €": pd.array(
+                    [s.loss.change if s.loss else None for s in found.swings], dtype="Int64"
+                ),
+            }
+        )
+        tables.append(
+            table(
+                rows,
+                caption=f"Suurin hyöty ja suurin lisämaksu verrattuna vaihtoehtoon {found.base}",
+            )
+        )
+    return Summary(
+        sentences(found, comparison.basis),
+        tables,
+        swing_chart(found) if found.swings else None,
+        notice=SUMMARY_NOTICE,
+    )
+
+
+GAIN_COLOUR = "#2166ac"
+LOSS_COLOUR = "#b2182b"
+
+
+def swing_chart(found: Answer) -> Chart:
+    """Each alternative's biggest gain (blue, left) and biggest loss (red, right) against the
+    decided areas, € , each bar named by its municipality."""
+    key = ("swing_chart", repr(found))
+    return Chart(lambda: _swing_figure(found), "Suurin hyöty ja lisämaksu vaihtoehdoittain", key)
+
+
+def _swing_figure(found: Answer) -> Figure:
+    swings = found.swings
+    height = 0.5 * len(swings) + 1.4
+    figure = Figure(figsize=(5.4, height), dpi=DPI)
+    figure.subplots_adjust(left=0.1, right=0.97, top=1 - 0.6 / height, bottom=0.75 / height)
+    ax = figure.add_subplot()
+    places = list(range(len(swings)))[::-1]
+    # drawn in millions of euros (the axis); the amounts themselves are in the table beside
+    gains = [s.gain.change / 1e6 if s.gain else 0 for s in swings]
+    losses = [s.loss.change / 1e6 if s.loss else 0 for s in swings]
+    ax.barh(places, gains, color=GAIN_COLOUR, height=0.6)
+    ax.barh(places, losses, color=LOSS_COLOUR, height=0.6)
+    for place, swing in zip(places, swings, strict=True):
+        for move, side in ((swing.gain, "right"), (swing.loss, "left")):
+            if move is not None:
+                ax.annotate(
+                    move.municipality,
+                    (move.change / 1e6, place),
+                    xytext=(-3 if side == "right" else 3, 0),
+                    textcoords="offset points",
+                    ha=side,
+                    va="center",
+                    fontsize=8,
+                )
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_yticks(places, [s.alternative for s in swings], fontsize=9)
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.xaxis.set_major_formatter(FinnishTicks())
+    ax.tick_params(axis="x", labelsize=8)
+    ax.margins(x=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlabel("muutos päätettyihin alueisiin, milj. € (sininen: maksaa vähemmän)", fontsize=8)
+    ax.set_title(
+        f"Suurin hyöty ja suurin lisämaksu verrattuna vaihtoehtoon {found.base}", fontsize=9
+    )
+    return figure
+
+
+# --- the alternatives, their areas and the law
+
+
+def alternatives_table(comparison: Comparison) -> Table:
+    """Each alternative once: its name, its key and whose areas it has."""
+    groups = shared_geographies(comparison.scenarios)
+    first = {id(s): group[0] for group in groups for s in group}
+    rows = []
+    for result in comparison.results:
+        scenario = result.scenario
+        owner = first[id(scenario)]
+        rows.append(
+            {
+                "Vaihtoehto": scenario.name,
+                "Alueita": len(scenario.areas),
+                "Alueet": "omat" if owner is scenario else f"samat kuin {short_name(owner)}",
+                "Jakoperuste": key_label(scenario.areas[0].key),
+            }
+        )
+    return table(pd.DataFrame(rows), caption="Vertailun vaihtoehdot")
+
+
+def rules_table(comparison: Comparison) -> Table:
+    """The law's rules per area, each distinct set of areas once (the alternatives that differ
+    only by their key share one)."""
+    groups = shared_geographies(comparison.scenarios)
+    by_code = {r.scenario.code: r for r in comparison.results}
+    parts = []
+    for group in groups:
+        frame = rule_summary([by_code[group[0].code]])
+        frame["Skenaario"] = ", ".join(short_name(s) for s in group)
+        parts.append(frame.rename(columns={"Skenaario": "Vaihtoehdot"}))
+    return table(
+        pd.concat(parts, ignore_index=True),
+        caption="Alueet ja lain säännöt (20 000 -sääntö: työvoima on johdettu arvio)",
+    )
+
+
+# --- maps
+
+MAP_NAME_PT = 6.5  # municipality names on the printed maps
+
+
+def _shared_title(group: list[Scenario]) -> str:
+    title = group[0].name.replace(", ", ",\n")
+    if len(group) > 1:
+        title += f"\n(samat alueet: {', '.join(short_name(s) for s in group[1:])})"
+    return title
+
+
+def area_maps(comparison: Comparison) -> Chart:
+    """Each distinct set of areas once (the alternatives that differ only by key share a map),
+    side by side on one page, every municipality named."""
+    groups = shared_geographies(comparison.scenarios)
+    count = len(groups)
+    return Chart(
+        lambda: _area_maps_figure(comparison, groups),
+        f"Alueet kartalla ({count} aluejakoa)",
+    )
+
+
+def _area_maps_figure(comparison: Comparison, groups: list[list[Scenario]]) -> Figure:
+    count = len(groups)
+    figure = Figure(figsize=(10.6, 6.6), dpi=DPI)
+    for n, group in enumerate(groups):
+        ax = figure.add_subplot(1, count, n + 1)
+        area_map(
+            comparison.context.boundaries,
+            group[0],
+            ax=ax,
+            title=_shared_title(group),
+            names=MAP_NAME_PT,
+            legend_below=True,
+            attribution=False,
+        )
+    figure.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.2, wspace=0.05)
+    figure.text(0.01, 0.005, attribution_text(False), fontsize=7, color="#444444")
+    return figure
+
+
+def change_values(result: ScenarioResult, column: str) -> dict[str, float | None]:
+    frame = result.municipalities
+    return {
+        c: None if pd.isna(v) else float(v)
+        for c, v in zip(frame["Kuntanumero"], frame[column], strict=True)
+    }
+
+
+def change_maps(comparison: Comparison, column: str = "Muutos päätettyyn 2025 €/asukas") -> Chart:
+    """Change against the decided 2025 areas, € per inhabitant, for every alternative but the
+    decided areas themselves, on one diverging scale centred on zero for every map (one colour
+    bar), so that a colour means the same change in each; changes under 1 € per inhabitant are
+    drawn as "no change"."""
+    base = base_code(comparison)
+    results = [r for r in comparison.results if r.scenario.code != base]
+    return Chart(
+        lambda: _change_maps_figure(comparison, results, column),
+        "Muutos päätettyihin alueisiin, € / asukas",
+    )
+
+
+def _change_maps_figure(
+    comparison: Comparison, results: list[ScenarioResult], column: str
+) -> Figure:
+    count = max(len(results), 1)
+    per_row = min(count, 3)
+    rows = -(-count // per_row)
+    figure = Figure(figsize=(10.6, 3.5 * rows + 0.6), dpi=DPI)
+    maps = [change_values(result, column) for result in results]
+    norm = diverging_norm([v for values in maps for v in values.values() if v is not None], 1.0)
+    for n, (result, values) in enumerate(zip(results, maps, strict=True)):
+        ax = figure.add_subplot(rows, per_row, n + 1)
+        value_map(
+            comparison.context.boundaries,
+            values,
+            ax=ax,
+            title=result.scenario.name.replace(", jakoperuste", ",\njakoperuste").replace(
+                " (", "\n("
+            ),
+            label="muutos €/asukas",
+            neutral=NEUTRAL_BAND,
+            norm=norm,
+            names=MAP_NAME_PT - 0.5,
+            attribution=False,
+        )
+    figure.subplots_adjust(left=0.01, right=0.9, top=0.93, bottom=0.09, wspace=0.05, hspace=0.2)
+    bar = figure.colorbar(
+        plt.cm.ScalarMappable(norm=norm, cmap=plt.get_cmap("RdBu_r")),
+        cax=figure.add_axes((0.92, 0.2, 0.015, 0.6)),
+        label="muutos €/asukas, sama asteikko kaikissa kartoissa",
+    )
+    bar.formatter = FinnishTicks()
+    bar.update_ticks()
+    # the sources above the notice (two lines at the lower left)
+    figure.text(0.01, 0.05, attribution_text(True), fontsize=7, color="#444444")
+    add_notice(figure, comparison.figure_notice)
+    return figure
+
+
+def changes_table(comparison: Comparison, column: str = "Muutos päätettyyn 2025 €") -> Table:
+    """The change of every municipality's payment against the decided areas, € (a column per
+    alternative but the decided areas)."""
+    base = base_code(comparison)
+    results = [r for r in comparison.results if r.scenario.code != base]
+    frame = side_by_side(results, column)
+    frame = frame.rename(columns={r.scenario.name: short_name(r.scenario) for r in results})
+    return table(
+        frame,
+        caption="Maksuosuuden muutos päätettyihin alueisiin 2025 verrattuna, € (+ maksaa "
+        f"enemmän), potin peruste '{comparison.basis}'",
+    )
+
+
+# --- the method and sources, each once
+
+
+def scenarios_table(comparison: Comparison) -> Table:
+    """Each set of areas once: the alternatives that share it, its description (that of the
+    first, whose areas they are; the others differ by their key only) and its sources (the
+    fullest of the alternatives' texts, which name the same documents)."""
+    rows = [
+        {
+            "Vaihtoehdot": ", ".join(short_name(s) for s in group),
+            "Alueet": group[0].description,
+            "Lähde": max((s.source for s in group), key=len),
+        }
+        for group in shared_geographies(comparison.scenarios)
+    ]
+    return table(pd.DataFrame(rows), caption="Aluejakojen kuvaukset ja lähteet")
+
+
+# notes said elsewhere in the method: the comparison's own notes name each alternative's key,
+# the pool and the state funding once
+_SAID_ELSEWHERE = ("Jakoperuste:", "Kustannuspotti", "Valtionosuus on", "Kokeilu ")
+
+
+def method_notes(comparison: Comparison) -> list[str]:
+    """Every note of the comparison once: the comparison's own notes (the basis, the pool, the
+    state funding, each alternative), then the alternatives' other notes, each once (one that
+    concerns a single alternative named by it)."""
+    notes = list(comparison.overview.notes)
+    counts: dict[str, list[str]] = {}
+    for result in comparison.results:
+        for note in result.notes:
+            if not note.startswith(_SAID_ELSEWHERE):
+                counts.setdefault(note, []).append(short_name(result.scenario))
+    everyone = len(comparison.results)
+    for note, whose in counts.items():
+        notes.append(note if len(whose) == everyone else f"{', '.join(whose)}: {note}")
+    return list(dict.fromkeys(notes))
+
+
+def method_text(comparison: Comparison) -> str:
+    """ "Menetelmä ja lähteet": how the figures are made and every note, once (Markdown)."""
+    basis = comparison.context.rules["potin_peruste"].at(RULES_DATE)
+    lines = [
+        f"Potin peruste: **'{comparison.basis}'** (oletus; toinen näkymä "
+        f"'{comparison.second_basis}' on työkirjassa). {basis.source}",
+        "",
+        "Maksuosuus on alueen potin osuus jakoperusteen mukaan kokonaisina euroina "
+        "(tasasumma: osuudet täsmäävät alueen pottiin euron tarkasti). Valtionosuus on ARVIO "
+        "(painot ja ikärajat eivät ole säädöksestä varmistettuja). Muutos ja netto lasketaan "
+        "vain saman perusteen luvuista.",
+        "",
+        "Huomiot:",
+        "",
+    ]
+    lines.extend(f"- {note}" for note in method_notes(comparison))
+    lines += [
+        "",
+        "Kaikki luvut kunnittain ja vaihtoehdoittain: `kustannukset skenaariot --csv`; "
+        "työkirjassa skenaariot.xlsx lisäksi valtionosuusarvio perusteittain, toisen näkymän "
+        "netot, euroa asukasta ja työtöntä kohden ja alueiden summat.",
+    ]
+    return "\n".join(lines)

@@ -50,6 +50,13 @@ REPORTS = {
         6,
         ["Tampere maksoi vuonna 2021", "Laskutettu yhteensä", "ESIMERKKI"],
     ),
+    "skenaariot": (  # 27 pages before; issue 22 asks for at most 12
+        "skenaariot/skenaariot.html",
+        12,
+        # the Tampere region's pool on the default basis is its municipalities' reported
+        # payments 2025 (data/parametrit/alueiden_kustannukset.yaml, tampere_2025: 70 900 000)
+        ["70 900 000", "Päätetyt alueet 2025", "kustannukset skenaariot --csv"],
+    ),
 }
 
 # The developers' introduction of each notebook, which stays in the notebook only.

@@ -3,6 +3,8 @@ reports/skenaariot/ (notebook, HTML without code, Excel), labelled as example an
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.render.driver import all_jobs
+from kustannukset.scenarios import notebook as sn
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +97,50 @@ def test_excel_has_rules_payments_funding_net_and_labels(rendered):
     assert "Maksuosuuden tila" in status and "Valtionosuuden tila" in status
     reality = wb["Todellisuustarkistus"]
     assert header_row(reality, "Jakoperuste")
+
+
+def test_the_first_pages_figures_are_the_command_lines():
+    """Yhteenveto's totals and gains and losses, against the rows of `kustannukset skenaariot
+    --csv` added up and compared here."""
+    result = run_cli("skenaariot", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    comparison = sn.validate_parameters(sn.DEFAULT_SCENARIOS)
+    found = sn.summary_answer(comparison)
+
+    decided = [r for r in rows if r["skenaario"] == "paatetty_2025"]
+    areas = list(dict.fromkeys(r["alue"] for r in decided))
+    expected = [
+        (
+            area,
+            sum(int(r["maksuosuus"]) for r in decided if r["alue"] == area),
+            sum(int(r["valtionosuus"]) for r in decided if r["alue"] == area),
+            sum(int(r["netto"]) for r in decided if r["alue"] == area),
+        )
+        for area in areas
+    ]
+    shown = [(t.area, t.payment, t.funding, t.net) for t in found.totals]
+    assert shown[:-1] == expected
+    assert shown[-1] == (
+        "Yhteensä",
+        sum(e[1] for e in expected),
+        sum(e[2] for e in expected),
+        sum(e[3] for e in expected),
+    )
+    # the Tampere region's pool is its municipalities' reported payments 2025
+    # (data/parametrit/alueiden_kustannukset.yaml, talousarviot tampere_2025: 70 900 000 €)
+    assert shown[0][:2] == ("Tampereen seudun työllisyysalue", 70_900_000)
+
+    for swing in found.swings:
+        mine = [
+            (int(r["muutos_paatettyyn_2025"]), r["kunta"])
+            for r in rows
+            if r["vaihtoehto"] == swing.alternative and r["muutos_paatettyyn_2025"]
+        ]
+        lowest, highest = min(c for c, _ in mine), max(c for c, _ in mine)
+        assert swing.gain.change == lowest
+        assert (lowest, swing.gain.municipality) in mine
+        assert swing.loss.change == highest
+        assert (highest, swing.loss.municipality) in mine
+    assert [s.alternative for s in found.swings] == ["C2", "C3", "C5", "C6", "B", "A"]
+    assert [s.same_areas for s in found.swings] == [True, True, True, True, False, False]
