@@ -27,6 +27,7 @@ from kustannukset.scenarios import load_context
 from kustannukset.view.excel import NORMAL, TITLE, notices, put, save, write_frame
 from kustannukset.view.formatting import euros
 from kustannukset.view.labels import count
+from kustannukset.view.summary import HEADING
 from kustannukset.view.tables import Table
 
 SUBDIR = "kuntakortit"
@@ -39,7 +40,8 @@ OPTION = "--kuntakortit"
 # nbconvert's, not JupyterLab's), after the shared report stylesheet, which it extends: one A4
 # landscape page; the title, the answer and the alternatives across the page (cells tagged
 # ``koko``), then three columns (cells tagged ``palsta-1``, ``palsta-2``, ``palsta-3``, each a
-# block with its own heading), the method in small print across the page at the end.
+# block with its own heading), the reality check (where there is one) and the method in small print
+# across the page at the end.
 STYLE = """
 /* kuntakortti: kortin oma asettelu */
 @page { size: A4 landscape; margin: 10mm; }
@@ -69,8 +71,7 @@ svg.kortti-kaavio { display: block; max-width: 100%; height: auto; margin: 1mm 0
 .kortti-pieni p { margin: 0 0 0.4mm 0; }
 table.kortti { margin: 0.5mm 0 1mm 0 !important; table-layout: auto !important; }
 table.kortti caption { font-size: 8.5pt; }
-table.kortti[data-osa="vaihtoehdot"], table.kortti[data-osa="pienimmat"],
-table.kortti[data-osa="todellisuus"] { width: 100%; }
+table.kortti[data-osa="vaihtoehdot"], table.kortti[data-osa="pienimmat"] { width: 100%; }
 /* the alternatives' texts on one line each: the table keeps the first page's height */
 table.kortti[data-osa="vaihtoehdot"] td.teksti { white-space: nowrap !important;
   width: auto !important; }
@@ -169,7 +170,9 @@ def answer(card: Card) -> Block:
     """The answer first: three to five sentences with the key figures."""
     sentences = cards.answer(card)
     return Block(
-        f'<div class="kortti-vastaus">{_paragraphs(sentences)}</div>', "\n".join(sentences)
+        f"<h3>{html.escape(HEADING)}</h3>"
+        f'<div class="kortti-vastaus">{_paragraphs(sentences)}</div>',
+        "\n".join([HEADING, *sentences]),
     )
 
 

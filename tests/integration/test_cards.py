@@ -244,8 +244,10 @@ def test_each_card_prints_on_one_a4_landscape_page_or_two_with_its_answer_first(
     for folder, paper in zip(folders.values(), printed, strict=True):
         pages[folder.name] = paper.pages
         assert paper.too_wide == [], (folder.name, paper.too_wide)
+        assert paper.lost_headers == [], (folder.name, paper.lost_headers)
         assert 1 <= paper.pages <= 2, folder.name
         first = " ".join(paper.first_page.split())
+        assert re.search(r"^\s*Yhteenveto\s*$", paper.first_page, flags=re.MULTILINE), folder.name
         card = _read(folder)
         title = next(t for t in card.text if t.startswith("Kuntakortti: "))
         assert title.split(" – ")[0] in first, folder.name
