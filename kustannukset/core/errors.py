@@ -1,6 +1,7 @@
 """Errors in a user's input: one Finnish line that names the file, the row and the column, or the
 command-line option ("valinta --kunta"; an option is not a column: a ``column`` written as an
-option, "--kunta", is named as one).
+option, "--kunta", is named as one). In a file without columns (YAML) the place on the row is the
+character ("rivi 33, merkki 24").
 
 The command line prints these without a traceback and exits non-zero; everything else is a bug and
 keeps its traceback.
@@ -24,6 +25,7 @@ class InputError(Exception):
         row: int | None = None,
         column: str | None = None,
         option: str | None = None,
+        position: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -33,6 +35,7 @@ class InputError(Exception):
             option, column = str(column), None
         self.column = column
         self.option = option
+        self.position = position  # the character on the row (a YAML file has no columns)
 
     def __str__(self) -> str:
         place = []
@@ -40,6 +43,8 @@ class InputError(Exception):
             place.append(f"tiedosto {display_path(Path(self.file))}")
         if self.row is not None:
             place.append(f"rivi {self.row}")
+        if self.position is not None:
+            place.append(f"merkki {self.position}")
         if self.column is not None:
             place.append(f"sarake '{self.column}'")
         if self.option is not None:

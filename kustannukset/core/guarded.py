@@ -143,7 +143,7 @@ def decode(raw: bytes, path: Path | str) -> str:
                 "tiedoston merkistöä ei tunnistettu (odotettiin UTF-8 tai Windows-1252)",
                 file=path,
                 row=row,
-                column=str(column),
+                position=column,
             ) from None
     bad = _CONTROL.search(text) or _C1.search(text)
     if bad:
@@ -153,7 +153,7 @@ def decode(raw: bytes, path: Path | str) -> str:
             "tallenna tiedosto tekstinä uudelleen",
             file=path,
             row=row,
-            column=f"merkki {column}",
+            position=column,
         )
     return text
 
@@ -200,7 +200,7 @@ class GuardedLoader(yaml.SafeLoader):
                 "YAML-ankkurit (&) ja -viittaukset (*) eivät ole sallittuja; kirjoita arvo auki",
                 file=self.name,
                 row=event.start_mark.line + 1,
-                column=f"merkki {event.start_mark.column + 1}",
+                position=event.start_mark.column + 1,
             )
         self._depth += 1
         if self._depth > MAX_YAML_DEPTH:
@@ -208,7 +208,7 @@ class GuardedLoader(yaml.SafeLoader):
                 f"YAML-rakenne on liian syvä (yli {MAX_YAML_DEPTH} sisäkkäistä tasoa)",
                 file=self.name,
                 row=event.start_mark.line + 1,
-                column=f"merkki {event.start_mark.column + 1}",
+                position=event.start_mark.column + 1,
             )
         try:
             return super().compose_node(parent, index)
@@ -229,7 +229,7 @@ def _bad_number(loader: GuardedLoader, node: yaml.ScalarNode, why: str) -> Input
         f"'{shown}' ei kelpaa luvuksi: {why}",
         file=loader.name,
         row=node.start_mark.line + 1,
-        column=f"merkki {node.start_mark.column + 1}",
+        position=node.start_mark.column + 1,
     )
 
 
@@ -296,7 +296,7 @@ def _parse_yaml(path: Path, text: str, loader_class: type[GuardedLoader]):
             f"YAML-tiedosto ei ole kelvollinen: {_finnish_yaml_problem(exc)}",
             file=path,
             row=mark.line + 1 if mark else None,
-            column=f"merkki {mark.column + 1}" if mark else None,
+            position=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError:
         raise InputError("YAML-tiedosto ei ole kelvollinen", file=path) from None

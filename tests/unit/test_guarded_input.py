@@ -86,7 +86,7 @@ def test_bytes_in_no_known_encoding_name_the_place(data_copy):
     assert_one_line_error(
         run_cli("jako", "2023", "--data", str(data_copy)),
         "yhteiset_kustannukset.yaml",
-        "rivi 2",
+        "rivi 2, merkki 3:",
         "merkistöä ei tunnistettu",
     )
 
@@ -114,7 +114,9 @@ def test_control_character_in_yaml_names_row_and_column(data_copy):
         "ohjausmerkki",
         "0x07",
     )
-    assert "merkki" in line
+    # the place on the row is a character, not a column (a YAML file has none)
+    position = text.splitlines()[line_no - 1].index(COST_LINE) + 1
+    assert f"rivi {line_no}, merkki {position}:" in line and "sarake" not in line
 
 
 def test_control_character_in_csv(data_copy):
@@ -359,6 +361,8 @@ def test_a_non_finite_or_absurd_number_anywhere_in_yaml_names_file_and_row(tmp_p
         guarded.load_yaml(path, kind="skenaariotiedosto")
     assert words in caught.value.message and value in caught.value.message
     assert caught.value.row == 4
+    # "paino: " takes 11 characters of the row, the number is the 12th
+    assert str(caught.value).startswith(f"tiedosto {path}, rivi 4, merkki 12: ")
 
 
 def test_quoted_text_and_ordinary_numbers_stay_as_written(tmp_path):
