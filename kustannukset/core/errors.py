@@ -1,7 +1,8 @@
 """Errors in a user's input: one Finnish line that names the file, the row and the column, or the
 command-line option ("valinta --kunta"; an option is not a column: a ``column`` written as an
-option, "--kunta", is named as one). In a file without columns (YAML) the place on the row is the
-character ("rivi 33, merkki 24").
+option, "--kunta", is named as one). Where a file has no columns (YAML), or the fault is found before
+the text is read as a table (a byte no encoding decodes, a control character), the place on the row
+is its character ("rivi 33, merkki 24").
 
 The command line prints these without a traceback and exits non-zero; everything else is a bug and
 keeps its traceback.
@@ -35,7 +36,7 @@ class InputError(Exception):
             option, column = str(column), None
         self.column = column
         self.option = option
-        self.position = position  # the character on the row (a YAML file has no columns)
+        self.position = position  # the character on the row, from 1 (see the module docstring)
 
     def __str__(self) -> str:
         place = []

@@ -361,7 +361,7 @@ def test_a_non_finite_or_absurd_number_anywhere_in_yaml_names_file_and_row(tmp_p
         guarded.load_yaml(path, kind="skenaariotiedosto")
     assert words in caught.value.message and value in caught.value.message
     assert caught.value.row == 4
-    # "paino: " takes 11 characters of the row, the number is the 12th
+    # the row is "    paino: <value>": the value starts at its 12th character
     assert str(caught.value).startswith(f"tiedosto {path}, rivi 4, merkki 12: ")
 
 
