@@ -148,8 +148,18 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     total = space.count()
-    by_areas = space.count_by_areas()
     counted = time.perf_counter() - started
+    summary = basis = failure = None
+    if total:
+        # the payments first: the count by number of areas is made beside them
+        try:
+            basis = districts.load_basis(region, args.skenaario, key)
+            summary = summaries.summarise(
+                region, basis, decided=args.paatetyt, top=args.karki, space=space
+            )
+        except InputError as exc:
+            failure = exc
+    by_areas = space.count_by_areas()
     dialect = csv_dialect(args)
     out = sys.stderr if dialect is not None else sys.stdout
     _say(columns, _header(region), file=out)
@@ -180,13 +190,8 @@ def run(args: argparse.Namespace) -> int:
         + ", ".join(f"{count(k, 'alue', 'aluetta')}: {euros(v)}" for k, v in by_areas.items()),
         file=out,
     )
-    try:
-        basis = districts.load_basis(region, args.skenaario, key)
-        summary = summaries.summarise(
-            region, basis, decided=args.paatetyt, top=args.karki, space=space
-        )
-    except InputError as exc:
-        _say(columns, f"Maksuja ei voi laskea: {exc}", file=out)
+    if failure is not None:
+        _say(columns, f"Maksuja ei voi laskea: {failure}", file=out)
         return 0
     if dialect is not None:
         _say(columns, f"Huom: {_estimate_note(basis)}", file=out)

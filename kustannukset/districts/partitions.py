@@ -36,7 +36,10 @@ The sets and blocks met this way form a directed acyclic graph: a *set* (a conne
 partitioned) has one *edge* per block ``B`` of its pivot, and the edge leads to the components of the
 rest. It is built breadth first, all sets of a wave and all branches of a depth at once, on numpy
 arrays of bit masks (one int64 a set), so that the work per branch is a few vector operations rather
-than Python statements. Then, in order of set size:
+than Python statements. The branches of a wave grow independently, so once there are
+:data:`SPLIT_ROWS` of them they are shared among :data:`THREADS` threads (numpy lets go of the
+interpreter lock in its vector operations); the edges are put in their order at the end, so the
+graph is the same whatever the threads. Then, in order of set size:
 
 - *inside*: each set's number of partitions, and its polynomial in the number of areas;
 - *outside*: for each set, the number of ways to complete a partition of the whole node set around
@@ -71,7 +74,9 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from numbers import Integral, Rational
 
@@ -109,6 +114,10 @@ _TABLE_BITS = 16
 # The memory a run takes per edge of the graph, the evaluation of its blocks included (measured:
 # Varsinais-Suomi's 5,5 million edges peak at 1,5 GB), and per set.
 EDGE_BYTES = 280
+# The build shares a wave's branching among this many threads once it has this many rows (numpy
+# lets go of the interpreter lock inside its vector operations).
+THREADS = 2
+SPLIT_ROWS = 4096
 SET_BYTES = 160
 # The peak memory per edge of the estimate (measured on Varsinais-Suomi: 1,5 GB for an estimate of
 # 3,1 million edges; the estimate runs short of the real size by a factor of 1,5-2,5).
@@ -445,9 +454,142 @@ class _Budget:
             )
 
 
+class _Edges:
+    """The edges one branch of the build finds: their sets, blocks and component columns (see
+    :class:`_Dag`), the components met, and how many edges."""
+
+    def __init__(self) -> None:
+        self.parent: list[np.ndarray] = []
+        self.block: list[np.ndarray] = []
+        self.children: list[list[np.ndarray]] = []
+        self.met: list[np.ndarray] = []
+        self.count = 0
+
+
+def _grow(
+    g: _Graph,
+    sets: np.ndarray,
+    ids: np.ndarray,
+    state: tuple[np.ndarray, np.ndarray, np.ndarray],
+    out: _Edges,
+    check: Callable[..., None],
+    split: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Grow the blocks of ``state`` (each row a block, the nodes excluded from it and its set,
+    an index of ``sets``) by the include/exclude branching, depth by depth, adding every legal
+    block to ``out``. Returns the rows left when they reach ``split`` in number (to be shared
+    out), None when every branch is done."""
+    expand, weigh, threshold = g.expand_all, g.weigh_all, g.threshold
+    dtype = g.mask_dtype
+    block, excluded, owner = state
+    while block.size:
+        if split is not None and block.size >= split:
+            return block, excluded, owner
+        within = sets[owner]
+        dead = np.zeros(len(block), dtype=bool)
+        heavy = []
+        for rows, comp in _components(g, within & ~block):
+            light = weigh(comp) < threshold
+            lit, lc = rows[light], comp[light]
+            dead[lit] |= (lc & excluded[lit]) != 0
+            block[lit] |= lc
+            heavy.append((rows[~light], comp[~light]))
+        alive = ~dead
+        is_valid = alive & (weigh(block) >= threshold)
+        valid = np.flatnonzero(is_valid)
+        if valid.size:
+            out.parent.append(ids[owner[valid]])
+            out.block.append(block[valid])
+            position = np.cumsum(is_valid) - 1
+            columns = []
+            for rows, comp in heavy:
+                chosen = is_valid[rows]
+                column = np.zeros(valid.size, dtype=dtype)
+                column[position[rows[chosen]]] = comp[chosen]
+                columns.append(column)
+                out.met.append(np.unique(comp[chosen]))
+            out.children.append(columns)
+            out.count += valid.size
+            check()
+        keep = np.flatnonzero(alive)
+        block, excluded, owner = block[keep], excluded[keep], owner[keep]
+        within = within[keep]
+        candidates = expand(block) & within & ~block & ~excluded
+        # one child per candidate u: u added, the candidates before it excluded (in any order of
+        # the children: the edges are ordered at the end)
+        grown_block, grown_excluded, grown_owner = [], [], []
+        rows = np.flatnonzero(candidates)
+        left, before = candidates[rows], excluded[rows]
+        while rows.size:
+            u = left & -left
+            grown_block.append(block[rows] | u)
+            grown_excluded.append(before)
+            grown_owner.append(owner[rows])
+            before = before | u
+            left = left ^ u
+            more = left != 0
+            rows, left, before = rows[more], left[more], before[more]
+        if not grown_block:
+            break
+        block = np.concatenate(grown_block)
+        excluded = np.concatenate(grown_excluded)
+        owner = np.concatenate(grown_owner)
+        check(block.size)
+    return None
+
+
+class _MaskTable:
+    """A hash table from set masks to numbers, looked up for a whole array at once: open
+    addressing with linear probing in a table at most a third full, the home slot from a
+    multiplicative hash. Every mask looked up must be in the table."""
+
+    MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, masks: np.ndarray, values: np.ndarray) -> None:
+        masks = np.asarray(masks, dtype=np.int64)
+        self.bits = max(3 * len(masks), 8).bit_length()
+        size = 1 << self.bits
+        self.keys = np.full(size, -1, dtype=np.int64)
+        self.values = np.zeros(size, dtype=values.dtype)
+        slot = self._home(masks)
+        pending = np.arange(len(masks))
+        while pending.size:
+            # each free slot goes to the first of the masks that want it; the others move on
+            wanted = slot[pending]
+            free = self.keys[wanted] == -1
+            chosen, first = np.unique(wanted[free], return_index=True)
+            winners = pending[free][first]
+            self.keys[chosen] = masks[winners]
+            self.values[chosen] = values[winners]
+            placed = np.zeros(len(masks), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slot[pending] = (slot[pending] + 1) & (size - 1)
+
+    def _home(self, masks: np.ndarray) -> np.ndarray:
+        hashed = masks.astype(np.uint64) * self.MULTIPLIER
+        return (hashed >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def __call__(self, masks: np.ndarray) -> np.ndarray:
+        masks = np.asarray(masks, dtype=np.int64)
+        found = np.empty(len(masks), dtype=self.values.dtype)
+        slot = self._home(masks)
+        pending = np.arange(len(masks))
+        mask = len(self.keys) - 1
+        while pending.size:
+            at = slot[pending]
+            key = self.keys[at]
+            hit = key == masks[pending]
+            found[pending[hit]] = self.values[at[hit]]
+            if np.any(key[~hit] == -1):
+                raise KeyError("not a set of the graph")
+            pending = pending[~hit]
+            slot[pending] = (slot[pending] + 1) & mask
+        return found
+
+
 def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -> _Dag:
     """The graph of sets and edges reachable from the top-level parts, breadth first."""
-    expand, weigh, threshold = g.expand_all, g.weigh_all, g.threshold
     known: dict[int, int] = {}
     set_masks: list[int] = []
     edge_parent: list[np.ndarray] = []
@@ -479,59 +621,33 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         if sets.size:
             ids = np.array([known[m] for m in sets.tolist()], dtype=np.int64)
             block = _pivots(g, sets)
-            excluded = np.zeros_like(block)
-            owner = np.arange(len(sets), dtype=np.int64)
-            while block.size:
-                within = sets[owner]
-                dead = np.zeros(len(block), dtype=bool)
-                heavy = []
-                for rows, comp in _components(g, within & ~block):
-                    light = weigh(comp) < threshold
-                    lit, lc = rows[light], comp[light]
-                    dead[lit] |= (lc & excluded[lit]) != 0
-                    block[lit] |= lc
-                    heavy.append((rows[~light], comp[~light]))
-                alive = ~dead
-                is_valid = alive & (weigh(block) >= threshold)
-                valid = np.flatnonzero(is_valid)
-                if valid.size:
-                    edge_parent.append(ids[owner[valid]])
-                    edge_block.append(block[valid])
-                    position = np.cumsum(is_valid) - 1
-                    columns = []
-                    for rows, comp in heavy:
-                        chosen = is_valid[rows]
-                        column = np.zeros(valid.size, dtype=dtype)
-                        column[position[rows[chosen]]] = comp[chosen]
-                        columns.append(column)
-                        met.append(np.unique(comp[chosen]))
-                    edge_children.append(columns)
-                    edges += valid.size
-                    budget.check(edges * EDGE_BYTES + len(set_masks) * SET_BYTES)
-                keep = np.flatnonzero(alive)
-                block, excluded, owner = block[keep], excluded[keep], owner[keep]
-                within = within[keep]
-                candidates = expand(block) & within & ~block & ~excluded
-                # one child per candidate u: u added, the candidates before it excluded (in any
-                # order of the children: the edges are ordered at the end)
-                grown_block, grown_excluded, grown_owner = [], [], []
-                rows = np.flatnonzero(candidates)
-                left, before = candidates[rows], excluded[rows]
-                while rows.size:
-                    u = left & -left
-                    grown_block.append(block[rows] | u)
-                    grown_excluded.append(before)
-                    grown_owner.append(owner[rows])
-                    before = before | u
-                    left = left ^ u
-                    more = left != 0
-                    rows, left, before = rows[more], left[more], before[more]
-                if not grown_block:
-                    break
-                block = np.concatenate(grown_block)
-                excluded = np.concatenate(grown_excluded)
-                owner = np.concatenate(grown_owner)
-                budget.check(edges * EDGE_BYTES + block.size * 40)
+            state = (block, np.zeros_like(block), np.arange(len(sets), dtype=np.int64))
+            found = [_Edges()]
+
+            def check(rows: int = 0, found: list[_Edges] = found, edges: int = edges) -> None:
+                total = edges + sum(f.count for f in found)
+                budget.check(total * EDGE_BYTES + len(set_masks) * SET_BYTES + rows * 40)
+
+            split = SPLIT_ROWS if THREADS > 1 else None
+            rest = _grow(g, sets, ids, state, found[0], check, split)
+            if rest is not None:
+                # the rows grow independently: every thread takes every THREADS-th row
+                found += [_Edges() for _ in range(THREADS - 1)]
+                parts = [tuple(a[k::THREADS] for a in rest) for k in range(THREADS)]
+                with ThreadPoolExecutor(THREADS - 1) as pool:
+                    others = [
+                        pool.submit(_grow, g, sets, ids, parts[k], found[k], check)
+                        for k in range(1, THREADS)
+                    ]
+                    _grow(g, sets, ids, parts[0], found[0], check)
+                    for other in others:
+                        other.result()
+            for f in found:
+                edge_parent += f.parent
+                edge_block += f.block
+                edge_children += f.children
+                met += f.met
+                edges += f.count
         if met:
             children = np.unique(np.concatenate(met))
             queue = new_sets(children[children != 0])
@@ -545,7 +661,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     order = np.lexsort((masks, np.bitwise_count(masks)))
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    rank_by_mask = rank[by_mask].astype(np.int32)
+    lookup = _MaskTable(sorted_masks, rank[by_mask].astype(np.int32))
     # each edge's components in the order of their lowest node, left to right (a round whose
     # component was light, absorbed into the block, leaves no column), padded with -1
     width = 0
@@ -557,31 +673,32 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     total = sum(len(p) for p in edge_parent)
     parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
     blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
-    children = np.full((total, width), -1, dtype=np.int32)
-    at = 0
-    for p, parts in zip(edge_parent, edge_children, strict=True):
-        rows = children[at : at + len(p)]
-        column = np.zeros(len(p), dtype=np.intp)
-        for comp in parts:
-            nonzero = np.flatnonzero(comp)
-            found = np.searchsorted(sorted_masks, comp[nonzero])
-            rows[nonzero, column[nonzero]] = rank_by_mask[found]
-            column[nonzero] += 1
-        at += len(p)
-    del edge_children
     parent = rank[parent].astype(np.int32)
-    # within a set: more nodes first, then by mask; one key when the set, the size and the mask
-    # fit in 63 bits (the keys are distinct: a set has one edge per block)
+    # within a set: more nodes first, then by mask
     size = np.bitwise_count(blocks).astype(np.int64)
-    high = g.n + 6
-    if high + max(len(sorted_masks) - 1, 1).bit_length() <= 63:
-        order = np.argsort(parent.astype(np.int64) << high | (np.int64(63) - size) << g.n | blocks)
-    elif g.n <= 56:
-        order = np.lexsort(((np.int64(63) - size) << 56 | blocks, parent))
+    if g.n + 6 <= 63:
+        # two stable passes: by size and mask, then by set
+        first = _stable_order((np.int64(63) - size) << g.n | blocks, g.n + 6)
+        order = first[_stable_order(parent[first], max(len(masks) - 1, 1).bit_length())]
     else:
         order = np.lexsort((blocks, -size, parent))
     del size
-    parent, blocks, children = parent[order], blocks[order], children[order]
+    parent, blocks = parent[order], blocks[order]
+    # each edge's components go straight to the edge's place in that order
+    place = np.empty(total, dtype=np.int64)
+    place[order] = np.arange(total, dtype=np.int64)
+    del order
+    children = np.full((total, width), -1, dtype=np.int32)
+    at = 0
+    for p, parts in zip(edge_parent, edge_children, strict=True):
+        rows = place[at : at + len(p)]
+        column = np.zeros(len(p), dtype=np.intp)
+        for comp in parts:
+            nonzero = np.flatnonzero(comp)
+            children[rows[nonzero], column[nonzero]] = lookup(comp[nonzero])
+            column[nonzero] += 1
+        at += len(p)
+    del edge_children, place
     masks = masks[np.argsort(rank)]
     start = np.searchsorted(parent, np.arange(len(masks) + 1))
     pivots = np.zeros(len(masks), dtype=np.int64)
@@ -590,6 +707,21 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         pivots[free] = _pivots(g, masks[free])
     pivots[~free] = masks[~free]
     return _Dag(masks, pivots, start, blocks, children)
+
+
+def _stable_order(keys: np.ndarray, bits: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integer keys below ``2**bits``: when
+    a key and its position fit in 63 bits together, the positions are packed below the keys and
+    sorted as plain numbers (numpy sorts plain int64 several times faster than it argsorts)."""
+    keys = np.asarray(keys)
+    low = max(len(keys) - 1, 1).bit_length()
+    if bits + low > 63:
+        return np.argsort(keys, kind="stable")
+    packed = keys.astype(np.int64) << low
+    packed |= np.arange(len(keys), dtype=np.int64)
+    packed.sort()
+    packed &= (np.int64(1) << low) - 1
+    return packed
 
 
 def _by_size(dag: _Dag, descending: bool = False) -> Iterator[tuple[int, slice]]:
@@ -766,6 +898,9 @@ class PartitionSpace:
         self._cache_bytes = cache_bytes
         self._cache_left = cache_bytes
         self._ind: dict[int, np.ndarray] = {}
+        # count_by_areas may run in a thread of its own beside the other evaluations (see
+        # kustannukset.districts.summaries): a second caller waits for the first one's answer
+        self._by_areas_lock = threading.Lock()
 
     # -- the graph and its counts --
 
@@ -826,12 +961,13 @@ class PartitionSpace:
         included), for the numbers that occur, in increasing order."""
         if not self._tops:
             return {0: 1}
-        if self._by_areas is None:
-            polys = self._polynomials()
-            total = np.array([1], dtype=object)
-            for i in self._top_ids():
-                total = np.convolve(total, polys[i].astype(object))
-            self._by_areas = {k: int(c) for k, c in enumerate(total) if c}
+        with self._by_areas_lock:
+            if self._by_areas is None:
+                polys = self._polynomials()
+                total = np.array([1], dtype=object)
+                for i in self._top_ids():
+                    total = np.convolve(total, polys[i].astype(object))
+                self._by_areas = {k: int(c) for k, c in enumerate(total) if c}
         return dict(self._by_areas)
 
     def _polynomials(self) -> np.ndarray:
@@ -927,7 +1063,7 @@ class PartitionSpace:
         if self._blocks is None:
             dag = self.dag
             uses = self.edge_uses()
-            order = np.argsort(dag.blocks)  # (equal masks are added up: any order of them)
+            order = _stable_order(dag.blocks, self._g.n)
             masks = dag.blocks[order]
             if not masks.size:
                 self._blocks = (masks, masks.copy(), np.zeros(0, dtype=np.int64))

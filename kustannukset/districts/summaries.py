@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,10 +171,29 @@ def summarise(
     distribution, the decided areas' place, and the top partitions."""
     clock = _Clock()
     space = space or region.space()
+    count = space.count()
+    clock.lap("laskenta")
+    if not count:
+        return _summarise(region, basis, decided, top, space, clock, {})
+    space.area_range()  # the search uses it too: made before the thread below starts
+    with ThreadPoolExecutor(1) as pool:
+        # the count by number of areas, beside the distributions and the search (numpy lets go
+        # of the interpreter lock in its vector operations)
+        by_areas = pool.submit(space.count_by_areas)
+        return _summarise(region, basis, decided, top, space, clock, by_areas)
+
+
+def _summarise(
+    region: Region,
+    basis: CostBasis,
+    decided: str | None,
+    top: int,
+    space: PartitionSpace,
+    clock: _Clock,
+    by_areas: dict[int, int] | Future[dict[int, int]],
+) -> Summary:
     n = len(region.codes)
     count = space.count()
-    by_areas = space.count_by_areas() if count else {}
-    clock.lap("laskenta")
     notes = list(basis.notes)
     blocks = decided_blocks(region, decided) if decided else None
     decided_legal = bool(blocks) and space.is_legal(blocks)
@@ -221,6 +241,9 @@ def summarise(
             "suhteessa, jonka mukaan potti kertyy, antaa jokaiselle kunnalle saman summan. Muu "
             "jakoperuste (esim. työttömät) erottaa jaot toisistaan."
         )
+    if not isinstance(by_areas, dict):
+        by_areas = by_areas.result()
+        clock.lap("laskenta alueittain")
     return Summary(
         region,
         basis,

@@ -18,6 +18,7 @@ from graphillion import GraphSet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kustannukset.districts import partitions
 from kustannukset.districts.partitions import (
     PartitionInputError,
     PartitionSpace,
@@ -923,3 +924,57 @@ def test_count_of_the_real_map_matches_graphillion(pirkanmaa):
     for threshold in (20000, 40000):
         space = PartitionSpace(nodes, adjacency, weights, threshold)
         assert space.count() == graphillion_count(nodes, adjacency, weights, threshold)
+
+
+def graph_arrays(space: PartitionSpace) -> list[np.ndarray]:
+    dag = space.dag
+    return [dag.masks, dag.pivots, dag.start, dag.blocks, dag.children]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_the_build_shared_among_threads_gives_the_same_graph(monkeypatch, threads):
+    # the branching is split among the threads as soon as there are two rows: the sets, edges,
+    # their order and the components come out exactly as from one thread
+    nodes, adjacency, weights = grid()
+    monkeypatch.setattr(partitions, "THREADS", 1)
+    alone = PartitionSpace(nodes, adjacency, weights, 9)
+    monkeypatch.setattr(partitions, "THREADS", threads)
+    monkeypatch.setattr(partitions, "SPLIT_ROWS", 2)
+    shared = PartitionSpace(nodes, adjacency, weights, 9)
+    for ours, theirs in zip(graph_arrays(shared), graph_arrays(alone), strict=True):
+        assert np.array_equal(ours, theirs)
+    assert shared.count() == alone.count() > 1000
+    assert shared.count_by_areas() == alone.count_by_areas()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_threads_match_brute_force(monkeypatch, seed):
+    monkeypatch.setattr(partitions, "THREADS", 2)
+    monkeypatch.setattr(partitions, "SPLIT_ROWS", 1 + seed % 3)
+    nodes, adjacency, weights, threshold = random_case(random.Random(100 + seed), 5 + seed % 5)
+    expected = brute_force(nodes, adjacency, weights, threshold)
+    space = PartitionSpace(nodes, adjacency, weights, threshold)
+    assert set(enumerated(space)) == expected
+    assert space.count() == len(expected)
+
+
+def test_stable_order_is_numpys_stable_argsort():
+    rng = np.random.default_rng(7)
+    for bits in (3, 20, 40):
+        keys = rng.integers(0, 1 << bits, 5000)
+        assert np.array_equal(partitions._stable_order(keys, bits), np.argsort(keys, kind="stable"))
+    # keys too wide to pack beside their positions: numpy's own argsort
+    keys = rng.integers(0, 1 << 60, 5000)
+    assert np.array_equal(partitions._stable_order(keys, 60), np.argsort(keys, kind="stable"))
+
+
+def test_mask_table_finds_every_mask_and_refuses_others():
+    rng = np.random.default_rng(3)
+    masks = np.unique(rng.integers(1, 1 << 40, 20000))
+    values = np.arange(len(masks), dtype=np.int32)[::-1].copy()
+    table = partitions._MaskTable(masks, values)
+    asked = rng.permutation(len(masks))
+    assert np.array_equal(table(masks[asked]), values[asked])
+    missing = np.setdiff1d(np.arange(1, 5000, dtype=np.int64), masks)[:10]
+    with pytest.raises(KeyError):
+        table(missing)
