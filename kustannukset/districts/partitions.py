@@ -97,6 +97,7 @@ __all__ = [
     "induced_adjacency",
     "key_shares",
     "mask_members",
+    "mask_totals",
     "minimal_areas",
     "recursive_partitions",
     "split_pool",
@@ -345,6 +346,12 @@ class _VectorLookup:
         if result is None:
             return np.zeros_like(masks)
         return result
+
+
+def mask_totals(masks: np.ndarray, values: Sequence[int], n: int) -> np.ndarray:
+    """The sum of the integer ``values`` of the ``n`` nodes over each int64 mask's members
+    (int64, exact), by table look-ups 16 nodes at a time."""
+    return _VectorLookup([int(v) for v in values], n, add=True)(np.asarray(masks, np.int64))
 
 
 def mask_members(masks: np.ndarray, n: int) -> np.ndarray:

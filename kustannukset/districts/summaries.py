@@ -173,14 +173,13 @@ def summarise(
     space = space or region.space()
     count = space.count()
     clock.lap("laskenta")
-    if not count:
-        return _summarise(region, basis, decided, top, space, clock, {})
-    space.area_range()  # the search uses it too: made before the thread below starts
-    with ThreadPoolExecutor(1) as pool:
-        # the count by number of areas, beside the distributions and the search (numpy lets go
-        # of the interpreter lock in its vector operations)
-        by_areas = pool.submit(space.count_by_areas)
-        return _summarise(region, basis, decided, top, space, clock, by_areas)
+    if count:
+        space.area_range()  # the search uses it too: made before the threads below start
+    # the count by number of areas and the top lists run in threads beside the distributions
+    # (numpy lets go of the interpreter lock in its vector operations)
+    with ThreadPoolExecutor(2) as pool:
+        by_areas = pool.submit(space.count_by_areas) if count else None
+        return _summarise(region, basis, decided, top, space, clock, pool, by_areas)
 
 
 def _summarise(
@@ -190,7 +189,8 @@ def _summarise(
     top: int,
     space: PartitionSpace,
     clock: _Clock,
-    by_areas: dict[int, int] | Future[dict[int, int]],
+    pool: ThreadPoolExecutor,
+    by_areas: Future[dict[int, int]] | None,
 ) -> Summary:
     n = len(region.codes)
     count = space.count()
@@ -204,6 +204,7 @@ def _summarise(
 
     masks, weights = space.blocks() if count else (np.zeros(0, np.int64),) * 2
     values = numbers.blocks(masks, n)
+    searching = pool.submit(_top_lists, space, values, top) if count and top > 0 else None
     payments = evaluation.distribution(values, weights, count, n)
     nets = None
     if numbers.funding is not None:
@@ -216,23 +217,8 @@ def _summarise(
 
     ranked: dict[str, list[Ranked]] = {name: [] for name in CRITERIA}
     searched = 0
-    if count and top > 0:
-        dag = space.dag
-        where = space.block_index()
-        bounds = search.Search(space, values.per_area[where], values.low[where], values.high[where])
-        for name in CRITERIA:
-            found, visited = bounds.top(name, top)
-            searched += visited
-            ranked[name] = [
-                Ranked(
-                    f.index,
-                    tuple(space.members_of(int(dag.blocks[e])) for e in f.edges),
-                    f.areas,
-                    f.area_spread,
-                    f.spread,
-                )
-                for f in found
-            ]
+    if searching is not None:
+        ranked, searched = searching.result()
         notes.append(SEARCH_NOTE)
     clock.lap("kärkijaot")
     if count and np.all(payments.maximum - payments.minimum <= 2 * evaluation.TIE_EUROS):
@@ -241,14 +227,13 @@ def _summarise(
             "suhteessa, jonka mukaan potti kertyy, antaa jokaiselle kunnalle saman summan. Muu "
             "jakoperuste (esim. työttömät) erottaa jaot toisistaan."
         )
-    if not isinstance(by_areas, dict):
-        by_areas = by_areas.result()
-        clock.lap("laskenta alueittain")
+    areas = by_areas.result() if by_areas is not None else {}
+    clock.lap("laskenta alueittain")
     return Summary(
         region,
         basis,
         count,
-        by_areas,
+        areas,
         table,
         ranked,
         blocks,
@@ -257,6 +242,32 @@ def _summarise(
         searched,
         clock.laps,
     )
+
+
+def _top_lists(
+    space: PartitionSpace, values: evaluation.BlockValues, top: int
+) -> tuple[dict[str, list[Ranked]], int]:
+    """The ``top`` best partitions by each criterion (a search that prunes by bounds), and the
+    number of search states visited."""
+    dag = space.dag
+    where = space.block_index()
+    bounds = search.Search(space, values.per_area[where], values.low[where], values.high[where])
+    ranked: dict[str, list[Ranked]] = {}
+    searched = 0
+    for name in CRITERIA:
+        found, visited = bounds.top(name, top)
+        searched += visited
+        ranked[name] = [
+            Ranked(
+                f.index,
+                tuple(space.members_of(int(dag.blocks[e])) for e in f.edges),
+                f.areas,
+                f.area_spread,
+                f.spread,
+            )
+            for f in found
+        ]
+    return ranked, searched
 
 
 class _Clock:

@@ -406,13 +406,16 @@ def evaluated(space: PartitionSpace, basis: evaluation.Basis, target=None):
 
 
 def random_basis(rng: random.Random, n: int, fixed: bool, mixed: bool) -> evaluation.Basis:
-    keys = [[rng.randint(1, 50) for _ in range(n)] for _ in range(2 if mixed else 1)]
+    # whole numbers, or (every other basis) fractions: the blocks add whole numbers by table
+    # look-ups and fractions in node order, and both must give the listing's numbers
+    scale = 1.0 if rng.random() < 0.5 else 0.37
+    keys = [[rng.randint(1, 50) * scale for _ in range(n)] for _ in range(2 if mixed else 1)]
     return evaluation.Basis(
         key_weights=(0.3, 0.7) if mixed else (1.0,),
         key_values=np.array(keys, dtype=float),
         pool_fixed=float(rng.randint(100, 1000)) if fixed else None,
-        pool_of_node=np.array([rng.randint(0, 500) for _ in range(n)], dtype=float),
-        population=np.array([rng.randint(10, 90) for _ in range(n)], dtype=float),
+        pool_of_node=np.array([rng.randint(0, 500) * scale for _ in range(n)], dtype=float),
+        population=np.array([rng.randint(10, 90) * scale for _ in range(n)], dtype=float),
     )
 
 

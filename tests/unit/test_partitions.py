@@ -978,3 +978,11 @@ def test_mask_table_finds_every_mask_and_refuses_others():
     missing = np.setdiff1d(np.arange(1, 5000, dtype=np.int64), masks)[:10]
     with pytest.raises(KeyError):
         table(missing)
+
+
+def test_mask_totals_add_each_masks_members():
+    # 40 nodes: the masks span three 16-node tables
+    values = [(7 * i) % 11 + 1000 * (i % 3) for i in range(40)]
+    masks = np.array([0, 1, 1 << 39, (1 << 40) - 1, 0b1011 << 14, (1 << 16) | (1 << 32)])
+    expected = [sum(v for i, v in enumerate(values) if (int(m) >> i) & 1) for m in masks.tolist()]
+    assert partitions.mask_totals(masks, values, 40).tolist() == expected
