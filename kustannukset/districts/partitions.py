@@ -678,34 +678,24 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             found += comp != 0
         width = max(width, int(found.max(initial=0)))
     total = sum(len(p) for p in edge_parent)
-    parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
-    blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
-    parent = rank[parent].astype(np.int32)
-    # within a set: more nodes first, then by mask
-    size = np.bitwise_count(blocks).astype(np.int64)
-    if g.n + 6 <= 63:
-        # two stable passes: by size and mask, then by set
-        first = _stable_order((np.int64(63) - size) << g.n | blocks, g.n + 6)
-        order = first[_stable_order(parent[first], max(len(masks) - 1, 1).bit_length())]
-    else:
-        order = np.lexsort((blocks, -size, parent))
-    del size
-    parent, blocks = parent[order], blocks[order]
-    # each edge's components go straight to the edge's place in that order
-    place = np.empty(total, dtype=np.int64)
-    place[order] = np.arange(total, dtype=np.int64)
-    del order
-    children = np.full((total, width), -1, dtype=np.int32)
-    at = 0
-    for p, parts in zip(edge_parent, edge_children, strict=True):
-        rows = place[at : at + len(p)]
-        column = np.zeros(len(p), dtype=np.intp)
-        for comp in parts:
-            nonzero = np.flatnonzero(comp)
-            children[rows[nonzero], column[nonzero]] = lookup(comp[nonzero])
-            column[nonzero] += 1
-        at += len(p)
-    del edge_children, place
+    with ThreadPoolExecutor(1) as pool:
+        # the components are looked up beside the sort below
+        filling = pool.submit(_children, edge_parent, edge_children, lookup, total, width)
+        parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
+        blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
+        parent = rank[parent].astype(np.int32)
+        # within a set: more nodes first, then by mask
+        size = np.bitwise_count(blocks).astype(np.int64)
+        if g.n + 6 <= 63:
+            # two stable passes: by size and mask, then by set
+            first = _stable_order((np.int64(63) - size) << g.n | blocks, g.n + 6)
+            order = first[_stable_order(parent[first], max(len(masks) - 1, 1).bit_length())]
+        else:
+            order = np.lexsort((blocks, -size, parent))
+        del size
+        parent, blocks = parent[order], blocks[order]
+        children = filling.result()[order]
+    del edge_children, order
     masks = masks[np.argsort(rank)]
     start = np.searchsorted(parent, np.arange(len(masks) + 1))
     pivots = np.zeros(len(masks), dtype=np.int64)
@@ -714,6 +704,28 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         pivots[free] = _pivots(g, masks[free])
     pivots[~free] = masks[~free]
     return _Dag(masks, pivots, start, blocks, children)
+
+
+def _children(
+    edge_parent: list[np.ndarray],
+    edge_children: list[list[np.ndarray]],
+    lookup: _MaskTable,
+    total: int,
+    width: int,
+) -> np.ndarray:
+    """The edges' components as set indices, one row per edge in the order the edges were found,
+    the components in the order of their lowest node, padded with -1."""
+    children = np.full((total, width), -1, dtype=np.int32)
+    at = 0
+    for p, parts in zip(edge_parent, edge_children, strict=True):
+        rows = children[at : at + len(p)]
+        column = np.zeros(len(p), dtype=np.intp)
+        for comp in parts:
+            nonzero = np.flatnonzero(comp)
+            rows[nonzero, column[nonzero]] = lookup(comp[nonzero])
+            column[nonzero] += 1
+        at += len(p)
+    return children
 
 
 def _stable_order(keys: np.ndarray, bits: int) -> np.ndarray:
