@@ -588,7 +588,25 @@ def national(report: Report) -> pd.DataFrame:
             json.dumps(frame.to_dict("records"), ensure_ascii=False), encoding="utf-8"
         )
         os.replace(partial, path)
+        _prune(path)
     return frame
+
+
+# Tables kept for other data folders or earlier versions of the program: the newest few stay.
+KEPT_TABLES = 4
+
+
+def _prune(kept: Path) -> None:
+    """Remove all but the newest :data:`KEPT_TABLES` regions' tables beside ``kept`` (``kept``
+    itself always stays); a file that cannot be removed stays."""
+    older = sorted(
+        (p for p in kept.parent.glob("aluejaot-koko-maa-*.json") if p != kept),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for path in older[KEPT_TABLES - 1 :]:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _cache_folder() -> Path:

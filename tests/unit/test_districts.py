@@ -755,6 +755,17 @@ def test_the_reports_national_table_is_kept_by_a_digest_of_the_data_and_the_prog
     (data / "kunnat.csv").write_text("b", encoding="utf-8")
     ar.national(report)
     assert len(made) == 3
+    # each new digest adds a table; only the newest ones stay, the one just made among them
+    for version in "cdefg":
+        (data / "kunnat.csv").write_text(version, encoding="utf-8")
+        ar.national(report)
+    tables = list((tmp_path / "kustannukset").glob("aluejaot-koko-maa-*.json"))
+    assert len(tables) == ar.KEPT_TABLES
+    newest = max(tables, key=lambda p: p.stat().st_mtime_ns)
+    (data / "kunnat.csv").write_text("g", encoding="utf-8")
+    ar.national(report)
+    assert len(made) == 8  # "g" is still kept: not made again
+    assert newest.exists()
 
 
 def test_headline_of_the_report_by_hand():
