@@ -233,6 +233,10 @@ def test_a_failing_notebook_fails_only_itself_and_the_next_gets_a_new_kernel(tmp
 RUNNER = textwrap.dedent(
     """
     import sys
+    import signal
+    # Ctrl-C as at a terminal, even when the test run was started in the background: a shell
+    # ignores SIGINT in its background jobs, and this process would inherit that
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from pathlib import Path
     from kustannukset.core.jobs import Job
     from kustannukset.render import driver

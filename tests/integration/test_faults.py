@@ -33,6 +33,10 @@ from tests.pxweb_palvelin import Server, Table, serve
 RUNNER = textwrap.dedent(
     """
     import subprocess, sys, time
+    import signal
+    # Ctrl-C as at a terminal, even when the test run was started in the background: a shell
+    # ignores SIGINT in its background jobs, and this process would inherit that
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from pathlib import Path
     from kustannukset.core import replace
     from kustannukset.core.jobs import Job
