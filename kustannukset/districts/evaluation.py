@@ -104,7 +104,7 @@ def _whole(values: np.ndarray) -> bool:
     values = np.asarray(values, dtype=np.float64)
     return bool(
         np.all(np.isfinite(values))
-        and np.all(values == np.round(values))
+        and np.all(np.mod(values, 1.0) == 0.0)
         and np.abs(values).sum() < 2.0**53
     )
 
