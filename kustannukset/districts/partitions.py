@@ -115,15 +115,15 @@ _TABLE_BITS = 16
 # The memory a run takes per edge of the graph, the evaluation of its blocks included (measured:
 # Varsinais-Suomi's 5,5 million edges peak at 1,5 GB), and per set.
 EDGE_BYTES = 280
+SET_BYTES = 160
+# The peak memory per edge of the estimate (measured on Varsinais-Suomi: 1,5 GB for an estimate of
+# 3,1 million edges; the estimate runs short of the real size by a factor of 1,5-2,5).
+ESTIMATE_BYTES = 500
 # The build shares a wave's branching among this many threads once it has this many rows (numpy
 # lets go of the interpreter lock inside its vector operations; on smaller waves the threads cost
 # more than they save: Pirkanmaa builds no faster with them, Varsinais-Suomi's large waves do).
 THREADS = 2
 SPLIT_ROWS = 65536
-SET_BYTES = 160
-# The peak memory per edge of the estimate (measured on Varsinais-Suomi: 1,5 GB for an estimate of
-# 3,1 million edges; the estimate runs short of the real size by a factor of 1,5-2,5).
-ESTIMATE_BYTES = 500
 
 
 class PartitionInputError(ValueError):
