@@ -6,7 +6,7 @@ Runs in the project's own kernel, with timings left out so that a re-run changes
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from kustannukset.render.startup import skip_slow_optional_imports
@@ -37,8 +37,21 @@ def execute_in_place(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted(
-        (ROOT / "notebooks").glob("*.ipynb")
+    parser = argparse.ArgumentParser(
+        prog="suorita_muistiot.py",
+        description="Suorita muistiot paikallaan oletusparametreilla (tulokset nbval-vertailua varten).",
     )
+    parser.add_argument(
+        "muistiot",
+        nargs="*",
+        type=Path,
+        metavar="MUISTIO",
+        help="suoritettavat .ipynb-tiedostot (oletus: kaikki notebooks/-kansiosta)",
+    )
+    args = parser.parse_args()
+    missing = [p for p in args.muistiot if not p.is_file()]
+    if missing:
+        parser.error("muistiota ei ole: " + ", ".join(str(p) for p in missing))
+    paths = [p.resolve() for p in args.muistiot] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for notebook in paths:
         execute_in_place(notebook)

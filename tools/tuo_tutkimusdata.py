@@ -49,6 +49,7 @@ paivita``) are kept, and their sources too.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import itertools
@@ -1444,10 +1445,37 @@ def kept_figures(path: Path) -> dict[tuple[str, int, int], dict[str, str]]:
     return kept
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="tuo_tutkimusdata.py",
+        description="Tuo tutkimusaineiston julkiset luvut kansioon data/.",
+    )
+    parser.add_argument(
+        "tutkimus",
+        nargs="?",
+        type=Path,
+        default=RESEARCH,
+        metavar="TUTKIMUSKANSIO",
+        help=f"tutkimusaineisto (oletus {RESEARCH})",
+    )
+    parser.add_argument(
+        "data",
+        nargs="?",
+        type=Path,
+        default=ROOT / "data",
+        metavar="DATAKANSIO",
+        help="kirjoitettava datakansio (oletus data/)",
+    )
+    args = parser.parse_args(argv)
+    if not args.tutkimus.is_dir():
+        parser.error(f"tutkimuskansiota ei ole: {args.tutkimus}")
+    return args
+
+
 if __name__ == "__main__":
-    args = [Path(a) for a in sys.argv[1:]]
+    args = parse_arguments(sys.argv[1:])
     lines: list[str] = []
-    result = main(*args, report=lines)
+    result = main(args.tutkimus, args.data, report=lines)
     for measure, n in result.items():
         print(f"tilastot/{measure}.csv: {n} riviä")
     for line in lines:
