@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kustannukset.districts.partitions import area_totals, key_shares, mask_members, mask_totals
+from kustannukset.districts.partitions import area_totals, key_shares, mask_totals
 
 # Payments closer than half a cent count as equal when placing the decided areas.
 TIE_EUROS = 0.005
@@ -70,33 +70,64 @@ class Basis:
 
     def blocks(self, masks: np.ndarray, n: int) -> BlockValues:
         """Every member's payment in each block (an area given as a bit mask), and each block's
-        euros per inhabitant."""
+        euros per inhabitant.
+
+        The entries are by node, then block (:func:`_members`), so each node's values are one
+        run. A block's sums over its members (the pool, the payments) are accumulated node by node,
+        in node order: the same additions, in the same order, as the listing's sums."""
         masks = np.asarray(masks, dtype=np.int64)
-        block, node = np.nonzero(mask_members(masks, n))  # by block, then node order
-        block, node = block.astype(np.int32), node.astype(np.int16)  # (memory: many entries)
         count = len(masks)
+        block, start = _members(masks, n)
+        runs = [block[start[i] : start[i + 1]] for i in range(n)]
 
         def sums(values: np.ndarray) -> np.ndarray:
             if _whole(values):
                 # whole numbers add up exactly in any order: by table look-ups, per block
                 return mask_totals(masks, values.astype(np.int64), n).astype(np.float64)
-            return np.bincount(block, weights=values[node], minlength=count)
+            return _node_order_sums(runs, values, count)
 
-        shares = np.zeros(len(block), dtype=np.float64)
+        shares = [np.zeros(len(rows), dtype=np.float64) for rows in runs]
         with np.errstate(invalid="ignore", divide="ignore"):
             for weight, values in zip(self.key_weights, self.key_values, strict=True):
-                shares += weight * np.nan_to_num(values[node] / sums(values)[block])
-        pools = None if self.pool_of_node is None else sums(self.pool_of_node)[block]
-        pay = self._pools(pools, len(block)) * shares
-        paid = np.bincount(block, weights=pay, minlength=count)
+                totals = sums(values)
+                for i, rows in enumerate(runs):
+                    shares[i] += weight * np.nan_to_num(values[i] / totals[rows])
+        pools = None if self.pool_of_node is None else sums(self.pool_of_node)
+        pay = np.empty(len(block), dtype=np.float64)
+        for i, rows in enumerate(runs):
+            part = pay[start[i] : start[i + 1]]
+            part[:] = self._pools(None if pools is None else pools[rows], len(rows)) * shares[i]
+        paid = _node_order_sums(runs, pay, count, start)
         people = sums(self.population)
+        low = np.full(count, np.nan)
+        high = np.full(count, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             per_area = np.where(people > 0, paid / people, np.nan)
-            per_capita = pay / self.population[node]
-        first = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else block
-        low = np.fmin.reduceat(per_capita, first) if len(block) else per_capita
-        high = np.fmax.reduceat(per_capita, first) if len(block) else per_capita
-        return BlockValues(block, node, pay, per_area, low, high)
+            for i, rows in enumerate(runs):
+                per_capita = pay[start[i] : start[i + 1]] / self.population[i]
+                low[rows] = np.fmin(low[rows], per_capita)
+                high[rows] = np.fmax(high[rows], per_capita)
+        return BlockValues(block, pay, per_area, low, high, start)
+
+
+def _members(masks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The blocks containing each node, node by node (block indices in increasing order, int32),
+    and where each node's run starts (``n + 1`` offsets)."""
+    runs = [np.flatnonzero((masks >> i) & 1).astype(np.int32) for i in range(n)]
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in runs], out=start[1:])
+    return (np.concatenate(runs) if runs else np.zeros(0, np.int32)), start
+
+
+def _node_order_sums(
+    runs: list[np.ndarray], values: np.ndarray, count: int, start: np.ndarray | None = None
+) -> np.ndarray:
+    """Per block, the sum of its members' values added in node order from 0.0: ``values`` per
+    node (one number each), or with ``start`` per entry (each node's run of ``values``)."""
+    total = np.zeros(count, dtype=np.float64)
+    for i, rows in enumerate(runs):
+        total[rows] += values[i] if start is None else values[start[i] : start[i + 1]]
+    return total
 
 
 def _whole(values: np.ndarray) -> bool:
@@ -111,16 +142,16 @@ def _whole(values: np.ndarray) -> bool:
 
 @dataclass
 class BlockValues:
-    """Payments of the blocks' members (one entry per block and member, by block then node) and
-    per block: euros per inhabitant of the area, and the smallest and largest euros per
-    inhabitant of its members."""
+    """Payments of the blocks' members (one entry per block and member, by node then block;
+    node ``i``'s entries are ``start[i]:start[i + 1]``) and per block: euros per inhabitant of the
+    area, and the smallest and largest euros per inhabitant of its members."""
 
     block: np.ndarray
-    node: np.ndarray
     payment: np.ndarray
     per_area: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    start: np.ndarray
     _tables: dict = field(default_factory=dict)
 
     def selection(self, weights: np.ndarray, n: int) -> _Selection:
@@ -184,60 +215,82 @@ class _Selection:
     smallest and largest payment (the bucket grows with the payment, so the buckets are in the
     payments' order), with the weights added up exactly in 64-bit integers. The k-th smallest lies
     in the bucket where the running sum passes ``k``; only the entries of the buckets asked for
-    are sorted. The answer is the payment itself, the same number as in a full sort."""
+    are sorted. The answer is the payment itself, the same number as in a full sort.
+
+    Everything is done node by node, on each node's run of entries (:class:`BlockValues`), so no
+    temporary array is longer than one node's run."""
 
     def __init__(self, values: BlockValues, weights: np.ndarray, n: int) -> None:
-        node = values.node.astype(np.intp)
-        payment = values.payment
-        self.n, self.node, self.payment = n, node, payment
-        self.weight = np.asarray(weights, dtype=np.int64)[values.block]
+        self.n, self.values = n, values
+        self.weights = np.asarray(weights, dtype=np.int64)
         self.minimum = np.full(n, np.inf)
         self.maximum = np.full(n, -np.inf)
-        np.minimum.at(self.minimum, node, payment)
-        np.maximum.at(self.maximum, node, payment)
-        span = self.maximum - self.minimum
+        self.bucket = np.empty(
+            len(values.payment), dtype=np.int16 if BUCKETS <= 1 << 15 else np.int32
+        )
+        self.cumulative = np.zeros((n, BUCKETS), dtype=np.int64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(span > 0, (BUCKETS - 1) / span, 0.0)
-        bucket = ((payment - self.minimum[node]) * scale[node]).astype(np.intp)
-        np.minimum(bucket, BUCKETS - 1, out=bucket)
-        self.key = node * BUCKETS + bucket
-        counts = np.zeros(n * BUCKETS, dtype=np.int64)
-        np.add.at(counts, self.key, self.weight)
-        self.cumulative = np.cumsum(counts.reshape(n, BUCKETS), axis=1)
+            for i in range(n):
+                payment, weight = self._run(i)
+                if not payment.size:
+                    continue
+                low, high = payment.min(), payment.max()
+                self.minimum[i], self.maximum[i] = low, high
+                span = high - low
+                scale = (BUCKETS - 1) / span if span > 0 else 0.0
+                bucket = ((payment - low) * scale).astype(np.intp)
+                np.minimum(bucket, BUCKETS - 1, out=bucket)
+                self.bucket[self._slice(i)] = bucket
+                counts = np.zeros(BUCKETS, dtype=np.int64)
+                np.add.at(counts, bucket, weight)
+                np.cumsum(counts, out=self.cumulative[i])
+
+    def _slice(self, i: int) -> slice:
+        return slice(int(self.values.start[i]), int(self.values.start[i + 1]))
+
+    def _run(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Node ``i``'s payments and their blocks' weights."""
+        part = self._slice(i)
+        return self.values.payment[part], self.weights[self.values.block[part]]
 
     def smallest(self, wanted: dict[int, list[int]]) -> dict[tuple[int, int], float]:
         """(node, k) -> the node's k-th smallest payment (from 0), for node -> ks."""
-        where = {}
-        for i, ks in wanted.items():
-            for k in ks:
-                where[(i, k)] = int(np.searchsorted(self.cumulative[i], k, side="right"))
-        flag = np.zeros(self.n * BUCKETS, dtype=bool)
-        for (i, _), b in where.items():
-            flag[i * BUCKETS + b] = True
-        chosen = np.flatnonzero(flag[self.key])
-        key, payment = self.key[chosen], self.payment[chosen]
-        order = np.lexsort((payment, key))
-        key, payment, weight = key[order], payment[order], self.weight[chosen][order]
         found = {}
-        for (i, k), b in where.items():
-            lo, hi = np.searchsorted(key, [i * BUCKETS + b, i * BUCKETS + b + 1])
-            before = int(self.cumulative[i, b - 1]) if b else 0
-            within = np.cumsum(weight[lo:hi])
-            found[(i, k)] = float(payment[lo + np.searchsorted(within, k - before, side="right")])
+        for i, ks in wanted.items():
+            where = {k: int(np.searchsorted(self.cumulative[i], k, side="right")) for k in ks}
+            payment, weight = self._run(i)
+            bucket = self.bucket[self._slice(i)]
+            asked = np.zeros(BUCKETS, dtype=bool)
+            asked[list(where.values())] = True
+            chosen = np.flatnonzero(asked[bucket])
+            bucket, payment, weight = bucket[chosen], payment[chosen], weight[chosen]
+            order = np.lexsort((payment, bucket))
+            bucket, payment, weight = bucket[order], payment[order], weight[order]
+            for k, b in where.items():
+                lo, hi = np.searchsorted(bucket, [b, b + 1])
+                before = int(self.cumulative[i, b - 1]) if b else 0
+                within = np.cumsum(weight[lo:hi])
+                found[(i, k)] = float(
+                    payment[lo + np.searchsorted(within, k - before, side="right")]
+                )
         return found
 
     def below(self, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per node, the number of partitions in which it pays less than ``target - TIE_EUROS``,
         and the number in which its payment is within :data:`TIE_EUROS` of ``target``."""
-        aim = np.asarray(target, dtype=np.float64)[self.node]
+        target = np.asarray(target, dtype=np.float64)
         under = np.zeros(self.n, dtype=np.int64)
-        np.add.at(under, self.node, np.where(self.payment < aim - TIE_EUROS, self.weight, 0))
-        # the ties are evaluated as defined, on the payments near the target
-        near = (self.payment >= aim - 2 * TIE_EUROS) & (self.payment <= aim + 2 * TIE_EUROS)
-        chosen = np.flatnonzero(near)
-        chosen = chosen[np.abs(self.payment[chosen] - aim[chosen]) <= TIE_EUROS]
         equal = np.zeros(self.n, dtype=np.int64)
-        np.add.at(equal, self.node[chosen], self.weight[chosen])
+        for i in range(self.n):
+            payment, weight = self._run(i)
+            aim = target[i]
+            under[i] = weight[payment < aim - TIE_EUROS].sum()
+            # the ties are evaluated as defined, on the payments near the target
+            near = np.flatnonzero(
+                (payment >= aim - 2 * TIE_EUROS) & (payment <= aim + 2 * TIE_EUROS)
+            )
+            near = near[np.abs(payment[near] - aim) <= TIE_EUROS]
+            equal[i] = weight[near].sum()
         return under, equal
 
 

@@ -96,7 +96,6 @@ __all__ = [
     "find_partition",
     "induced_adjacency",
     "key_shares",
-    "mask_members",
     "mask_totals",
     "minimal_areas",
     "recursive_partitions",
@@ -353,13 +352,6 @@ def mask_totals(masks: np.ndarray, values: Sequence[int], n: int) -> np.ndarray:
     """The sum of the integer ``values`` of the ``n`` nodes over each int64 mask's members
     (int64, exact), by table look-ups 16 nodes at a time."""
     return _VectorLookup([int(v) for v in values], n, add=True)(np.asarray(masks, np.int64))
-
-
-def mask_members(masks: np.ndarray, n: int) -> np.ndarray:
-    """Membership of ``n`` nodes in each int64 mask: a bool matrix (masks x nodes)."""
-    masks = np.asarray(masks, dtype=np.int64)
-    bits = np.int64(1) << np.arange(n, dtype=np.int64)
-    return (masks[:, None] & bits[None, :]) != 0
 
 
 # --- the graph of sets and blocks -------------------------------------------------------------
