@@ -123,6 +123,9 @@ ESTIMATE_BYTES = 500
 # more than they save: Pirkanmaa builds no faster with them, Varsinais-Suomi's large waves do).
 THREADS = 2
 SPLIT_ROWS = 65536
+# The edges are put in order by one plain sort of numbers that pack the set, the block's size and
+# its mask, when those fit in this many bits (else by a slower lexsort).
+PACKED_BITS = 63
 
 
 class PartitionInputError(ValueError):
@@ -455,13 +458,13 @@ class _Budget:
 
 
 class _Edges:
-    """The edges one branch of the build finds: their sets, blocks and component columns (see
-    :class:`_Dag`), the components met, and how many edges."""
+    """The edges one branch of the build finds: their sets and blocks, the components met (the
+    sets to partition next), and how many edges. An edge's components are not kept: they are the
+    connected components of its set less its block, found again once the edges are in order."""
 
     def __init__(self) -> None:
         self.parent: list[np.ndarray] = []
         self.block: list[np.ndarray] = []
-        self.children: list[list[np.ndarray]] = []
         self.met: list[np.ndarray] = []
         self.count = 0
 
@@ -480,7 +483,6 @@ def _grow(
     block to ``out``. Returns the rows left when they reach ``split`` in number (to be shared
     out), None when every branch is done."""
     expand, weigh, threshold = g.expand_all, g.weigh_all, g.threshold
-    dtype = g.mask_dtype
     block, excluded, owner = state
     while block.size:
         if split is not None and block.size >= split:
@@ -500,15 +502,8 @@ def _grow(
         if valid.size:
             out.parent.append(ids[owner[valid]])
             out.block.append(block[valid])
-            position = np.cumsum(is_valid) - 1
-            columns = []
             for rows, comp in heavy:
-                chosen = is_valid[rows]
-                column = np.zeros(valid.size, dtype=dtype)
-                column[position[rows[chosen]]] = comp[chosen]
-                columns.append(column)
-                out.met.append(np.unique(comp[chosen]))
-            out.children.append(columns)
+                out.met.append(np.unique(comp[is_valid[rows]]))
             out.count += valid.size
             check()
         keep = np.flatnonzero(alive)
@@ -570,7 +565,9 @@ class _MaskTable:
         hashed = masks.astype(np.uint64) * self.MULTIPLIER
         return (hashed >> np.uint64(64 - self.bits)).astype(np.int64)
 
-    def __call__(self, masks: np.ndarray) -> np.ndarray:
+    def __call__(self, masks: np.ndarray, missing: int | None = None) -> np.ndarray:
+        """The numbers of ``masks``; a mask not in the table is an error, or with ``missing``
+        gets that number."""
         masks = np.asarray(masks, dtype=np.int64)
         found = np.empty(len(masks), dtype=self.values.dtype)
         slot = self._home(masks)
@@ -581,8 +578,12 @@ class _MaskTable:
             key = self.keys[at]
             hit = key == masks[pending]
             found[pending[hit]] = self.values[at[hit]]
-            if np.any(key[~hit] == -1):
-                raise KeyError("not a set of the graph")
+            empty = key == -1
+            if np.any(empty):
+                if missing is None:
+                    raise KeyError("not a set of the graph")
+                found[pending[empty]] = missing
+                hit |= empty
             pending = pending[~hit]
             slot[pending] = (slot[pending] + 1) & mask
         return found
@@ -594,7 +595,6 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     set_masks: list[int] = []
     edge_parent: list[np.ndarray] = []
     edge_block: list[np.ndarray] = []
-    edge_children: list[list[np.ndarray]] = []
     edges = 0
 
     dtype = g.mask_dtype
@@ -614,7 +614,6 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             # a fixed block: one partition, itself
             edge_parent.append(np.array([known[m]], dtype=np.int64))
             edge_block.append(np.array([m], dtype=dtype))
-            edge_children.append([])
             edges += 1
         sets = np.array([m for m in queue.tolist() if m not in fixed], dtype=dtype)
         met: list[np.ndarray] = []  # the components met in this wave, each array without repeats
@@ -645,7 +644,6 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             for f in found:
                 edge_parent += f.parent
                 edge_block += f.block
-                edge_children += f.children
                 met += f.met
                 edges += f.count
         if met:
@@ -656,40 +654,32 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
 
     masks = np.array(set_masks, dtype=np.int64)
     by_mask = np.argsort(masks)
-    sorted_masks = masks[by_mask]
     # the sets' indices: by size, then by mask
     order = np.lexsort((masks, np.bitwise_count(masks)))
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    lookup = _MaskTable(sorted_masks, rank[by_mask].astype(np.int32))
-    # each edge's components in the order of their lowest node, left to right (a round whose
-    # component was light, absorbed into the block, leaves no column), padded with -1
-    width = 0
-    for p, parts in zip(edge_parent, edge_children, strict=True):
-        found = np.zeros(len(p), dtype=np.int8)
-        for comp in parts:
-            found += comp != 0
-        width = max(width, int(found.max(initial=0)))
-    total = sum(len(p) for p in edge_parent)
-    with ThreadPoolExecutor(1) as pool:
-        # the components are looked up beside the sort below
-        filling = pool.submit(_children, edge_parent, edge_children, lookup, total, width)
-        parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
-        blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
-        parent = rank[parent].astype(np.int32)
-        # within a set: more nodes first, then by mask
-        size = np.bitwise_count(blocks).astype(np.int64)
-        if g.n + 6 <= 63:
-            # two stable passes: by size and mask, then by set
-            first = _stable_order((np.int64(63) - size) << g.n | blocks, g.n + 6)
-            order = first[_stable_order(parent[first], max(len(masks) - 1, 1).bit_length())]
-        else:
-            order = np.lexsort((blocks, -size, parent))
-        del size
-        parent, blocks = parent[order], blocks[order]
-        children = filling.result()[order]
-    del edge_children, order
-    masks = masks[np.argsort(rank)]
+    lookup = _MaskTable(masks[by_mask], rank[by_mask].astype(np.int32))
+    parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
+    blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
+    del edge_parent, edge_block
+    parent = rank[parent]
+    # within a set: more nodes first, then by mask
+    size = np.bitwise_count(blocks).astype(np.int64)
+    if max(len(masks) - 1, 1).bit_length() + g.n + 6 <= PACKED_BITS:
+        # a set has each block once, so (set, size, mask) packed into one number is unique and
+        # a plain sort of those numbers puts the edges in order
+        key = parent << (g.n + 6) | (np.int64(63) - size) << g.n | blocks
+        del parent, size, blocks
+        key.sort()
+        parent = (key >> (g.n + 6)).astype(np.int32)
+        blocks = key & np.int64((1 << g.n) - 1)
+        del key
+    else:
+        order = np.lexsort((blocks, -size, parent))
+        parent, blocks = parent[order].astype(np.int32), blocks[order]
+        del order, size
+    masks = masks[_inverse(rank)]
+    children = _rest_components(g, masks, parent, blocks, lookup)
     start = np.searchsorted(parent, np.arange(len(masks) + 1))
     pivots = np.zeros(len(masks), dtype=np.int64)
     free = np.array([m not in fixed for m in masks.tolist()], dtype=bool)
@@ -699,25 +689,49 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     return _Dag(masks, pivots, start, blocks, children)
 
 
-def _children(
-    edge_parent: list[np.ndarray],
-    edge_children: list[list[np.ndarray]],
-    lookup: _MaskTable,
-    total: int,
-    width: int,
+def _inverse(rank: np.ndarray) -> np.ndarray:
+    """The positions in order of ``rank`` (a permutation of 0..n-1): its inverse."""
+    inverse = np.empty_like(rank)
+    inverse[rank] = np.arange(len(rank))
+    return inverse
+
+
+def _rest_components(
+    g: _Graph, masks: np.ndarray, parent: np.ndarray, blocks: np.ndarray, lookup: _MaskTable
 ) -> np.ndarray:
-    """The edges' components as set indices, one row per edge in the order the edges were found,
-    the components in the order of their lowest node, padded with -1."""
-    children = np.full((total, width), -1, dtype=np.int32)
-    at = 0
-    for p, parts in zip(edge_parent, edge_children, strict=True):
-        rows = children[at : at + len(p)]
-        column = np.zeros(len(p), dtype=np.intp)
-        for comp in parts:
-            nonzero = np.flatnonzero(comp)
-            rows[nonzero, column[nonzero]] = lookup(comp[nonzero])
-            column[nonzero] += 1
-        at += len(p)
+    """Each edge's components as set indices, in the order of their lowest node, padded with -1:
+    the connected components of its set less its block (each of them reaches the threshold, the
+    lighter ones being in the block). Large graphs are shared among :data:`THREADS` threads."""
+    rest = (masks[parent] & ~blocks).astype(g.mask_dtype)
+    count = len(rest)
+    parts = THREADS if THREADS > 1 and count >= SPLIT_ROWS else 1
+    bounds = [count * k // parts for k in range(parts + 1)]
+
+    def columns(lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        # A set is connected, so a rest that is a set is one component, itself (most are); only
+        # the others are split into their components.
+        part = rest[lo:hi]
+        whole = lookup(part, missing=-1)
+        split = np.flatnonzero((whole < 0) & (part != 0))
+        found = [(lo + split[rows], lookup(comp)) for rows, comp in _components(g, part[split])]
+        one = np.flatnonzero(whole >= 0)
+        if not found:
+            return [(lo + one, whole[one])] if one.size else []
+        first_rows, first_ids = found[0]
+        found[0] = (np.concatenate([lo + one, first_rows]), np.concatenate([whole[one], first_ids]))
+        return found
+
+    if parts == 1:
+        found = [columns(0, count)]
+    else:
+        with ThreadPoolExecutor(parts - 1) as pool:
+            others = [pool.submit(columns, bounds[k], bounds[k + 1]) for k in range(1, parts)]
+            found = [columns(bounds[0], bounds[1])] + [other.result() for other in others]
+    width = max((len(f) for f in found), default=0)
+    children = np.full((count, width), -1, dtype=np.int32)
+    for part in found:
+        for k, (rows, ids) in enumerate(part):
+            children[rows, k] = ids
     return children
 
 

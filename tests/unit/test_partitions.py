@@ -938,13 +938,35 @@ def test_the_build_shared_among_threads_gives_the_same_graph(monkeypatch, thread
     nodes, adjacency, weights = grid()
     monkeypatch.setattr(partitions, "THREADS", 1)
     alone = PartitionSpace(nodes, adjacency, weights, 9)
+    assert alone.dag is not None  # built now, in one thread (the graph is built when first used)
     monkeypatch.setattr(partitions, "THREADS", threads)
     monkeypatch.setattr(partitions, "SPLIT_ROWS", 2)
     shared = PartitionSpace(nodes, adjacency, weights, 9)
+    assert shared.dag is not None
     for ours, theirs in zip(graph_arrays(shared), graph_arrays(alone), strict=True):
         assert np.array_equal(ours, theirs)
     assert shared.count() == alone.count() > 1000
     assert shared.count_by_areas() == alone.count_by_areas()
+
+
+def test_the_edges_packed_into_one_sort_come_out_as_from_the_lexsort(monkeypatch):
+    # (set, size, mask) packed into one number and sorted, or sorted by numpy's lexsort when they
+    # do not fit: the same sets, edges, edge order and components, with and without fixed blocks
+    nodes, adjacency, weights = grid()
+    cases = [(nodes, adjacency, weights, 9, ()), (nodes, adjacency, weights, 9, [nodes[:3]])]
+    rng = random.Random(5)
+    cases += [(*random_case(rng, 6 + k % 4), ()) for k in range(6)]
+    for case_nodes, case_adjacency, case_weights, threshold, fixed in cases:
+        packed = PartitionSpace(case_nodes, case_adjacency, case_weights, threshold, fixed)
+        assert packed.dag is not None  # the graph is built when first asked for
+        monkeypatch.setattr(partitions, "PACKED_BITS", 0)
+        wide = PartitionSpace(case_nodes, case_adjacency, case_weights, threshold, fixed)
+        assert wide.dag is not None
+        monkeypatch.undo()
+        for ours, theirs in zip(graph_arrays(packed), graph_arrays(wide), strict=True):
+            assert ours.shape == theirs.shape
+            assert np.array_equal(ours, theirs)
+        assert packed.count() == wide.count()
 
 
 @pytest.mark.parametrize("seed", range(12))
