@@ -924,9 +924,11 @@ class PartitionSpace:
         self._cache_bytes = cache_bytes
         self._cache_left = cache_bytes
         self._ind: dict[int, np.ndarray] = {}
-        # count_by_areas may run in a thread of its own beside the other evaluations (see
-        # kustannukset.districts.summaries): a second caller waits for the first one's answer
+        # count_by_areas and area_range may run in threads of their own beside the other
+        # evaluations (see kustannukset.districts.summaries): a second caller waits for the first
+        # one's answer
         self._by_areas_lock = threading.Lock()
+        self._areas_lock = threading.Lock()
 
     # -- the graph and its counts --
 
@@ -1039,24 +1041,28 @@ class PartitionSpace:
 
     def area_range(self) -> tuple[np.ndarray, np.ndarray]:
         """Each set's fewest and most areas over its partitions (int64 arrays)."""
-        if self._areas is None:
-            dag = self.dag
-            fewest = np.zeros(len(dag.masks) + 1, dtype=np.int64)
-            most = np.zeros(len(dag.masks) + 1, dtype=np.int64)
-            for _, chosen in _by_size(dag):
-                children = dag.children[chosen]
-                low = np.ones(len(children), dtype=np.int64)
-                high = np.ones(len(children), dtype=np.int64)
-                for k in range(children.shape[1]):
-                    rows, child = _column(children, k)
-                    low[rows] += fewest[child]
-                    high[rows] += most[child]
-                parents = dag.parent[chosen]
-                first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
-                fewest[parents[first]] = np.minimum.reduceat(low, first)
-                most[parents[first]] = np.maximum.reduceat(high, first)
-            self._areas = (fewest[:-1], most[:-1])
+        with self._areas_lock:
+            if self._areas is None:
+                self._areas = self._area_range()
         return self._areas
+
+    def _area_range(self) -> tuple[np.ndarray, np.ndarray]:
+        dag = self.dag
+        fewest = np.zeros(len(dag.masks) + 1, dtype=np.int64)
+        most = np.zeros(len(dag.masks) + 1, dtype=np.int64)
+        for _, chosen in _by_size(dag):
+            children = dag.children[chosen]
+            low = np.ones(len(children), dtype=np.int64)
+            high = np.ones(len(children), dtype=np.int64)
+            for k in range(children.shape[1]):
+                rows, child = _column(children, k)
+                low[rows] += fewest[child]
+                high[rows] += most[child]
+            parents = dag.parent[chosen]
+            first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
+            fewest[parents[first]] = np.minimum.reduceat(low, first)
+            most[parents[first]] = np.maximum.reduceat(high, first)
+        return fewest[:-1], most[:-1]
 
     def edge_uses(self) -> np.ndarray:
         """Each edge's use: the number of legal partitions of all the nodes in which the edge's

@@ -173,10 +173,9 @@ def summarise(
     space = space or region.space()
     count = space.count()
     clock.lap("laskenta")
-    if count:
-        space.area_range()  # the search uses it too: made before the threads below start
     # the count by number of areas and the top lists run in threads beside the distributions
-    # (numpy lets go of the interpreter lock in its vector operations)
+    # (numpy lets go of the interpreter lock in its vector operations); the fewest and most areas
+    # of each set, which both use, are made by the first that asks (the other waits)
     with ThreadPoolExecutor(2) as pool:
         by_areas = pool.submit(space.count_by_areas) if count else None
         return _summarise(region, basis, decided, top, space, clock, pool, by_areas)
