@@ -1032,11 +1032,11 @@ class PartitionSpace:
                         if top > lo:
                             product[d + lo : d + top] += mine[d] * other[lo:top]
                 value[:, rows] = product
-            shifted = np.zeros_like(value)
-            shifted[1:] = value[:-1]  # the edge's own block
+            # the edge's own block is one more area: degree d of the edge is degree d + 1 of its
+            # set (no partition of these sets has more than span - 1 areas)
             parents = dag.parent[chosen]
             first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
-            polys[:span, parents[first]] += np.add.reduceat(shifted, first, axis=1)
+            polys[1:span, parents[first]] += np.add.reduceat(value[: span - 1], first, axis=1)
         return polys[:, :-1].T
 
     def area_range(self) -> tuple[np.ndarray, np.ndarray]:
