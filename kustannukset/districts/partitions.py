@@ -289,8 +289,16 @@ def _lookup(values: list, n: int, add: bool) -> Callable[[int], int]:
     """A function of a bitmask that combines ``values`` over its set bits, by table look-ups 16
     bits at a time: their sum (``add``, for weights) or their bitwise OR (for neighbour masks)."""
     tables = []
+    # numpy makes the tables when every sum fits in int64 with room to spare (always, for labour
+    # forces and neighbour masks); Python's integers otherwise
+    small = all(0 <= v < 1 << 58 for v in values)
     for start in range(0, max(n, 1), _TABLE_BITS):
         width = min(_TABLE_BITS, n - start)
+        if small:
+            tables.append(
+                _VectorLookup(values[start : start + width], width, add).tables[0][1].tolist()
+            )
+            continue
         table = [0] * (1 << width)
         for b in range(1, 1 << width):
             low = b & -b

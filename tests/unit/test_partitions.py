@@ -7,7 +7,9 @@ filtered by the rules with plain Python sets.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import random
 from collections import Counter, deque
 from fractions import Fraction
@@ -978,6 +980,24 @@ def test_threads_match_brute_force(monkeypatch, seed):
     space = PartitionSpace(nodes, adjacency, weights, threshold)
     assert set(enumerated(space)) == expected
     assert space.count() == len(expected)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 16, 17, 33, 40])
+def test_the_lookup_tables_combine_the_values_of_the_set_bits(n):
+    # the tables are made by numpy for ordinary values and by Python for huge ones: either way a
+    # mask's sum (or OR) is that of its members' values, computed here bit by bit
+    rng = random.Random(n)
+    for values in (
+        [rng.randrange(0, 500_000) for _ in range(n)],
+        [rng.randrange(0, 1 << 62) | 1 << 61 for _ in range(n)],
+    ):
+        for add in (True, False):
+            combine = partitions._lookup(values, n, add)
+            for _ in range(200):
+                mask = rng.randrange(0, 1 << n) if n else 0
+                members = [values[i] for i in range(n) if mask >> i & 1]
+                expected = sum(members) if add else functools.reduce(operator.or_, members, 0)
+                assert combine(mask) == expected
 
 
 def test_stable_order_is_numpys_stable_argsort():
