@@ -561,11 +561,17 @@ def decided_blocks(region: Region, name: str = DECIDED_SCENARIO) -> tuple[frozen
     return tuple(b for b in blocks if b)
 
 
-def decided_areas_in(context: Context, codes: Iterable[str], name: str = DECIDED_SCENARIO):
+def decided_areas_in(
+    context: Context,
+    codes: Iterable[str],
+    name: str = DECIDED_SCENARIO,
+    scenario: Scenario | None = None,
+):
     """The scenario's areas with a member among ``codes``: (area, whether it also has members
-    outside them)."""
+    outside them). ``scenario``: the scenario ``name`` already loaded (for many calls)."""
     inside = set(codes)
-    scenario = context.scenario(name)
+    if scenario is None:
+        scenario = context.scenario(name)
     return [
         (area, not set(area.members) <= inside)
         for area in scenario.areas

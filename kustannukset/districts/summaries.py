@@ -364,11 +364,12 @@ def national(
     municipality what its figures are. ``spaces`` gives the partitions of regions already built
     (by the region's name), so that they are not built again."""
     rows = []
+    scenario = context.scenario(decided)
     for name in mainland_regions(context):
         if progress:
             progress(name)
         codes = region_municipalities(context, name)
-        areas = decided_areas_in(context, codes, decided)
+        areas = decided_areas_in(context, codes, decided, scenario)
         shown = "; ".join(
             f"{area.name} ({len(area.members)} kuntaa"
             + (", ulottuu maakunnan rajan yli)" if crossing else ")")
