@@ -334,14 +334,14 @@ class _VectorLookup:
         self.tables = []
         for start in range(0, max(n, 1), _TABLE_BITS):
             width = min(_TABLE_BITS, n - start)
-            index = np.arange(1 << width, dtype=np.int64)
             table = np.zeros(1 << width, dtype=dtype)
             for b in range(width):
-                has = (index >> b) & 1 == 1
+                # the masks with bit b as their highest: those below it, with b added
+                low = 1 << b
                 if add:
-                    table[has] += values[start + b]
+                    np.add(table[:low], values[start + b], out=table[low : 2 * low])
                 else:
-                    table[has] |= values[start + b]
+                    np.bitwise_or(table[:low], values[start + b], out=table[low : 2 * low])
             self.tables.append((start, table))
 
     def __call__(self, masks: np.ndarray) -> np.ndarray:
