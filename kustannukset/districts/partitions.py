@@ -111,12 +111,13 @@ DEFAULT_CACHE_BYTES = 256 << 20
 # Counts are exact int64: a node set with more legal partitions than this is refused.
 MAX_COUNT = 1 << 62
 _TABLE_BITS = 16
-# The memory a run takes per edge of the graph, the evaluation of its blocks included (measured:
-# Varsinais-Suomi's 5,5 million edges peak at 1,5 GB), and per set.
+# The memory a run takes per edge of the graph, the evaluation of its blocks included, and per set,
+# with a margin: Varsinais-Suomi's 5,5 million edges peak at 1,0 GB, Uusimaa's 1,3 million at
+# 0,56 GB, each with the process's own 0,25 GB (libraries and statistics).
 EDGE_BYTES = 280
 SET_BYTES = 160
-# The peak memory per edge of the estimate (measured on Varsinais-Suomi: 1,5 GB for an estimate of
-# 3,1 million edges; the estimate runs short of the real size by a factor of 1,5-2,5).
+# The peak memory per edge of the estimate, with a margin (Varsinais-Suomi: 1,0 GB for an estimate
+# of 3,1 million edges; the estimate runs short of the real size by a factor of 1,5-2,5).
 ESTIMATE_BYTES = 500
 # The build shares a wave's branching among this many threads once it has this many rows (numpy
 # lets go of the interpreter lock inside its vector operations; on smaller waves the threads cost
