@@ -600,41 +600,47 @@ class _MaskTable:
 
 def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -> _Dag:
     """The graph of sets and edges reachable from the top-level parts, breadth first."""
-    known: dict[int, int] = {}
-    set_masks: list[int] = []
+    set_masks: list[np.ndarray] = []  # the sets in the order they were met, numbered so
+    known = np.zeros(0, dtype=np.int64)  # the same masks, sorted
+    count = 0
     edge_parent: list[np.ndarray] = []
     edge_block: list[np.ndarray] = []
     edges = 0
 
     dtype = g.mask_dtype
+    fixed_masks = np.array(sorted(fixed), dtype=np.int64)
 
-    def new_sets(masks: np.ndarray) -> np.ndarray:
-        fresh = []
-        for m in masks.tolist():
-            if m not in known:
-                known[m] = len(set_masks)
-                set_masks.append(m)
-                fresh.append(m)
-        return np.array(fresh, dtype=dtype)
+    def new_sets(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The masks (without repeats) not met before, in their order, and their numbers."""
+        nonlocal known, count
+        masks = np.asarray(masks, dtype=np.int64)
+        if known.size:
+            at = np.minimum(np.searchsorted(known, masks), len(known) - 1)
+            masks = masks[known[at] != masks]
+        set_masks.append(masks)
+        numbers = np.arange(count, count + len(masks), dtype=np.int64)
+        count += len(masks)
+        known = np.sort(np.concatenate([known, masks]))
+        return masks.astype(dtype), numbers
 
-    queue = new_sets(np.array(tops, dtype=dtype))
+    queue, numbers = new_sets(np.array(tops, dtype=np.int64))
     while queue.size:
-        for m in (m for m in queue.tolist() if m in fixed):
+        is_fixed = np.isin(queue.astype(np.int64), fixed_masks)
+        for m, number in zip(queue[is_fixed].tolist(), numbers[is_fixed].tolist(), strict=True):
             # a fixed block: one partition, itself
-            edge_parent.append(np.array([known[m]], dtype=np.int64))
+            edge_parent.append(np.array([number], dtype=np.int64))
             edge_block.append(np.array([m], dtype=dtype))
             edges += 1
-        sets = np.array([m for m in queue.tolist() if m not in fixed], dtype=dtype)
+        sets, ids = queue[~is_fixed], numbers[~is_fixed]
         met: list[np.ndarray] = []  # the components met in this wave, each array without repeats
         if sets.size:
-            ids = np.array([known[m] for m in sets.tolist()], dtype=np.int64)
             block = _pivots(g, sets)
             state = (block, np.zeros_like(block), np.arange(len(sets), dtype=np.int64))
             found = [_Edges()]
 
             def check(rows: int = 0, found: list[_Edges] = found, edges: int = edges) -> None:
                 total = edges + sum(f.count for f in found)
-                budget.check(total * EDGE_BYTES + len(set_masks) * SET_BYTES + rows * 40)
+                budget.check(total * EDGE_BYTES + count * SET_BYTES + rows * 40)
 
             split = SPLIT_ROWS if THREADS > 1 else None
             rest = _grow(g, sets, ids, state, found[0], check, split)
@@ -657,11 +663,11 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
                 edges += f.count
         if met:
             children = np.unique(np.concatenate(met))
-            queue = new_sets(children[children != 0])
+            queue, numbers = new_sets(children[children != 0])
         else:
             queue = np.zeros(0, dtype=dtype)
 
-    masks = np.array(set_masks, dtype=np.int64)
+    masks = np.concatenate(set_masks)
     by_mask = np.argsort(masks)
     # the sets' indices: by size, then by mask
     order = np.lexsort((masks, np.bitwise_count(masks)))
@@ -691,7 +697,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
     children = _rest_components(g, masks, parent, blocks, lookup)
     start = np.searchsorted(parent, np.arange(len(masks) + 1))
     pivots = np.zeros(len(masks), dtype=np.int64)
-    free = np.array([m not in fixed for m in masks.tolist()], dtype=bool)
+    free = ~np.isin(masks, fixed_masks)
     if free.any():
         pivots[free] = _pivots(g, masks[free])
     pivots[~free] = masks[~free]
