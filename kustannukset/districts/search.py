@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,29 +69,38 @@ class _Extremes:
     def __init__(self, space: PartitionSpace, intervals: list[tuple[np.ndarray, np.ndarray]]):
         dag = space.dag
         self.fewest, self.most = space.area_range()
-        sets = len(dag.masks)
-        self.low_top: list[np.ndarray] = []
-        self.high_bottom: list[np.ndarray] = []
-        for low_values, high_values in intervals:
-            lowest_max = np.full(sets + 1, -INF)
-            highest_min = np.full(sets + 1, INF)
-            for _, chosen in dag.levels():
-                children = dag.children[chosen]
-                top = high_values[chosen].copy()
-                bottom = low_values[chosen].copy()
-                for k in range(children.shape[1]):
-                    # the first column on every row (the padding -1 is neutral), the others on
-                    # the few rows that have a component there
-                    rows = slice(None) if k == 0 else np.flatnonzero(children[:, k] >= 0)
-                    child = children[rows, k]
-                    top[rows] = np.maximum(top[rows], lowest_max[child])
-                    bottom[rows] = np.minimum(bottom[rows], highest_min[child])
-                parents = dag.parent[chosen]
-                first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
-                lowest_max[parents[first]] = np.minimum.reduceat(top, first)
-                highest_min[parents[first]] = np.maximum.reduceat(bottom, first)
-            self.low_top.append(lowest_max)
-            self.high_bottom.append(highest_min)
+        # the intervals are independent: each in a thread of its own (numpy lets go of the
+        # interpreter lock in its vector operations)
+        with ThreadPoolExecutor(max(len(intervals), 1)) as pool:
+            done = list(pool.map(lambda pair: _extremes(dag, *pair), intervals))
+        self.low_top = [lowest_max for lowest_max, _ in done]
+        self.high_bottom = [highest_min for _, highest_min in done]
+
+
+def _extremes(
+    dag, low_values: np.ndarray, high_values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per set (and the padding -1), the smallest possible largest and the largest possible
+    smallest value of its partitions, from the per-edge intervals, smallest sets first."""
+    sets = len(dag.masks)
+    lowest_max = np.full(sets + 1, -INF)
+    highest_min = np.full(sets + 1, INF)
+    for _, chosen in dag.levels():
+        children = dag.children[chosen]
+        top = high_values[chosen].copy()
+        bottom = low_values[chosen].copy()
+        for k in range(children.shape[1]):
+            # the first column on every row (the padding -1 is neutral), the others on the few
+            # rows that have a component there
+            rows = slice(None) if k == 0 else np.flatnonzero(children[:, k] >= 0)
+            child = children[rows, k]
+            top[rows] = np.maximum(top[rows], lowest_max[child])
+            bottom[rows] = np.minimum(bottom[rows], highest_min[child])
+        parents = dag.parent[chosen]
+        first = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
+        lowest_max[parents[first]] = np.minimum.reduceat(top, first)
+        highest_min[parents[first]] = np.maximum.reduceat(bottom, first)
+    return lowest_max, highest_min
 
 
 class Search:

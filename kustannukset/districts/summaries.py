@@ -253,8 +253,10 @@ def _top_lists(
     bounds = search.Search(space, values.per_area[where], values.low[where], values.high[where])
     ranked: dict[str, list[Ranked]] = {}
     searched = 0
-    for name in CRITERIA:
-        found, visited = bounds.top(name, top)
+    # the criteria are searched side by side (their bounds are shared, made once)
+    with ThreadPoolExecutor(len(CRITERIA)) as pool:
+        results = list(pool.map(lambda name: bounds.top(name, top), CRITERIA))
+    for name, (found, visited) in zip(CRITERIA, results, strict=True):
         searched += visited
         ranked[name] = [
             Ranked(
