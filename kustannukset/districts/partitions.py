@@ -112,11 +112,11 @@ DEFAULT_CACHE_BYTES = 256 << 20
 MAX_COUNT = 1 << 62
 _TABLE_BITS = 16
 # The memory a run takes per edge of the graph, the evaluation of its blocks included, and per set,
-# with a margin: Varsinais-Suomi's 5,5 million edges peak at 1,0 GB, Uusimaa's 1,3 million at
+# with a margin: Varsinais-Suomi's 5,5 million edges peak at 1,1 GB, Uusimaa's 1,3 million at
 # 0,56 GB, each with the process's own 0,25 GB (libraries and statistics).
 EDGE_BYTES = 280
 SET_BYTES = 160
-# The peak memory per edge of the estimate, with a margin (Varsinais-Suomi: 1,0 GB for an estimate
+# The peak memory per edge of the estimate, with a margin (Varsinais-Suomi: 1,1 GB for an estimate
 # of 3,1 million edges; the estimate runs short of the real size by a factor of 1,5-2,5).
 ESTIMATE_BYTES = 500
 # The build shares a wave's branching among this many threads once it has this many rows (numpy

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -125,30 +126,40 @@ class Search:
         self._padded_fewest = np.append(self.fewest, 0)
         self._padded_most = np.append(self.most, 0)
         self._edges: dict[int, tuple[np.ndarray, ...]] = {}
+        self._making = threading.Lock()
 
     def edges(self, s: int) -> tuple[np.ndarray, ...]:
         """Per edge of the set ``s``, what choosing it adds whatever else is chosen: its block
         and its components' fewest and most areas, and the extremes (made when the search first
         meets the set, for the sets it meets)."""
         found = self._edges.get(s)
-        if found is None:
-            dag = self.space.dag
-            lo, hi = int(dag.start[s]), int(dag.start[s + 1])
-            children = dag.children[lo:hi]
-            fewest = np.ones(hi - lo, dtype=np.int64)
-            most = np.ones(hi - lo, dtype=np.int64)
-            r_top, r_bottom = self.area_value[lo:hi].copy(), self.area_value[lo:hi].copy()
-            m_top, m_bottom = self.high[lo:hi].copy(), self.low[lo:hi].copy()
-            for k in range(children.shape[1]):
-                child = children[:, k]
-                fewest += self._padded_fewest[child]
-                most += self._padded_most[child]
-                r_top = np.maximum(r_top, self.r_top[child])
-                r_bottom = np.minimum(r_bottom, self.r_bottom[child])
-                m_top = np.maximum(m_top, self.m_top[child])
-                m_bottom = np.minimum(m_bottom, self.m_bottom[child])
-            found = self._edges[s] = (fewest, most, r_top, r_bottom, m_top, m_bottom)
+        if found is not None:
+            return found
+        # the criteria are searched in threads of their own: a set met by several is made once
+        # (the largest sets' arrays are large), by the first, while the others wait
+        with self._making:
+            found = self._edges.get(s)
+            if found is None:
+                found = self._edges[s] = self._make_edges(s)
         return found
+
+    def _make_edges(self, s: int) -> tuple[np.ndarray, ...]:
+        dag = self.space.dag
+        lo, hi = int(dag.start[s]), int(dag.start[s + 1])
+        children = dag.children[lo:hi]
+        fewest = np.ones(hi - lo, dtype=np.int64)
+        most = np.ones(hi - lo, dtype=np.int64)
+        r_top, r_bottom = self.area_value[lo:hi].copy(), self.area_value[lo:hi].copy()
+        m_top, m_bottom = self.high[lo:hi].copy(), self.low[lo:hi].copy()
+        for k in range(children.shape[1]):
+            child = children[:, k]
+            fewest += self._padded_fewest[child]
+            most += self._padded_most[child]
+            r_top = np.maximum(r_top, self.r_top[child])
+            r_bottom = np.minimum(r_bottom, self.r_bottom[child])
+            m_top = np.maximum(m_top, self.m_top[child])
+            m_bottom = np.minimum(m_bottom, self.m_bottom[child])
+        return fewest, most, r_top, r_bottom, m_top, m_bottom
 
     def top(self, criterion: str, top: int) -> tuple[list[Found], int]:
         """The ``top`` best partitions by ``criterion``, best first, and the number of search
