@@ -6,7 +6,6 @@ Runs in the project's own kernel, with timings left out so that a re-run changes
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from kustannukset.render.startup import skip_slow_optional_imports
@@ -15,6 +14,8 @@ skip_slow_optional_imports()
 
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
+
+from kustannukset.cli.common import Parser, translate_argparse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,7 +38,8 @@ def execute_in_place(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
+    translate_argparse()
+    parser = Parser(
         prog="suorita_muistiot.py",
         description="Suorita muistiot paikallaan oletusparametreilla (tulokset nbval-vertailua varten).",
     )

@@ -63,6 +63,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
 
+from kustannukset.cli.common import Parser, translate_argparse
 from kustannukset.stats.loader import (
     FILE_COLUMNS,
     MEASURES,
@@ -1446,7 +1447,8 @@ def kept_figures(path: Path) -> dict[tuple[str, int, int], dict[str, str]]:
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    translate_argparse()
+    parser = Parser(
         prog="tuo_tutkimusdata.py",
         description="Tuo tutkimusaineiston julkiset luvut kansioon data/.",
     )
