@@ -668,12 +668,11 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
             queue = np.zeros(0, dtype=dtype)
 
     masks = np.concatenate(set_masks)
-    by_mask = np.argsort(masks)
-    # the sets' indices: by size, then by mask
-    order = np.lexsort((masks, np.bitwise_count(masks)))
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    lookup = _MaskTable(masks[by_mask], rank[by_mask].astype(np.int32))
+    # the sets' indices: by size, then by mask (rank: a set's index, from its number)
+    by_rank = np.lexsort((masks, np.bitwise_count(masks)))
+    rank = np.empty_like(by_rank)
+    rank[by_rank] = np.arange(len(by_rank))
+    lookup = _MaskTable(masks, rank.astype(np.int32))
     parent = np.concatenate(edge_parent) if edge_parent else np.zeros(0, dtype=np.int64)
     blocks = (np.concatenate(edge_block) if edge_block else np.zeros(0)).astype(np.int64)
     del edge_parent, edge_block
@@ -693,7 +692,7 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         order = np.lexsort((blocks, -size, parent))
         parent, blocks = parent[order].astype(np.int32), blocks[order]
         del order, size
-    masks = masks[_inverse(rank)]
+    masks = masks[by_rank]
     children = _rest_components(g, masks, parent, blocks, lookup)
     start = np.searchsorted(parent, np.arange(len(masks) + 1))
     pivots = np.zeros(len(masks), dtype=np.int64)
@@ -702,13 +701,6 @@ def _build(g: _Graph, tops: list[int], fixed: frozenset[int], budget: _Budget) -
         pivots[free] = _pivots(g, masks[free])
     pivots[~free] = masks[~free]
     return _Dag(masks, pivots, start, blocks, children)
-
-
-def _inverse(rank: np.ndarray) -> np.ndarray:
-    """The positions in order of ``rank`` (a permutation of 0..n-1): its inverse."""
-    inverse = np.empty_like(rank)
-    inverse[rank] = np.arange(len(rank))
-    return inverse
 
 
 def _rest_components(
