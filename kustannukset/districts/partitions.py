@@ -714,31 +714,29 @@ def _rest_components(
     parts = THREADS if THREADS > 1 and count >= SPLIT_ROWS else 1
     bounds = [count * k // parts for k in range(parts + 1)]
 
-    def columns(lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        # A set is connected, so a rest that is a set is one component, itself (most are); only
-        # the others are split into their components.
+    def columns(lo: int, hi: int) -> list[tuple[np.ndarray, int, np.ndarray]]:
+        """(edges, column, set indices) for the edges ``lo:hi``. A set is connected, so a rest
+        that is a set is one component, itself (most are); only the others are split."""
         part = rest[lo:hi]
         whole = lookup(part, missing=-1)
-        split = np.flatnonzero((whole < 0) & (part != 0))
-        found = [(lo + split[rows], lookup(comp)) for rows, comp in _components(g, part[split])]
         one = np.flatnonzero(whole >= 0)
-        if not found:
-            return [(lo + one, whole[one])] if one.size else []
-        first_rows, first_ids = found[0]
-        found[0] = (np.concatenate([lo + one, first_rows]), np.concatenate([whole[one], first_ids]))
-        return found
+        split = np.flatnonzero((whole < 0) & (part != 0))
+        rounds = _components(g, part[split])
+        return [(lo + one, 0, whole[one])] + [
+            (lo + split[rows], k, lookup(comp)) for k, (rows, comp) in enumerate(rounds)
+        ]
 
     if parts == 1:
-        found = [columns(0, count)]
+        found = columns(0, count)
     else:
         with ThreadPoolExecutor(parts - 1) as pool:
             others = [pool.submit(columns, bounds[k], bounds[k + 1]) for k in range(1, parts)]
-            found = [columns(bounds[0], bounds[1])] + [other.result() for other in others]
-    width = max((len(f) for f in found), default=0)
+            found = columns(bounds[0], bounds[1]) + [c for o in others for c in o.result()]
+    found = [(rows, k, ids) for rows, k, ids in found if rows.size]
+    width = max((k + 1 for _, k, _ in found), default=0)
     children = np.full((count, width), -1, dtype=np.int32)
-    for part in found:
-        for k, (rows, ids) in enumerate(part):
-            children[rows, k] = ids
+    for rows, k, ids in found:
+        children[rows, k] = ids
     return children
 
 
