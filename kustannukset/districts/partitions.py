@@ -294,17 +294,13 @@ def _lookup(values: list, n: int, add: bool) -> Callable[[int], int]:
     # forces and neighbour masks); Python's integers otherwise
     small = all(0 <= v < 1 << 58 for v in values)
     for start in range(0, max(n, 1), _TABLE_BITS):
-        width = min(_TABLE_BITS, n - start)
+        chunk = values[start : start + _TABLE_BITS]
         if small:
-            tables.append(
-                _VectorLookup(values[start : start + width], width, add).tables[0][1].tolist()
-            )
+            tables.append(_table(chunk, add, np.int64).tolist())
             continue
-        table = [0] * (1 << width)
-        for b in range(1, 1 << width):
-            low = b & -b
-            value = values[start + low.bit_length() - 1]
-            table[b] = table[b ^ low] + value if add else table[b ^ low] | value
+        table = [0]
+        for value in chunk:  # the same doubling as _table's, in Python's integers
+            table += [t + value if add else t | value for t in table]
         tables.append(table)
     if len(tables) == 1:
         return tables[0].__getitem__
@@ -332,18 +328,10 @@ class _VectorLookup:
 
     def __init__(self, values: list[int], n: int, add: bool, dtype=np.int64) -> None:
         self.add = add
-        self.tables = []
-        for start in range(0, max(n, 1), _TABLE_BITS):
-            width = min(_TABLE_BITS, n - start)
-            table = np.zeros(1 << width, dtype=dtype)
-            for b in range(width):
-                # the masks with bit b as their highest: those below it, with b added
-                low = 1 << b
-                if add:
-                    np.add(table[:low], values[start + b], out=table[low : 2 * low])
-                else:
-                    np.bitwise_or(table[:low], values[start + b], out=table[low : 2 * low])
-            self.tables.append((start, table))
+        self.tables = [
+            (start, _table(values[start : start + _TABLE_BITS], add, dtype))
+            for start in range(0, max(n, 1), _TABLE_BITS)
+        ]
 
     def __call__(self, masks: np.ndarray) -> np.ndarray:
         result = None
@@ -358,6 +346,19 @@ class _VectorLookup:
         if result is None:
             return np.zeros_like(masks)
         return result
+
+
+def _table(values: Sequence[int], add: bool, dtype) -> np.ndarray:
+    """The sums (``add``) or bitwise ORs of ``values`` over every mask of ``len(values)`` bits, by
+    doubling: the masks whose highest bit is ``b`` are those below ``2**b`` with ``b`` added."""
+    table = np.zeros(1 << len(values), dtype=dtype)
+    for b, value in enumerate(values):
+        low = 1 << b
+        if add:
+            np.add(table[:low], value, out=table[low : 2 * low])
+        else:
+            np.bitwise_or(table[:low], value, out=table[low : 2 * low])
+    return table
 
 
 def mask_totals(masks: np.ndarray, values: Sequence[int], n: int) -> np.ndarray:
