@@ -93,21 +93,22 @@ class Basis:
                 for i, rows in enumerate(runs):
                     shares[i] += weight * np.nan_to_num(values[i] / totals[rows])
         pools = None if self.pool_of_node is None else sums(self.pool_of_node)
-        pay = np.empty(len(block), dtype=np.float64)
-        for i, rows in enumerate(runs):
-            part = pay[start[i] : start[i + 1]]
-            part[:] = self._pools(None if pools is None else pools[rows], len(rows)) * shares[i]
-        paid = _node_order_sums(runs, pay, count, start)
+        pays = [
+            self._pools(None if pools is None else pools[rows], len(rows)) * share
+            for rows, share in zip(runs, shares, strict=True)
+        ]
+        paid = _node_order_sums(runs, pays, count)
         people = sums(self.population)
         low = np.full(count, np.nan)
         high = np.full(count, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             per_area = np.where(people > 0, paid / people, np.nan)
-            for i, rows in enumerate(runs):
-                per_capita = pay[start[i] : start[i + 1]] / self.population[i]
+            for i, (rows, pay) in enumerate(zip(runs, pays, strict=True)):
+                per_capita = pay / self.population[i]
                 low[rows] = np.fmin(low[rows], per_capita)
                 high[rows] = np.fmax(high[rows], per_capita)
-        return BlockValues(block, pay, per_area, low, high, start)
+        payment = np.concatenate(pays) if pays else np.zeros(0)
+        return BlockValues(block, payment, per_area, low, high, start)
 
 
 def _members(masks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -119,14 +120,12 @@ def _members(masks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return (np.concatenate(runs) if runs else np.zeros(0, np.int32)), start
 
 
-def _node_order_sums(
-    runs: list[np.ndarray], values: np.ndarray, count: int, start: np.ndarray | None = None
-) -> np.ndarray:
-    """Per block, the sum of its members' values added in node order from 0.0: ``values`` per
-    node (one number each), or with ``start`` per entry (each node's run of ``values``)."""
+def _node_order_sums(runs: list[np.ndarray], values, count: int) -> np.ndarray:
+    """Per block, the sum of its members' values added in node order from 0.0: ``values[i]`` is
+    node ``i``'s value (one number) or its values in the blocks of its run (an array)."""
     total = np.zeros(count, dtype=np.float64)
-    for i, rows in enumerate(runs):
-        total[rows] += values[i] if start is None else values[start[i] : start[i + 1]]
+    for rows, value in zip(runs, values, strict=True):
+        total[rows] += value
     return total
 
 
