@@ -561,17 +561,15 @@ def decided_blocks(region: Region, name: str = DECIDED_SCENARIO) -> tuple[frozen
     return tuple(b for b in blocks if b)
 
 
-def decided_areas_in(
-    context: Context,
-    codes: Iterable[str],
-    name: str = DECIDED_SCENARIO,
-    scenario: Scenario | None = None,
-):
+def decided_areas_in(context: Context, codes: Iterable[str], name: str = DECIDED_SCENARIO):
     """The scenario's areas with a member among ``codes``: (area, whether it also has members
-    outside them). ``scenario``: the scenario ``name`` already loaded (for many calls)."""
+    outside them)."""
+    return areas_in(context.scenario(name), codes)
+
+
+def areas_in(scenario: Scenario, codes: Iterable[str]) -> list[tuple[Area, bool]]:
+    """:func:`decided_areas_in` of a scenario already loaded (for many calls)."""
     inside = set(codes)
-    if scenario is None:
-        scenario = context.scenario(name)
     return [
         (area, not set(area.members) <= inside)
         for area in scenario.areas

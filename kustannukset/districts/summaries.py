@@ -31,8 +31,8 @@ from kustannukset.districts.region import (
     DECIDED_SCENARIO,
     CostBasis,
     Region,
+    areas_in,
     could_stand_alone,
-    decided_areas_in,
     decided_blocks,
     load_region,
     mainland_regions,
@@ -371,7 +371,7 @@ def national(
         if progress:
             progress(name)
         codes = region_municipalities(context, name)
-        areas = decided_areas_in(context, codes, decided, scenario)
+        areas = areas_in(scenario, codes)
         shown = "; ".join(
             f"{area.name} ({len(area.members)} kuntaa"
             + (", ulottuu maakunnan rajan yli)" if crossing else ")")
