@@ -93,10 +93,10 @@ class Basis:
                 for i, rows in enumerate(runs):
                     shares[i] += weight * np.nan_to_num(values[i] / totals[rows])
         pools = None if self.pool_of_node is None else sums(self.pool_of_node)
-        pays = [
-            self._pools(None if pools is None else pools[rows], len(rows)) * share
-            for rows, share in zip(runs, shares, strict=True)
-        ]
+        payment = np.empty(len(block), dtype=np.float64)
+        pays = [payment[start[i] : start[i + 1]] for i in range(n)]  # views: each node's run
+        for rows, share, pay in zip(runs, shares, pays, strict=True):
+            pay[:] = self._pools(None if pools is None else pools[rows], len(rows)) * share
         paid = _node_order_sums(runs, pays, count)
         people = sums(self.population)
         low = np.full(count, np.nan)
@@ -107,7 +107,6 @@ class Basis:
                 per_capita = pay / self.population[i]
                 low[rows] = np.fmin(low[rows], per_capita)
                 high[rows] = np.fmax(high[rows], per_capita)
-        payment = np.concatenate(pays) if pays else np.zeros(0)
         return BlockValues(block, payment, per_area, low, high, start)
 
 
