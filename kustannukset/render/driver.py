@@ -17,7 +17,9 @@ imports pandas, matplotlib and the package once, and before each notebook
 directory, options, warnings), so each report comes out as from a fresh kernel. A failed notebook
 fails its report alone; its kernel is replaced for the next one. A worker takes next a job of the
 notebook it ran last, else one of a notebook no other worker is running, else any. Each worker
-keeps one HTML exporter.
+keeps one HTML exporter. When :func:`render_all` reads and checks the data folder, the kernels
+start meanwhile (the first at once, the others once the jobs are known and there are enough of
+them), and the first worker's warm kernel takes the first job, the longest.
 
 Each domain lists its reports in its ``notebook`` module (``jobs``: the requested years, ``None`` = all,
 the data folder and the options, to ``Job`` objects); ``JOB_PROVIDERS`` names them.
@@ -400,27 +402,31 @@ def render_all(
 ) -> list[tuple[Job, str]]:
     """Render every job; returns the failures as (job, Finnish message).
 
-    The data folder is read and checked first: an error in it stops everything before any kernel
-    starts, with one line that names the file, the row and the column.
-    """
-    load_statistics(data_dir)
-    jobs = all_jobs(years, data_dir, options)
-    if years is not None:
-        covered = {job.parameters.get("vuosi") for job in jobs}
-        unknown = [year for year in years if year not in covered]
-        if unknown:
-            known = sorted(
-                {job.parameters.get("vuosi") for job in all_jobs(None, data_dir)} - {None}
-            )
-            raise InputError(
-                f"vuodelle {', '.join(map(str, unknown))} ei ole tietoja; vuodet, joilta on tiedot: "
-                f"{', '.join(map(str, known))}"
-            )
-    return render_jobs(jobs, out_dir, log=log, workers=workers)
+    The data folder is read and checked first: an error in it stops everything before any report
+    is made, with one line that names the file, the row and the column. Meanwhile the first
+    worker's kernel is already starting (:func:`render_jobs`' ``prepare``)."""
+
+    def prepare() -> list[Job]:
+        load_statistics(data_dir)
+        jobs = all_jobs(years, data_dir, options)
+        if years is not None:
+            covered = {job.parameters.get("vuosi") for job in jobs}
+            unknown = [year for year in years if year not in covered]
+            if unknown:
+                known = sorted(
+                    {job.parameters.get("vuosi") for job in all_jobs(None, data_dir)} - {None}
+                )
+                raise InputError(
+                    f"vuodelle {', '.join(map(str, unknown))} ei ole tietoja; vuodet, joilta on "
+                    f"tiedot: {', '.join(map(str, known))}"
+                )
+        return jobs
+
+    return render_jobs(prepare, out_dir, log=log, workers=workers)
 
 
 def render_jobs(
-    jobs: list[Job],
+    jobs: list[Job] | Callable[[], list[Job]],
     out_dir: Path = REPORTS_DIR,
     *,
     log=print,
@@ -429,12 +435,14 @@ def render_jobs(
 ) -> list[tuple[Job, str]]:
     """Render ``jobs`` into ``out_dir`` holding its lock, after removing what dead runs left.
 
-    ``warm``: each worker runs its notebooks in one warm kernel; without it, every notebook has a
-    kernel of its own (as before; the benchmark's comparison)."""
-    writable_folder(out_dir, "raporttikansio")
-    with locked(out_dir, "Raporttien teko"):
-        clean_dead(out_dir)
-        return _render_jobs(jobs, out_dir, log, workers, warm)
+    ``jobs`` may be a function that lists them (``prepare``: reads and checks the data): it runs
+    while the first worker's kernel starts, on the core that would otherwise wait, and its error
+    stops the run before any report is made. ``warm``: each worker runs its notebooks in one warm
+    kernel; without it, every notebook has a kernel of its own (as before; the benchmark's
+    comparison)."""
+    if callable(jobs):
+        return _render_jobs(jobs, out_dir, log, workers, warm, early=True)
+    return _render_jobs(lambda: jobs, out_dir, log, workers, warm, early=False)
 
 
 def next_job(pending: list[Job], last: str | None, busy: set[str]) -> int:
@@ -470,11 +478,21 @@ class _Batch:
 
 
 def _render_jobs(
-    jobs: list[Job], out_dir: Path, log, workers: int | None, warm: bool
+    prepare: Callable[[], list[Job]],
+    out_dir: Path,
+    log,
+    workers: int | None,
+    warm: bool,
+    *,
+    early: bool,
 ) -> list[tuple[Job, str]]:
+    """Render the jobs ``prepare`` lists; ``early``: the first worker's kernel starts before they
+    are known."""
     failures: list[tuple[int, Job, str]] = []
     cancelled = threading.Event()
-    batch = _Batch(jobs)
+    listed = threading.Event()  # the jobs are known (or the run was given up)
+    started = threading.Event()  # the first worker has taken its first job (or none)
+    batch = _Batch([])
     results: queue.Queue = queue.Queue()
 
     def run(job: Job) -> tuple[list[Path] | None, str, float]:
@@ -496,43 +514,62 @@ def _render_jobs(
         # Each worker's kernel is a process of its own; the threads here mostly wait on them, so
         # reports render side by side, as many at a time as the machine has cores.
         last = None
-        with warm_kernel(cancelled) if warm else contextlib.nullcontext():
-            while not cancelled.is_set():
+        with warm_kernel(cancelled) if warm else contextlib.nullcontext() as kernel:
+            if worker == 0:
+                try:
+                    if early and kernel is not None:
+                        # The first kernel starts while the jobs are listed: the data is read and
+                        # checked on one core while the kernel imports its libraries on the
+                        # other. A kernel that does not start is started again for the first
+                        # notebook, which reports why not.
+                        with contextlib.suppress(Exception):
+                            kernel.start()
+                    listed.wait()
+                    taken = batch.take(worker, last)
+                finally:
+                    started.set()  # the first job, the longest, is this warm kernel's
+            else:
+                listed.wait()
+                if early and kernel is not None and len(batch.pending) > worker:
+                    # this worker will have a job: its kernel starts meanwhile
+                    with contextlib.suppress(Exception):
+                        kernel.start()
+                started.wait()
                 taken = batch.take(worker, last)
-                if taken is None:
-                    break
+            while taken is not None and not cancelled.is_set():
                 index, job = taken
                 last = job.notebook
                 results.put((index, job, *run(job)))
+                taken = batch.take(worker, last)
 
-    count = max(1, min(workers or default_workers(), len(jobs)))
+    count = max(1, workers or default_workers())
     pool = ThreadPoolExecutor(max_workers=count)
     threads = [pool.submit(work, worker) for worker in range(count)]
     try:
-        done = 0
-        while done < len(jobs):
-            try:
-                index, job, written, error, seconds = results.get(timeout=0.2)
-            except queue.Empty:
-                if all(thread.done() for thread in threads):
-                    break
-                continue
-            done += 1
-            if written is None:
-                failures.append((index, job, error))
-                log(f"{job.title}: EPÄONNISTUI – {error}", file=sys.stderr)
-            else:
-                names = ", ".join(p.name for p in written)
-                log(f"{job.title}: {display_path(written[0].parent)}/ ({names}) {seconds:.1f} s")
-    except KeyboardInterrupt:
-        # Ctrl-C: no report is swapped in any more, and the kernels are stopped at once, so the
-        # waiting threads end in moments; their temporary folders go with them.
+        jobs = prepare()
+        writable_folder(out_dir, "raporttikansio")
+        with locked(out_dir, "Raporttien teko"):
+            clean_dead(out_dir)
+            batch.pending = list(enumerate(jobs))
+            listed.set()
+            _collect(jobs, threads, results, failures, log)
+            pool.shutdown(wait=True)
+    except BaseException as exc:
+        # Ctrl-C, or an error in the data or the target folder before any report: no report is
+        # swapped in any more, and the kernels are stopped at once (without their clients'
+        # English notes of their end), so the waiting threads end in moments; their temporary
+        # folders go with them. After Ctrl-C the notes stay silenced until the program ends.
         cancelled.set()
-        logging.disable(logging.CRITICAL)  # the kernel clients' English notes of their end
-        stop_kernels()
-        pool.shutdown(wait=True, cancel_futures=True)
+        listed.set()
+        previous = logging.root.manager.disable
+        logging.disable(logging.CRITICAL)
+        try:
+            stop_kernels()
+            pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if not isinstance(exc, KeyboardInterrupt):
+                logging.disable(previous)
         raise
-    pool.shutdown(wait=True)
     for thread in threads:
         thread.result()  # a worker's own error (not a report's) is not hidden
     if failures:
@@ -541,6 +578,25 @@ def _render_jobs(
             file=sys.stderr,
         )
     return [(job, error) for _, job, error in sorted(failures, key=lambda f: f[0])]
+
+
+def _collect(jobs: list[Job], threads, results: queue.Queue, failures: list, log) -> None:
+    """Report each job as it is done (a failure also into ``failures``), until all are."""
+    done = 0
+    while done < len(jobs):
+        try:
+            index, job, written, error, seconds = results.get(timeout=0.2)
+        except queue.Empty:
+            if all(thread.done() for thread in threads):
+                break
+            continue
+        done += 1
+        if written is None:
+            failures.append((index, job, error))
+            log(f"{job.title}: EPÄONNISTUI – {error}", file=sys.stderr)
+        else:
+            names = ", ".join(p.name for p in written)
+            log(f"{job.title}: {display_path(written[0].parent)}/ ({names}) {seconds:.1f} s")
 
 
 def default_workers() -> int:
