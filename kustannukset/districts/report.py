@@ -27,16 +27,7 @@ from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.districts.region import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE, load_context
 from kustannukset.view import summary as page_one
 from kustannukset.view.charts import Chart
-from kustannukset.view.excel import (
-    DECIMAL_FORMAT,
-    TITLE,
-    WARNING,
-    note,
-    put,
-    save,
-    sheet_title,
-    write_frame,
-)
+from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, plan_from_notebook
 from kustannukset.view.formatting import euros
 from kustannukset.view.labels import count as counted
 from kustannukset.view.tables import Table
@@ -223,6 +214,7 @@ def summary_page(report: Report) -> page_one.Summary:
         tables,
         Chart(lambda: distribution_chart(first, compact=True), "€/asukas kaikissa jaoissa"),
         notice=estimate_note(first),
+        data={WORKBOOK_KEY: workbook_plan(report).to_data()},
     )
 
 
@@ -478,57 +470,46 @@ def _key_word(label: str) -> str:
     return word.lower()
 
 
-def workbook(report: Report, path: Path) -> None:
+# The executed notebook carries its workbook's plan under this key (in the summary page's
+# metadata), for the render process to write.
+WORKBOOK_KEY = "kustannukset_tyokirja"
+WORKBOOK_STATUS = "ARVIO / ESIMERKKI"
+
+
+def workbook_plan(report: Report) -> WorkbookPlan:
     """The partitions in Excel: counts, each key's municipality summary, the top partitions, the
     minimal areas, and the notes. Every sheet has its title in A1 and its notices under it."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
     notice = estimate_note(report.summaries[0])
-
-    def sheet(name: str, title: str, *notes: str):
-        ws = wb.create_sheet(sheet_title(name, wb.sheetnames))
-        put(ws, 1, 1, title, TITLE)
-        row = 2
-        for text in notes:
-            row = note(ws, row, text, WARNING)
-        return ws, row + 1
-
-    ws, row = sheet("Jakojen määrä", "Laillisten aluejakojen määrä alueiden määrän mukaan", notice)
+    plan = WorkbookPlan(WORKBOOK_STATUS)
     summary = report.summaries[0]
     counts = pd.DataFrame(
         {"Alueita": list(summary.by_areas), "Laillisia jakoja": list(summary.by_areas.values())}
     )
-    write_frame(ws, counts, row)
+    plan.sheet(
+        "Jakojen määrä", "Laillisten aluejakojen määrä alueiden määrän mukaan", [notice]
+    ).gap().table(counts)
     for item in report.summaries:
         key = item.basis.key_label
         word = _key_word(key)
-        ws, row = sheet(
-            f"Kunnat, {word}",
-            f"Kuntien maksut kaikissa jaoissa, jakoperuste: {key}",
-            notice,
-        )
         frame = item.table
         formats = {c: DECIMAL_FORMAT for c in frame.columns if "asukas" in c or c.endswith("%")}
-        write_frame(ws, _excel_frame(frame), row, formats)
-        ws, row = sheet(f"Kärkijaot, {word}", f"Kärkijaot, jakoperuste: {key}", notice)
+        plan.sheet(
+            f"Kunnat, {word}", f"Kuntien maksut kaikissa jaoissa, jakoperuste: {key}", [notice]
+        ).gap().table(_excel_frame(frame), formats)
         frame = top_frame(item)
-        write_frame(
-            ws, _excel_frame(frame), row, {c: DECIMAL_FORMAT for c in frame.columns if "ero" in c}
-        )
-    ws, row = sheet("Pienimmät alueet", "Kuntien pienimmät lailliset alueet", notice)
-    write_frame(ws, _excel_frame(minimal_frame(report)), row)
-    ws, row = sheet("Huomiot", "Menetelmä ja lähteet")
+        plan.sheet(f"Kärkijaot, {word}", f"Kärkijaot, jakoperuste: {key}", [notice]).gap()
+        plan.table(_excel_frame(frame), {c: DECIMAL_FORMAT for c in frame.columns if "ero" in c})
+    plan.sheet("Pienimmät alueet", "Kuntien pienimmät lailliset alueet", [notice]).gap()
+    plan.table(_excel_frame(minimal_frame(report)))
+    plan.sheet("Huomiot", "Menetelmä ja lähteet").gap()
     for item in report.summaries:
         for line in basis_text(item).splitlines():
-            row = note(ws, row, _plain(line))
-        row += 1
+            plan.text(_plain(line))
+        plan.gap()
     for line in method_text(report).splitlines()[1:]:  # the report's method, without its heading
         if line.strip():
-            row = note(ws, row, _plain(line))
-    note(ws, row, SOURCES_LINE)
-    save(wb, path, status="ARVIO / ESIMERKKI")
+            plan.text(_plain(line))
+    return plan.text(SOURCES_LINE)
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
@@ -541,7 +522,13 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         return context.scenario(districts.DEFAULT_SCENARIO)
 
     def excel(path: Path) -> None:
-        workbook(validate_parameters(data_kansio=data_parameter(data_dir)), path)
+        # the figures the executed notebook beside it planned, or, from a notebook run without
+        # them, made again
+        try:
+            plan = plan_from_notebook(path.with_name("aluejaot.ipynb"), WORKBOOK_KEY)
+        except (OSError, ValueError):
+            plan = workbook_plan(validate_parameters(data_kansio=data_parameter(data_dir)))
+        plan.write(path)
 
     return [
         Job(

@@ -44,16 +44,7 @@ from kustannukset.view.charts import (
     diverging_norm,
     text_colour,
 )
-from kustannukset.view.excel import (
-    DECIMAL_FORMAT,
-    NORMAL,
-    TITLE,
-    notices,
-    put,
-    save,
-    sheet_title,
-    write_frame,
-)
+from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, plan_from_notebook
 from kustannukset.view.formatting import axis_number, euros
 from kustannukset.view.html import Banner
 from kustannukset.view.summary import Summary
@@ -370,26 +361,25 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def workbook(comparison: Comparison, path: Path) -> None:
+# The executed notebook carries its workbook's plan under this key (in the summary page's
+# metadata), for the render process to write.
+WORKBOOK_KEY = "kustannukset_tyokirja"
+
+
+def workbook_plan(comparison: Comparison) -> WorkbookPlan:
     """The comparison in Excel: areas and rules, payments, changes, and the notes. Every sheet
     starts with its title and the example notice."""
-    from openpyxl import Workbook
+    plan = WorkbookPlan(WORKBOOK_STATUS)
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    def sheet(title: str, heading: str) -> WorkbookPlan:
+        return plan.sheet(title, heading, [comparison.notice]).gap()
 
-    def sheet(title: str, heading: str):
-        ws = wb.create_sheet(sheet_title(title, wb.sheetnames))
-        put(ws, 1, 1, heading, TITLE)
-        return ws, notices(ws, [comparison.notice]) + 1
-
-    ws, row = sheet("Alueet", "Alueet ja säännöt")
     frames = []
     for result in comparison.results:
         frame = result.areas.copy()
         frame.insert(0, "Skenaario", result.scenario.name)
         frames.append(frame)
-    write_frame(ws, _excel_frame(pd.concat(frames, ignore_index=True)), row)
+    sheet("Alueet", "Alueet ja säännöt").table(_excel_frame(pd.concat(frames, ignore_index=True)))
     sheets = [
         ("Maksuosuudet", side_by_side(comparison.results, "Maksuosuus €"), {}),
         ("Valtionosuusarvio", side_by_side(comparison.results, "Valtionosuus, arvio €"), {}),
@@ -418,23 +408,21 @@ def workbook(comparison: Comparison, path: Path) -> None:
         ("Euroa per työtön", side_by_side(comparison.results, "€/työtön"), "dec"),
     ]
     for title, frame, kind in sheets:
-        ws, row = sheet(title, f"{title} skenaarioittain")
         formats = (
             {c: DECIMAL_FORMAT for c in frame.columns if frame[c].dtype == float}
             if kind == "dec"
             else {}
         )
-        write_frame(ws, _excel_frame(frame), row, formats)
+        sheet(title, f"{title} skenaarioittain").table(_excel_frame(frame), formats)
     for result in comparison.results:
-        ws, row = sheet(result.scenario.name, f"{result.scenario.name}: kunnat")
         decimals = {c: DECIMAL_FORMAT for c in ("Osuus %", "Netto €/asukas")}
-        write_frame(ws, _excel_frame(result.municipalities), row, decimals)
-    ws, row = sheet("Huomiot", "Huomiot ja lähteet")
+        sheet(result.scenario.name, f"{result.scenario.name}: kunnat").table(
+            _excel_frame(result.municipalities), decimals
+        )
+    sheet("Huomiot", "Huomiot ja lähteet")
     for note in method_notes(comparison):  # each once, as in the report
-        put(ws, row, 1, note, NORMAL)
-        row += 1
-    put(ws, row + 1, 1, SOURCES_LINE, NORMAL)
-    save(wb, path, status=WORKBOOK_STATUS)
+        plan.text(note)
+    return plan.gap().text(SOURCES_LINE)
 
 
 def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPTIONS) -> list[Job]:
@@ -447,7 +435,13 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         return [context.scenario(name) for name in DEFAULT_SCENARIOS]
 
     def excel(path: Path) -> None:
-        workbook(validate_parameters(DEFAULT_SCENARIOS, data_dir), path)
+        # the figures the executed notebook beside it planned, or, from a notebook run without
+        # them, made again
+        try:
+            plan = plan_from_notebook(path.with_name("skenaariot.ipynb"), WORKBOOK_KEY)
+        except (OSError, ValueError):
+            plan = workbook_plan(validate_parameters(DEFAULT_SCENARIOS, data_dir))
+        plan.write(path)
 
     return [
         Job(
@@ -552,6 +546,7 @@ def summary(comparison: Comparison) -> Summary:
         tables,
         swing_chart(found) if found.swings else None,
         notice=SUMMARY_NOTICE,
+        data={WORKBOOK_KEY: workbook_plan(comparison).to_data()},
     )
 
 

@@ -27,12 +27,14 @@ spreadsheet injection. :func:`save` checks every cell of the workbook before wri
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from copy import copy
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -371,3 +373,99 @@ def save(wb, path: Path, status: str = "", made: dt.date | None = None) -> None:
                     font.name = FONT_NAME
                     cell.font = font
     wb.save(path)
+
+
+# --- a workbook as data ----------------------------------------------------------------------------
+
+# Font names of a planned workbook's texts.
+FONTS = {"normal": NORMAL, "title": TITLE, "warning": WARNING}
+
+
+def _json_cell(value):
+    """A table cell as JSON holds it: an int, a float, a text, a truth value or None (missing)."""
+    if _is_missing(value):
+        return None
+    if hasattr(value, "item"):  # a NumPy scalar
+        value = value.item()
+    return value
+
+
+class WorkbookPlan:
+    """A workbook's sheets as plain data: planned where its figures are (in the report's kernel),
+    carried as JSON (:meth:`to_data`, :meth:`from_data`) and written elsewhere (:meth:`write`),
+    so that the workbook holds the very figures the report shows and nothing is computed twice.
+
+    A sheet is laid out top down, as a writer with ``put``, ``note`` and :func:`write_frame`
+    lays it out: each text takes one row, a gap its rows, a table its rows and two more."""
+
+    def __init__(self, status: str = "") -> None:
+        self.status = status
+        self.sheets: list[dict] = []
+
+    def sheet(self, name: str, title: str, notices=()) -> WorkbookPlan:
+        """A new sheet named after ``name`` (:func:`sheet_title`), its ``title`` in A1 and the
+        ``notices`` under it in red."""
+        self.sheets.append({"name": name, "items": []})
+        self.text(title, "title")
+        for notice in notices:
+            self.text(notice, "warning")
+        return self
+
+    def text(self, text: str, font: str = "normal") -> WorkbookPlan:
+        if font not in FONTS:
+            raise ValueError(f"tuntematon kirjasin {font!r}")
+        self.sheets[-1]["items"].append({"text": str(text), "font": font})
+        return self
+
+    def gap(self, rows: int = 1) -> WorkbookPlan:
+        self.sheets[-1]["items"].append({"gap": int(rows)})
+        return self
+
+    def table(self, frame: pd.DataFrame, formats: dict[str, str] | None = None) -> WorkbookPlan:
+        self.sheets[-1]["items"].append(
+            {
+                "columns": [str(c) for c in frame.columns],
+                "rows": [[_json_cell(v) for v in row] for row in frame.itertuples(index=False)],
+                "formats": dict(formats or {}),
+            }
+        )
+        return self
+
+    def to_data(self) -> dict:
+        return {"status": self.status, "sheets": self.sheets}
+
+    @classmethod
+    def from_data(cls, data: dict) -> WorkbookPlan:
+        plan = cls(str(data["status"]))
+        plan.sheets = list(data["sheets"])
+        return plan
+
+    def write(self, path: Path, made: dt.date | None = None) -> None:
+        wb = Workbook()
+        wb.remove(wb.active)
+        for planned in self.sheets:
+            ws = wb.create_sheet(sheet_title(planned["name"], wb.sheetnames))
+            row = 1
+            for item in planned["items"]:
+                if "text" in item:
+                    put(ws, row, 1, item["text"], FONTS[item["font"]])
+                    row += 1
+                elif "gap" in item:
+                    row += item["gap"]
+                else:
+                    frame = pd.DataFrame(item["rows"], columns=item["columns"], dtype=object)
+                    row = write_frame(ws, frame, row, item["formats"])
+        save(wb, path, status=self.status, made=made)
+
+
+def plan_from_notebook(path: Path, key: str) -> WorkbookPlan:
+    """The workbook an executed notebook planned: the plan's data in an output's metadata under
+    ``key``. Raises ``ValueError`` when the notebook has none (a run without it), ``OSError``
+    when it cannot be read."""
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            for metadata in (output.get("metadata") or {}).values():
+                if isinstance(metadata, dict) and key in metadata:
+                    return WorkbookPlan.from_data(metadata[key])
+    raise ValueError(f"{path}: muistiossa ei ole työkirjan tietoja ({key})")

@@ -34,7 +34,9 @@ def unbroken(text: str) -> str:
 
 class Summary:
     """A report's page 1: ``sentences`` (plain Finnish, three to five), ``tables`` of figures and
-    one ``chart`` beside them; ``notice`` (ESIMERKKI, ARVIO) in red above the sentences."""
+    one ``chart`` beside them; ``notice`` (ESIMERKKI, ARVIO) in red above the sentences.
+    ``data``, if given, goes into the output's metadata, which no report shows (the figures the
+    render process writes into the report's workbook)."""
 
     def __init__(
         self,
@@ -43,12 +45,14 @@ class Summary:
         chart: Chart | None = None,
         notice: str = "",
         heading: str = HEADING,
+        data: dict | None = None,
     ) -> None:
         self.sentences = list(sentences)
         self.tables = list(tables)
         self.chart = chart
         self.notice = notice
         self.heading = heading
+        self.data = data
 
     def text(self) -> str:
         return " ".join(self.sentences)
@@ -63,7 +67,11 @@ class Summary:
             parts.append(repr(self.chart))
         return "\n".join(parts).rstrip()
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        markup = self.html()
+        return (markup, self.data) if self.data else markup
+
+    def html(self) -> str:
         notice = (
             f'<p class="huomautus" style="color: #c00000; font-weight: bold">'
             f"{html.escape(self.notice)}</p>"

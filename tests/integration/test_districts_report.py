@@ -10,10 +10,12 @@ from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.districts import region as districts
+from kustannukset.districts import report as ar
 from kustannukset.districts import summaries
 from kustannukset.render.driver import all_jobs
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
+from kustannukset.view.excel import MISSING, plan_from_notebook
 
 pytestmark = pytest.mark.integration
 
@@ -73,6 +75,26 @@ def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
         "Suurin €",
     ]
     assert "Persentiili %" in header
+
+
+def test_the_workbook_holds_the_figures_the_notebook_planned(rendered):
+    # the render process writes the workbook from the plan in the executed notebook's summary
+    # page, so the workbook and the report come from one computation
+    plan = plan_from_notebook(rendered / "aluejaot.ipynb", ar.WORKBOOK_KEY)
+    wb = load_workbook(rendered / "aluejaot.xlsx")
+    assert wb.sheetnames == [sheet["name"] for sheet in plan.sheets]
+    (table,) = [item for item in plan.sheets[1]["items"] if "rows" in item]
+    ws = wb["Kunnat, työvoima"]
+    assert [c.value for c in ws[4]] == table["columns"]
+    for planned, row in zip(table["rows"], ws.iter_rows(min_row=5), strict=False):
+        for value, cell in zip(planned, row, strict=True):
+            if value is None:
+                assert cell.value == MISSING
+            elif isinstance(value, float):  # to its format's precision: euros or cents
+                cents = cell.number_format.endswith(".00")
+                assert cell.value == pytest.approx(value, abs=0.005 if cents else 0.5)
+            else:
+                assert cell.value == value
 
 
 def test_export_round_trip(tmp_path):

@@ -6,10 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 
 import pandas as pd
+import pytest
 from openpyxl import Workbook, load_workbook
 
+from kustannukset.core.paths import DATA_DIR
+from kustannukset.districts import report as districts_report
 from kustannukset.scenarios import notebook as scenarios_notebook
 from kustannukset.view import csv_output, excel
 from tests.conftest import run_cli
@@ -101,7 +105,7 @@ def test_a_formula_in_an_area_name_stays_text_in_csv_and_workbook(data_copy, tmp
     areas = {row["alue"] for row in rows}
     assert "'" + bomb in areas and bomb not in areas
     comparison = scenarios_notebook.validate_parameters(["elokuu_2023"], data_copy)
-    scenarios_notebook.workbook(comparison, tmp_path / "s.xlsx")
+    scenarios_notebook.workbook_plan(comparison).write(tmp_path / "s.xlsx")
     wb = load_workbook(tmp_path / "s.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert any(c.value == bomb for c in cells)
@@ -152,3 +156,89 @@ def test_the_main_table_is_frozen_and_every_page_has_a_header_and_footer(tmp_pat
     assert services_cell.alignment.wrap_text and services_cell.alignment.indent == 1
     assert saved.row_dimensions[header + 1].height > 15
     assert saved.cell(row=header + 1, column=5).value == 11625  # stored as "#,##0" shows it
+
+
+# --- a workbook planned in one process and written in another ------------------------------------
+
+
+def _plan() -> excel.WorkbookPlan:
+    frame = pd.DataFrame(
+        {
+            "Kunta": ["Akaa", "Summa"],
+            "Maksu €": [370841, 370841],
+            "Maksu €/asukas": [22.345, None],
+            "Osuus": [0.125, float("nan")],
+        }
+    )
+    plan = excel.WorkbookPlan("ARVIO")
+    plan.sheet("Kunnat, työvoima", "Kuntien maksut", ["ARVIO: valtionosuus on arvio."]).gap()
+    plan.table(frame, {"Osuus": excel.PERCENT_FORMAT}).text("Lähde: Tilastokeskus")
+    plan.sheet("Huomiot", "Menetelmä").gap(2).text("=1+1")
+    return plan
+
+
+def test_a_planned_workbook_travels_as_json_and_is_laid_out_as_planned(tmp_path):
+    data = json.loads(json.dumps(_plan().to_data()))
+    excel.WorkbookPlan.from_data(data).write(tmp_path / "t.xlsx", made=dt.date(2026, 12, 7))
+    wb = load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames == ["Kunnat, työvoima", "Huomiot"]
+    ws = wb["Kunnat, työvoima"]
+    # row 1 the title, row 2 the notice in red, row 3 the gap, row 4 the table's header
+    assert ws["A1"].value == "Kuntien maksut" and ws["A1"].font.sz == 13 and ws["A1"].font.b
+    assert ws["A2"].value == "ARVIO: valtionosuus on arvio."
+    assert ws["A2"].font.color.rgb.endswith("C00000")
+    assert ws["A3"].value is None
+    assert [c.value for c in ws[4]] == ["Kunta", "Maksu €", "Maksu €/asukas", "Osuus"]
+    # whole euros as whole numbers, 22,345 €/asukas shown and stored as 22,35, 12,5 %
+    assert [c.value for c in ws[5]] == ["Akaa", 370841, 22.35, 0.125]
+    assert [c.number_format for c in ws[5][1:]] == ["#,##0", "#,##0.00", "0.0 %"]
+    assert [c.value for c in ws[6]] == ["Summa", 370841, "–", "–"]  # missing as a dash
+    assert ws["A6"].font.b  # the total row
+    assert ws.freeze_panes == "B5"
+    # a table takes its header, its rows and two more: the text after it on row 4 + 2 + 2
+    assert ws["A8"].value == "Lähde: Tilastokeskus"
+    assert ws.oddHeader.right.text == "ARVIO" and ws.oddFooter.left.text == "Laadittu 7.12.2026"
+    notes = wb["Huomiot"]
+    assert notes["A4"].value == "=1+1" and notes["A4"].data_type == "s"  # never a formula
+
+
+def test_a_workbook_plan_is_read_from_the_notebook_that_carries_it(tmp_path):
+    path = tmp_path / "raportti.ipynb"
+    output = {"output_type": "display_data", "data": {"text/html": "<p>x</p>"}}
+    output["metadata"] = {"text/html": {"tyokirja": _plan().to_data()}}
+    path.write_text(json.dumps({"cells": [{"outputs": []}, {"outputs": [output]}]}), "utf-8")
+    plan = excel.plan_from_notebook(path, "tyokirja")
+    assert plan.status == "ARVIO" and plan.sheets == _plan().sheets
+    path.write_text(json.dumps({"cells": [{"outputs": [{"metadata": {}}]}]}), "utf-8")
+    with pytest.raises(ValueError, match="työkirjan tietoja"):
+        excel.plan_from_notebook(path, "tyokirja")
+
+
+@pytest.mark.parametrize(
+    ("module", "notebook"), [(districts_report, "aluejaot"), (scenarios_notebook, "skenaariot")]
+)
+def test_a_reports_workbook_is_written_from_its_notebooks_plan_not_computed_again(
+    tmp_path, monkeypatch, module, notebook
+):
+    output = {"output_type": "execute_result", "data": {"text/html": "<p>x</p>"}}
+    output["metadata"] = {"text/html": {module.WORKBOOK_KEY: _plan().to_data()}}
+    (tmp_path / f"{notebook}.ipynb").write_text(
+        json.dumps({"cells": [{"outputs": [output]}]}), encoding="utf-8"
+    )
+
+    def computed(*args, **kwargs):
+        raise AssertionError("the workbook's figures were computed again")
+
+    monkeypatch.setattr(module, "validate_parameters", computed)
+    (job,) = module.jobs(None, DATA_DIR)
+    job.excel(tmp_path / f"{notebook}.xlsx")
+    wb = load_workbook(tmp_path / f"{notebook}.xlsx")
+    assert wb.sheetnames == ["Kunnat, työvoima", "Huomiot"]  # the plan's, not the report's own
+
+
+def test_a_notebook_run_without_the_plan_gets_the_workbook_made_again(tmp_path):
+    (tmp_path / "skenaariot.ipynb").write_text("{}", encoding="utf-8")
+    (job,) = scenarios_notebook.jobs(None, DATA_DIR)
+    job.excel(tmp_path / "skenaariot.xlsx")
+    wb = load_workbook(tmp_path / "skenaariot.xlsx")
+    assert wb.sheetnames[:2] == ["Alueet", "Maksuosuudet"] and "Huomiot" in wb.sheetnames
