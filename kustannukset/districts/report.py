@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize
@@ -26,7 +26,7 @@ from kustannukset.districts import summaries
 from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.districts.region import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE, load_context
 from kustannukset.view import summary as page_one
-from kustannukset.view.charts import Chart
+from kustannukset.view.charts import DPI, Chart
 from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, plan_from_notebook
 from kustannukset.view.formatting import euros
 from kustannukset.view.labels import count as counted
@@ -407,14 +407,24 @@ def minimal_frame(report: Report) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def minimal_area_maps(report: Report, columns: int = 8):
+def minimal_area_maps(report: Report, columns: int = 8) -> Chart:
     """One small map per municipality: the municipality in black, and each other municipality
     coloured by the share of its minimal legal areas that include it."""
+    return Chart(
+        lambda: _minimal_area_maps_figure(report, columns),
+        f"Kuntien pienimmät lailliset alueet kartalla ({report.region.name or 'valitut kunnat'})",
+    )
+
+
+def _minimal_area_maps_figure(report: Report, columns: int) -> Figure:
     region, context = report.region, report.region.context
     codes = sorted(region.codes, key=context.name)
     rows = -(-len(codes) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, 2.3 * rows), squeeze=False)
-    cmap = plt.get_cmap("Blues")
+    # the maps fill the figure (no margins to shrink them on the page), above the source line
+    fig = Figure(figsize=(2.4 * columns, 2.3 * rows), dpi=DPI, layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    axes = fig.subplots(rows, columns, squeeze=False)
+    cmap = colormaps["Blues"]
     areas_of = {code: districts.minimal_areas(region, code) for code in codes}
     norm = Normalize(vmin=0, vmax=100)
     polygons = {c: districts.division_polygons(context, c) for c in region.codes}
@@ -718,10 +728,17 @@ def _decided_names(text: str) -> str:
     return ", ".join(names) or "–"
 
 
-def national_map(report: Report, scenario: str = districts.DECIDED_SCENARIO):
+def national_map(report: Report, scenario: str = districts.DECIDED_SCENARIO) -> Chart:
     """Finland's municipalities coloured by the decided areas of 2025, each area numbered, the
     numbers named beside the map (an exception to the 20 000 rule marked *); Ahvenanmaa, outside
     the reform, in grey. Pertunmaa is drawn as part of Mäntyharju's area (the 2025 division)."""
+    return Chart(
+        lambda: _national_map_figure(report, scenario),
+        "Päätetyt työllisyysalueet 1.1.2025 Suomen kartalla",
+    )
+
+
+def _national_map_figure(report: Report, scenario: str) -> Figure:
     context = report.region.context
     areas = context.scenario(scenario).areas
     boundaries = context.boundaries
@@ -735,7 +752,7 @@ def national_map(report: Report, scenario: str = districts.DECIDED_SCENARIO):
         for code in boundaries.polygons
     }
     colours = _area_colours(areas, districts.division_adjacency(context, list(area_of)), area_of)
-    fig = plt.figure(figsize=(10.5, 7.2))
+    fig = Figure(figsize=(10.5, 7.2), dpi=DPI)
     ax = fig.add_axes((0.0, 0.04, 0.42, 0.94))
     rings, faces = [], []
     for code, polygons in boundaries.polygons.items():

@@ -61,7 +61,7 @@ from kustannukset.render.startup import skip_slow_optional_imports
 from kustannukset.scenarios import notebook as scenarios
 from kustannukset.shared_costs import notebook as yearly
 from kustannukset.stats.loader import load_statistics
-from kustannukset.view.html import exporter_config, finish_report, report_status
+from kustannukset.view.html import finish_report, report_exporter, report_status
 
 KERNEL = "python3"
 # The kernel's own start-up notices (such as ipykernel's note on unencrypted local TCP) are not for
@@ -323,15 +323,12 @@ def notebook_to_html(notebook: Path, output: Path, title: str) -> None:
 
 
 def _html_exporter():
-    """This thread's HTML exporter (its templates are loaded once), configured by
-    :func:`kustannukset.view.html.exporter_config`."""
+    """This thread's HTML exporter (its templates are loaded once):
+    :func:`kustannukset.view.html.report_exporter`."""
     exporter = getattr(_worker, "exporter", None)
     if exporter is None:
         skip_slow_optional_imports()
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        exporter = HTMLExporter(config=Config(exporter_config()))
+        exporter = report_exporter()
         _worker.exporter = exporter
     return exporter
 

@@ -124,8 +124,9 @@ class Chart:
         FigureCanvasAgg(self.figure).print_png(buffer)
         return buffer.getvalue()
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        # the title as the picture's alternative text in the HTML report (view.html)
+        return self.png(), {"alt": self.title}
 
     def __repr__(self) -> str:
         return f"Kaavio: {self.title}"

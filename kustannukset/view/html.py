@@ -85,6 +85,27 @@ _REMOTE_LINK = re.compile(r"<link\b[^>]*href=\"https?://[^>]*>", re.IGNORECASE)
 _REMOTE_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?https?://[^)]*\)\s*;?", re.IGNORECASE)
 
 
+# The reports' template: nbconvert's JupyterLab template, with every chart's alternative text
+# (read aloud by a screen reader in place of the picture) from its output's metadata
+# (:class:`kustannukset.view.charts.Chart` puts its title there), else "Kaavio"; without it
+# nbconvert gives every picture the English "No description has been provided for this image".
+REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block data_png scoped %}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{{ super() | replace('<img src=', '<img alt="' ~ ((alt or 'Kaavio') | escape_html) ~ '" src=') }}
+{%- endblock data_png %}
+"""
+
+
+def report_exporter():
+    """nbconvert's HTML exporter for a report (:func:`exporter_config`,
+    :data:`REPORT_TEMPLATE`); nbconvert is imported when first asked for."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    return HTMLExporter(config=Config(exporter_config()), raw_template=REPORT_TEMPLATE)
+
+
 def exporter_config() -> dict:
     """nbconvert's configuration for every report's HTML: no code, no prompts, and no cell tagged
     :data:`HIDDEN_TAG` (``HTMLExporter(config=Config(exporter_config()))``)."""

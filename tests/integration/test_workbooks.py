@@ -141,6 +141,21 @@ def test_reports_and_workbooks_speak_finnish_not_code_names(reports, workbooks):
     assert found == []
 
 
+def test_every_picture_of_every_report_has_a_finnish_alternative_text(reports):
+    # before: the maps and the scenario charts read "No description has been provided for this
+    # image" to a screen reader
+    pictures = {}
+    for path in sorted(Path(reports).rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        tags = re.findall(r"<img\b[^>]*>", html)
+        pictures[path.name] = len(tags)
+        for tag in tags:
+            alt = re.search(r"""\balt=(["'])(.*?)\1""", tag)
+            assert alt and alt.group(2).strip(), (path.name, tag[:120])
+            assert "description" not in alt.group(2), (path.name, alt.group(2))
+    assert pictures["aluejaot.html"] >= 3 and pictures["skenaariot.html"] >= 4
+
+
 def test_the_price_tables_municipal_rows_scroll_under_their_own_header(workbooks):
     # before: the pane and the print titles were the services table's (row 4), so the
     # municipalities scrolled under "Kulut/vuosi / Flat rate / HTV"

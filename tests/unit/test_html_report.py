@@ -4,7 +4,9 @@ developers hidden; the page header and numbers; the summary page."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 import re
 
 import pandas as pd
@@ -185,3 +187,24 @@ def test_summary_is_one_block_with_its_chart_and_unbroken_numbers():
     assert 'src="data:image/png;base64,' in html and html.count("<table") == 1
     assert repr(page).splitlines()[:3] == ["Yhteenveto", "", "ARVIO"]
     assert "Kaavio: t" in repr(page)
+
+
+def test_a_charts_title_is_its_pictures_alternative_text_in_the_report():
+    import nbformat
+    from matplotlib.figure import Figure
+
+    from kustannukset.view.charts import Chart
+    from kustannukset.view.html import report_exporter
+
+    chart = Chart(lambda: Figure(figsize=(1, 1)), 'Maksut "kunnittain" & alueittain')
+    cell = nbformat.v4.new_code_cell("kaavio")
+    data, metadata = IPython_format(chart)
+    data["image/png"] = base64.b64encode(data["image/png"]).decode("ascii")  # as a kernel sends it
+    png = nbformat.v4.new_output("display_data", {"image/png": data["image/png"]})
+    cell.outputs = [nbformat.v4.new_output("display_data", data, metadata=metadata), png]
+    body, _ = report_exporter().from_notebook_node(_notebook(cell))
+    alts = re.findall(r"""<img\b[^>]*?\balt=(["'])(.*?)\1""", body)
+    # the chart's title as a browser reads it (quotes and ampersand escaped in the attribute); a
+    # picture without one: "Kaavio"
+    assert [html.unescape(a) for _, a in alts] == ['Maksut "kunnittain" & alueittain', "Kaavio"]
+    assert "No description" not in body
