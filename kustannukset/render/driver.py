@@ -233,6 +233,15 @@ class WarmKernel:
         if content["status"] != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
 
+    def kill(self) -> None:
+        """Kill the kernel's process at once, from any thread; the kernel's own thread then finds
+        it dead (and stops it)."""
+        km = self.km
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            with contextlib.suppress(psutil.Error):
+                psutil.Process(pid).kill()
+
     def stop(self) -> None:
         """Stop the kernel at once (it holds nothing worth a graceful shutdown)."""
         from jupyter_core.utils import run_sync
@@ -488,6 +497,7 @@ def _render_jobs(
     failures: list[tuple[int, Job, str]] = []
     cancelled = threading.Event()
     listed = threading.Event()  # the jobs are known (or the run was given up)
+    kernels: list[WarmKernel] = []  # the workers' kernels
     started = threading.Event()  # the first worker has taken its first job (or none)
     batch = _Batch([])
     results: queue.Queue = queue.Queue()
@@ -512,6 +522,8 @@ def _render_jobs(
         # reports render side by side, as many at a time as the machine has cores.
         last = None
         with warm_kernel(cancelled) if warm else contextlib.nullcontext() as kernel:
+            if kernel is not None:
+                kernels.append(kernel)
             if worker == 0:
                 try:
                     if early and kernel is not None:
@@ -555,13 +567,18 @@ def _render_jobs(
         # Ctrl-C, or an error in the data or the target folder before any report: no report is
         # swapped in any more, and the kernels are stopped at once (without their clients'
         # English notes of their end), so the waiting threads end in moments; their temporary
-        # folders go with them. After Ctrl-C the notes stay silenced until the program ends.
+        # folders go with them. Ctrl-C stops every process this one started, and its notes stay
+        # silenced until the program ends; an error stops this run's kernels alone.
         cancelled.set()
         listed.set()
         previous = logging.root.manager.disable
         logging.disable(logging.CRITICAL)
         try:
-            stop_kernels()
+            if isinstance(exc, KeyboardInterrupt):
+                stop_kernels()
+            else:
+                for kernel in list(kernels):
+                    kernel.kill()
             pool.shutdown(wait=True, cancel_futures=True)
         finally:
             if not isinstance(exc, KeyboardInterrupt):

@@ -21,6 +21,7 @@ import nbformat
 import psutil
 import pytest
 
+from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import Job, Options
 from kustannukset.core.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 from kustannukset.international.notebook import jobs as international_jobs
@@ -303,3 +304,33 @@ def test_a_report_after_another_in_the_same_kernel_is_the_report_alone(tmp_path)
     # the same cells were run: the report's own and papermill's injected parameters
     sources = [c["source"] for c in json.loads(warm.read_text(encoding="utf-8"))["cells"]]
     assert sources == [c["source"] for c in json.loads(fresh.read_text(encoding="utf-8"))["cells"]]
+
+
+def test_an_error_in_the_data_stops_this_runs_kernel_alone_and_writes_nothing(tmp_path):
+    # The first kernel starts while the data is read and checked. An error there stops that
+    # kernel; before, every process the program had started was killed with it (here the
+    # stand-in for a browser or a server started beside the reports).
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    started: list[int] = []
+
+    def prepare():
+        deadline = time.monotonic() + 60
+        while not started:  # the kernel has started meanwhile
+            started.extend(p.pid for p in me.children(recursive=True) if p.pid not in before)
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        raise InputError("arvo puuttuu", file=tmp_path / "tilastot.csv", row=3, column="arvo")
+
+    out = tmp_path / "raportit"
+    try:
+        with pytest.raises(InputError, match="arvo puuttuu"):
+            driver.render_jobs(prepare, out, **QUIET)
+        assert other.poll() is None  # still running
+        assert not any(psutil.pid_exists(pid) for pid in started if pid != other.pid)
+        assert {p.pid for p in me.children(recursive=True)} == before
+        assert not out.exists()
+    finally:
+        other.kill()
+        other.wait()
