@@ -113,7 +113,8 @@ class Basis:
 def _members(masks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The blocks containing each node, node by node (block indices in increasing order, int32),
     and where each node's run starts (``n + 1`` offsets)."""
-    runs = [np.flatnonzero((masks >> i) & 1).astype(np.int32) for i in range(n)]
+    # a truth array is searched several times faster than the integers that hold the bit
+    runs = [np.flatnonzero((masks & (1 << i)).astype(bool)).astype(np.int32) for i in range(n)]
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum([len(r) for r in runs], out=start[1:])
     return (np.concatenate(runs) if runs else np.zeros(0, np.int32)), start
