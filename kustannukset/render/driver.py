@@ -498,7 +498,7 @@ def _render_jobs(
     cancelled = threading.Event()
     listed = threading.Event()  # the jobs are known (or the run was given up)
     kernels: list[WarmKernel] = []  # the workers' kernels
-    started = threading.Event()  # the first worker has taken its first job (or none)
+    first_taken = threading.Event()  # the first worker has taken its first job (or none)
     batch = _Batch([])
     results: queue.Queue = queue.Queue()
 
@@ -536,14 +536,14 @@ def _render_jobs(
                     listed.wait()
                     taken = batch.take(worker, last)
                 finally:
-                    started.set()  # the first job, the longest, is this warm kernel's
+                    first_taken.set()  # the first job, the longest, is this warm kernel's
             else:
                 listed.wait()
                 if early and kernel is not None and len(batch.pending) > worker:
                     # this worker will have a job: its kernel starts meanwhile
                     with contextlib.suppress(Exception):
                         kernel.start()
-                started.wait()
+                first_taken.wait()
                 taken = batch.take(worker, last)
             while taken is not None and not cancelled.is_set():
                 index, job = taken
@@ -554,21 +554,15 @@ def _render_jobs(
     count = max(1, workers or default_workers())
     pool = ThreadPoolExecutor(max_workers=count)
     threads = [pool.submit(work, worker) for worker in range(count)]
-    try:
-        jobs = prepare()
-        writable_folder(out_dir, "raporttikansio")
-        with locked(out_dir, "Raporttien teko"):
-            clean_dead(out_dir)
-            batch.pending = list(enumerate(jobs))
-            listed.set()
-            _collect(jobs, threads, results, failures, log)
-            pool.shutdown(wait=True)
-    except BaseException as exc:
-        # Ctrl-C, or an error in the data or the target folder before any report: no report is
-        # swapped in any more, and the kernels are stopped at once (without their clients'
-        # English notes of their end), so the waiting threads end in moments; their temporary
-        # folders go with them. Ctrl-C stops every process this one started, and its notes stay
-        # silenced until the program ends; an error stops this run's kernels alone.
+
+    def give_up(exc: BaseException) -> None:
+        """Ctrl-C, or an error in the data or the target folder before any report: no report is
+        swapped in any more, and the kernels are stopped at once (without their clients' English
+        notes of their end), so the waiting threads end in moments; their temporary folders go
+        with them. Ctrl-C stops every process this one started, and its notes stay silenced
+        until the program ends; an error stops this run's kernels alone."""
+        if cancelled.is_set():
+            return
         cancelled.set()
         listed.set()
         previous = logging.root.manager.disable
@@ -583,6 +577,22 @@ def _render_jobs(
         finally:
             if not isinstance(exc, KeyboardInterrupt):
                 logging.disable(previous)
+
+    try:
+        jobs = prepare()
+        writable_folder(out_dir, "raporttikansio")
+        with locked(out_dir, "Raporttien teko"):
+            try:
+                clean_dead(out_dir)
+                batch.pending = list(enumerate(jobs))
+                listed.set()
+                _collect(jobs, threads, results, failures, log)
+                pool.shutdown(wait=True)
+            except BaseException as exc:
+                give_up(exc)  # the workers end while the folder is still this run's
+                raise
+    except BaseException as exc:
+        give_up(exc)
         raise
     for thread in threads:
         thread.result()  # a worker's own error (not a report's) is not hidden
