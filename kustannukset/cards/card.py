@@ -19,7 +19,6 @@ the same display rule as the CSV output (:func:`kustannukset.view.formatting.eur
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from kustannukset.scenarios.engine import key_label
 from kustannukset.scenarios.funding import cost_model
 from kustannukset.scenarios.geo import SOURCES_LINE
 from kustannukset.view.formatting import MINUS, decimal, euros
+from kustannukset.view.html import output_data
 from kustannukset.view.labels import count
 
 REGION = districts.REGION
@@ -751,10 +751,7 @@ def from_data(data: dict) -> Card:
 
 def from_notebook(path: Path) -> Card:
     """The card an executed card notebook made (an output's metadata under :data:`DATA_KEY`)."""
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-    for cell in notebook.get("cells", []):
-        for output in cell.get("outputs", []):
-            for metadata in output.get("metadata", {}).values():
-                if isinstance(metadata, dict) and DATA_KEY in metadata:
-                    return from_data(metadata[DATA_KEY])
-    raise ValueError(f"{path}: muistiossa ei ole kuntakortin lukuja ({DATA_KEY})")
+    data = output_data(path, DATA_KEY)
+    if data is None:
+        raise ValueError(f"{path}: muistiossa ei ole kuntakortin lukuja ({DATA_KEY})")
+    return from_data(data)

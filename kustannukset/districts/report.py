@@ -27,7 +27,7 @@ from kustannukset.districts.partitions import PartitionSpace
 from kustannukset.districts.region import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE, load_context
 from kustannukset.view import summary as page_one
 from kustannukset.view.charts import DPI, Chart
-from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, plan_from_notebook
+from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, planned_workbook
 from kustannukset.view.formatting import euros
 from kustannukset.view.labels import count as counted
 from kustannukset.view.tables import Table
@@ -214,7 +214,7 @@ def summary_page(report: Report) -> page_one.Summary:
         tables,
         Chart(lambda: distribution_chart(first, compact=True), "€/asukas kaikissa jaoissa"),
         notice=estimate_note(first),
-        data={WORKBOOK_KEY: workbook_plan(report).to_data()},
+        data=workbook_plan(report).metadata(),
     )
 
 
@@ -480,9 +480,6 @@ def _key_word(label: str) -> str:
     return word.lower()
 
 
-# The executed notebook carries its workbook's plan under this key (in the summary page's
-# metadata), for the render process to write.
-WORKBOOK_KEY = "kustannukset_tyokirja"
 WORKBOOK_STATUS = "ARVIO / ESIMERKKI"
 
 
@@ -532,13 +529,12 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         return context.scenario(districts.DEFAULT_SCENARIO)
 
     def excel(path: Path) -> None:
-        # the figures the executed notebook beside it planned, or, from a notebook run without
-        # them, made again
-        try:
-            plan = plan_from_notebook(path.with_name("aluejaot.ipynb"), WORKBOOK_KEY)
-        except (OSError, ValueError):
-            plan = workbook_plan(validate_parameters(data_kansio=data_parameter(data_dir)))
-        plan.write(path)
+        # the plan in the summary page's metadata of the executed notebook beside it
+        planned_workbook(
+            path,
+            path.with_name("aluejaot.ipynb"),
+            lambda: workbook_plan(validate_parameters(data_kansio=data_parameter(data_dir))),
+        )
 
     return [
         Job(

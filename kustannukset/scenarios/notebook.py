@@ -44,7 +44,7 @@ from kustannukset.view.charts import (
     diverging_norm,
     text_colour,
 )
-from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, plan_from_notebook
+from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, planned_workbook
 from kustannukset.view.formatting import axis_number, euros
 from kustannukset.view.html import Banner
 from kustannukset.view.summary import Summary
@@ -361,11 +361,6 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-# The executed notebook carries its workbook's plan under this key (in the summary page's
-# metadata), for the render process to write.
-WORKBOOK_KEY = "kustannukset_tyokirja"
-
-
 def workbook_plan(comparison: Comparison) -> WorkbookPlan:
     """The comparison in Excel: areas and rules, payments, changes, and the notes. Every sheet
     starts with its title and the example notice."""
@@ -435,13 +430,12 @@ def jobs(years: list[int] | None, data_dir: Path, options: Options = DEFAULT_OPT
         return [context.scenario(name) for name in DEFAULT_SCENARIOS]
 
     def excel(path: Path) -> None:
-        # the figures the executed notebook beside it planned, or, from a notebook run without
-        # them, made again
-        try:
-            plan = plan_from_notebook(path.with_name("skenaariot.ipynb"), WORKBOOK_KEY)
-        except (OSError, ValueError):
-            plan = workbook_plan(validate_parameters(DEFAULT_SCENARIOS, data_dir))
-        plan.write(path)
+        # the plan in the summary page's metadata of the executed notebook beside it
+        planned_workbook(
+            path,
+            path.with_name("skenaariot.ipynb"),
+            lambda: workbook_plan(validate_parameters(DEFAULT_SCENARIOS, data_dir)),
+        )
 
     return [
         Job(
@@ -546,7 +540,7 @@ def summary(comparison: Comparison) -> Summary:
         tables,
         swing_chart(found) if found.swings else None,
         notice=SUMMARY_NOTICE,
-        data={WORKBOOK_KEY: workbook_plan(comparison).to_data()},
+        data=workbook_plan(comparison).metadata(),
     )
 
 

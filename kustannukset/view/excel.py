@@ -27,9 +27,9 @@ spreadsheet injection. :func:`save` checks every cell of the workbook before wri
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
+from collections.abc import Callable
 from copy import copy
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 
 from kustannukset.core.money import display, exact
 from kustannukset.view.formatting import date
+from kustannukset.view.html import output_data
 
 EURO_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
@@ -377,6 +378,9 @@ def save(wb, path: Path, status: str = "", made: dt.date | None = None) -> None:
 
 # --- a workbook as data ----------------------------------------------------------------------------
 
+# An executed report notebook carries its workbook's plan under this key in an output's metadata
+# (:meth:`WorkbookPlan.metadata`), for the render process to write (:func:`planned_workbook`).
+PLAN_KEY = "kustannukset_tyokirja"
 # Font names of a planned workbook's texts.
 FONTS = {"normal": NORMAL, "title": TITLE, "warning": WARNING}
 
@@ -434,6 +438,10 @@ class WorkbookPlan:
     def to_data(self) -> dict:
         return {"status": self.status, "sheets": self.sheets}
 
+    def metadata(self) -> dict:
+        """The plan for an output's metadata (:data:`PLAN_KEY`)."""
+        return {PLAN_KEY: self.to_data()}
+
     @classmethod
     def from_data(cls, data: dict) -> WorkbookPlan:
         plan = cls(str(data["status"]))
@@ -458,14 +466,12 @@ class WorkbookPlan:
         save(wb, path, status=self.status, made=made)
 
 
-def plan_from_notebook(path: Path, key: str) -> WorkbookPlan:
-    """The workbook an executed notebook planned: the plan's data in an output's metadata under
-    ``key``. Raises ``ValueError`` when the notebook has none (a run without it), ``OSError``
-    when it cannot be read."""
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-    for cell in notebook.get("cells", []):
-        for output in cell.get("outputs", []):
-            for metadata in (output.get("metadata") or {}).values():
-                if isinstance(metadata, dict) and key in metadata:
-                    return WorkbookPlan.from_data(metadata[key])
-    raise ValueError(f"{path}: muistiossa ei ole työkirjan tietoja ({key})")
+def planned_workbook(path: Path, notebook: Path, make: Callable[[], WorkbookPlan]) -> None:
+    """Write the workbook ``path`` from the plan the executed ``notebook`` carries (under
+    :data:`PLAN_KEY`), or, from a notebook run without one, from ``make()``."""
+    try:
+        data = output_data(notebook, PLAN_KEY)
+    except (OSError, ValueError):
+        data = None
+    plan = make() if data is None else WorkbookPlan.from_data(data)
+    plan.write(path)

@@ -20,7 +20,9 @@ header. The render driver calls :func:`finish_report` on the exported HTML befor
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 from kustannukset.view.formatting import date
 
@@ -143,6 +145,20 @@ def report_status(nb) -> str:
                 if isinstance(metadata, dict) and metadata.get(STATUS_KEY):
                     return str(metadata[STATUS_KEY])
     return ""
+
+
+def output_data(path: Path, key: str):
+    """The data an executed notebook (the file ``path``) carries under ``key`` in an output's
+    metadata (which no report shows), or None when none does; ``OSError`` when the file cannot be
+    read, ``ValueError`` when it is no JSON."""
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            # IPython files a representation's metadata under its MIME type
+            for metadata in (output.get("metadata") or {}).values():
+                if isinstance(metadata, dict) and key in metadata:
+                    return metadata[key]
+    return None
 
 
 def _css_string(text: str) -> str:

@@ -10,12 +10,12 @@ from openpyxl import load_workbook
 
 from kustannukset.core.paths import DATA_DIR
 from kustannukset.districts import region as districts
-from kustannukset.districts import report as ar
 from kustannukset.districts import summaries
 from kustannukset.render.driver import all_jobs
 from kustannukset.scenarios.context import load_context
 from kustannukset.scenarios.engine import evaluate
-from kustannukset.view.excel import MISSING, plan_from_notebook
+from kustannukset.view.excel import MISSING, PLAN_KEY, WorkbookPlan
+from kustannukset.view.html import output_data
 
 pytestmark = pytest.mark.integration
 
@@ -80,7 +80,7 @@ def test_excel_has_counts_municipalities_top_and_minimal_areas(rendered):
 def test_the_workbook_holds_the_figures_the_notebook_planned(rendered):
     # the render process writes the workbook from the plan in the executed notebook's summary
     # page, so the workbook and the report come from one computation
-    plan = plan_from_notebook(rendered / "aluejaot.ipynb", ar.WORKBOOK_KEY)
+    plan = WorkbookPlan.from_data(output_data(rendered / "aluejaot.ipynb", PLAN_KEY))
     wb = load_workbook(rendered / "aluejaot.xlsx")
     assert wb.sheetnames == [sheet["name"] for sheet in plan.sheets]
     (table,) = [item for item in plan.sheets[1]["items"] if "rows" in item]

@@ -202,16 +202,27 @@ def test_a_planned_workbook_travels_as_json_and_is_laid_out_as_planned(tmp_path)
     assert notes["A4"].value == "=1+1" and notes["A4"].data_type == "s"  # never a formula
 
 
-def test_a_workbook_plan_is_read_from_the_notebook_that_carries_it(tmp_path):
-    path = tmp_path / "raportti.ipynb"
+def test_a_workbook_is_written_from_the_plan_its_notebook_carries_else_made(tmp_path):
+    notebook = tmp_path / "raportti.ipynb"
     output = {"output_type": "display_data", "data": {"text/html": "<p>x</p>"}}
-    output["metadata"] = {"text/html": {"tyokirja": _plan().to_data()}}
-    path.write_text(json.dumps({"cells": [{"outputs": []}, {"outputs": [output]}]}), "utf-8")
-    plan = excel.plan_from_notebook(path, "tyokirja")
-    assert plan.status == "ARVIO" and plan.sheets == _plan().sheets
-    path.write_text(json.dumps({"cells": [{"outputs": [{"metadata": {}}]}]}), "utf-8")
-    with pytest.raises(ValueError, match="työkirjan tietoja"):
-        excel.plan_from_notebook(path, "tyokirja")
+    output["metadata"] = {"text/html": _plan().metadata()}
+    notebook.write_text(json.dumps({"cells": [{"outputs": []}, {"outputs": [output]}]}), "utf-8")
+    made = []
+
+    def make():
+        made.append(1)
+        return excel.WorkbookPlan("ESIMERKKI").sheet("Tehty", "Tehty uudelleen")
+
+    excel.planned_workbook(tmp_path / "a.xlsx", notebook, make)
+    assert load_workbook(tmp_path / "a.xlsx").sheetnames == ["Kunnat, työvoima", "Huomiot"]
+    assert made == []
+    # a notebook without the plan, one that is no JSON, and none at all: the plan made again
+    (tmp_path / "ilman.ipynb").write_text(json.dumps({"cells": [{"outputs": [{}]}]}), "utf-8")
+    (tmp_path / "rikki.ipynb").write_text("{", "utf-8")
+    for name in ("ilman", "rikki", "puuttuu"):
+        excel.planned_workbook(tmp_path / f"{name}.xlsx", tmp_path / f"{name}.ipynb", make)
+        assert load_workbook(tmp_path / f"{name}.xlsx").sheetnames == ["Tehty"]
+    assert made == [1, 1, 1]
 
 
 @pytest.mark.parametrize(
@@ -221,7 +232,7 @@ def test_a_reports_workbook_is_written_from_its_notebooks_plan_not_computed_agai
     tmp_path, monkeypatch, module, notebook
 ):
     output = {"output_type": "execute_result", "data": {"text/html": "<p>x</p>"}}
-    output["metadata"] = {"text/html": {module.WORKBOOK_KEY: _plan().to_data()}}
+    output["metadata"] = {"text/html": _plan().metadata()}
     (tmp_path / f"{notebook}.ipynb").write_text(
         json.dumps({"cells": [{"outputs": [output]}]}), encoding="utf-8"
     )
