@@ -771,7 +771,7 @@ def _add_by_parent(target: np.ndarray, parents: np.ndarray, values: np.ndarray) 
     target[parents[first]] += np.add.reduceat(values, first, axis=0)
 
 
-def _column(children: np.ndarray, k: int) -> tuple[slice | np.ndarray, np.ndarray]:
+def component_column(children: np.ndarray, k: int) -> tuple[slice | np.ndarray, np.ndarray]:
     """The rows of ``children``'s column ``k`` to read and their components: every row of the
     first column (nearly every edge has a component; the padding -1 reads a neutral last entry),
     only the rows that hold one of the others."""
@@ -963,7 +963,7 @@ class PartitionSpace:
                 value = weights[chosen]
                 rough = np.ones(len(value), dtype=np.float64)
                 for k in range(children.shape[1]):
-                    rows, child = _column(children, k)
+                    rows, child = component_column(children, k)
                     value[rows] *= counts[child]
                     rough[rows] *= shadow[child]
                 parents = dag.parent[chosen]
@@ -1022,10 +1022,10 @@ class PartitionSpace:
             else:
                 value = np.repeat(polys[:span, -1:], len(children), axis=1)
             for k in range(1, children.shape[1]):
-                rows = np.flatnonzero(children[:, k] >= 0)  # the others multiply by 1
+                rows, child = component_column(children, k)  # the others multiply by 1
                 if not rows.size:
                     continue
-                other = polys[:span, children[rows, k]]
+                other = polys[:span, child]
                 mine = value[:, rows]
                 # only the degrees that hold a coefficient somewhere among these edges
                 degrees = np.flatnonzero(mine.any(axis=1)).tolist()
@@ -1061,7 +1061,7 @@ class PartitionSpace:
             low = np.ones(len(children), dtype=np.int64)
             high = np.ones(len(children), dtype=np.int64)
             for k in range(children.shape[1]):
-                rows, child = _column(children, k)
+                rows, child = component_column(children, k)
                 low[rows] += fewest[child]
                 high[rows] += most[child]
             parents = dag.parent[chosen]
@@ -1088,7 +1088,9 @@ class PartitionSpace:
             children = dag.children[chosen]
             for k in range(children.shape[1]):
                 # the ways around a component: the edge's use without the component's own
-                # partitions (an exact quotient: the use is their product with the others')
+                # partitions (an exact quotient: the use is their product with the others'); the
+                # first column's real components alone too, as the padding -1 would add to the
+                # last set
                 real = np.flatnonzero(children[:, k] >= 0)
                 child = children[real, k]
                 np.add.at(outside, child, use[real] // padded[child])

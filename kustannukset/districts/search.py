@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kustannukset.districts.partitions import PartitionSpace
+from kustannukset.districts.partitions import PartitionSpace, component_column
 
 CRITERIA = ("tasaisin", "vahiten", "eniten")
 # The candidate blocks of a set are turned into Python numbers this many at a time (the search
@@ -91,10 +91,7 @@ def _extremes(
         top = high_values[chosen].copy()
         bottom = low_values[chosen].copy()
         for k in range(children.shape[1]):
-            # the first column on every row (the padding -1 is neutral), the others on the few
-            # rows that have a component there
-            rows = slice(None) if k == 0 else np.flatnonzero(children[:, k] >= 0)
-            child = children[rows, k]
+            rows, child = component_column(children, k)  # the padding -1 is neutral
             top[rows] = np.maximum(top[rows], lowest_max[child])
             bottom[rows] = np.minimum(bottom[rows], highest_min[child])
         parents = dag.parent[chosen]
