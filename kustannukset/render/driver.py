@@ -517,39 +517,43 @@ def _render_jobs(
                 0.0,
             )
 
+    def start_early(kernel: WarmKernel | None) -> None:
+        # A kernel started before its first notebook imports its libraries while the main thread
+        # works. One that does not start is started again for the first notebook, which reports
+        # why not.
+        if early and kernel is not None:
+            with contextlib.suppress(Exception):
+                kernel.start()
+
+    def first_job(worker: int, kernel: WarmKernel | None) -> tuple[int, Job] | None:
+        """The worker's first job. The first worker's kernel starts while the jobs are listed
+        (the data is read and checked on one core, the kernel imports on the other), and it
+        takes the first job, the longest; another worker's kernel starts once the jobs are known
+        and there is one for it."""
+        if worker == 0:
+            try:
+                start_early(kernel)
+                listed.wait()
+                return batch.take(worker, None)
+            finally:
+                first_taken.set()
+        listed.wait()
+        if len(batch.pending) > worker:
+            start_early(kernel)
+        first_taken.wait()
+        return batch.take(worker, None)
+
     def work(worker: int) -> None:
         # Each worker's kernel is a process of its own; the threads here mostly wait on them, so
         # reports render side by side, as many at a time as the machine has cores.
-        last = None
         with warm_kernel(cancelled) if warm else contextlib.nullcontext() as kernel:
             if kernel is not None:
                 kernels.append(kernel)
-            if worker == 0:
-                try:
-                    if early and kernel is not None:
-                        # The first kernel starts while the jobs are listed: the data is read and
-                        # checked on one core while the kernel imports its libraries on the
-                        # other. A kernel that does not start is started again for the first
-                        # notebook, which reports why not.
-                        with contextlib.suppress(Exception):
-                            kernel.start()
-                    listed.wait()
-                    taken = batch.take(worker, last)
-                finally:
-                    first_taken.set()  # the first job, the longest, is this warm kernel's
-            else:
-                listed.wait()
-                if early and kernel is not None and len(batch.pending) > worker:
-                    # this worker will have a job: its kernel starts meanwhile
-                    with contextlib.suppress(Exception):
-                        kernel.start()
-                first_taken.wait()
-                taken = batch.take(worker, last)
+            taken = first_job(worker, kernel)
             while taken is not None and not cancelled.is_set():
                 index, job = taken
-                last = job.notebook
                 results.put((index, job, *run(job)))
-                taken = batch.take(worker, last)
+                taken = batch.take(worker, job.notebook)
 
     count = max(1, workers or default_workers())
     pool = ThreadPoolExecutor(max_workers=count)
