@@ -21,8 +21,7 @@ from kustannukset.scenarios.context import (
 from kustannukset.scenarios.engine import ScenarioResult, evaluate
 from kustannukset.scenarios.funding import describe as describe_funding
 from kustannukset.scenarios.funding import key_figures, resolve_pool, rounded_national
-from kustannukset.scenarios.geo import MAP_ATTRIBUTION, SOURCES_LINE
-from kustannukset.scenarios.maps import BACKGROUND
+from kustannukset.scenarios.geo import BACKGROUND, MAP_ATTRIBUTION, SOURCES_LINE
 from kustannukset.scenarios.model import (
     Area,
     KeyPart,

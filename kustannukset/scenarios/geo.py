@@ -26,6 +26,8 @@ MAP_FILE = Path("kartat") / "kuntarajat-2023.geojson"
 # The sources line of the scenario workbooks (figures and maps).
 SOURCES_LINE = "Lähde: Tilastokeskus; kuntarajat: Maanmittauslaitos (CC BY 4.0)"
 MAP_ATTRIBUTION = "Lähde: Maanmittauslaitos, kuntarajat 2023 (CC BY 4.0)"
+# the colour of the municipalities around the ones a map is about
+BACKGROUND = "#e6e6e6"
 
 Ring = list[tuple[float, float]]
 

@@ -12,13 +12,12 @@ from matplotlib import patheffects
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
-from kustannukset.scenarios.geo import MAP_ATTRIBUTION, Boundaries
+from kustannukset.scenarios.geo import BACKGROUND, MAP_ATTRIBUTION, Boundaries
 from kustannukset.scenarios.model import Scenario
 from kustannukset.view.charts import FinnishTicks, diverging_colours, diverging_norm
 from kustannukset.view.formatting import euros
 
 STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
-BACKGROUND = "#e6e6e6"
 NEUTRAL = "#f3eddc"  # "no change": distinct from the scale's white centre and the grey around
 AREA_COLOURS = [
     "#1b9e77",

@@ -16,12 +16,14 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 import pandas as pd
-from matplotlib.ft2font import FT2Font, LoadFlags
 
 from kustannukset.view.formatting import NBSP, euros, percent
+
+if TYPE_CHECKING:
+    from matplotlib.ft2font import FT2Font
 
 TOTAL_LABELS = ("Summa", "Yhteensä")
 
@@ -42,18 +44,24 @@ TEXT_WRAP_PX = 300  # a longer text cell wraps inside a column this wide
 # TEXT_WRAP_PX); the one that takes the least paper is chosen.
 NARROWEST_TEXT_PX = (None, 200, 150, 100)
 
-_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
 
 @functools.cache
 def _font(bold: bool) -> FT2Font:
-    font = FT2Font(str(_FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")))
+    # matplotlib (its font files and font reader) is imported when a table is first measured, not
+    # by every command that only prints tables to the terminal
+    import matplotlib
+    from matplotlib.ft2font import FT2Font
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    font = FT2Font(str(folder / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")))
     font.set_size(PRINT_FONT_PT, 96)
     return font
 
 
 @functools.cache
 def _advance(char: str, bold: bool) -> float:
+    from matplotlib.ft2font import LoadFlags
+
     glyph = _font(bold).load_char(ord(char), flags=LoadFlags.NO_HINTING)
     return glyph.linearHoriAdvance / 65536
 
