@@ -1143,7 +1143,10 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
     years: dict[str, int] = {}
     months: dict[tuple[str, str], int] = {}
     values: dict[tuple[str, str], Fraction] = {}
-    divisions: dict[tuple[str, str, int], int] = {}
+    # a row's division depends on its text and year, and on its municipality only through whether
+    # it was merged: a valid one is remembered by those
+    divisions: dict[tuple[str, int, bool], int] = {}
+    merged: dict[str, bool] = {}
     for row in table.rows:
         cell = row.values
         measure = cell["mittari"]
@@ -1168,11 +1171,14 @@ def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
         month = months.get((measure, month_text))
         if month is None:
             month = months[measure, month_text] = _month(month_text, spec, file=path, row=row.line)
-        division_key = (cell.get(DIVISION_COLUMN, ""), code, year)
-        division = divisions.get(division_key)
+        division_text = cell.get(DIVISION_COLUMN, "")
+        is_merged = merged.get(code)
+        if is_merged is None:
+            is_merged = merged[code] = municipalities.merged_into(code) is not None
+        division = divisions.get((division_text, year, is_merged))
         if division is None:
-            division = divisions[division_key] = _division(
-                *division_key, municipalities, file=path, row=row.line
+            division = divisions[division_text, year, is_merged] = _division(
+                division_text, code, year, municipalities, file=path, row=row.line
             )
         value = values.get((measure, cell["arvo"]))
         if value is None:

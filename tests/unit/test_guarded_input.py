@@ -5,6 +5,7 @@ only an encoding that Finnish Excel writes."""
 from __future__ import annotations
 
 import os
+from fractions import Fraction
 
 import pytest
 
@@ -28,6 +29,29 @@ def _line_of(text: str, fragment: str) -> int:
 def test_numbers_that_are_not_finite_decimals_are_refused(text):
     with pytest.raises(InputError, match=r"ei ole luku|epäuskottavan"):
         guarded.exact_number(text, file="x.csv", row=2, column="arvo")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("0", Fraction(0)),
+        ("007", Fraction(7)),
+        ("5736", Fraction(5736)),
+        ("9" * 18, Fraction(10**18 - 1)),  # the largest whole number taken without Decimal
+        ("12.5", Fraction(25, 2)),
+        ("+3", Fraction(3)),
+    ],
+)
+def test_whole_and_decimal_numbers_are_exact(text, expected):
+    assert guarded.exact_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["9" * 19, "²", "1 000"])
+def test_digits_past_the_whole_number_path_are_still_checked(text):
+    # 19 digits is above the plausible size; a superscript two is a digit to str.isdigit but no
+    # number; a space is not read here (the CSV reader removes thousands spaces first)
+    with pytest.raises(InputError, match=r"ei ole luku|epäuskottavan"):
+        guarded.exact_number(text)
 
 
 def test_a_huge_exponent_is_refused_without_converting_it():
