@@ -87,6 +87,50 @@ def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
     return Table(path=path, columns=header, rows=rows, decimal_comma=semicolon)
 
 
+@dataclass(frozen=True)
+class Columns:
+    """A CSV file as programs write it, read by column: every record as wide as the header, and no
+    line break inside a cell, so that row ``i`` (from 0) is on line ``i + 2``."""
+
+    path: Path
+    columns: dict[str, list[str]]  # header -> its cells, stripped as read_table strips them
+    rows: int
+    decimal_comma: bool
+
+
+def read_columns(path: Path, required: list[str] | tuple[str, ...] = ()) -> Columns | None:
+    """The cells :func:`read_table` reads, column by column, for a file as programs write it
+    (:class:`Columns`); None for any other file (an empty one, a row of another width, an empty
+    row or one of spaces, a line break inside a cell, a header missing a required column or
+    naming one twice), which :func:`read_table` reads and whose faults it names."""
+    path = Path(path)
+    text = read_text(path)
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first:
+        return None
+    semicolon = first.count(";") > first.count(",")
+    try:
+        records = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=";" if semicolon else ",")
+        )
+    except csv.Error:
+        return None
+    header = [h.strip() for h in records[0]]
+    body = records[1:]
+    width = len(header)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if (
+        len(set(header)) != width
+        or any(c not in header for c in required)
+        or len(records) != lines
+        or any(len(record) != width or not "".join(record).strip() for record in body)
+    ):
+        return None
+    cells = zip(*body, strict=True) if body else ([] for _ in header)
+    columns = {h: list(map(str.strip, column)) for h, column in zip(header, cells, strict=True)}
+    return Columns(path=path, columns=columns, rows=len(body), decimal_comma=semicolon)
+
+
 def parse_number(
     text: str,
     *,

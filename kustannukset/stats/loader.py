@@ -48,7 +48,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from kustannukset.core.csvio import Row, Table, read_table
+from kustannukset.core.csvio import Row, Table, parse_number, read_columns, read_table
 from kustannukset.core.errors import InputError
 from kustannukset.core.guarded import check_file, data_files, present, read_bytes
 from kustannukset.core.memo import Recent
@@ -1132,7 +1132,73 @@ class _FileRows(list):
 
 
 def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
-    """One statistics file's rows, validated (all but the source, which needs the source list).
+    """One statistics file's rows, validated (all but the source, which needs the source list):
+    by column (:func:`_column_rows`) when the file is as programs write it and every cell passes,
+    else row by row (:func:`_checked_rows`), which names the first faulty row."""
+    rows = _column_rows(path, municipalities)
+    return rows if rows is not None else _checked_rows(path, municipalities)
+
+
+def _column_rows(path: Path, municipalities: Municipalities) -> _FileRows | None:
+    """:func:`_checked_rows`' rows, with the same checks made once per distinct text over whole
+    columns. None when the file is written otherwise (:func:`read_columns`) or any check fails:
+    the row-by-row reading then finds the fault and the row to name."""
+    table = read_columns(path, REQUIRED_STAT_COLUMNS)
+    if table is None or not table.rows:
+        return None
+    cells = table.columns
+    empty = [""] * table.rows
+    measure, code, name = cells["mittari"], cells["kuntanumero"], cells["kunta"]
+    status, source = cells["tila"], cells["lahde"]
+    if not (set(measure) <= MEASURES.keys() and set(status) <= STATUSES.keys() and all(source)):
+        return None
+    try:
+        for place in set(zip(code, name, strict=True)):
+            municipalities.check(*place, file=path, row=0)
+        years = {t: parse_year(t, file=path, row=0, column="vuosi") for t in set(cells["vuosi"])}
+        year = [years[t] for t in cells["vuosi"]]
+        keys = list(zip(measure, cells.get("kuukausi", empty), strict=True))
+        months = {k: _month(k[1], MEASURES[k[0]], file=path, row=0) for k in set(keys)}
+        month = [months[k] for k in keys]
+        merged = {c: municipalities.merged_into(c) is not None for c in set(code)}
+        keys = list(
+            zip(cells.get(DIVISION_COLUMN, empty), year, [merged[c] for c in code], strict=True)
+        )
+        # a row's division depends on its municipality only through whether it was merged
+        divisions = {
+            k: _division(k[0], c, k[1], municipalities, file=path, row=0)
+            for k, c in dict(zip(keys, code, strict=True)).items()
+        }
+        division = [divisions[k] for k in keys]
+        keys = list(zip(measure, cells["arvo"], strict=True))
+        values = {
+            k: _checked_figure(
+                k[1], MEASURES[k[0]], decimal_comma=table.decimal_comma, file=path, row=0
+            )
+            for k in set(keys)
+        }
+        value = [values[k] for k in keys]
+    except InputError:
+        return None
+    columns = (
+        measure,
+        code,
+        name,
+        year,
+        month,
+        value,
+        status,
+        source,
+        cells.get("taulukko", empty),
+        cells.get("haettu", empty),
+        range(2, table.rows + 2),
+        division,
+    )
+    return _FileRows(list(map(_Row._make, zip(*columns, strict=True))))
+
+
+def _checked_rows(path: Path, municipalities: Municipalities) -> _FileRows:
+    """One statistics file's rows, validated row by row.
 
     Each check depends on a cell's text (and the measure) alone, so a text is checked once per
     file and remembered only when it passes: the first row with a faulty text is still the one
@@ -1249,16 +1315,24 @@ def _division(
 
 
 def _figure(table: Table, row: Row, measure: Measure) -> Fraction:
-    """A row's ``arvo``: a number, plausible for its measure, neither negative nor a zero the
-    measure does not allow."""
-    value = table.number(row, "arvo")
-    check_range(value, measure, row["arvo"], file=table.path, row=row.line)
+    """A row's ``arvo`` (:func:`_checked_figure`)."""
+    return _checked_figure(
+        row["arvo"], measure, decimal_comma=table.decimal_comma, file=table.path, row=row.line
+    )
+
+
+def _checked_figure(
+    text: str, measure: Measure, *, decimal_comma: bool, file: Path, row: int
+) -> Fraction:
+    """An ``arvo``: a number, plausible for its measure, neither negative nor a zero the measure
+    does not allow."""
+    value = parse_number(text, decimal_comma=decimal_comma, file=file, row=row, column="arvo")
+    check_range(value, measure, text, file=file, row=row)
     if value < 0 or (value == 0 and not measure.zero_allowed):
         raise InputError(
-            f"{measure.name} ei voi olla "
-            f"{'nolla' if value == 0 else 'negatiivinen'} ({row['arvo']})",
-            file=table.path,
-            row=row.line,
+            f"{measure.name} ei voi olla {'nolla' if value == 0 else 'negatiivinen'} ({text})",
+            file=file,
+            row=row,
             column="arvo",
         )
     return value
