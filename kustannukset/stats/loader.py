@@ -1121,14 +1121,19 @@ class _FileRows(list):
 
     def __init__(self, rows: list[_Row]) -> None:
         super().__init__(rows)
-        self.first: dict[tuple[str, str, int, int], _Row] = {}
+        keys = [(row.measure, row.code, row.year, row.month) for row in rows]
+        # read backwards, each figure's first row is the last one written to the dict
+        self.first: dict[tuple[str, str, int, int], _Row] = dict(
+            zip(reversed(keys), reversed(rows), strict=True)
+        )
         self.repeat: _Row | None = None
-        for row in rows:
-            key = (row.measure, row.code, row.year, row.month)
-            if key not in self.first:
-                self.first[key] = row
-            elif self.repeat is None:
-                self.repeat = row
+        if len(self.first) < len(rows):
+            seen: set[tuple[str, str, int, int]] = set()
+            for key, row in zip(keys, rows, strict=True):
+                if key in seen:
+                    self.repeat = row
+                    break
+                seen.add(key)
 
 
 def _file_rows(path: Path, municipalities: Municipalities) -> _FileRows:
