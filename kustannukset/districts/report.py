@@ -1,5 +1,6 @@
 """What the partitions notebook (notebooks/aluejaot.ipynb) shows, as functions, and its report job
-for ``kustannukset raportti``. The notebook holds no formula, only calls to these."""
+for ``kustannukset raportti``. The notebook holds no formula, only calls to these. matplotlib is
+imported by the functions that draw (see :mod:`kustannukset.view.charts`)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.cm import ScalarMappable
-from matplotlib.collections import PolyCollection
-from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
@@ -31,6 +28,9 @@ from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, planned_workbo
 from kustannukset.view.formatting import euros
 from kustannukset.view.labels import count as counted
 from kustannukset.view.tables import Table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DEFAULT_COMPARISON_KEY = "tyottomat_tyonhakijat_ka:2021"
 POOL_STATUS = {"esimerkki": "ESIMERKKI", "arvio": "ARVIO"}
@@ -264,6 +264,8 @@ def municipality_table(summary: summaries.Summary, whole: bool = False) -> Table
 def distribution_chart(summary: summaries.Summary, compact: bool = False):
     """Each municipality's € per inhabitant over all legal partitions: the range, the median and
     the decided areas; ``compact`` for the summary page, beside its figures."""
+    from matplotlib.figure import Figure
+
     frame = summary.table.iloc[::-1]
     # a Figure of its own, not pyplot's: the notebook shows it once, as the summary's chart
     fig = Figure(figsize=(5.2, 0.2 * len(frame) + 1.0) if compact else (7, 0.3 * len(frame) + 1.2))
@@ -417,6 +419,12 @@ def minimal_area_maps(report: Report, columns: int = 8) -> Chart:
 
 
 def _minimal_area_maps_figure(report: Report, columns: int) -> Figure:
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
     region, context = report.region, report.region.context
     codes = sorted(region.codes, key=context.name)
     rows = -(-len(codes) // columns)
@@ -735,6 +743,9 @@ def national_map(report: Report, scenario: str = districts.DECIDED_SCENARIO) -> 
 
 
 def _national_map_figure(report: Report, scenario: str) -> Figure:
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+
     context = report.region.context
     areas = context.scenario(scenario).areas
     boundaries = context.boundaries

@@ -68,7 +68,7 @@ from kustannukset.scenarios.model import (
 )
 from kustannukset.scenarios.rules import default_lead
 from kustannukset.scenarios.tables import text_table
-from kustannukset.view.charts import FinnishTicks, diverging_colours, diverging_norm
+from kustannukset.view.charts import diverging_colours, diverging_norm, finnish_ticks
 from kustannukset.view.formatting import percent
 
 START = "paatetty_2025"  # the decided areas of 2025
@@ -423,7 +423,7 @@ class ExplorerFigure:
         self.chart_ax.add_collection(self.bars)
         self.chart_ax.set_yticks(range(n), [explorer.name(c) for c in self.order], fontsize=7)
         self.chart_ax.set_xlabel("maksuosuus €")
-        self.chart_ax.xaxis.set_major_formatter(FinnishTicks())
+        self.chart_ax.xaxis.set_major_formatter(finnish_ticks())
         self.chart_ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         self.chart_ax.spines[["top", "right"]].set_visible(False)
         self.chart_ax.set_ylim(-0.6, n - 0.4)
@@ -466,7 +466,7 @@ class ExplorerFigure:
             pad=0.03,
             label="muutos €/asukas",
         )
-        self.bar.formatter = FinnishTicks()
+        self.bar.formatter = finnish_ticks()
         self.figure.subplots_adjust(left=0.11, right=0.99, top=0.92, bottom=0.09, wspace=0.05)
         self.titles = {
             AREAS_VIEW: "Alueet (väri = alue, kuten pylväissä)",
@@ -546,7 +546,7 @@ class ExplorerFigure:
         if (self.norm.vmin, self.norm.vmax) != (-bound, bound):
             self.norm.vmin, self.norm.vmax = -bound, bound
             self.mappable.changed()
-            self.bar.formatter = FinnishTicks()
+            self.bar.formatter = finnish_ticks()
             self.bar.update_ticks()
         shown = [c for c in self.codes if c in change]
         colours = dict(

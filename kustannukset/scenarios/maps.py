@@ -1,20 +1,18 @@
 """Maps with matplotlib from the municipal boundaries (GeoJSON): municipalities coloured by area or
-by a value (such as the change in payment), with the attribution the open data requires."""
+by a value (such as the change in payment), with the attribution the open data requires.
+
+matplotlib is imported by the functions that draw (see :mod:`kustannukset.view.charts`)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import patheffects
-from matplotlib.collections import PolyCollection
-from matplotlib.patches import Patch
 
 from kustannukset.scenarios.geo import BACKGROUND, MAP_ATTRIBUTION, Boundaries
 from kustannukset.scenarios.model import Scenario
-from kustannukset.view.charts import FinnishTicks, diverging_colours, diverging_norm
+from kustannukset.view.charts import diverging_colours, diverging_norm, finnish_ticks
 from kustannukset.view.formatting import euros
 
 STATS_ATTRIBUTION = "Lähde: Tilastokeskus"
@@ -76,6 +74,8 @@ def label_point(boundaries: Boundaries, code: str) -> tuple[float, float]:
 
 
 def _draw(ax, boundaries: Boundaries, codes, facecolors, edgecolor="white", linewidth=0.6):
+    from matplotlib.collections import PolyCollection
+
     rings, colours = [], []
     for code, colour in zip(codes, facecolors, strict=True):
         for ring in outer_rings(boundaries, code):
@@ -89,6 +89,8 @@ def _draw(ax, boundaries: Boundaries, codes, facecolors, edgecolor="white", line
 def name_labels(ax, boundaries: Boundaries, codes, size: float = 6.5, skip=()) -> None:
     """Every municipality's name at its label point, on a white halo so that it reads on any
     colour; ``skip``: codes already labelled (a lead's star)."""
+    from matplotlib import patheffects
+
     halo = [patheffects.withStroke(linewidth=1.8, foreground="white")]
     for code in codes:
         if code in skip:
@@ -123,6 +125,10 @@ def area_map(
     """The scenario's municipalities coloured by area; neighbouring municipalities in grey.
     ``names``: every municipality's name in this size (pt); ``legend_below``: the areas' legend
     under the map instead of beside it (maps side by side on a page)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import patheffects
+    from matplotlib.patches import Patch
+
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = scenario.members
     around = neighbours_of(boundaries, codes)
@@ -182,6 +188,9 @@ def value_map(
     labelled "ei muutosta" (so that rounding noise is not coloured). With ``norm`` (a scale shared
     by several maps) the map is coloured on it and draws no colour bar of its own. ``names``:
     every municipality's name in this size (pt); ``attribution`` as in :func:`area_map`."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     codes = sorted(values)
     around = neighbours_of(boundaries, codes)
@@ -215,7 +224,7 @@ def value_map(
         if not shared:
             mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
             bar = plt.colorbar(mappable, ax=ax, shrink=0.6, label=label)
-            bar.formatter = FinnishTicks()
+            bar.formatter = finnish_ticks()
             bar.update_ticks()
     if names:
         name_labels(ax, boundaries, codes, names)

@@ -1,5 +1,6 @@
 """What the scenario comparison notebook (notebooks/skenaariot.ipynb) shows, as functions, and its
-report job for ``kustannukset raportti``. The notebook holds no formula, only calls to these."""
+report job for ``kustannukset raportti``. The notebook holds no formula, only calls to these.
+matplotlib is imported by the functions that draw (see :mod:`kustannukset.view.charts`)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ import dataclasses
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from kustannukset.core.errors import InputError
 from kustannukset.core.jobs import DEFAULT_OPTIONS, Job, Options, data_parameter
@@ -38,10 +37,10 @@ from kustannukset.view.charts import (
     DPI,
     MIN_ANNOTATION_PT,
     Chart,
-    FinnishTicks,
     add_notice,
     diverging_colours,
     diverging_norm,
+    finnish_ticks,
     text_colour,
 )
 from kustannukset.view.excel import DECIMAL_FORMAT, WorkbookPlan, planned_workbook
@@ -49,6 +48,9 @@ from kustannukset.view.formatting import axis_number, euros
 from kustannukset.view.html import Banner
 from kustannukset.view.summary import Summary
 from kustannukset.view.tables import Table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WORKBOOK_NOTICE = (
     "Potin ja valtionosuuden tila on sarakkeissa (ESIMERKKI, ARVIO, JULKAISTU); "
@@ -307,6 +309,9 @@ def sensitivity_chart(comparison: Comparison, name: str, delta: float = 0.1) -> 
 def _sensitivity_figure(
     comparison: Comparison, frame: pd.DataFrame, scenario: Scenario, delta: float
 ) -> Figure:
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
     pivot = frame.pivot(index="Kunta", columns="Mittari", values="Paino ylös €")
     pivot = pivot.loc[sorted(pivot.index, key=str.lower), list(dict.fromkeys(frame["Mittari"]))]
     values = pivot.to_numpy(dtype=float)
@@ -345,7 +350,7 @@ def _sensitivity_figure(
         fraction=0.03,
         pad=0.01,
     )
-    bar.formatter = FinnishTicks()
+    bar.formatter = finnish_ticks()
     bar.update_ticks()
     ax.set_title(
         f"{scenario.name}: maksuosuuden muutos, kun mittarin painoa nostetaan "
@@ -556,6 +561,9 @@ def swing_chart(found: Answer) -> Chart:
 
 
 def _swing_figure(found: Answer) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     swings = found.swings
     height = 0.5 * len(swings) + 1.4
     figure = Figure(figsize=(5.4, height), dpi=DPI)
@@ -582,7 +590,7 @@ def _swing_figure(found: Answer) -> Figure:
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(places, [s.alternative for s in swings], fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(6))
-    ax.xaxis.set_major_formatter(FinnishTicks())
+    ax.xaxis.set_major_formatter(finnish_ticks())
     ax.tick_params(axis="x", labelsize=8)
     ax.margins(x=0.3)
     ax.spines[["top", "right"]].set_visible(False)
@@ -655,6 +663,8 @@ def area_maps(comparison: Comparison) -> Chart:
 
 
 def _area_maps_figure(comparison: Comparison, groups: list[list[Scenario]]) -> Figure:
+    from matplotlib.figure import Figure
+
     count = len(groups)
     figure = Figure(figsize=(10.6, 6.6), dpi=DPI)
     for n, group in enumerate(groups):
@@ -697,6 +707,9 @@ def change_maps(comparison: Comparison, column: str = "Muutos päätettyyn 2025 
 def _change_maps_figure(
     comparison: Comparison, results: list[ScenarioResult], column: str
 ) -> Figure:
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
     count = max(len(results), 1)
     per_row = min(count, 3)
     rows = -(-count // per_row)
@@ -724,7 +737,7 @@ def _change_maps_figure(
         cax=figure.add_axes((0.92, 0.2, 0.015, 0.6)),
         label="muutos €/asukas, sama asteikko kaikissa kartoissa",
     )
-    bar.formatter = FinnishTicks()
+    bar.formatter = finnish_ticks()
     bar.update_ticks()
     # the sources above the notice (two lines at the lower left)
     figure.text(0.01, 0.05, attribution_text(True), fontsize=7, color="#444444")

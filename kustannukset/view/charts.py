@@ -3,6 +3,9 @@
 A chart is drawn once, straight to PNG on matplotlib's Agg canvas, at fixed margins: no pyplot
 state, no second drawing to find a tight bounding box. A notebook shows it by leaving it as the
 cell's value; ``chart.figure`` is the matplotlib figure for further work.
+
+matplotlib is imported when something is drawn, not with this module: the command line imports
+the reports' modules (through the renderer) and draws nothing.
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ import io
 import itertools
 import math
 from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import Normalize, to_rgba
-from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter
 
 from kustannukset.core.memo import Recent
 from kustannukset.view.formatting import axis_number, euros
+
+if TYPE_CHECKING:
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import Formatter
 
 DPI = 96
 NEUTRAL = "#f2f2f2"
@@ -43,22 +47,34 @@ def tick_decimals(locs) -> int:
     return decimals
 
 
-class FinnishTicks(Formatter):
-    """Tick labels in Finnish: the decimals the ticks' spacing needs, a non-breaking space between
-    thousands and the minus sign '−' (never '−0')."""
+def finnish_ticks() -> Formatter:
+    """A tick formatter for Finnish: the decimals the ticks' spacing needs, a non-breaking space
+    between thousands and the minus sign '−' (never '−0')."""
+    return _finnish_ticks()()
 
-    def __init__(self) -> None:
-        self._decimals = 0
 
-    def set_locs(self, locs) -> None:
-        self._decimals = tick_decimals(locs)
+@functools.cache
+def _finnish_ticks() -> type[Formatter]:
+    # the class is made when first asked for: it is a matplotlib Formatter (see the module)
+    from matplotlib.ticker import Formatter
 
-    def __call__(self, x, pos=None) -> str:
-        return axis_number(x, self._decimals)
+    class FinnishTicks(Formatter):
+        def __init__(self) -> None:
+            self._decimals = 0
+
+        def set_locs(self, locs) -> None:
+            self._decimals = tick_decimals(locs)
+
+        def __call__(self, x, pos=None) -> str:
+            return axis_number(x, self._decimals)
+
+    return FinnishTicks
 
 
 def text_colour(background) -> str:
     """Black or white text, whichever reads better on ``background`` (relative luminance)."""
+    from matplotlib.colors import to_rgba
+
     r, g, b, _ = to_rgba(background)
 
     def linear(c: float) -> float:
@@ -74,6 +90,8 @@ MIN_SCALE_UNITS = 10
 def diverging_norm(values, unit: float = 1.0) -> Normalize:
     """A scale centred on zero, symmetric, at least ten rounding units wide either way (so that a
     difference of one unit is a pale colour, not the scale's darkest)."""
+    from matplotlib.colors import Normalize
+
     finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
     bound = max([*finite, MIN_SCALE_UNITS * float(unit)])
     return Normalize(vmin=-bound, vmax=bound)
@@ -82,6 +100,8 @@ def diverging_norm(values, unit: float = 1.0) -> Normalize:
 def diverging_colours(values, cmap, norm: Normalize, unit: float = 1.0) -> list:
     """Colours for differences: a neutral grey-white for those under half the rounding unit
     (they round to zero), the colour map elsewhere."""
+    from matplotlib.colors import to_rgba
+
     array = np.asarray(values, dtype=float)
     colours = cmap(norm(array))
     small = np.abs(array) < unit / 2
@@ -120,6 +140,8 @@ class Chart:
         return self._png
 
     def _render(self) -> bytes:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         buffer = io.BytesIO()
         FigureCanvasAgg(self.figure).print_png(buffer)
         return buffer.getvalue()
@@ -176,6 +198,8 @@ def _payment_bars(
     width: float = 8.0,
     bar_height: float = 0.3,
 ) -> Figure:
+    from matplotlib.figure import Figure
+
     order = values.sort_values().index
     height = bar_height * len(order) + 1.2
     figure = Figure(figsize=(width, height), dpi=DPI)
@@ -192,7 +216,7 @@ def _payment_bars(
     ax.bar_label(bars, labels=[euros(v, decimals) for v in values[order]], padding=3, fontsize=8)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
-    ax.xaxis.set_major_formatter(FinnishTicks())
+    ax.xaxis.set_major_formatter(finnish_ticks())
     ax.margins(x=0.15, y=0.01)
     ax.spines[["top", "right"]].set_visible(False)
     if notice:
@@ -214,6 +238,8 @@ def _hashable(key: Hashable) -> bool:
 
 def _settings() -> str:
     """matplotlib's settings as text: a chart drawn under other settings is another picture."""
+    import matplotlib
+
     return repr(sorted(matplotlib.rcParams.items()))
 
 
