@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import sys
 import warnings
 from collections.abc import Callable
@@ -64,6 +65,11 @@ def _finnish_warning(message, category, filename, lineno, file=None, line=None) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A command makes many small objects that are freed as soon as they are dropped (the
+    # statistics' 36 610 rows, their figures): Python's cycle collector, by default a pass per 700
+    # new objects, took about a tenth of `kustannukset jako 2023`'s processor time. It still runs,
+    # after 50 000 new objects.
+    gc.set_threshold(50_000, 20, 20)
     survive_terminal()
     warnings.showwarning = _finnish_warning
     parser = build_parser()
