@@ -125,6 +125,11 @@ def restore(state: State | None = None, *, clear_caches: bool = False) -> None:
     warnings.formatwarning = state.formatwarning
     warnings.onceregistry.clear()
     warnings._filters_mutated()  # every module's record of warnings already shown is void
+    # What is left now (the package's loaded data, the libraries' caches) stays for the kernel's
+    # life, as the libraries did at the snapshot: the full collection that the next reset makes
+    # (IPython's, at every %reset) then scans only what the next notebook made, not everything
+    # every notebook before it left.
+    gc.freeze()
 
 
 def _same(a: object, b: object) -> bool:
