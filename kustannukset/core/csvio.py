@@ -44,9 +44,10 @@ class Table:
         )
 
 
-def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
-    """Read a CSV file; missing required columns are an error naming the file."""
-    path = Path(path)
+def _records(path: Path) -> tuple[str, list[list[str]], bool]:
+    """A CSV file's text, its records (the header first) and whether it is Finnish Excel's
+    (semicolons, decimal commas: recognised from the header line). An empty file or one the CSV
+    reader cannot read is an error naming the file (and the line)."""
     text = read_text(path)
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
@@ -54,11 +55,18 @@ def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
     semicolon = first.count(";") > first.count(",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if semicolon else ",")
     try:
-        rows_raw = list(reader)
+        records = list(reader)
     except csv.Error as exc:
         raise InputError(
             f"CSV-tiedostoa ei voi lukea: {exc}", file=path, row=reader.line_num
         ) from None
+    return text, records, semicolon
+
+
+def read_table(path: Path, required: list[str] | tuple[str, ...] = ()) -> Table:
+    """Read a CSV file; missing required columns are an error naming the file."""
+    path = Path(path)
+    _, rows_raw, semicolon = _records(path)
     header = [h.strip() for h in rows_raw[0]]
     missing = [c for c in required if c not in header]
     if missing:
@@ -104,16 +112,9 @@ def read_columns(path: Path, required: list[str] | tuple[str, ...] = ()) -> Colu
     row or one of spaces, a line break inside a cell, a header missing a required column or
     naming one twice), which :func:`read_table` reads and whose faults it names."""
     path = Path(path)
-    text = read_text(path)
-    first = text.splitlines()[0] if text.strip() else ""
-    if not first:
-        return None
-    semicolon = first.count(";") > first.count(",")
     try:
-        records = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=";" if semicolon else ",")
-        )
-    except csv.Error:
+        text, records, semicolon = _records(path)
+    except InputError:
         return None
     header = [h.strip() for h in records[0]]
     body = records[1:]
