@@ -1165,16 +1165,11 @@ def _column_rows(path: Path, municipalities: Municipalities) -> _FileRows | None
         keys = list(zip(measure, cells.get("kuukausi", empty), strict=True))
         months = {k: _month(k[1], MEASURES[k[0]], file=path, row=0) for k in set(keys)}
         month = [months[k] for k in keys]
-        merged = {c: municipalities.merged_into(c) is not None for c in set(code)}
-        keys = list(
-            zip(cells.get(DIVISION_COLUMN, empty), year, [merged[c] for c in code], strict=True)
-        )
-        # a row's division depends on its municipality only through whether it was merged
-        divisions = {
-            k: _division(k[0], c, k[1], municipalities, file=path, row=0)
-            for k, c in dict(zip(keys, code, strict=True)).items()
-        }
-        division = [divisions[k] for k in keys]
+        divisions = _Divisions(municipalities)
+        division = [
+            divisions.of(text, c, y, file=path, row=0)
+            for text, c, y in zip(cells.get(DIVISION_COLUMN, empty), code, year, strict=True)
+        ]
         keys = list(zip(measure, cells["arvo"], strict=True))
         values = {
             k: _checked_figure(
@@ -1214,10 +1209,7 @@ def _checked_rows(path: Path, municipalities: Municipalities) -> _FileRows:
     years: dict[str, int] = {}
     months: dict[tuple[str, str], int] = {}
     values: dict[tuple[str, str], Fraction] = {}
-    # a row's division depends on its text and year, and on its municipality only through whether
-    # it was merged: a valid one is remembered by those
-    divisions: dict[tuple[str, int, bool], int] = {}
-    merged: dict[str, bool] = {}
+    divisions = _Divisions(municipalities)
     for row in table.rows:
         cell = row.values
         measure = cell["mittari"]
@@ -1242,15 +1234,7 @@ def _checked_rows(path: Path, municipalities: Municipalities) -> _FileRows:
         month = months.get((measure, month_text))
         if month is None:
             month = months[measure, month_text] = _month(month_text, spec, file=path, row=row.line)
-        division_text = cell.get(DIVISION_COLUMN, "")
-        is_merged = merged.get(code)
-        if is_merged is None:
-            is_merged = merged[code] = municipalities.merged_into(code) is not None
-        division = divisions.get((division_text, year, is_merged))
-        if division is None:
-            division = divisions[division_text, year, is_merged] = _division(
-                division_text, code, year, municipalities, file=path, row=row.line
-            )
+        division = divisions.of(cell.get(DIVISION_COLUMN, ""), code, year, file=path, row=row.line)
         value = values.get((measure, cell["arvo"]))
         if value is None:
             value = values[measure, cell["arvo"]] = _figure(table, row, spec)
@@ -1281,6 +1265,28 @@ def _checked_rows(path: Path, municipalities: Municipalities) -> _FileRows:
             )
         )
     return _FileRows(rows)
+
+
+class _Divisions:
+    """Rows' municipal divisions (:func:`_division`), each worked out once: a row's division
+    depends on its text and year, and on its municipality only through whether it was merged, so
+    a valid one is remembered by those (a faulty one is an error at once)."""
+
+    def __init__(self, municipalities: Municipalities) -> None:
+        self.municipalities = municipalities
+        self._merged: dict[str, bool] = {}
+        self._known: dict[tuple[str, int, bool], int] = {}
+
+    def of(self, text: str, code: str, year: int, *, file: Path, row: int) -> int:
+        merged = self._merged.get(code)
+        if merged is None:
+            merged = self._merged[code] = self.municipalities.merged_into(code) is not None
+        division = self._known.get((text, year, merged))
+        if division is None:
+            division = self._known[text, year, merged] = _division(
+                text, code, year, self.municipalities, file=file, row=row
+            )
+        return division
 
 
 def _division(

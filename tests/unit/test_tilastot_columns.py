@@ -137,16 +137,16 @@ def test_the_whole_table_is_the_same_either_way(monkeypatch):
 
 def test_a_merged_municipality_on_the_2025_division_is_named_by_the_row_reader(tmp_path, register):
     # Pertunmaa (588) joined Mäntyharju on 1.1.2025, so it has no figure on the 2025 division;
-    # Mäntyharju's row of the same year and division, after it, is fine (the column reading
-    # checks a division once per text, year and merger: Pertunmaa's must not pass as Mäntyharju's)
+    # Mäntyharju's row of the same year and division, before it, is fine (a division is checked
+    # once per text, year and merger: Pertunmaa's must not pass as Mäntyharju's)
     text = (
         "mittari,kuntanumero,kunta,vuosi,arvo,tila,lahde,kuntajako\n"
+        "vakiluku,507,Mäntyharju,2023,5700,lopullinen,x,2025\n"
         "vakiluku,588,Pertunmaa,2023,1700,lopullinen,x,2023\n"
         "vakiluku,588,Pertunmaa,2023,1700,lopullinen,x,2025\n"
-        "vakiluku,507,Mäntyharju,2023,5700,lopullinen,x,2025\n"
     )
     path = _write(tmp_path, text)
     assert loader._column_rows(path, register) is None
     with pytest.raises(InputError, match="Pertunmaa") as err:
         loader._file_rows(path, register)
-    assert err.value.row == 3
+    assert err.value.row == 4
